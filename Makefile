@@ -1,0 +1,58 @@
+# neuron — the project's commands. `make help` lists them.
+SHELL     := /bin/bash
+GOBIN     := $(CURDIR)/.bin
+PY        := /usr/bin/python3
+NB        ?= $(sort $(wildcard notebooks/[0-9]*.ipynb))
+REPORTS   ?= reports
+NB_TIMEOUT ?= 900
+export PATH := $(GOBIN):/usr/local/go/bin:$(PATH)
+export GOTOOLCHAIN := local
+
+.PHONY: help setup reports test go-test vet check-imports nb-check lab nb-strip bench echarts-vendor
+
+help:
+	@echo "make setup    install Jupyter (Debian packages), build GoNB/goimports/gopls, register the kernel"
+	@echo "make reports  execute every notebook headless and write HTML reports into $(REPORTS)/"
+	@echo "make test     go vet, go test ./..., notebooks executed, reports checked in headless Chromium"
+	@echo "make lab      start Jupyter Notebook on notebooks/"
+	@echo "make bench    print the standard benchmark table (CUBA, COBA, STDP)"
+
+setup:
+	@bash docker/install.sh
+
+reports: setup
+	$(PY) scripts/run_notebooks.py --timeout $(NB_TIMEOUT) --html-dir $(REPORTS) $(NB)
+	@if [ -f scripts/check_report_charts.py ]; then \
+	  $(PY) scripts/check_report_charts.py --min 0 $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)); fi
+	@echo "reports written:"; for f in $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)); do echo "  $(CURDIR)/$$f"; done
+
+vet:
+	go vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+
+# brain/ is pure numerics: it must never depend on plotting, charting or notebook packages.
+check-imports:
+	@bad=$$(go list -deps ./brain/... | grep -E 'go-echarts|gonum.org/v1/plot|janpfeifer/gonb|neuron/nbhelpers' || true); \
+	  if [ -n "$$bad" ]; then echo "brain/ imports rendering or notebook packages:"; echo "$$bad"; exit 1; fi; \
+	  echo "check-imports: brain/ depends on no rendering or notebook package"
+
+nb-check:
+	@$(PY) scripts/nbstrip.py --check $(NB)
+
+go-test:
+	go test -timeout 30m ./...
+
+test: setup vet check-imports nb-check go-test reports
+
+lab: setup
+	cd notebooks && /usr/bin/jupyter-notebook --no-browser --ip=127.0.0.1
+
+nb-strip:
+	$(PY) scripts/nbstrip.py $(NB)
+
+echarts-vendor:
+	bash scripts/vendor_echarts.sh
+
+bench:
+	go run ./cmd/neuron bench

@@ -1,0 +1,41 @@
+#!/usr/bin/python3
+"""Put the tool folders on the GoNB kernel's PATH (pitfall P8 in shared/NOTEBOOKS.md).
+
+A Jupyter kernel inherits the *server's* environment, so a kernel started from a shell that lacks
+the project's .bin (gonb, goimports, gopls) or Go's bin folder fails every cell. jupyter-client
+expands ${VAR} in a kernelspec's env, so we prepend our folders and keep the server's PATH.
+
+usage: install_kernel.py BIN_DIR [GO_BIN_DIR]
+"""
+import json
+import os
+import sys
+
+from jupyter_client.kernelspec import KernelSpecManager
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    dirs = [os.path.abspath(d) for d in argv[1:] if d]
+    try:
+        spec_dir = KernelSpecManager().get_kernel_spec("gonb").resource_dir
+    except Exception as err:  # jupyter_client raises NoSuchKernel
+        print(f"install_kernel: gonb kernel not registered: {err}", file=sys.stderr)
+        return 1
+    path = os.path.join(spec_dir, "kernel.json")
+    with open(path, encoding="utf-8") as f:
+        spec = json.load(f)
+    env = spec.setdefault("env", {})
+    env["PATH"] = ":".join(dirs + ["${PATH}"])
+    env.setdefault("GOTOOLCHAIN", "local")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(spec, f, indent=1)
+        f.write("\n")
+    print(f"install_kernel: {path}: PATH={env['PATH']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

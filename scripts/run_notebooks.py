@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""Execute notebooks headless with the GoNB kernel; optionally export standalone HTML reports.
+
+usage: run_notebooks.py [--timeout S] [--html-dir DIR] NOTEBOOK...
+
+A notebook fails when any cell raises (compile error, panic, failed `!` command), when an output
+is an error or stderr shows `panic:`, when it exceeds the per-cell timeout, or when a cell's
+metadata `nbtest` check fails:
+    "nbtest": {"stdout_regex": "...", "mime": ["text/html"], "min_outputs": 2}
+Cells tagged `raises-exception` may fail without failing the notebook (nbclient's convention).
+The kernel runs with the notebook's folder as working directory ($GONB_DIR), which the
+notebooks' first cell uses to find the repository's go.mod.
+Ends with a line `notebooks: N passed, M failed` and exits 1 if any failed.
+"""
+import argparse
+import os
+import re
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+
+def cell_text(cell, limit=400):
+    src = cell.get("source", "")
+    return src if len(src) <= limit else src[:limit] + " …"
+
+
+def output_text(out):
+    if out.get("output_type") == "stream":
+        return out.get("text", "")
+    if out.get("output_type") == "error":
+        return "\n".join(out.get("traceback", [])) or f"{out.get('ename')}: {out.get('evalue')}"
+    return ""
+
+
+def check_cell(idx, cell):
+    """Problems in one executed code cell, as strings."""
+    problems = []
+    outs = cell.get("outputs", [])
+    tags = cell.get("metadata", {}).get("tags", [])
+    for out in outs:
+        if out.get("output_type") == "error" and "raises-exception" not in tags:
+            problems.append(f"cell {idx}: error output: {out.get('ename')}: {out.get('evalue')}")
+        if out.get("output_type") == "stream" and out.get("name") == "stderr" and "panic:" in out.get("text", ""):
+            problems.append(f"cell {idx}: panic on stderr:\n{out['text'][-2000:]}")
+    spec = cell.get("metadata", {}).get("nbtest")
+    if spec:
+        stdout = "".join(o.get("text", "") for o in outs
+                         if o.get("output_type") == "stream" and o.get("name") == "stdout")
+        if "stdout_regex" in spec and not re.search(spec["stdout_regex"], stdout, re.M):
+            problems.append(f"cell {idx}: stdout does not match {spec['stdout_regex']!r}; stdout was:\n{stdout[-1500:]}")
+        mimes = set()
+        for o in outs:
+            mimes.update(o.get("data", {}).keys())
+        for m in spec.get("mime", []):
+            if m not in mimes:
+                problems.append(f"cell {idx}: no {m} output (got {sorted(mimes)})")
+        if len(outs) < spec.get("min_outputs", 0):
+            problems.append(f"cell {idx}: {len(outs)} outputs, want at least {spec['min_outputs']}")
+    return problems
+
+
+def run(path, timeout, html_dir):
+    nb = nbformat.read(path, as_version=4)
+    nb_dir = os.path.dirname(os.path.abspath(path))
+    client = NotebookClient(nb, kernel_name="gonb", timeout=timeout, startup_timeout=180,
+                            allow_errors=False, record_timing=False,
+                            resources={"metadata": {"path": nb_dir}})
+    problems = []
+    t0 = time.time()
+    try:
+        client.execute()
+    except CellTimeoutError as err:
+        problems.append(f"cell timed out after {timeout} s: {err}")
+    except DeadKernelError as err:
+        problems.append(f"kernel died: {err}")
+    except CellExecutionError as err:
+        problems.append(f"cell failed: {err}")
+    except Exception as err:  # kernel start-up failures and the like
+        problems.append(f"could not execute: {type(err).__name__}: {err}")
+    elapsed = time.time() - t0
+    code_idx = 0
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        code_idx += 1
+        found = check_cell(code_idx, cell)
+        if found:
+            problems.extend(found)
+            problems.append(f"  in code cell {code_idx}:\n{cell_text(cell)}")
+    report = None
+    if html_dir and not problems:
+        from nbconvert import HTMLExporter
+        os.makedirs(html_dir, exist_ok=True)
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        name = os.path.splitext(os.path.basename(path))[0] + ".html"
+        report = os.path.join(html_dir, name)
+        with open(report, "w", encoding="utf-8", newline="") as f:
+            f.write(body)
+    return problems, elapsed, report
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds")
+    ap.add_argument("--html-dir", help="write one HTML report per passing notebook here")
+    ap.add_argument("notebooks", nargs="+")
+    args = ap.parse_args()
+    passed = failed = 0
+    for path in args.notebooks:
+        print(f"== {path}", flush=True)
+        problems, elapsed, report = run(path, args.timeout, args.html_dir)
+        if problems:
+            failed += 1
+            print(f"FAIL {path} ({elapsed:.1f} s)")
+            for p in problems:
+                print("  " + p.replace("\n", "\n    "))
+        else:
+            passed += 1
+            print(f"ok   {path} ({elapsed:.1f} s)" + (f" -> {report} ({os.path.getsize(report)/1e6:.2f} MB)" if report else ""))
+        sys.stdout.flush()
+    print(f"notebooks: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
