@@ -16,6 +16,7 @@ import argparse
 import os
 import re
 import sys
+import tempfile
 import time
 
 import nbformat
@@ -71,8 +72,10 @@ def run(path, timeout, html_dir):
                             resources={"metadata": {"path": nb_dir}})
     problems = []
     t0 = time.time()
+    # The kernel logs (klog) to stderr; keep them out of the way and show their tail on failure.
+    klog = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
     try:
-        client.execute()
+        client.execute(stderr=klog)
     except CellTimeoutError as err:
         problems.append(f"cell timed out after {timeout} s: {err}")
     except DeadKernelError as err:
@@ -82,6 +85,12 @@ def run(path, timeout, html_dir):
     except Exception as err:  # kernel start-up failures and the like
         problems.append(f"could not execute: {type(err).__name__}: {err}")
     elapsed = time.time() - t0
+    if problems:
+        klog.seek(0)
+        tail = klog.read()[-3000:]
+        if tail.strip():
+            problems.append("kernel log (tail):\n" + tail)
+    klog.close()
     code_idx = 0
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
