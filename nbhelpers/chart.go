@@ -1,0 +1,266 @@
+package nbhelpers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html"
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// Chart is one built chart: an ECharts option plus the element that shows it. Builders return
+// it; [Chart.HTML] renders it, [Display] shows it in GoNB and [WriteHTMLFile] writes it into
+// a standalone page.
+type Chart struct {
+	// Name is the caller's name for the chart, restricted to letters, digits, '-' and '_'.
+	Name string
+	// Kind is the builder that made the chart: "membrane", "raster", "psth", ...
+	Kind string
+	// ID is the DOM id of the chart's <div>: "nbc-" + Name + "-" + the first 12 hex digits
+	// of a SHA-256 over kind, name, size and option. Deterministic: the same call gives the
+	// same id in every process (GoNB runs each cell as a new process; see NOTEBOOKS.md P5).
+	ID string
+	// Option is the ECharts option as JSON (valid JSON: no JavaScript functions), built with
+	// go-echarts. Tests can decode it to check series and data sizes.
+	Option string
+	// Width and Height are the CSS size of the chart element.
+	Width, Height string
+	// Summary says what the chart shows when data was downsampled, with exact counts
+	// ("1000000 spikes of 10000 neurons; showing all 9874 spikes of 100 neurons ..."). It
+	// also appears in the chart's subtitle. Empty when everything was drawn.
+	Summary string
+}
+
+// Layout holds the options every chart shares. The zero value gives the defaults.
+type Layout struct {
+	// Title of the chart; default: one per chart kind ("Membrane potential", ...).
+	Title string
+	// Subtitle is shown under the title, before any downsampling summary.
+	Subtitle string
+	// Width is the CSS width of the chart element; default "100%".
+	Width string
+	// Height is the CSS height of the chart element; default "420px" (stacked panels: 220px
+	// per panel).
+	Height string
+}
+
+func (l Layout) withDefaults(title, height string) Layout {
+	if l.Title == "" {
+		l.Title = title
+	}
+	if l.Width == "" {
+		l.Width = "100%"
+	}
+	if l.Height == "" {
+		l.Height = height
+	}
+	return l
+}
+
+func (l Layout) subtitle(summary string) string {
+	switch {
+	case l.Subtitle == "":
+		return summary
+	case summary == "":
+		return l.Subtitle
+	}
+	return l.Subtitle + "\n" + summary
+}
+
+// sanitizeName keeps [A-Za-z0-9_-] and maps everything else to '-', so the name is safe in
+// an HTML id, a CSS selector and an attribute. Empty names become def.
+func sanitizeName(name, def string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+		if b.Len() >= 48 {
+			break
+		}
+	}
+	if b.Len() == 0 {
+		return def
+	}
+	return b.String()
+}
+
+// renderable is what every go-echarts rectangular chart provides.
+type renderable interface {
+	Validate()
+	JSON() map[string]interface{}
+}
+
+// finish turns a configured go-echarts chart into a Chart. It recovers any panic inside
+// go-echarts into an error wrapping ErrRender.
+//
+// patch entries replace top-level option keys after go-echarts built the option; they cover
+// the few settings go-echarts v2.6.7 cannot express (slider position, linked axis pointers).
+func finish(kind, name string, lay Layout, c renderable, summary string, patch map[string]any) (ch *Chart, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ch, err = nil, errf(ErrRender, "%s chart %q: go-echarts panicked: %v", kind, name, r)
+		}
+	}()
+	c.Validate()
+	// encoding/json with HTML escaping on: '<', '>' and '&' in titles and labels become
+	// \u003c..., so nothing in the option can close the <script> element it is written into.
+	obj := c.JSON()
+	for k, v := range patch {
+		obj[k] = v
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil, errf(ErrRender, "%s chart %q: %v", kind, name, err)
+	}
+	name = sanitizeName(name, kind)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", kind, name, lay.Width, lay.Height)
+	h.Write(b)
+	return &Chart{
+		Name:    name,
+		Kind:    kind,
+		ID:      "nbc-" + name + "-" + hex.EncodeToString(h.Sum(nil))[:12],
+		Option:  string(b),
+		Width:   lay.Width,
+		Height:  lay.Height,
+		Summary: summary,
+	}, nil
+}
+
+// drawScript draws the chart into the first element with its id that is not drawn yet, as
+// soon as window.echarts and that element exist (frontends may run output scripts before the
+// output is attached to the page). After 10 s without the library it says so in the element.
+const drawScript = `(function () {
+  var id = %q, option = %s;
+  function target() {
+    var els = document.querySelectorAll('[id="' + id + '"]');
+    for (var i = 0; i < els.length; i++) {
+      if (!els[i].hasAttribute("data-nbchart-drawn")) { return els[i]; }
+    }
+    return null;
+  }
+  function tryDraw() {
+    if (typeof window.echarts === "undefined") { return false; }
+    var el = target();
+    if (el === null) { return false; }
+    el.setAttribute("data-nbchart-drawn", "1");
+    var chart = window.echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption(option);
+    if (typeof window.ResizeObserver !== "undefined") {
+      new ResizeObserver(function () { chart.resize(); }).observe(el);
+    } else {
+      window.addEventListener("resize", function () { chart.resize(); });
+    }
+    return true;
+  }
+  if (tryDraw()) { return; }
+  var n = 0, timer = setInterval(function () {
+    if (tryDraw()) { clearInterval(timer); return; }
+    if (++n >= 200) {
+      clearInterval(timer);
+      var el = target();
+      if (el !== null && typeof window.echarts === "undefined") {
+        el.textContent = "ECharts library not loaded: run nbhelpers.Setup() in an earlier cell (and trust the notebook).";
+      }
+    }
+  }, 50);
+})();`
+
+// HTML returns the chart as a self-contained HTML fragment: a <div data-nbchart=NAME> and the
+// script that draws into it once the ECharts library from [Setup] (or [PageHTML]) is present.
+func (c *Chart) HTML() string {
+	return fmt.Sprintf("<div class=\"nbchart\" id=\"%s\" data-nbchart=\"%s\" style=\"width:%s;height:%s;\"></div>\n"+
+		"<script type=\"text/javascript\">\n%s\n</script>\n",
+		c.ID, c.Name, html.EscapeString(c.Width), html.EscapeString(c.Height),
+		escapeScriptClose(fmt.Sprintf(drawScript, c.ID, c.Option)))
+}
+
+// escapeScriptClose makes s safe inside a <script> element. The option JSON already escapes
+// '<'; this is a second guard for hand-written script text.
+func escapeScriptClose(s string) string {
+	return strings.ReplaceAll(s, "</script", `<\/script`)
+}
+
+// ---- common go-echarts configuration -----------------------------------------------------
+
+// palette is ECharts' default colour cycle (also go-echarts' default), used to colour
+// populations consistently across charts.
+var palette = []string{
+	"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de",
+	"#3ba272", "#fc8452", "#9a60b4", "#ea7ccc",
+}
+
+func colorOf(i int) string { return palette[i%len(palette)] }
+
+// rectOpts are the global options shared by every chart on x/y axes: title with subtitle,
+// tooltip, scrollable legend, toolbox, x zoom (mouse wheel + slider) and a grid that leaves room
+// for all of them.
+func rectOpts(lay Layout, summary, tooltipTrigger string, legend bool, gridTop int) []charts.GlobalOpts {
+	sub := lay.subtitle(summary)
+	if gridTop == 0 {
+		gridTop = 70
+		if sub != "" {
+			gridTop += 14 * (1 + strings.Count(sub, "\n"))
+		}
+	}
+	return []charts.GlobalOpts{
+		charts.WithTitleOpts(opts.Title{Title: lay.Title, Subtitle: sub, Left: "10", Top: "4"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: tooltipTrigger}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Type: "scroll", Top: fmt.Sprint(gridTop - 28), Left: "center"}),
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "20", Top: "4", Feature: &opts.ToolBoxFeature{
+			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "save PNG"},
+			Restore:     &opts.ToolBoxFeatureRestore{Show: opts.Bool(true), Title: "reset"},
+		}}),
+		charts.WithGridOpts(opts.Grid{Top: fmt.Sprint(gridTop), Bottom: "72", Left: "70", Right: "40"}),
+		charts.WithAnimation(false),
+	}
+}
+
+// xZoom is the dataZoom option: mouse-wheel/drag zoom plus a slider, on every x axis at
+// once (which links stacked panels). filterMode "none" keeps lines continuous at the edges.
+func xZoom() []map[string]any {
+	return []map[string]any{
+		{"type": "inside", "xAxisIndex": "all", "filterMode": "none"},
+		{"type": "slider", "xAxisIndex": "all", "filterMode": "none", "bottom": 8, "height": 18},
+	}
+}
+
+func valueXAxis(name string, gridIndex int) opts.XAxis {
+	return opts.XAxis{
+		Type: "value", Name: name, NameLocation: "middle", NameGap: 26, GridIndex: gridIndex,
+		Scale: opts.Bool(true), AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)},
+		SplitLine: &opts.SplitLine{Show: opts.Bool(false)},
+	}
+}
+
+func categoryXAxis(name string, labels []string, gridIndex int) opts.XAxis {
+	return opts.XAxis{
+		Type: "category", Name: name, NameLocation: "middle", NameGap: 26, GridIndex: gridIndex,
+		Data: labels, AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)},
+	}
+}
+
+func valueYAxis(name string, gridIndex int, scale bool) opts.YAxis {
+	return opts.YAxis{
+		Type: "value", Name: name, NameLocation: "middle", NameGap: 50, GridIndex: gridIndex,
+		Scale: opts.Bool(scale), AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)},
+	}
+}
+
+// lineSeries is a line without symbols (fast for thousands of points) on the given axes.
+func lineSeries(name string, d xyData, color string, xi, yi int) charts.SingleSeries {
+	return charts.SingleSeries{
+		Name: name, Type: "line", Data: d, XAxisIndex: xi, YAxisIndex: yi,
+		ShowSymbol: opts.Bool(false), Symbol: "none", Color: color,
+		LineStyle: &opts.LineStyle{Width: 1.2},
+		Animation: opts.Bool(false),
+	}
+}

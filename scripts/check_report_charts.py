@@ -1,0 +1,222 @@
+#!/usr/bin/python3
+"""Check that every ECharts chart in HTML reports draws, with no network.
+
+Usage:
+    scripts/check_report_charts.py [--min N] [--budget MS] [--chromium PATH] report.html ...
+
+For each report, a probe script is injected before the LAST </body> (the embedded
+echarts.min.js itself contains the string "</body>", so the first match would corrupt it; see
+NOTEBOOKS.md P11). The copy is loaded by headless Chromium with DNS blackholed
+(--host-resolver-rules="MAP * ~NOTFOUND") and --dump-dom. The probe waits (in Chromium's
+virtual time) until every [data-nbchart] element has an ECharts instance
+(echarts.getInstanceByDom) and a canvas whose pixels are not all the same, then writes the
+result into the DOM, which this script reads back.
+
+Exit status: 0 when every report has at least N charts (default 1) and all of them drew;
+1 otherwise, naming the undrawn charts; 2 on usage or tool errors.
+
+Standard library only; run with /usr/bin/python3.
+"""
+
+import argparse
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+PROBE_BEGIN = "NBCHART-PROBE-BEGIN"
+PROBE_END = "NBCHART-PROBE-END"
+
+# The probe polls every 100 ms of virtual time for up to maxWait ms, then reports. A chart
+# counts as drawn when echarts knows an instance for its element and one of its canvases has
+# at least two distinct pixel values (a blank chart is uniform).
+PROBE_JS = r"""
+<script type="text/javascript">
+(function () {
+  var started = Date.now(), maxWait = %(max_wait)d;
+  function canvasDrawn(el) {
+    var cs = el.querySelectorAll("canvas");
+    for (var i = 0; i < cs.length; i++) {
+      var c = cs[i];
+      if (!c.width || !c.height) { continue; }
+      var d;
+      try { d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data; }
+      catch (e) { continue; }
+      for (var k = 4; k < d.length; k += 4) {
+        if (d[k] !== d[0] || d[k + 1] !== d[1] || d[k + 2] !== d[2] || d[k + 3] !== d[3]) { return true; }
+      }
+    }
+    return false;
+  }
+  function status() {
+    var els = document.querySelectorAll("[data-nbchart]"), out = [];
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      var inst = (typeof window.echarts !== "undefined") ? window.echarts.getInstanceByDom(el) : undefined;
+      out.push({
+        name: el.getAttribute("data-nbchart") || "",
+        id: el.id || "",
+        instance: !!inst,
+        canvas: !!inst && canvasDrawn(el),
+        text: (el.textContent || "").slice(0, 200)
+      });
+    }
+    return out;
+  }
+  function finish(charts) {
+    var pre = document.createElement("pre");
+    pre.id = "nbchart-probe-result";
+    // The markers are split so that this script's own source never matches them.
+    pre.textContent = "%(begin_a)s" + "%(begin_b)s" + JSON.stringify({
+      echarts: (typeof window.echarts !== "undefined") ? (window.echarts.version || "?") : null,
+      charts: charts
+    }) + "%(end_a)s" + "%(end_b)s";
+    document.body.appendChild(pre);
+  }
+  function poll() {
+    var charts = status(), done = charts.length > 0;
+    for (var i = 0; i < charts.length; i++) {
+      if (!charts[i].canvas) { done = false; }
+    }
+    if (done || Date.now() - started > maxWait) { finish(charts); return; }
+    setTimeout(poll, 100);
+  }
+  if (document.readyState === "complete") { setTimeout(poll, 0); }
+  else { window.addEventListener("load", function () { setTimeout(poll, 0); }); }
+})();
+</script>
+"""
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_chromium(explicit):
+    if explicit:
+        return explicit
+    for name in CHROMIUM_CANDIDATES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def inject_probe(text, max_wait_ms):
+    """Insert the probe before the last </body> (case-insensitive), or append it."""
+    probe = PROBE_JS % {
+        "max_wait": max_wait_ms,
+        "begin_a": PROBE_BEGIN[:8], "begin_b": PROBE_BEGIN[8:],
+        "end_a": PROBE_END[:8], "end_b": PROBE_END[8:],
+    }
+    i = text.lower().rfind("</body>")
+    if i < 0:
+        return text + probe
+    return text[:i] + probe + text[i:]
+
+
+def run_chromium(chromium, url, budget_ms, timeout_s):
+    profile = tempfile.mkdtemp(prefix="nbchart-chromium-")
+    cmd = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--user-data-dir=" + profile,
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--window-size=1280,2000",
+        "--virtual-time-budget=%d" % budget_ms,
+        "--dump-dom",
+        url,
+    ]
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout_s)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+
+
+def probe_result(dom):
+    m = re.search(re.escape(PROBE_BEGIN) + r"(.*?)" + re.escape(PROBE_END), dom, re.S)
+    if not m:
+        return None
+    return json.loads(html.unescape(m.group(1)))
+
+
+def check_file(path, args, chromium):
+    """Return (ok, message lines)."""
+    try:
+        with open(path, "r", encoding="utf-8", newline="") as f:
+            text = f.read()
+    except OSError as e:
+        return False, ["%s: cannot read: %s" % (path, e)]
+    probed = inject_probe(text, args.budget - 1000)
+    # Write the probed copy next to the report so relative links resolve the same way.
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".nbchart-probe-", suffix=".html", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(probed)
+        code, dom, err = run_chromium(chromium, "file://" + tmp, args.budget, args.timeout)
+    except subprocess.TimeoutExpired:
+        return False, ["%s: chromium timed out after %d s" % (path, args.timeout)]
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    res = probe_result(dom)
+    if res is None:
+        tail = "\n".join(err.strip().splitlines()[-5:])
+        return False, ["%s: the probe did not report (chromium exit %d)\n%s" % (path, code, tail)]
+    charts = res["charts"]
+    drawn = [c for c in charts if c["canvas"]]
+    undrawn = [c for c in charts if not c["canvas"]]
+    lines = ["%s: %d/%d charts drawn (echarts %s)" % (path, len(drawn), len(charts), res["echarts"])]
+    ok = True
+    for c in undrawn:
+        ok = False
+        why = "no echarts instance" if not c["instance"] else "blank canvas"
+        extra = (": " + c["text"].strip()) if c["text"].strip() else ""
+        lines.append("  UNDRAWN %s (id %s): %s%s" % (c["name"], c["id"], why, extra))
+    if len(charts) < args.min:
+        ok = False
+        lines.append("  expected at least %d charts, found %d" % (args.min, len(charts)))
+    return ok, lines
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--min", type=int, default=1, help="minimum number of charts per report (default 1)")
+    p.add_argument("--budget", type=int, default=20000, help="Chromium virtual time budget in ms (default 20000)")
+    p.add_argument("--timeout", type=int, default=180, help="wall-clock limit per report in s (default 180)")
+    p.add_argument("--chromium", default=None, help="Chromium binary (default: first of %s on PATH)" % ", ".join(CHROMIUM_CANDIDATES))
+    p.add_argument("reports", nargs="+", help="HTML reports to check")
+    args = p.parse_args(argv)
+    if args.budget < 2000:
+        p.error("--budget must be at least 2000 ms")
+    chromium = find_chromium(args.chromium)
+    if chromium is None:
+        print("check_report_charts: no chromium found (apt-get install chromium)", file=sys.stderr)
+        return 2
+    failed = []
+    for path in args.reports:
+        ok, lines = check_file(path, args, chromium)
+        print("\n".join(lines), flush=True)
+        if not ok:
+            failed.append(path)
+    if failed:
+        print("check_report_charts: FAILED: %s" % ", ".join(failed), file=sys.stderr)
+        return 1
+    print("check_report_charts: %d report(s) OK" % len(args.reports))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
