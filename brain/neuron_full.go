@@ -1,0 +1,295 @@
+package brain
+
+import "math"
+
+// fullConsts are the model constants the general kernel reads, gathered in
+// one place so that the hot loop keeps them in registers.
+type fullConsts struct {
+	el, gl, dT, glDT, gc, gld, a, b, ee, ei float64
+	vpeak, vreset, tref, dTheta, tauM       float64
+	thPerSD, thDropMax                      float64
+	invC, invCd, invTauW, invTauTh          float64
+	tauE, tauI, tauW, tauTh                 float64
+	xMax, xCommit, xPeak, xFast             float64
+}
+
+func (p *Population) fullConstants() fullConsts {
+	q := p.P
+	k := &p.k
+	return fullConsts{
+		el: q.EL, gl: q.GL, dT: q.DeltaT, glDT: q.GL * q.DeltaT, gc: q.Gc, gld: q.GLd,
+		a: q.A, b: q.B, ee: q.Synapse.EE, ei: q.Synapse.EI,
+		vpeak: q.VPeak, vreset: q.VReset, tref: q.TRef, dTheta: q.DeltaTheta, tauM: q.C / q.GL,
+		thPerSD: q.ThetaPerSD, thDropMax: q.ThetaDropMax,
+		invC: k.invC, invCd: k.invCd, invTauW: k.invTauW, invTauTh: k.invTauTh,
+		tauE: q.Synapse.TauE, tauI: q.Synapse.TauI, tauW: q.TauW, tauTh: q.TauTheta,
+		xMax: k.xMax, xCommit: k.xCommit, xPeak: k.xPeak, xFast: 1,
+	}
+}
+
+// rhs is the right-hand side of the GeneralizedNeuron for one neuron:
+//
+//	C  dV/dt  = −GL(V−EL) + GL·ΔT·exp((V−θ)/ΔT) − Gc(V−Vd) − W + g·(Js − Gs·V)
+//	Cd dVd/dt = −GLd(Vd−EL) + Gc(V−Vd) + g·(Jd − Gd·Vd)
+//	τw dW/dt  = A(V−EL) − W
+//
+// where g = 1/Size and the somatic (dendritic) input current is written
+// Js − Gs·V (Jd − Gd·Vd): Gs = 0 for CurrentExp, Gs = gE + gI for
+// ConductanceExp. The exponential's argument is capped at xMax.
+func (c *fullConsts) rhs(dend bool, v, vd, w, th, js, gs, jd, gd, g float64) (dv, dvd, dw float64) {
+	f := -c.gl*(v-c.el) - w + g*(js-gs*v)
+	if c.dT > 0 {
+		f += c.glDT * math.Exp(min((v-th)/c.dT, c.xMax))
+	}
+	if dend {
+		f -= c.gc * (v - vd)
+		dvd = (-c.gld*(vd-c.el) + c.gc*(v-vd) + g*(jd-gd*vd)) * c.invCd
+	}
+	return f * c.invC, dvd, (c.a*(v-c.el) - w) * c.invTauW
+}
+
+// synInputs turns synaptic variables into the Js, Gs form of rhs.
+func (c *fullConsts) synInputs(cond bool, e, i float64) (j, g float64) {
+	if cond {
+		return e*c.ee + i*c.ei, e + i
+	}
+	return e - i, 0
+}
+
+// stepFull is the kernel of the general GeneralizedNeuron (AdEx soma,
+// passive dendrite, adaptation, adaptive and variance-driven threshold).
+//
+// Scheme: per neuron, Heun's method (explicit trapezoid, second order) on
+// (V, Vd, W) with the synaptic variables evaluated exactly at both ends of
+// the step, and θ relaxed exactly towards its target. The common case — not
+// refractory, V below θ + ΔT at both ends, no spike — takes one Heun step of
+// length dt (more substeps if dt is large against the fastest linear time
+// constant). Otherwise the step is redone by fullSlow, which subdivides it
+// adaptively so that the exponential term's rate times the substep stays
+// below 0.2, locates the spike inside the step (crossing of VPeak by linear
+// interpolation within a substep, or, once (V−θ)/ΔT ≥ 8, the remaining time
+// to VPeak of the pure exponential upswing, τm·(e^−x − e^−xPeak)), resets
+// there and integrates the rest of the step, including refractoriness that
+// starts or ends inside it.
+func (p *Population) stepFull(lo, hi int, step int64, dst []int32) ([]int32, error) {
+	k := &p.k
+	c := p.fullConstants()
+	h, pE, pI, pTh, aVar := k.h, k.pE, k.pI, k.pTh, k.aVar
+	cond, dend := k.cond, k.dend
+	fast := k.nsub == 1
+	sensory := aVar > 0
+	thDyn := k.invTauTh > 0
+	V := p.V[lo:hi]
+	n := len(V)
+	Vd := p.Vd[lo:hi][:n]
+	W := p.W[lo:hi][:n]
+	Th := p.Theta[lo:hi][:n]
+	Th0 := p.Theta0[lo:hi][:n]
+	sEp := p.syn[Proximal][Excitatory][lo:hi][:n]
+	sIp := p.syn[Proximal][Inhibitory][lo:hi][:n]
+	sEd := p.syn[Distal][Excitatory][lo:hi][:n]
+	sId := p.syn[Distal][Inhibitory][lo:hi][:n]
+	iext := p.IExt[lo:hi][:n]
+	iextd := p.IExtDist[lo:hi][:n]
+	ibias := p.IBias[lo:hi][:n]
+	gain := p.gain[lo:hi][:n]
+	ref := p.ref[lo:hi][:n]
+	mu := p.mu[lo:hi][:n]
+	vr := p.vr[lo:hi][:n]
+	off := p.offset[lo:hi][:n]
+	for i := range V {
+		v, vd, w, th := V[i], Vd[i], W[i], Th[i]
+		g := gain[i]
+		ep, ip := sEp[i], sIp[i]
+		var ed, id float64
+		if dend {
+			ed, id = sEd[i], sId[i]
+		}
+		iS := iext[i] + ibias[i]
+		iD := 0.0
+		if dend {
+			iD = iextd[i]
+		}
+		js0, gs0 := c.synInputs(cond, ep, ip)
+		jd0, gd0 := c.synInputs(cond, ed, id)
+		js0 += iS
+		jd0 += iD
+
+		// Threshold target θ∞: θ0, lowered by the recent s.d. of the input.
+		thInf := Th0[i]
+		if sensory {
+			in := js0 - gs0*v + jd0 - gd0*vd
+			d := in - mu[i]
+			mu[i] += aVar * d
+			vr[i] = (1 - aVar) * (vr[i] + aVar*d*d)
+			thInf -= min(c.thPerSD*math.Sqrt(vr[i]), c.thDropMax)
+		}
+		th1 := th
+		if thDyn {
+			th1 = thInf + (th-thInf)*pTh
+		}
+
+		ep1, ip1 := ep*pE, ip*pI
+		ed1, id1 := ed*pE, id*pI
+		spiked := false
+		var ts float64
+		done := false
+		if fast && ref[i] <= 0 && (c.dT == 0 || v-th < c.xFast*c.dT) {
+			js1, gs1 := c.synInputs(cond, ep1, ip1)
+			jd1, gd1 := c.synInputs(cond, ed1, id1)
+			js1 += iS
+			jd1 += iD
+			dv1, dvd1, dw1 := c.rhs(dend, v, vd, w, th, js0, gs0, jd0, gd0, g)
+			vp, vdp, wp := v+h*dv1, vd+h*dvd1, w+h*dw1
+			dv2, dvd2, dw2 := c.rhs(dend, vp, vdp, wp, th1, js1, gs1, jd1, gd1, g)
+			v1 := v + 0.5*h*(dv1+dv2)
+			if (c.dT > 0 && v1-th1 < c.xFast*c.dT && vp-th1 < c.xFast*c.dT) || (c.dT == 0 && v1 < th1) {
+				v, vd, w = v1, vd+0.5*h*(dvd1+dvd2), w+0.5*h*(dw1+dw2)
+				th = th1
+				done = true
+			}
+		}
+		if !done {
+			var ok bool
+			v, vd, w, th, spiked, ts, ok = p.fullSlow(&c, i+lo, v, vd, w, th, thInf, g, iS, iD, ep, ip, ed, id)
+			if !ok {
+				V[i], Vd[i], W[i], Th[i] = v, vd, w, th
+				return dst, p.blowUp(lo+i, step)
+			}
+		}
+		sEp[i], sIp[i] = ep1, ip1
+		if dend {
+			sEd[i], sId[i] = ed1, id1
+		}
+		V[i], Vd[i], W[i], Th[i] = v, vd, w, th
+		if spiked {
+			off[i] = ts
+			dst = append(dst, int32(lo+i))
+		}
+		if !finite(v) || !finite(w) || !finite(vd) {
+			return dst, p.blowUp(lo+i, step)
+		}
+	}
+	return dst, nil
+}
+
+// maxSubsteps bounds the substeps fullSlow may take in one step before it
+// reports a blow-up (a runaway that never reaches VPeak).
+const maxSubsteps = 100000
+
+// fullSlow integrates one neuron over one step with adaptive substeps,
+// spikes located inside the step and refractoriness in continuous time.
+// It returns the new state, whether the neuron spiked, the time of its
+// first spike from the step start, and false on a blow-up.
+func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, ed, id float64) (float64, float64, float64, float64, bool, float64, bool) {
+	k := &p.k
+	h := k.h
+	cond, dend := k.cond, k.dend
+	thDyn := k.invTauTh > 0
+	t := 0.0
+	spiked := false
+	first := 0.0
+	ref := p.ref[i]
+	// synaptic values at time s into the step
+	synAt := func(s float64) (js, gs, jd, gd float64) {
+		fe, fi := math.Exp(-s/c.tauE), math.Exp(-s/c.tauI)
+		js, gs = c.synInputs(cond, ep*fe, ip*fi)
+		jd, gd = c.synInputs(cond, ed*fe, id*fi)
+		return js + iS, gs, jd + iD, gd
+	}
+	relaxTh := func(th, d float64) float64 {
+		if !thDyn {
+			return th
+		}
+		return thInf + (th-thInf)*math.Exp(-d*c.invTauTh)
+	}
+	spike := func(ts float64) {
+		if !spiked {
+			first = ts
+		}
+		spiked = true
+		v = c.vreset
+		w += c.b
+		th += c.dTheta
+		ref = c.tref
+		t = ts
+	}
+	const eps = 1e-12
+	for iter := 0; t < h-eps*h; iter++ {
+		if iter > maxSubsteps || !finite(v) {
+			p.ref[i] = ref
+			return v, vd, w, th, spiked, first, false
+		}
+		if ref > 0 {
+			// Held at VReset: W and Vd relax exactly with V = VReset and
+			// the inputs frozen at their value at the start of the interval.
+			d := min(ref, h-t)
+			v = c.vreset
+			if c.invTauW > 0 {
+				wInf := c.a * (c.vreset - c.el)
+				w = wInf + (w-wInf)*math.Exp(-d*c.invTauW)
+			}
+			if dend {
+				_, _, jd, gd := synAt(t)
+				gt := c.gld + c.gc + g*gd
+				vdInf := (c.gld*c.el + c.gc*c.vreset + g*jd) / gt
+				vd = vdInf + (vd-vdInf)*math.Exp(-gt*d*c.invCd)
+			}
+			th = relaxTh(th, d)
+			ref -= d
+			if ref < eps*h {
+				ref = 0
+			}
+			t += d
+			continue
+		}
+		hs := min(k.hs, h-t)
+		if c.dT > 0 {
+			x := (v - th) / c.dT
+			if x >= c.xCommit && c.xPeak > c.xCommit {
+				// The upswing is committed: the time left to reach VPeak under
+				// the dominant exponential term, dx/dt = e^x/τm.
+				tail := c.tauM * (math.Exp(-x) - math.Exp(-c.xPeak))
+				if t+tail <= h {
+					wAt := w + tail*(c.a*(v-c.el)-w)*c.invTauW
+					th = relaxTh(th, tail)
+					w = wAt
+					spike(t + tail)
+					continue
+				}
+			}
+			if x > -2 {
+				rate := math.Exp(min(x, c.xMax)) / c.tauM // 1/ms
+				hs = min(hs, max(0.2/rate, 1e-7))
+			}
+		}
+		js0, gs0, jd0, gd0 := synAt(t)
+		js1, gs1, jd1, gd1 := synAt(t + hs)
+		th1 := relaxTh(th, hs)
+		dv1, dvd1, dw1 := c.rhs(dend, v, vd, w, th, js0, gs0, jd0, gd0, g)
+		vp, vdp, wp := v+hs*dv1, vd+hs*dvd1, w+hs*dw1
+		dv2, dvd2, dw2 := c.rhs(dend, vp, vdp, wp, th1, js1, gs1, jd1, gd1, g)
+		v1 := v + 0.5*hs*(dv1+dv2)
+		vd1 := vd + 0.5*hs*(dvd1+dvd2)
+		w1 := w + 0.5*hs*(dw1+dw2)
+		level := c.vpeak
+		if c.dT == 0 {
+			level = th1
+		}
+		if v1 >= level {
+			f := 1.0
+			if v1 > v {
+				f = min(1, max(0, (level-v)/(v1-v)))
+			}
+			vd += f * (vd1 - vd)
+			w += f * (w1 - w)
+			th = relaxTh(th, f*hs)
+			spike(t + f*hs)
+			continue
+		}
+		v, vd, w, th = v1, vd1, w1, th1
+		t += hs
+	}
+	p.ref[i] = ref
+	return v, vd, w, th, spiked, first, true
+}

@@ -1,0 +1,323 @@
+package brain
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Compartment selects where a synaptic input lands on a GeneralizedNeuron.
+type Compartment uint8
+
+const (
+	// Proximal inputs inject at the soma.
+	Proximal Compartment = 0
+	// Distal inputs inject at the passive dendritic compartment and reach
+	// the soma only through the coupling conductance Gc (attenuated by
+	// Params.Attenuation in steady state). With no dendrite (Gc == 0) a
+	// distal input is delivered at the soma.
+	Distal Compartment = 1
+)
+
+// NumCompartments is the number of Compartment values.
+const NumCompartments = 2
+
+func (c Compartment) String() string {
+	switch c {
+	case Proximal:
+		return "Proximal"
+	case Distal:
+		return "Distal"
+	}
+	return fmt.Sprintf("Compartment(%d)", uint8(c))
+}
+
+// Receptor selects the synaptic receptor (and so the sign) of an input.
+type Receptor uint8
+
+const (
+	// Excitatory inputs depolarise: +I for CurrentExp, reversal EE for
+	// ConductanceExp.
+	Excitatory Receptor = 0
+	// Inhibitory inputs hyperpolarise: −I for CurrentExp, reversal EI for
+	// ConductanceExp.
+	Inhibitory Receptor = 1
+)
+
+// NumReceptors is the number of Receptor values.
+const NumReceptors = 2
+
+func (r Receptor) String() string {
+	switch r {
+	case Excitatory:
+		return "Excitatory"
+	case Inhibitory:
+		return "Inhibitory"
+	}
+	return fmt.Sprintf("Receptor(%d)", uint8(r))
+}
+
+// SynapseModel is the postsynaptic response to one delivered spike.
+type SynapseModel uint8
+
+const (
+	// CurrentExp: the spike makes the synaptic current jump by the weight
+	// (pA), which then decays exponentially with TauE or TauI. Weights are
+	// magnitudes; the receptor gives the sign:
+	//
+	//	I_syn = I_E − I_I
+	//
+	// (NEST iaf_psc_exp; Rotter & Diesmann 1999).
+	CurrentExp SynapseModel = 0
+	// ConductanceExp: the spike makes the synaptic conductance jump by the
+	// weight (nS), which decays exponentially; the current is
+	//
+	//	I_syn = g_E (EE − V) + g_I (EI − V)
+	//
+	// (NEST iaf_cond_exp; Brette et al. 2007 COBA benchmark).
+	ConductanceExp SynapseModel = 1
+)
+
+func (m SynapseModel) String() string {
+	switch m {
+	case CurrentExp:
+		return "CurrentExp"
+	case ConductanceExp:
+		return "ConductanceExp"
+	}
+	return fmt.Sprintf("SynapseModel(%d)", uint8(m))
+}
+
+// SynapseParams are the postsynaptic receptor kinetics of a population.
+// Every input of a population shares them; the synaptic variables are the
+// slices returned by Population.Input.
+type SynapseParams struct {
+	// Model is CurrentExp (weights in pA) or ConductanceExp (weights in nS).
+	Model SynapseModel
+	// TauE is the decay time constant of excitatory synaptic variables (ms).
+	TauE float64
+	// TauI is the decay time constant of inhibitory synaptic variables (ms).
+	TauI float64
+	// EE is the excitatory reversal potential (mV); ConductanceExp only.
+	EE float64
+	// EI is the inhibitory reversal potential (mV); ConductanceExp only.
+	EI float64
+}
+
+// Params is one parameter set of the GeneralizedNeuron: an adaptive
+// exponential integrate-and-fire soma (Brette & Gerstner 2005) coupled to
+// one passive dendrite, with spike-triggered adaptation, an adaptive
+// threshold and an optional input-variance threshold rule (see the package
+// documentation for the equations). Units follow NEST: ms, mV, pA, pF, nS.
+//
+// Presets (Pyramidal, Interneuron, …) return filled values; copy one and edit
+// any field, then call Validate (NewPopulation does).
+type Params struct {
+	// Name labels the cell type (free text, used in messages).
+	Name string
+
+	// C is the somatic membrane capacitance (pF).
+	C float64
+	// GL is the somatic leak conductance (nS). τm = C/GL.
+	GL float64
+	// EL is the leak reversal (resting) potential (mV).
+	EL float64
+	// VT is θ0, the resting spike threshold (mV). With DeltaT > 0 it is the
+	// soft threshold inside the exponential; with DeltaT == 0 a spike is
+	// emitted when V reaches θ.
+	VT float64
+	// DeltaT is the slope factor of the exponential spike initiation (mV).
+	// 0 turns the soma into a leaky integrate-and-fire with a hard threshold.
+	DeltaT float64
+	// VPeak is the spike detection potential (mV) when DeltaT > 0; the
+	// upswing is taken to be a spike once V reaches it. Ignored when
+	// DeltaT == 0.
+	VPeak float64
+	// VReset is the potential V is reset to after a spike (mV).
+	VReset float64
+	// TRef is the absolute refractory period (ms); V is held at VReset.
+	TRef float64
+
+	// A is the subthreshold adaptation conductance (nS).
+	A float64
+	// B is the spike-triggered adaptation increment of w (pA).
+	B float64
+	// TauW is the adaptation time constant (ms). Needed when A or B ≠ 0.
+	TauW float64
+
+	// Cd is the dendritic capacitance (pF). Needed when Gc > 0.
+	Cd float64
+	// GLd is the dendritic leak conductance (nS). Needed when Gc > 0.
+	GLd float64
+	// Gc is the soma–dendrite coupling conductance (nS); 0 means no dendrite.
+	Gc float64
+
+	// DeltaTheta is the threshold increment per spike (mV); 0 disables the
+	// spike-triggered threshold adaptation.
+	DeltaTheta float64
+	// TauTheta is the time constant with which θ relaxes to its target
+	// (ms). Needed when DeltaTheta ≠ 0 or TauVar > 0.
+	TauTheta float64
+
+	// TauVar is the time constant (ms) of the running mean and variance of
+	// the cell's total input current, which drive the sensory threshold
+	// rule; 0 disables the rule. The threshold target is
+	//
+	//	θ∞ = θ0 − min(ThetaPerSD · σ_I, ThetaDropMax)
+	//
+	// so θ falls while the input fluctuates and rises back to θ0 when it
+	// is steady.
+	TauVar float64
+	// ThetaPerSD is the drop of the threshold target per pA of input
+	// standard deviation (mV/pA).
+	ThetaPerSD float64
+	// ThetaDropMax caps the variance-driven threshold drop (mV, ≥ 0).
+	ThetaDropMax float64
+
+	// IBias is a constant current injected at the soma of every neuron
+	// (pA); Population.IBias holds the per-neuron copy.
+	IBias float64
+
+	// Inhibitory marks the cell as inhibitory (Dale's law): all of its
+	// outgoing synapses use the Inhibitory receptor.
+	Inhibitory bool
+	// Efficacy multiplies every outgoing synaptic weight of the cell
+	// (dimensionless, ≥ 0); 1 is neutral. Brainstem motor neurons use it
+	// for their output scaling.
+	Efficacy float64
+
+	// Synapse is the postsynaptic receptor kinetics of this cell's inputs.
+	Synapse SynapseParams
+}
+
+// ErrInvalidParams is wrapped by every error that Params.Validate returns.
+var ErrInvalidParams = errors.New("brain: invalid parameters")
+
+// ParamError names one bad field of a parameter set.
+type ParamError struct {
+	Name   string  // Params.Name of the offending set
+	Field  string  // field name, e.g. "TauW"
+	Value  float64 // the offending value
+	Reason string  // what is wrong
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("brain: params %q: %s = %v: %s", e.Name, e.Field, e.Value, e.Reason)
+}
+
+// Unwrap lets errors.Is(err, ErrInvalidParams) match.
+func (e *ParamError) Unwrap() error { return ErrInvalidParams }
+
+// Validate checks every field and returns an error naming the first bad
+// field and its value (a *ParamError wrapping ErrInvalidParams), or nil.
+func (p Params) Validate() error {
+	bad := func(field string, v float64, reason string) error {
+		return &ParamError{Name: p.Name, Field: field, Value: v, Reason: reason}
+	}
+	finite := []struct {
+		f string
+		v float64
+	}{
+		{"C", p.C}, {"GL", p.GL}, {"EL", p.EL}, {"VT", p.VT}, {"DeltaT", p.DeltaT},
+		{"VPeak", p.VPeak}, {"VReset", p.VReset}, {"TRef", p.TRef}, {"A", p.A}, {"B", p.B},
+		{"TauW", p.TauW}, {"Cd", p.Cd}, {"GLd", p.GLd}, {"Gc", p.Gc},
+		{"DeltaTheta", p.DeltaTheta}, {"TauTheta", p.TauTheta}, {"TauVar", p.TauVar},
+		{"ThetaPerSD", p.ThetaPerSD}, {"ThetaDropMax", p.ThetaDropMax}, {"IBias", p.IBias},
+		{"Efficacy", p.Efficacy}, {"Synapse.TauE", p.Synapse.TauE}, {"Synapse.TauI", p.Synapse.TauI},
+		{"Synapse.EE", p.Synapse.EE}, {"Synapse.EI", p.Synapse.EI},
+	}
+	for _, x := range finite {
+		if math.IsNaN(x.v) || math.IsInf(x.v, 0) {
+			return bad(x.f, x.v, "must be finite")
+		}
+	}
+	switch {
+	case !(p.C > 0):
+		return bad("C", p.C, "capacitance must be > 0 pF")
+	case !(p.GL > 0):
+		return bad("GL", p.GL, "leak conductance must be > 0 nS")
+	case p.DeltaT < 0:
+		return bad("DeltaT", p.DeltaT, "slope factor must be ≥ 0 mV")
+	case p.DeltaT > 0 && !(p.VPeak > p.VT):
+		return bad("VPeak", p.VPeak, "must exceed VT when DeltaT > 0")
+	case p.DeltaT > 0 && !(p.VReset < p.VPeak):
+		return bad("VReset", p.VReset, "must be below VPeak")
+	case p.DeltaT == 0 && !(p.VReset < p.VT):
+		return bad("VReset", p.VReset, "must be below VT when DeltaT == 0")
+	case p.TRef < 0:
+		return bad("TRef", p.TRef, "refractory period must be ≥ 0 ms")
+	case p.TauW < 0:
+		return bad("TauW", p.TauW, "time constant must be ≥ 0 ms")
+	case (p.A != 0 || p.B != 0) && !(p.TauW > 0):
+		return bad("TauW", p.TauW, "must be > 0 ms when A or B ≠ 0")
+	case p.Gc < 0:
+		return bad("Gc", p.Gc, "coupling conductance must be ≥ 0 nS")
+	case p.Cd < 0:
+		return bad("Cd", p.Cd, "capacitance must be ≥ 0 pF")
+	case p.GLd < 0:
+		return bad("GLd", p.GLd, "leak conductance must be ≥ 0 nS")
+	case p.Gc > 0 && !(p.Cd > 0):
+		return bad("Cd", p.Cd, "dendritic capacitance must be > 0 pF when Gc > 0")
+	case p.TauTheta < 0:
+		return bad("TauTheta", p.TauTheta, "time constant must be ≥ 0 ms")
+	case (p.DeltaTheta != 0 || p.TauVar > 0) && !(p.TauTheta > 0):
+		return bad("TauTheta", p.TauTheta, "must be > 0 ms when DeltaTheta ≠ 0 or TauVar > 0")
+	case p.TauVar < 0:
+		return bad("TauVar", p.TauVar, "time constant must be ≥ 0 ms")
+	case p.ThetaPerSD < 0:
+		return bad("ThetaPerSD", p.ThetaPerSD, "must be ≥ 0 mV/pA")
+	case p.ThetaDropMax < 0:
+		return bad("ThetaDropMax", p.ThetaDropMax, "must be ≥ 0 mV")
+	case p.Efficacy < 0:
+		return bad("Efficacy", p.Efficacy, "output efficacy must be ≥ 0")
+	case p.Synapse.Model > ConductanceExp:
+		return bad("Synapse.Model", float64(p.Synapse.Model), "unknown synapse model")
+	case !(p.Synapse.TauE > 0):
+		return bad("Synapse.TauE", p.Synapse.TauE, "time constant must be > 0 ms")
+	case !(p.Synapse.TauI > 0):
+		return bad("Synapse.TauI", p.Synapse.TauI, "time constant must be > 0 ms")
+	}
+	return nil
+}
+
+// TauM is the somatic membrane time constant C/GL (ms).
+func (p Params) TauM() float64 { return p.C / p.GL }
+
+// Attenuation is the steady-state fraction of a distal current that reaches
+// the soma:
+//
+//	A = Gc / (Gc + GLd)
+//
+// It is the current delivered into a soma clamped at EL by a constant
+// dendritic current I (Gc·(Vd−EL) with Vd−EL = I/(Gc+GLd)), and equally the
+// ratio of the steady somatic depolarisations produced by the same current
+// injected distally and proximally. It is 1 with no dendrite (Gc == 0),
+// where distal inputs land on the soma.
+func (p Params) Attenuation() float64 {
+	if p.Gc == 0 {
+		return 1
+	}
+	return p.Gc / (p.Gc + p.GLd)
+}
+
+// IsLIF reports whether p is the leaky integrate-and-fire special case
+// (DeltaT = 0, A = B = 0, no dendrite, no adaptive or variance threshold),
+// which Population integrates exactly.
+func (p Params) IsLIF() bool {
+	return p.DeltaT == 0 && p.A == 0 && p.B == 0 && p.Gc == 0 &&
+		p.DeltaTheta == 0 && p.TauVar == 0
+}
+
+// Rheobase is the constant somatic current (pA) above which a cell
+// without dendrite leaves rest and fires, from the saddle-node of the
+// steady-state I–V curve I(V) = (GL+A)(V−EL) − GL·ΔT·exp((V−VT)/ΔT)
+// (Touboul 2008; Naud et al. 2008, valid when A/GL < τm/τw):
+//
+//	I_rh = (GL + A)·(VT − EL − ΔT + ΔT·ln(1 + A/GL))     (ΔT > 0)
+//	I_rh = (GL + A)·(VT − EL)                            (ΔT = 0)
+func (p Params) Rheobase() float64 {
+	if p.DeltaT == 0 {
+		return (p.GL + p.A) * (p.VT - p.EL)
+	}
+	return (p.GL + p.A) * (p.VT - p.EL - p.DeltaT + p.DeltaT*math.Log1p(p.A/p.GL))
+}

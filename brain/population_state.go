@@ -1,0 +1,80 @@
+package brain
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// stateMagic starts every MarshalBinary encoding (format version 1).
+const stateMagic = "brainpop1"
+
+// ErrBadState is wrapped by UnmarshalBinary errors.
+var ErrBadState = errors.New("brain: bad population state")
+
+// stateSlices lists, in encoding order, every slice that makes up the
+// dynamic state and per-neuron configuration of the population.
+func (p *Population) stateSlices() [][]float64 {
+	s := [][]float64{p.V, p.Vd, p.W, p.Theta, p.IExt, p.IBias, p.Theta0, p.Size,
+		p.ref, p.mu, p.vr, p.offset,
+		p.syn[Proximal][Excitatory], p.syn[Proximal][Inhibitory]}
+	if p.P.Gc > 0 {
+		s = append(s, p.IExtDist, p.syn[Distal][Excitatory], p.syn[Distal][Inhibitory])
+	}
+	return s
+}
+
+// MarshalBinary encodes the population's state (V, Vd, W, Theta, synaptic
+// variables, refractory clocks, running input statistics, IExt and the
+// per-neuron IBias, Theta0 and Size). Parameters are not included: restore
+// into a population built with the same Params and N.
+func (p *Population) MarshalBinary() ([]byte, error) {
+	ss := p.stateSlices()
+	buf := make([]byte, 0, len(stateMagic)+16+len(ss)*p.N*8)
+	buf = append(buf, stateMagic...)
+	buf = binary.LittleEndian.AppendUint64(buf, uint64(p.N))
+	buf = binary.LittleEndian.AppendUint64(buf, uint64(len(ss)))
+	for _, s := range ss {
+		for _, x := range s {
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(x))
+		}
+	}
+	return buf, nil
+}
+
+// UnmarshalBinary restores a state written by MarshalBinary into p, which
+// must have the same N and dendrite (Gc > 0 or not). It copies into the
+// existing slices, so slices taken from p stay valid. Call Prepare again if
+// Size changed.
+func (p *Population) UnmarshalBinary(data []byte) error {
+	ss := p.stateSlices()
+	if len(data) < len(stateMagic)+16 || string(data[:len(stateMagic)]) != stateMagic {
+		return fmt.Errorf("%w: not a population state (bad header)", ErrBadState)
+	}
+	data = data[len(stateMagic):]
+	n := binary.LittleEndian.Uint64(data)
+	m := binary.LittleEndian.Uint64(data[8:])
+	data = data[16:]
+	if n != uint64(p.N) {
+		return fmt.Errorf("%w: N = %d, population %q has N = %d", ErrBadState, n, p.Name, p.N)
+	}
+	if m != uint64(len(ss)) {
+		return fmt.Errorf("%w: %d state arrays, population %q has %d (dendrite mismatch?)", ErrBadState, m, p.Name, len(ss))
+	}
+	if uint64(len(data)) != m*n*8 {
+		return fmt.Errorf("%w: %d bytes of data, want %d", ErrBadState, len(data), m*n*8)
+	}
+	for _, s := range ss {
+		for i := range s {
+			s[i] = math.Float64frombits(binary.LittleEndian.Uint64(data))
+			data = data[8:]
+		}
+	}
+	for i, s := range p.Size {
+		if s > 0 {
+			p.gain[i] = 1 / s
+		}
+	}
+	return nil
+}

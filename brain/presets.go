@@ -1,0 +1,186 @@
+package brain
+
+import "fmt"
+
+// Synapse kinetics shared by the presets. Current-based exponential
+// synapses with τE = 5 ms, τI = 10 ms and, for the conductance model,
+// EE = 0 mV, EI = −80 mV are the values of the Brette et al. 2007 benchmark
+// networks (J Comput Neurosci 23:349; Vogels & Abbott 2005).
+func defaultSynapse() SynapseParams {
+	return SynapseParams{Model: CurrentExp, TauE: 5, TauI: 10, EE: 0, EI: -80}
+}
+
+// Generic is the plain leaky integrate-and-fire neuron of the Brette et al.
+// 2007 CUBA/COBA benchmarks (J Comput Neurosci 23:349; Vogels & Abbott 2005,
+// J Neurosci 25:10786): τm = 20 ms with gL = 10 nS (so C = 200 pF),
+// EL = −60 mV, θ = −50 mV, Vr = −60 mV, t_ref = 5 ms. It takes the exact
+// LIF path.
+//
+//	C 200 pF | GL 10 nS | EL −60 mV | VT −50 mV | VReset −60 mV | TRef 5 ms
+func Generic() Params {
+	return Params{
+		Name: "generic", C: 200, GL: 10, EL: -60, VT: -50, VReset: -60, TRef: 5,
+		Efficacy: 1, Synapse: defaultSynapse(),
+	}
+}
+
+// Pyramidal is a regular-spiking, adapting cortical pyramidal cell: the
+// somatic AdEx parameters fitted by Brette & Gerstner 2005 (J Neurophysiol
+// 94:3637, Table 1) to a detailed layer-5 pyramidal model,
+//
+//	C 281 pF | GL 30 nS | EL −70.6 mV | VT −50.4 mV | ΔT 2 mV
+//	τw 144 ms | a 4 nS | b 80.5 pA | Vr −70.6 mV | VPeak 20 mV
+//
+// with a passive dendrite of equal membrane (Pinsky & Rinzel 1994, J Comput
+// Neurosci 1:39, split the cell into two compartments of equal area,
+// p = 0.5: Cd = C, GLd = GL) and Gc = GLd, so that a steady distal current
+// reaches the soma attenuated by Gc/(Gc+GLd) = 0.5, the order of the
+// steady-state dendro-somatic attenuation from the apical trunk of layer-5
+// pyramidal neurons (Stuart & Spruston 1998, J Neurosci 18:3501).
+// TRef = 2 ms is a conventional absolute refractory period.
+func Pyramidal() Params {
+	return Params{
+		Name: "pyramidal", C: 281, GL: 30, EL: -70.6, VT: -50.4, DeltaT: 2, VPeak: 20,
+		VReset: -70.6, TRef: 2, A: 4, B: 80.5, TauW: 144,
+		Cd: 281, GLd: 30, Gc: 30,
+		Efficacy: 1, Synapse: defaultSynapse(),
+	}
+}
+
+// Interneuron is a fast-spiking, non-adapting inhibitory interneuron: the
+// Brette & Gerstner 2005 cell with the fast-spiking adaptation setting of
+// the same authors (b = 0, a = 2C/τw; Brette & Gerstner 2005 and the
+// Scholarpedia article "Adaptive exponential integrate-and-fire model",
+// Gerstner & Brette 2009), inhibitory by Dale's law, with the 1 ms
+// refractoriness of fast-spiking cells that fire up to several hundred Hz
+// (McCormick et al. 1985, J Neurophysiol 54:782).
+//
+//	C 281 pF | GL 30 nS | EL −70.6 mV | VT −50.4 mV | ΔT 2 mV
+//	τw 144 ms | a 3.9 nS | b 0 pA | Vr −70.6 mV | VPeak 20 mV | TRef 1 ms
+func Interneuron() Params {
+	return Params{
+		Name: "interneuron", C: 281, GL: 30, EL: -70.6, VT: -50.4, DeltaT: 2, VPeak: 20,
+		VReset: -70.6, TRef: 1, A: 2 * 281.0 / 144, B: 0, TauW: 144,
+		Inhibitory: true, Efficacy: 1, Synapse: defaultSynapse(),
+	}
+}
+
+// Sensory is a sensory neuron whose threshold adapts: it fires to changes
+// and fluctuations of its input and adapts away a steady input. The soma is
+// the tonic AdEx cell of Naud et al. 2008 (Biol Cybern 99:335, Table 1,
+// "tonic spiking": C 200 pF, gL 10 nS, EL −70 mV, VT −50 mV, ΔT 2 mV) with
+// no current adaptation; spike-frequency adaptation is carried by the
+// threshold instead, with the slow threshold component of the
+// multi-timescale adaptive threshold model (Kobayashi, Tsubo & Shinomoto
+// 2009, Front Comput Neurosci 3:9: α2 = 2 mV, τ2 = 200 ms). The
+// variance rule (TauVar 50 ms, 0.1 mV per pA of input s.d., at most 6 mV)
+// is this project's explicit form of input-variance-dependent threshold
+// (threshold lowered by fast fluctuations: Azouz & Gray 2000, PNAS 97:8110).
+//
+//	C 200 pF | GL 10 nS | EL −70 mV | VT −50 mV | ΔT 2 mV | VPeak 0 mV | Vr −58 mV
+//	Δθ 2 mV | τθ 200 ms | τvar 50 ms | 0.1 mV/pA | drop ≤ 6 mV | TRef 2 ms
+func Sensory() Params {
+	return Params{
+		Name: "sensory", C: 200, GL: 10, EL: -70, VT: -50, DeltaT: 2, VPeak: 0,
+		VReset: -58, TRef: 2,
+		DeltaTheta: 2, TauTheta: 200, TauVar: 50, ThetaPerSD: 0.1, ThetaDropMax: 6,
+		Efficacy: 1, Synapse: defaultSynapse(),
+	}
+}
+
+// Purkinje is a cerebellar Purkinje cell: inhibitory, firing spontaneously
+// at tens of Hz with no synaptic input (Häusser & Clark 1997, Neuron
+// 19:665: ≈ 40–50 Hz in slices with synaptic transmission blocked; Raman &
+// Bean 1999, J Neurosci 19:1663). Passive properties and threshold follow
+// the E-GLIF Purkinje fit of Geminiani et al. 2019 (Front Comput Neurosci
+// 13:35): C 334 pF, τm 47 ms (GL = 7.1 nS), EL −59 mV, θ −43 mV,
+// Vr −69 mV, t_ref 0.5 ms. Its endogenous depolarising current (the
+// resurgent/persistent Na⁺ drive that makes the cell a pacemaker) is IBias;
+// here 280 pA with the AHP-like adaptation b = 40 pA, τw = 50 ms gives
+// ≈ 40 Hz spontaneous firing.
+func Purkinje() Params {
+	return Params{
+		Name: "purkinje", C: 334, GL: 334.0 / 47, EL: -59, VT: -43, DeltaT: 2, VPeak: 0,
+		VReset: -69, TRef: 0.5, A: 0, B: 40, TauW: 50,
+		IBias: 280, Inhibitory: true, Efficacy: 1, Synapse: defaultSynapse(),
+	}
+}
+
+// Granule is a cerebellar granule cell: tiny, hyperpolarised at rest and
+// with a high threshold, so it is silent without input and needs several
+// coincident mossy-fibre inputs to fire (it has 4 dendrites and needs ≥ 2–3
+// active: D'Angelo et al. 1995, J Physiol 484:397; Chadderton, Margrie &
+// Häusser 2004, Nature 428:856). Parameters from the E-GLIF granule-cell fit
+// of Geminiani et al. 2019 (Front Comput Neurosci 13:35): C 7 pF,
+// τm 24 ms (GL = 0.29 nS), EL −62 mV, θ −41 mV, Vr −70 mV, t_ref 1.5 ms.
+// Synapses are fast (mossy fibre AMPA decay ≈ 1 ms… here τE = 2 ms).
+func Granule() Params {
+	s := defaultSynapse()
+	s.TauE = 2
+	return Params{
+		Name: "granule", C: 7, GL: 7.0 / 24, EL: -62, VT: -41, DeltaT: 0, VReset: -70, TRef: 1.5,
+		Efficacy: 1, Synapse: s,
+	}
+}
+
+// Motor is a spinal/brainstem α-motoneuron: large, low input resistance,
+// strongly adapting after-hyperpolarisation, recruited in order of size
+// (Henneman 1957; use Population.Size to spread sizes). Passive values
+// follow cat lumbar motoneurons (Zengel et al. 1985, J Neurophysiol
+// 53:1323: input resistance ≈ 1–2 MΩ, membrane time constant ≈ 5–10 ms;
+// a 1 MΩ, 7 ms cell has GL = 1000 nS and C = 7000 pF… scaled here to a small
+// motoneuron of 7 ms with GL = 200 nS, C = 1400 pF, rheobase ≈ 4 nA), AHP
+// adaptation τw = 80 ms ≈ the AHP duration of slow motoneurons.
+func Motor() Params {
+	return Params{
+		Name: "motor", C: 1400, GL: 200, EL: -70, VT: -50, DeltaT: 2, VPeak: 0,
+		VReset: -65, TRef: 2, A: 0, B: 400, TauW: 80,
+		Efficacy: 1, Synapse: defaultSynapse(),
+	}
+}
+
+// Region is a brain region whose typical cell properties adjust a preset.
+type Region uint8
+
+const (
+	// Cortex leaves presets unchanged (they are cortical by default).
+	Cortex Region = iota
+	// Cerebellum gives Purkinje cells their distinct, more depolarised
+	// threshold (Purkinje-cell spike threshold ≈ −50… −43 mV; Geminiani et
+	// al. 2019 θ = −43 mV) and fast synapses.
+	Cerebellum
+	// Brainstem gives motor neurons their output scaling: every outgoing
+	// synapse is multiplied by Efficacy = 4 (the large, reliable
+	// neuromuscular / brainstem motor synapses), and a longer AHP.
+	Brainstem
+)
+
+func (r Region) String() string {
+	switch r {
+	case Cortex:
+		return "Cortex"
+	case Cerebellum:
+		return "Cerebellum"
+	case Brainstem:
+		return "Brainstem"
+	}
+	return fmt.Sprintf("Region(%d)", uint8(r))
+}
+
+// Adjust returns p adapted to region r (p itself is not modified).
+func (r Region) Adjust(p Params) Params {
+	switch r {
+	case Cerebellum:
+		if p.Name == "purkinje" {
+			p.VT = -43
+		}
+		p.Synapse.TauE = 2
+		p.Name += "@cerebellum"
+	case Brainstem:
+		if p.Name == "motor" {
+			p.Efficacy *= 4
+		}
+		p.Name += "@brainstem"
+	}
+	return p
+}
