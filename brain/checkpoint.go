@@ -1,0 +1,163 @@
+package brain
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// checkpointMagic starts every network checkpoint (format version 1).
+const checkpointMagic = "brainnet1"
+
+// ErrCheckpoint is wrapped by every Restore error about the checkpoint's
+// content.
+var ErrCheckpoint = errors.New("brain: bad network checkpoint")
+
+// MarshalBinary encodes the complete dynamic state of a built network: the
+// step counter; every population's state (membrane, adaptation, threshold
+// and synaptic variables, refractory clocks); the spikes in flight in the
+// delay rings; every weight and STDP trace; the random state and pending
+// spikes of every spike source; the state and random streams of noise
+// currents. It does not include the model itself (restore into a network
+// constructed the same way) nor recorder contents.
+//
+// run(a) + MarshalBinary + UnmarshalBinary + run(b) is bit-identical to
+// run(a+b).
+func (n *Network) MarshalBinary() ([]byte, error) {
+	if !n.built {
+		if err := n.Build(); err != nil {
+			return nil, err
+		}
+	}
+	b := []byte(checkpointMagic)
+	b = binary.LittleEndian.AppendUint64(b, uint64(n.step))
+	b = appendLen(b, len(n.pops))
+	for _, p := range n.pops {
+		ps, err := p.MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		b = appendBytes(b, ps)
+	}
+	b = appendLen(b, len(n.rings))
+	for _, r := range n.rings {
+		b = appendF64s(b, r.buf)
+		b = appendBools(b, r.dirty)
+	}
+	b = appendLen(b, len(n.projs))
+	for _, p := range n.projs {
+		b = appendF32s(b, p.weights)
+		if pl := p.plastic; pl != nil {
+			b = appendF64s(b, pl.r1)
+			b = appendF64s(b, pl.r2)
+			b = appendF64s(b, pl.o1)
+			b = appendF64s(b, pl.o2)
+		}
+	}
+	b = appendLen(b, len(n.srcs))
+	for _, s := range n.srcs {
+		b = s.appendState(b)
+	}
+	b = appendLen(b, len(n.injs))
+	for _, in := range n.injs {
+		b = in.src.appendState(b)
+	}
+	return b, nil
+}
+
+// UnmarshalBinary restores a state written by MarshalBinary into a network
+// constructed the same way (same populations, projections, sources and
+// current sources, in the same order, and the same seed); it builds the
+// network first if needed. Recorders keep what they hold and continue.
+func (n *Network) UnmarshalBinary(data []byte) error {
+	if !n.built {
+		if err := n.Build(); err != nil {
+			return err
+		}
+	}
+	if len(data) < len(checkpointMagic)+8 || string(data[:len(checkpointMagic)]) != checkpointMagic {
+		return fmt.Errorf("%w: missing header", ErrCheckpoint)
+	}
+	d := &decoder{b: data[len(checkpointMagic)+8:], what: "header"}
+	step := int64(binary.LittleEndian.Uint64(data[len(checkpointMagic):]))
+	count := func(what string, want int) {
+		d.what = what
+		d.length(want, 0)
+	}
+	count("populations", len(n.pops))
+	for _, p := range n.pops {
+		d.what = "population " + p.Name
+		ps := d.bytes()
+		if d.err != nil {
+			break
+		}
+		if err := p.UnmarshalBinary(ps); err != nil {
+			return fmt.Errorf("%w: population %q: %w", ErrCheckpoint, p.Name, err)
+		}
+	}
+	count("rings", len(n.rings))
+	for _, r := range n.rings {
+		d.what = "delay ring of " + n.pops[r.pop].Name
+		d.f64s(r.buf)
+		d.bools(r.dirty)
+	}
+	count("projections", len(n.projs))
+	for _, p := range n.projs {
+		d.what = "projection " + p.Name
+		if p.weights == nil {
+			// SetWeight may have made the checkpointed projection per-synapse.
+			if nw, k := binary.Uvarint(d.b); k > 0 && nw != 0 {
+				_ = p.SetWeight(0, p.constW)
+			}
+		}
+		d.f32s(p.weights)
+		if pl := p.plastic; pl != nil {
+			d.f64s(pl.r1)
+			d.f64s(pl.r2)
+			d.f64s(pl.o1)
+			d.f64s(pl.o2)
+		}
+	}
+	count("sources", len(n.srcs))
+	for _, s := range n.srcs {
+		d.what = "source " + s.SourceName()
+		if err := s.restoreState(d); err != nil {
+			break
+		}
+	}
+	count("current sources", len(n.injs))
+	for _, in := range n.injs {
+		d.what = "current source " + in.src.String()
+		if err := in.src.restoreState(d); err != nil {
+			break
+		}
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.fail("%d trailing bytes", len(d.b))
+	}
+	if d.err != nil {
+		return fmt.Errorf("%w: %w", ErrCheckpoint, unwrapPrefix(d.err))
+	}
+	n.step = step
+	return nil
+}
+
+// Save writes the network's state (MarshalBinary) to w.
+func (n *Network) Save(w io.Writer) error {
+	b, err := n.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// Restore reads a state written by Save (see UnmarshalBinary).
+func (n *Network) Restore(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	return n.UnmarshalBinary(b)
+}

@@ -1,0 +1,546 @@
+package brain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Network holds populations, spike sources, projections, current sources
+// and recorders, and runs them with one deterministic clock-driven loop.
+// Each step k (t = k·dt → (k+1)·dt):
+//
+//  1. deliver: the delay-ring slot due at step k is added into every
+//     target population's synaptic variables (Population.Input);
+//  2. inputs: every population's IExt is zeroed and the current sources
+//     add their currents;
+//  3. integrate: every population is stepped (Population.Step), every
+//     spike source emits its spikes;
+//  4. record: spike, state and weight recorders sample;
+//  5. plasticity: STDP acts on the spikes of this step;
+//  6. enqueue: each spike is added, with its weight, into the ring slot of
+//     step k + delay of each of its synapses (delay ≥ 1 step).
+//
+// Projections and populations are processed in the order they were
+// created and spikes in ascending index order, and every random stream is
+// keyed by global ids, so a network is a pure function of (model, seed,
+// duration): the same seed gives bit-identical spikes whatever GOMAXPROCS.
+//
+// Build a Network with AddPopulation / Connect / ConnectSource / Inject /
+// Record*, then Run (which calls Build if needed). A Network is not safe
+// for concurrent use.
+type Network struct {
+	// DT is the time step (ms); 0 means DefaultDT (0.1 ms).
+	DT float64
+	// Seed keys every random stream of the network (connectivity, weights,
+	// delays, Poisson sources, noise).
+	Seed uint64
+
+	pops    []*Population
+	popBase []uint64 // global id of each population's neuron 0
+	srcs    []Source
+	srcBase []uint64 // global id of each source's generator 0
+	projs   []*Projection
+	injs    []*injection
+	rings   []*ring
+
+	spikeRecs  []spikeRec
+	stateRecs  []*StateRecorder
+	weightRecs []*WeightRecorder
+
+	popSpikes [][]int32 // spikes of each population in the current step
+	srcSpikes [][]int32 // spikes of each source in the current step
+	plastic   []*Projection
+
+	step  int64
+	built bool
+}
+
+type spikeRec struct {
+	pop int // population index, or −1−source index
+	rec *SpikeRecorder
+}
+
+type injection struct {
+	pop   int
+	cells []int32
+	comp  Compartment
+	src   CurrentSource
+}
+
+// NewNetwork returns an empty network with time step dt (ms; 0 means
+// DefaultDT) and seed.
+func NewNetwork(dt float64, seed uint64) *Network { return &Network{DT: dt, Seed: seed} }
+
+// ErrBuilt is returned when a network is changed after Build.
+var ErrBuilt = errors.New("brain: network already built (add populations, projections and inputs before Build or Run)")
+
+// unwrapPrefix strips a leading "brain: " from a nested error message so
+// that wrapped errors read "brain: a: b" rather than "brain: a: brain: b".
+func unwrapPrefix(err error) error {
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "brain: ") {
+		return err
+	}
+	return &prefixed{msg: strings.TrimPrefix(msg, "brain: "), err: err}
+}
+
+type prefixed struct {
+	msg string
+	err error
+}
+
+func (e *prefixed) Error() string { return e.msg }
+func (e *prefixed) Unwrap() error { return e.err }
+
+// AddPopulation adds pop to the network (Connect and Inject add their
+// populations automatically). Adding the same population twice is a no-op.
+func (n *Network) AddPopulation(pop *Population) error {
+	if pop == nil {
+		return errors.New("brain: AddPopulation: nil population")
+	}
+	if n.built {
+		return ErrBuilt
+	}
+	if n.popIndex(pop) < 0 {
+		n.pops = append(n.pops, pop)
+	}
+	return nil
+}
+
+// AddSource adds a spike source (ConnectSource adds it automatically).
+func (n *Network) AddSource(src Source) error {
+	if src == nil {
+		return errors.New("brain: AddSource: nil source")
+	}
+	if n.built {
+		return ErrBuilt
+	}
+	if n.srcIndex(src) < 0 {
+		n.srcs = append(n.srcs, src)
+	}
+	return nil
+}
+
+func (n *Network) popIndex(p *Population) int { return slices.Index(n.pops, p) }
+func (n *Network) srcIndex(s Source) int     { return slices.Index(n.srcs, s) }
+
+// Populations returns the network's populations in the order added.
+func (n *Network) Populations() []*Population { return slices.Clone(n.pops) }
+
+// Population returns the population with the given name, or nil.
+func (n *Network) Population(name string) *Population {
+	for _, p := range n.pops {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// Projections returns the network's projections in creation order.
+func (n *Network) Projections() []*Projection { return slices.Clone(n.projs) }
+
+// Sources returns the network's spike sources in the order added.
+func (n *Network) Sources() []Source { return slices.Clone(n.srcs) }
+
+// Step is the number of steps simulated so far.
+func (n *Network) Step() int64 { return n.step }
+
+// TimeMS is the simulated time so far (ms).
+func (n *Network) TimeMS() float64 { return float64(n.step) * n.dt() }
+
+func (n *Network) dt() float64 {
+	if n.DT == 0 {
+		return DefaultDT
+	}
+	return n.DT
+}
+
+// Connect projects population pre onto population post with connector c
+// and synapses s, and returns the projection (built by Build). The
+// receptor follows Dale's law from pre.P.Inhibitory; a weight whose sign
+// contradicts it is an error.
+func (n *Network) Connect(pre, post *Population, c Connector, s SynapseSpec) (*Projection, error) {
+	if pre == nil || post == nil {
+		return nil, errors.New("brain: Connect: nil population")
+	}
+	if err := n.AddPopulation(pre); err != nil {
+		return nil, err
+	}
+	if err := n.AddPopulation(post); err != nil {
+		return nil, err
+	}
+	p := &Projection{prePop: pre, nPre: pre.N, inhib: pre.P.Inhibitory,
+		Name: pre.Name + "→" + post.Name}
+	return p, n.addProjection(p, post, c, s)
+}
+
+// ConnectSource projects spike source src onto population post (see
+// Connect). The receptor follows src.IsInhibitory().
+func (n *Network) ConnectSource(src Source, post *Population, c Connector, s SynapseSpec) (*Projection, error) {
+	if src == nil || post == nil {
+		return nil, errors.New("brain: ConnectSource: nil source or population")
+	}
+	if err := n.AddSource(src); err != nil {
+		return nil, err
+	}
+	if err := n.AddPopulation(post); err != nil {
+		return nil, err
+	}
+	p := &Projection{preSrc: src, nPre: src.Len(), inhib: src.IsInhibitory(),
+		Name: src.SourceName() + "→" + post.Name}
+	return p, n.addProjection(p, post, c, s)
+}
+
+func (n *Network) addProjection(p *Projection, post *Population, c Connector, s SynapseSpec) error {
+	if c == nil {
+		return fmt.Errorf("brain: projection %q: nil connector", p.Name)
+	}
+	if err := s.Weight.validate("projection " + p.Name + " Weight"); err != nil {
+		return err
+	}
+	if err := s.Delay.validate("projection " + p.Name + " Delay"); err != nil {
+		return err
+	}
+	lo, hi := s.Weight.bounds()
+	switch {
+	case p.inhib && hi > 0:
+		return fmt.Errorf("brain: projection %q: Weight %+v can be > 0 but the presynaptic cells are inhibitory (Dale's law: weights ≤ 0)", p.Name, s.Weight)
+	case !p.inhib && lo < 0:
+		return fmt.Errorf("brain: projection %q: Weight %+v can be < 0 but the presynaptic cells are excitatory (Dale's law: weights ≥ 0)", p.Name, s.Weight)
+	}
+	if s.Compartment >= NumCompartments {
+		return fmt.Errorf("brain: projection %q: unknown compartment %d", p.Name, s.Compartment)
+	}
+	if s.STDP != nil {
+		if err := s.STDP.Validate(); err != nil {
+			return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
+		}
+		rule := *s.STDP
+		s.STDP = &rule // the projection keeps its own copy
+	}
+	p.post = post
+	p.conn = c
+	p.spec = s
+	p.recep = Excitatory
+	if p.inhib {
+		p.recep = Inhibitory
+	}
+	p.index = len(n.projs)
+	n.projs = append(n.projs, p)
+	return nil
+}
+
+// Inject adds current source cs into neurons cells of pop (nil: all), at
+// the soma (Proximal) or the dendrite (Distal). Stateful sources
+// (OUNoise) are copied, so one value can be injected in several places,
+// each with independent noise.
+func (n *Network) Inject(pop *Population, cells []int, c Compartment, cs CurrentSource) error {
+	if pop == nil || cs == nil {
+		return errors.New("brain: Inject: nil population or source")
+	}
+	if err := n.AddPopulation(pop); err != nil {
+		return err
+	}
+	if err := cs.validate(); err != nil {
+		return err
+	}
+	if c >= NumCompartments {
+		return fmt.Errorf("brain: Inject: unknown compartment %d", c)
+	}
+	in := &injection{pop: n.popIndex(pop), comp: c, src: cs}
+	if ou, ok := cs.(*OUNoise); ok {
+		cp := *ou
+		in.src = &cp
+	}
+	if cells == nil {
+		in.cells = make([]int32, pop.N)
+		for i := range in.cells {
+			in.cells[i] = int32(i)
+		}
+	} else {
+		for _, i := range cells {
+			if i < 0 || i >= pop.N {
+				return fmt.Errorf("brain: Inject into %q: neuron %d out of range [0, %d)", pop.Name, i, pop.N)
+			}
+			in.cells = append(in.cells, int32(i))
+		}
+	}
+	n.injs = append(n.injs, in)
+	return nil
+}
+
+// RecordSpikes returns a recorder of every spike of pop (added to the
+// network if needed).
+func (n *Network) RecordSpikes(pop *Population) (*SpikeRecorder, error) {
+	if err := n.AddPopulation(pop); err != nil {
+		return nil, err
+	}
+	r, err := NewSpikeRecorder(pop.N, n.dt())
+	if err != nil {
+		return nil, err
+	}
+	n.spikeRecs = append(n.spikeRecs, spikeRec{pop: n.popIndex(pop), rec: r})
+	return r, nil
+}
+
+// RecordSourceSpikes returns a recorder of every spike a source emits (in
+// emission order within a step).
+func (n *Network) RecordSourceSpikes(src Source) (*SpikeRecorder, error) {
+	if err := n.AddSource(src); err != nil {
+		return nil, err
+	}
+	r, err := NewSpikeRecorder(src.Len(), n.dt())
+	if err != nil {
+		return nil, err
+	}
+	n.spikeRecs = append(n.spikeRecs, spikeRec{pop: -1 - n.srcIndex(src), rec: r})
+	return r, nil
+}
+
+// RecordState returns a recorder of the named variables (StateVariables)
+// of the given neurons of pop, sampled every `every` steps.
+func (n *Network) RecordState(pop *Population, neurons []int, variables []string, every int) (*StateRecorder, error) {
+	if err := n.AddPopulation(pop); err != nil {
+		return nil, err
+	}
+	r, err := NewStateRecorder(pop, neurons, variables, every)
+	if err != nil {
+		return nil, err
+	}
+	r.DT = n.dt()
+	n.stateRecs = append(n.stateRecs, r)
+	return r, nil
+}
+
+// Build validates the model, prepares every population for the time step,
+// generates connectivity, weights and delays, and allocates the delay
+// rings and work buffers. Run calls it if needed; calling it twice is an
+// error.
+func (n *Network) Build() error {
+	if n.built {
+		return ErrBuilt
+	}
+	if n.DT == 0 {
+		n.DT = DefaultDT
+	}
+	if !(n.DT > 0) || math.IsInf(n.DT, 0) {
+		return fmt.Errorf("brain: Network.DT = %v: must be a finite number > 0 ms", n.DT)
+	}
+	var errs []error
+	n.popBase = make([]uint64, len(n.pops))
+	var base uint64
+	for k, p := range n.pops {
+		n.popBase[k] = base
+		base += uint64(p.N)
+		if err := p.Prepare(n.DT); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	n.srcBase = make([]uint64, len(n.srcs))
+	base = 0
+	for k, s := range n.srcs {
+		n.srcBase[k] = base
+		base += uint64(s.Len())
+		if err := s.prepare(n.DT, n.Seed, n.srcBase[k]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	// Projections.
+	type ringKey struct {
+		pop  int
+		comp Compartment
+		rec  Receptor
+	}
+	maxDelay := map[ringKey]int64{}
+	var keys []ringKey
+	for _, p := range n.projs {
+		p.postIdx = n.popIndex(p.post)
+		p.nPost = p.post.N
+		if p.prePop != nil {
+			p.preIdx = n.popIndex(p.prePop)
+		} else {
+			p.preIdx = -1 - n.srcIndex(p.preSrc)
+		}
+		if p.prePop != nil {
+			p.scale = p.prePop.OutputScale()
+			if p.scale == 0 {
+				errs = append(errs, fmt.Errorf("brain: projection %q: presynaptic Params.Efficacy = 0 would silence every synapse (1 is neutral)", p.Name))
+				continue
+			}
+		} else {
+			p.scale = 1
+		}
+		if err := p.build(n); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		comp := p.spec.Compartment
+		if p.post.P.Gc == 0 {
+			comp = Proximal // no dendrite: distal inputs land on the soma
+		}
+		k := ringKey{p.postIdx, comp, p.recep}
+		if _, ok := maxDelay[k]; !ok {
+			keys = append(keys, k)
+		}
+		maxDelay[k] = max(maxDelay[k], p.maxDelay)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	rings := map[ringKey]*ring{}
+	for _, k := range keys {
+		pop := n.pops[k.pop]
+		r := newRing(k.pop, k.comp, k.rec, int(maxDelay[k])+1, pop.N, pop.Input(k.comp, k.rec))
+		rings[k] = r
+		n.rings = append(n.rings, r)
+	}
+	n.plastic = n.plastic[:0]
+	for _, p := range n.projs {
+		comp := p.spec.Compartment
+		if p.post.P.Gc == 0 {
+			comp = Proximal
+		}
+		p.ring = rings[ringKey{p.postIdx, comp, p.recep}]
+		if p.plastic != nil {
+			n.plastic = append(n.plastic, p)
+		}
+	}
+	// Current sources.
+	for _, in := range n.injs {
+		ids := make([]uint64, len(in.cells))
+		for k, c := range in.cells {
+			ids[k] = n.popBase[in.pop] + uint64(c)
+		}
+		if err := in.src.prepare(n.DT, n.Seed, ids); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, w := range n.weightRecs {
+		if slices.Index(n.projs, w.proj) < 0 {
+			errs = append(errs, fmt.Errorf("brain: weight recorder of projection %q: projection not in this network", w.proj.Name))
+		} else if err := w.resolve(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	n.popSpikes = make([][]int32, len(n.pops))
+	n.srcSpikes = make([][]int32, len(n.srcs))
+	n.built = true
+	return nil
+}
+
+// Progress reports how far a Run has got.
+type Progress struct {
+	// Step and Steps count the steps of this Run done and planned.
+	Step, Steps int64
+	// TimeMS is the network time reached (ms).
+	TimeMS float64
+}
+
+// Run advances the network by durationMS (rounded to whole steps),
+// continuing from where the last Run stopped. progress, if not nil, is
+// called about every 1 % of the run and at its end. Run stops at the
+// first step boundary after ctx is cancelled and returns ctx's error; the
+// network is then consistent and can Run again. It returns a
+// *BlowUpError (wrapped) when a population diverges.
+func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Progress)) error {
+	if !n.built {
+		if err := n.Build(); err != nil {
+			return err
+		}
+	}
+	if !(durationMS >= 0) || math.IsInf(durationMS, 0) {
+		return fmt.Errorf("brain: Run: duration %v ms: must be finite and ≥ 0", durationMS)
+	}
+	steps := int64(math.Round(durationMS / n.DT))
+	every := max(steps/100, 1)
+	done := ctx.Done()
+	for k := int64(0); k < steps; k++ {
+		if done != nil {
+			select {
+			case <-done:
+				return fmt.Errorf("brain: Run stopped at t = %g ms: %w", n.TimeMS(), ctx.Err())
+			default:
+			}
+		}
+		if err := n.stepOnce(); err != nil {
+			return err
+		}
+		if progress != nil && ((k+1)%every == 0 || k+1 == steps) {
+			progress(Progress{Step: k + 1, Steps: steps, TimeMS: n.TimeMS()})
+		}
+	}
+	return nil
+}
+
+// preSpikes returns the spikes of a projection's presynaptic side in the
+// current step.
+func (n *Network) preSpikes(p *Projection) []int32 {
+	if p.preIdx >= 0 {
+		return n.popSpikes[p.preIdx]
+	}
+	return n.srcSpikes[-1-p.preIdx]
+}
+
+// stepOnce advances the network by one step; it allocates nothing.
+func (n *Network) stepOnce() error {
+	s := n.step
+	for _, r := range n.rings {
+		r.drain(s)
+	}
+	for _, p := range n.pops {
+		clear(p.IExt)
+		if p.P.Gc > 0 {
+			clear(p.IExtDist)
+		}
+	}
+	for _, in := range n.injs {
+		pop := n.pops[in.pop]
+		dst := pop.IExt
+		if in.comp == Distal {
+			dst = pop.IExtDist
+		}
+		in.src.add(s, n.DT, in.cells, dst)
+	}
+	for k, p := range n.pops {
+		spk, err := p.Step(s)
+		if err != nil {
+			return fmt.Errorf("brain: network step %d: %w", s, unwrapPrefix(err))
+		}
+		n.popSpikes[k] = spk
+	}
+	for k, src := range n.srcs {
+		n.srcSpikes[k] = src.emit(s)
+	}
+	for _, r := range n.spikeRecs {
+		if r.pop >= 0 {
+			r.rec.Record(s, n.popSpikes[r.pop])
+		} else {
+			r.rec.Record(s, n.srcSpikes[-1-r.pop])
+		}
+	}
+	for _, r := range n.stateRecs {
+		r.Record(s)
+	}
+	for _, p := range n.plastic {
+		p.learn(n.preSpikes(p), n.popSpikes[p.postIdx])
+	}
+	for _, w := range n.weightRecs {
+		w.record(s)
+	}
+	for _, p := range n.projs {
+		p.deliver(s, n.preSpikes(p))
+	}
+	n.step++
+	return nil
+}

@@ -1,0 +1,561 @@
+package brain
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+)
+
+// SynapseSpec describes the synapses of a projection (PyNN's synapse type
+// plus receptor and compartment).
+type SynapseSpec struct {
+	// Weight is the synaptic weight (pA when the target population uses
+	// CurrentExp, nS for ConductanceExp), signed by Dale's law: ≥ 0 when
+	// the presynaptic cells are excitatory, ≤ 0 when they are inhibitory
+	// (Params.Inhibitory, or Source Inhibitory). Build fails with a clear
+	// error otherwise. The receptor follows from the same sign. The
+	// presynaptic Params.Efficacy multiplies it at delivery. FromList and
+	// FromMatrix connectors may give the weights instead.
+	Weight Value
+	// Delay is the transmission delay (ms), rounded to whole time steps;
+	// it must be at least one step. The zero Value means one step.
+	Delay Value
+	// Compartment is where the synapses land: Proximal (soma, the zero
+	// value) or Distal (dendrite).
+	Compartment Compartment
+	// STDP makes the synapses plastic; nil means static.
+	STDP *STDP
+}
+
+// Projection is the set of synapses from one presynaptic population or
+// spike source onto one postsynaptic population (PyNN's Projection). Its
+// connectivity is stored in compressed sparse rows: per presynaptic cell a
+// run of 32-bit target indices and 32-bit float weights. Delays are either
+// one per projection or, when they differ, each row is sorted by delay and
+// carries per-row delay-group offsets. Plastic projections add, per
+// postsynaptic cell, the 32-bit indices of its incoming synapses.
+type Projection struct {
+	// Name is "pre→post", for messages.
+	Name string
+
+	index   int
+	prePop  *Population // nil for a source
+	preSrc  Source      // nil for a population
+	post    *Population
+	postIdx int
+	preIdx  int // population index, or −1−source index
+	conn    Connector
+	spec    SynapseSpec
+	recep   Receptor
+	inhib   bool    // presynaptic cells are inhibitory
+	scale   float64 // presynaptic efficacy, applied at delivery
+	ring    *ring
+
+	nPre, nPost int
+	rowPtr      []uint32  // nPre+1
+	targets     []uint32  // postsynaptic index per synapse
+	weights     []float32 // magnitude per synapse; nil when constant
+	constW      float64   // the magnitude shared by all synapses when weights == nil
+	delay       int64     // the delay (steps) shared by all synapses when groupPtr == nil
+	groupPtr    []uint32  // nPre+1, into groupDelay/groupEnd
+	groupDelay  []uint16  // delay (steps) of each delay group
+	groupEnd    []uint32  // one past the last synapse of each group
+	maxDelay    int64     // largest delay (steps)
+
+	plastic *plasticity
+}
+
+// plasticity is the STDP state of a projection.
+type plasticity struct {
+	rule           STDP
+	dPlus, dMinus  float64   // per-step decay factors of r1, o1
+	dX, dY         float64   // per-step decay factors of r2, o2
+	r1, r2         []float64 // presynaptic traces (nPre); r2 nil without triplet terms
+	o1, o2         []float64 // postsynaptic traces (nPost); o2 nil without triplet terms
+	colPtr, colSyn []uint32  // incoming synapses of each postsynaptic cell
+}
+
+// NumSynapses is the number of synapses.
+func (p *Projection) NumSynapses() int { return len(p.targets) }
+
+// Pre returns the presynaptic population (nil when the projection starts
+// at a spike source).
+func (p *Projection) Pre() *Population { return p.prePop }
+
+// PreSource returns the presynaptic spike source (nil for a population).
+func (p *Projection) PreSource() Source { return p.preSrc }
+
+// Post returns the postsynaptic population.
+func (p *Projection) Post() *Population { return p.post }
+
+// Receptor is the receptor every synapse of the projection uses (Dale's
+// law: the presynaptic cell type).
+func (p *Projection) Receptor() Receptor { return p.recep }
+
+// Plastic reports whether the projection has STDP.
+func (p *Projection) Plastic() bool { return p.plastic != nil }
+
+// Bytes is the memory held by the projection's connectivity and plasticity
+// state (bytes): row offsets, targets, weights, delay groups, incoming
+// indices and traces.
+func (p *Projection) Bytes() int64 {
+	b := int64(4 * (len(p.rowPtr) + len(p.targets) + len(p.weights) + len(p.groupPtr) + len(p.groupEnd)))
+	b += int64(2 * len(p.groupDelay))
+	if pl := p.plastic; pl != nil {
+		b += int64(4 * (len(pl.colPtr) + len(pl.colSyn)))
+		b += int64(8 * (len(pl.r1) + len(pl.r2) + len(pl.o1) + len(pl.o2)))
+	}
+	return b
+}
+
+// BytesPerSynapse is Bytes divided by the number of synapses (0 when
+// there are none). A static projection with one delay needs 4 (shared
+// weight) or 8 bytes per synapse plus its row offsets; per-synapse delays
+// add the delay groups; STDP adds a 4-byte incoming index per synapse plus
+// the per-cell traces.
+func (p *Projection) BytesPerSynapse() float64 {
+	if len(p.targets) == 0 {
+		return 0
+	}
+	return float64(p.Bytes()) / float64(len(p.targets))
+}
+
+// Weight returns the magnitude of synapse s (before efficacy), in the
+// projection's units.
+func (p *Projection) Weight(s int) float64 {
+	if p.weights == nil {
+		return p.constW
+	}
+	return float64(p.weights[s])
+}
+
+// Weights copies every synapse's weight magnitude into dst (grown if
+// short) in synapse order and returns it: a snapshot.
+func (p *Projection) Weights(dst []float64) []float64 {
+	dst = slices.Grow(dst[:0], len(p.targets))[:len(p.targets)]
+	for s := range dst {
+		dst[s] = p.Weight(s)
+	}
+	return dst
+}
+
+// WeightHistogram counts the weight magnitudes in nbins equal bins over
+// [lo, hi] (the last bin includes hi; weights outside are not counted).
+func (p *Projection) WeightHistogram(nbins int, lo, hi float64) []int {
+	if nbins <= 0 || !(hi > lo) {
+		return nil
+	}
+	h := make([]int, nbins)
+	for s := range p.targets {
+		w := p.Weight(s)
+		if w < lo || w > hi {
+			continue
+		}
+		k := int(float64(nbins) * (w - lo) / (hi - lo))
+		h[min(k, nbins-1)]++
+	}
+	return h
+}
+
+// Synapse returns the presynaptic index, postsynaptic index and delay (in
+// steps) of synapse s.
+func (p *Projection) Synapse(s int) (pre, post int, delaySteps int) {
+	pre = sort.Search(p.nPre, func(i int) bool { return p.rowPtr[i+1] > uint32(s) })
+	post = int(p.targets[s])
+	delaySteps = int(p.delay)
+	if p.groupPtr != nil {
+		g := sort.Search(int(p.groupPtr[pre+1]-p.groupPtr[pre]), func(k int) bool {
+			return p.groupEnd[int(p.groupPtr[pre])+k] > uint32(s)
+		})
+		delaySteps = int(p.groupDelay[int(p.groupPtr[pre])+g])
+	}
+	return pre, post, delaySteps
+}
+
+// Row returns the synapse index range [lo, hi) of presynaptic cell i.
+func (p *Projection) Row(i int) (lo, hi int) { return int(p.rowPtr[i]), int(p.rowPtr[i+1]) }
+
+// Targets returns the postsynaptic index of every synapse (shared storage;
+// do not modify).
+func (p *Projection) Targets() []uint32 { return p.targets }
+
+// Find returns the index of the first synapse pre→post, or −1.
+func (p *Projection) Find(pre, post int) int {
+	if pre < 0 || pre >= p.nPre {
+		return -1
+	}
+	for s := p.rowPtr[pre]; s < p.rowPtr[pre+1]; s++ {
+		if int(p.targets[s]) == post {
+			return int(s)
+		}
+	}
+	return -1
+}
+
+// SetWeight sets the magnitude of synapse s (after Build). A projection
+// built with one shared weight switches to per-synapse weights.
+func (p *Projection) SetWeight(s int, w float64) error {
+	if s < 0 || s >= len(p.targets) {
+		return fmt.Errorf("brain: projection %q: synapse %d out of range [0, %d)", p.Name, s, len(p.targets))
+	}
+	if !(w >= 0) || math.IsInf(w, 0) {
+		return fmt.Errorf("brain: projection %q: weight magnitude %v must be finite and ≥ 0", p.Name, w)
+	}
+	if p.weights == nil {
+		p.weights = make([]float32, len(p.targets))
+		for k := range p.weights {
+			p.weights[k] = float32(p.constW)
+		}
+	}
+	p.weights[s] = float32(w)
+	return nil
+}
+
+// build generates the connectivity, weights and delays.
+func (p *Projection) build(net *Network) error {
+	g := connGen{
+		seed: net.Seed, proj: uint64(p.index),
+		nPre: p.nPre, nPost: p.nPost,
+		postBase: net.popBase[p.postIdx],
+		same:     p.prePop != nil && p.prePop == p.post,
+	}
+	if p.preIdx >= 0 {
+		g.preBase = net.popBase[p.preIdx]
+	} else {
+		g.preBase = net.srcBase[-1-p.preIdx] | 1<<62
+	}
+	if err := p.conn.connect(&g); err != nil {
+		return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
+	}
+	p.rowPtr, p.targets = g.rowPtr, g.targets
+	nSyn := len(p.targets)
+	dt := net.DT
+
+	// Weights.
+	sign := 1.0
+	if p.inhib {
+		sign = -1
+	}
+	checkDale := func(s int, w float64) error {
+		if math.IsNaN(w) || math.IsInf(w, 0) || w*sign < 0 {
+			kind := "excitatory, weights must be ≥ 0"
+			if p.inhib {
+				kind = "inhibitory, weights must be ≤ 0"
+			}
+			pre, post, _ := p.Synapse(s)
+			if math.IsNaN(w) || math.IsInf(w, 0) {
+				return fmt.Errorf("brain: projection %q: synapse %d (%d→%d): weight %v is not finite", p.Name, s, pre, post, w)
+			}
+			return fmt.Errorf("brain: projection %q: synapse %d (%d→%d): weight %v contradicts Dale's law (presynaptic cells are %s)", p.Name, s, pre, post, w, kind)
+		}
+		return nil
+	}
+	var w64 []float64 // signed weights, when not constant
+	switch {
+	case g.weights != nil:
+		w64 = g.weights
+	case p.spec.Weight.IsConst() && p.spec.STDP == nil:
+		p.constW = math.Abs(p.spec.Weight.A)
+	default:
+		w64 = make([]float64, nSyn)
+		for i := range p.nPre {
+			lo, hi := p.rowPtr[i], p.rowPtr[i+1]
+			if lo == hi {
+				continue
+			}
+			r := rand.New(newStream(net.Seed, streamWeight, uint64(p.index), g.preBase+uint64(i)))
+			for s := lo; s < hi; s++ {
+				w64[s] = p.spec.Weight.draw(r)
+			}
+		}
+	}
+	if w64 != nil {
+		p.weights = make([]float32, nSyn)
+		for s, w := range w64 {
+			if err := checkDale(s, w); err != nil {
+				return err
+			}
+			p.weights[s] = float32(math.Abs(w))
+		}
+	}
+
+	// Delays (steps).
+	toSteps := func(ms float64) (int64, error) {
+		if math.IsNaN(ms) || math.IsInf(ms, 0) {
+			return 0, fmt.Errorf("brain: projection %q: delay %v ms is not finite", p.Name, ms)
+		}
+		k := int64(math.Round(ms / dt))
+		if k < 1 {
+			return 0, fmt.Errorf("brain: projection %q: delay %v ms is shorter than one step (dt = %v ms)", p.Name, ms, dt)
+		}
+		if k > math.MaxUint16 {
+			return 0, fmt.Errorf("brain: projection %q: delay %v ms exceeds %d steps", p.Name, ms, math.MaxUint16)
+		}
+		return k, nil
+	}
+	var d64 []int64
+	switch {
+	case g.delays != nil:
+		d64 = make([]int64, nSyn)
+		for s, ms := range g.delays {
+			k, err := toSteps(ms)
+			if err != nil {
+				return err
+			}
+			d64[s] = k
+		}
+	case p.spec.Delay == (Value{}):
+		p.delay = 1
+	case p.spec.Delay.IsConst():
+		k, err := toSteps(p.spec.Delay.A)
+		if err != nil {
+			return err
+		}
+		p.delay = k
+	default:
+		d64 = make([]int64, nSyn)
+		for i := range p.nPre {
+			lo, hi := p.rowPtr[i], p.rowPtr[i+1]
+			if lo == hi {
+				continue
+			}
+			r := rand.New(newStream(net.Seed, streamDelay, uint64(p.index), g.preBase+uint64(i)))
+			for s := lo; s < hi; s++ {
+				k, err := toSteps(p.spec.Delay.draw(r))
+				if err != nil {
+					return err
+				}
+				d64[s] = k
+			}
+		}
+	}
+	if d64 != nil {
+		p.groupDelays(d64)
+	}
+	p.maxDelay = p.delay
+	for _, d := range p.groupDelay {
+		p.maxDelay = max(p.maxDelay, int64(d))
+	}
+
+	if p.spec.STDP != nil {
+		if err := p.buildPlasticity(dt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// groupDelays sorts every row by delay (stable, so targets stay ascending
+// within a delay) and records the delay groups; with a single delay it
+// keeps the per-projection form.
+func (p *Projection) groupDelays(d []int64) {
+	if len(d) == 0 {
+		p.delay = 1
+		return
+	}
+	if !slices.ContainsFunc(d, func(x int64) bool { return x != d[0] }) {
+		p.delay = d[0]
+		return
+	}
+	p.delay = 0
+	p.groupPtr = make([]uint32, p.nPre+1)
+	type syn struct {
+		d int64
+		t uint32
+		w float32
+	}
+	var buf []syn
+	for i := range p.nPre {
+		lo, hi := int(p.rowPtr[i]), int(p.rowPtr[i+1])
+		buf = buf[:0]
+		for s := lo; s < hi; s++ {
+			x := syn{d: d[s], t: p.targets[s]}
+			if p.weights != nil {
+				x.w = p.weights[s]
+			}
+			buf = append(buf, x)
+		}
+		slices.SortStableFunc(buf, func(a, b syn) int {
+			switch {
+			case a.d < b.d:
+				return -1
+			case a.d > b.d:
+				return 1
+			}
+			return 0
+		})
+		for k, x := range buf {
+			s := lo + k
+			p.targets[s] = x.t
+			if p.weights != nil {
+				p.weights[s] = x.w
+			}
+			if k == len(buf)-1 || buf[k+1].d != x.d {
+				p.groupDelay = append(p.groupDelay, uint16(x.d))
+				p.groupEnd = append(p.groupEnd, uint32(s+1))
+			}
+		}
+		p.groupPtr[i+1] = uint32(len(p.groupEnd))
+	}
+}
+
+func (p *Projection) buildPlasticity(dt float64) error {
+	rule := *p.spec.STDP
+	if err := rule.Validate(); err != nil {
+		return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
+	}
+	if p.weights == nil { // plastic synapses need their own weights
+		p.weights = make([]float32, len(p.targets))
+		for s := range p.weights {
+			p.weights[s] = float32(p.constW)
+		}
+	}
+	for s, w := range p.weights {
+		if float64(w) < rule.WMin || float64(w) > rule.WMax {
+			pre, post, _ := p.Synapse(s)
+			return fmt.Errorf("brain: projection %q: synapse %d (%d→%d): initial weight magnitude %v outside the STDP bounds [%v, %v]", p.Name, s, pre, post, w, rule.WMin, rule.WMax)
+		}
+	}
+	pl := &plasticity{rule: rule,
+		dPlus: math.Exp(-dt / rule.TauPlus), dMinus: math.Exp(-dt / rule.TauMinus),
+		r1: make([]float64, p.nPre), o1: make([]float64, p.nPost),
+	}
+	if rule.A3Minus != 0 {
+		pl.dX = math.Exp(-dt / rule.TauX)
+		pl.r2 = make([]float64, p.nPre)
+	}
+	if rule.A3Plus != 0 {
+		pl.dY = math.Exp(-dt / rule.TauY)
+		pl.o2 = make([]float64, p.nPost)
+	}
+	// Incoming synapses per postsynaptic cell, ascending synapse index
+	// (and so ascending presynaptic index).
+	pl.colPtr = make([]uint32, p.nPost+1)
+	for _, t := range p.targets {
+		pl.colPtr[t+1]++
+	}
+	for j := range p.nPost {
+		pl.colPtr[j+1] += pl.colPtr[j]
+	}
+	pl.colSyn = make([]uint32, len(p.targets))
+	fill := slices.Clone(pl.colPtr[:p.nPost])
+	for s, t := range p.targets {
+		pl.colSyn[fill[t]] = uint32(s)
+		fill[t]++
+	}
+	p.plastic = pl
+	return nil
+}
+
+// deliver enqueues the spikes of this step (ascending presynaptic indices,
+// repeats allowed) into the target's delay ring.
+func (p *Projection) deliver(step int64, spikes []int32) {
+	if len(spikes) == 0 || len(p.targets) == 0 {
+		return
+	}
+	r := p.ring
+	tg, rp := p.targets, p.rowPtr
+	if p.groupPtr == nil {
+		row := r.slot(step + p.delay)
+		if p.weights == nil {
+			w := p.constW * p.scale
+			for _, i := range spikes {
+				for _, t := range tg[rp[i]:rp[i+1]] {
+					row[t] += w
+				}
+			}
+			return
+		}
+		ws, sc := p.weights, p.scale
+		for _, i := range spikes {
+			lo, hi := rp[i], rp[i+1]
+			ts, ww := tg[lo:hi], ws[lo:hi]
+			ww = ww[:len(ts)]
+			for k, t := range ts {
+				row[t] += float64(ww[k]) * sc
+			}
+		}
+		return
+	}
+	gp, gd, ge := p.groupPtr, p.groupDelay, p.groupEnd
+	for _, i := range spikes {
+		lo := rp[i]
+		for g := gp[i]; g < gp[i+1]; g++ {
+			row := r.slot(step + int64(gd[g]))
+			hi := ge[g]
+			ts := tg[lo:hi]
+			if p.weights == nil {
+				w := p.constW * p.scale
+				for _, t := range ts {
+					row[t] += w
+				}
+			} else {
+				ww := p.weights[lo:hi]
+				ww = ww[:len(ts)]
+				for k, t := range ts {
+					row[t] += float64(ww[k]) * p.scale
+				}
+			}
+			lo = hi
+		}
+	}
+}
+
+// learn applies STDP for this step: traces decay by one step, presynaptic
+// spikes depress (then bump r1, r2), postsynaptic spikes potentiate (then
+// bump o1, o2).
+func (p *Projection) learn(pre, post []int32) {
+	pl := p.plastic
+	rule := &pl.rule
+	for i := range pl.r1 {
+		pl.r1[i] *= pl.dPlus
+	}
+	for j := range pl.o1 {
+		pl.o1[j] *= pl.dMinus
+	}
+	if pl.r2 != nil {
+		for i := range pl.r2 {
+			pl.r2[i] *= pl.dX
+		}
+	}
+	if pl.o2 != nil {
+		for j := range pl.o2 {
+			pl.o2[j] *= pl.dY
+		}
+	}
+	ws, tg := p.weights, p.targets
+	for _, i := range pre {
+		r2 := 0.0
+		if pl.r2 != nil {
+			r2 = pl.r2[i]
+		}
+		for s := p.rowPtr[i]; s < p.rowPtr[i+1]; s++ {
+			ws[s] = float32(rule.depress(float64(ws[s]), pl.o1[tg[s]], r2))
+		}
+		pl.r1[i] = rule.jump(pl.r1[i])
+		if pl.r2 != nil {
+			pl.r2[i] = rule.jump(pl.r2[i])
+		}
+	}
+	for _, j := range post {
+		o2 := 0.0
+		if pl.o2 != nil {
+			o2 = pl.o2[j]
+		}
+		i := 0
+		for _, s := range pl.colSyn[pl.colPtr[j]:pl.colPtr[j+1]] {
+			// Presynaptic cell of s: incoming synapses are ascending, so
+			// search forward from the last one.
+			if p.rowPtr[i+1] <= s {
+				i += sort.Search(p.nPre-i, func(k int) bool { return p.rowPtr[i+k+1] > s })
+			}
+			ws[s] = float32(rule.potentiate(float64(ws[s]), pl.r1[i], o2))
+		}
+		pl.o1[j] = rule.jump(pl.o1[j])
+		if pl.o2 != nil {
+			pl.o2[j] = rule.jump(pl.o2[j])
+		}
+	}
+}

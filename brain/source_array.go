@@ -1,0 +1,115 @@
+package brain
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// SpikeSourceArray replays given spike times (PyNN's SpikeSourceArray,
+// NEST's spike_generator): generator i fires at every time in Times[i]
+// (ms). A spike at time t is emitted in step floor(t/dt), i.e. at the end
+// of the step that contains t, like a neuron's spike.
+type SpikeSourceArray struct {
+	// Name labels the group.
+	Name string
+	// Times holds each generator's spike times (ms, ≥ 0; any order).
+	Times [][]float64
+	// Inhibitory makes the group's synapses inhibitory (weights ≤ 0).
+	Inhibitory bool
+
+	events []srcEvent // sorted by (step, generator)
+	pos    int        // next event
+	out    []int32
+}
+
+type srcEvent struct {
+	step int64
+	id   int32
+}
+
+// NewSpikeSourceArray returns generators firing at the given times (ms).
+func NewSpikeSourceArray(name string, times [][]float64) (*SpikeSourceArray, error) {
+	s := &SpikeSourceArray{Name: name, Times: times}
+	return s, s.validate()
+}
+
+// Len is the number of generators.
+func (s *SpikeSourceArray) Len() int { return len(s.Times) }
+
+// SourceName is the group's name.
+func (s *SpikeSourceArray) SourceName() string { return s.Name }
+
+// IsInhibitory reports whether the group's synapses are inhibitory.
+func (s *SpikeSourceArray) IsInhibitory() bool { return s.Inhibitory }
+
+func (s *SpikeSourceArray) validate() error {
+	if len(s.Times) == 0 || len(s.Times) > math.MaxInt32 {
+		return fmt.Errorf("brain: SpikeSourceArray %q: %d generators: need 1 … 2³¹−1", s.Name, len(s.Times))
+	}
+	for i, ts := range s.Times {
+		for k, t := range ts {
+			if !(t >= 0) || math.IsInf(t, 0) {
+				return fmt.Errorf("brain: SpikeSourceArray %q: Times[%d][%d] = %v: must be finite and ≥ 0 ms", s.Name, i, k, t)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *SpikeSourceArray) prepare(dt float64, _, _ uint64) error {
+	if err := s.validate(); err != nil {
+		return err
+	}
+	s.events = s.events[:0]
+	maxPerStep := 1
+	for i, ts := range s.Times {
+		for _, t := range ts {
+			s.events = append(s.events, srcEvent{step: int64(math.Floor(t / dt)), id: int32(i)})
+		}
+	}
+	slices.SortFunc(s.events, func(a, b srcEvent) int {
+		if c := cmp.Compare(a.step, b.step); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	for k := 0; k < len(s.events); {
+		e := k
+		for e < len(s.events) && s.events[e].step == s.events[k].step {
+			e++
+		}
+		maxPerStep = max(maxPerStep, e-k)
+		k = e
+	}
+	s.out = make([]int32, 0, maxPerStep)
+	s.pos = 0
+	return nil
+}
+
+func (s *SpikeSourceArray) emit(step int64) []int32 {
+	s.out = s.out[:0]
+	for s.pos < len(s.events) && s.events[s.pos].step < step {
+		s.pos++ // events before the current step (e.g. after Restore)
+	}
+	for s.pos < len(s.events) && s.events[s.pos].step == step {
+		s.out = append(s.out, s.events[s.pos].id)
+		s.pos++
+	}
+	return s.out
+}
+
+func (s *SpikeSourceArray) appendState(b []byte) []byte {
+	return appendI64s(b, []int64{int64(s.pos)})
+}
+
+func (s *SpikeSourceArray) restoreState(d *decoder) error {
+	var p [1]int64
+	d.i64s(p[:])
+	s.pos = int(p[0])
+	if d.err == nil && (s.pos < 0 || s.pos > len(s.events)) {
+		return fmt.Errorf("brain: SpikeSourceArray %q: restored position %d outside [0, %d]", s.Name, s.pos, len(s.events))
+	}
+	return d.err
+}

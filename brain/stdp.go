@@ -1,0 +1,245 @@
+package brain
+
+import (
+	"fmt"
+	"math"
+)
+
+// Pairing selects which pre/post spike pairs interact in STDP (Morrison,
+// Diesmann & Gerstner 2008, Biol Cybern 98:459, section 4.1).
+type Pairing uint8
+
+const (
+	// PairAllToAll: every presynaptic spike pairs with every postsynaptic
+	// spike; each spike adds 1 to its trace.
+	PairAllToAll Pairing = iota
+	// PairNearest: symmetric nearest-spike pairing; each spike resets its
+	// trace to 1, so only the most recent spike of the other side counts.
+	PairNearest
+)
+
+func (p Pairing) String() string {
+	switch p {
+	case PairAllToAll:
+		return "PairAllToAll"
+	case PairNearest:
+		return "PairNearest"
+	}
+	return fmt.Sprintf("Pairing(%d)", uint8(p))
+}
+
+// WeightDependence selects how the size of an STDP update depends on the
+// current weight.
+type WeightDependence uint8
+
+const (
+	// Additive: updates do not depend on w; w is clipped to [WMin, WMax]
+	// (hard bounds; Song, Miller & Abbott 2000).
+	Additive WeightDependence = iota
+	// Multiplicative: potentiation scales with (WMax − w), depression with
+	// (w − WMin), both divided by WMax − WMin (soft bounds; van Rossum, Bi &
+	// Turrigiano 2000; Rubin, Lee & Sompolinsky 2001).
+	Multiplicative
+)
+
+func (d WeightDependence) String() string {
+	switch d {
+	case Additive:
+		return "Additive"
+	case Multiplicative:
+		return "Multiplicative"
+	}
+	return fmt.Sprintf("WeightDependence(%d)", uint8(d))
+}
+
+// STDP is spike-timing-dependent plasticity with pre- and postsynaptic
+// traces (Song, Miller & Abbott 2000; Morrison et al. 2008), optionally
+// with the triplet terms of Pfister & Gerstner 2006 (J Neurosci 26:9673).
+//
+// Each presynaptic cell i has traces r1 (τ+) and r2 (τx), each
+// postsynaptic cell j traces o1 (τ−) and o2 (τy); they decay
+// exponentially and jump at the cell's spikes (by 1, or to 1 with PairNearest
+// pairing). On a presynaptic spike of i, every synapse i→j is depressed,
+// then i's traces jump; on a postsynaptic spike of j, every synapse i→j is
+// potentiated, then j's traces jump:
+//
+//	pre  spike of i:  w_ij ← w_ij − f−(w)·o1_j·(AMinus + A3Minus·r2_i)
+//	post spike of j:  w_ij ← w_ij + f+(w)·r1_i·(APlus  + A3Plus·o2_j)
+//
+// with f± = 1 (Additive, then w clipped to [WMin, WMax]) or
+// f+ = (WMax−w)/(WMax−WMin), f− = (w−WMin)/(WMax−WMin) (Multiplicative).
+// For one isolated pair at Δt = t_post − t_pre the pair rule (A3± = 0)
+// gives the exponential window
+//
+//	Δw = +APlus·exp(−Δt/τ+)   for Δt ≥ 0
+//	Δw = −AMinus·exp(+Δt/τ−)  for Δt < 0
+//
+// (see Window). Within one time step presynaptic spikes are processed
+// before postsynaptic ones, so Δt = 0 potentiates. Pairing uses somatic
+// spike times: the synaptic delay does not enter Δt. A spike is delivered
+// with the weight after its own update (as in NEST).
+//
+// Weights are magnitudes in the projection's units (pA or nS, before the
+// presynaptic Efficacy factor), and so are APlus, AMinus, A3Plus, A3Minus,
+// WMin and WMax.
+type STDP struct {
+	// TauPlus is the decay time of the presynaptic trace r1 (ms).
+	TauPlus float64
+	// TauMinus is the decay time of the postsynaptic trace o1 (ms).
+	TauMinus float64
+	// APlus is the potentiation amplitude (weight units, ≥ 0).
+	APlus float64
+	// AMinus is the depression amplitude (weight units, ≥ 0; the weight
+	// decreases by AMinus·o1).
+	AMinus float64
+	// WMin and WMax bound the weight magnitude (weight units, 0 ≤ WMin < WMax).
+	WMin, WMax float64
+	// Pairing is PairAllToAll (the zero value) or PairNearest.
+	Pairing Pairing
+	// Dependence is Additive (the zero value) or Multiplicative.
+	Dependence WeightDependence
+
+	// TauX is the decay time of the slow presynaptic trace r2 (ms); needed
+	// when A3Minus ≠ 0 (Pfister & Gerstner 2006 visual-cortex fit: 101 ms).
+	TauX float64
+	// TauY is the decay time of the slow postsynaptic trace o2 (ms); needed
+	// when A3Plus ≠ 0 (visual-cortex fit: 125 ms).
+	TauY float64
+	// A3Plus is the triplet potentiation amplitude (weight units, ≥ 0).
+	A3Plus float64
+	// A3Minus is the triplet depression amplitude (weight units, ≥ 0).
+	A3Minus float64
+}
+
+// SongRule returns the additive all-to-all rule of Song, Miller & Abbott
+// 2000 (Nat Neurosci 3:919) as used in the Brian2 benchmark
+// (BENCHMARKS.md): τ+ = τ− = 20 ms, A+ = 0.01·gmax, A− = 1.05·A+, hard
+// bounds [0, gmax].
+func SongRule(gmax float64) STDP {
+	return STDP{
+		TauPlus: 20, TauMinus: 20, // ms (Song et al. 2000)
+		APlus: 0.01 * gmax, AMinus: 0.0105 * gmax, // A−/A+ = 1.05 (Song et al. 2000)
+		WMin: 0, WMax: gmax,
+	}
+}
+
+// BiPooRule returns an additive pair rule with the time constants of the
+// exponential fit to the Bi & Poo 1998 (J Neurosci 18:10464) window:
+// τ+ = 16.8 ms, τ− = 33.7 ms (Bi & Poo 2001, Annu Rev Neurosci 24:139;
+// also used by Izhikevich & Desai 2003, Neural Comput 15:1511). Amplitudes
+// a+ and a− are relative to wmax (Bi & Poo measured ≈ +0.8 and ≈ −0.3
+// relative changes at the peaks; choose what the model needs).
+func BiPooRule(aPlus, aMinus, wmax float64) STDP {
+	return STDP{
+		TauPlus: 16.8, TauMinus: 33.7, // ms (Bi & Poo 2001 fit of Bi & Poo 1998)
+		APlus: aPlus * wmax, AMinus: aMinus * wmax,
+		WMin: 0, WMax: wmax,
+	}
+}
+
+// Validate checks the rule and names the first bad field.
+func (s STDP) Validate() error {
+	bad := func(f string, v float64, why string) error {
+		return fmt.Errorf("brain: STDP.%s = %v: %s", f, v, why)
+	}
+	for _, x := range []struct {
+		f string
+		v float64
+	}{{"TauPlus", s.TauPlus}, {"TauMinus", s.TauMinus}, {"APlus", s.APlus}, {"AMinus", s.AMinus},
+		{"WMin", s.WMin}, {"WMax", s.WMax}, {"TauX", s.TauX}, {"TauY", s.TauY},
+		{"A3Plus", s.A3Plus}, {"A3Minus", s.A3Minus}} {
+		if math.IsNaN(x.v) || math.IsInf(x.v, 0) {
+			return bad(x.f, x.v, "must be finite")
+		}
+	}
+	switch {
+	case !(s.TauPlus > 0):
+		return bad("TauPlus", s.TauPlus, "must be > 0 ms")
+	case !(s.TauMinus > 0):
+		return bad("TauMinus", s.TauMinus, "must be > 0 ms")
+	case s.APlus < 0:
+		return bad("APlus", s.APlus, "must be ≥ 0 (weight units)")
+	case s.AMinus < 0:
+		return bad("AMinus", s.AMinus, "must be ≥ 0 (the size of depression)")
+	case s.WMin < 0:
+		return bad("WMin", s.WMin, "must be ≥ 0 (weights are magnitudes)")
+	case !(s.WMax > s.WMin):
+		return bad("WMax", s.WMax, "must exceed WMin")
+	case s.A3Plus < 0:
+		return bad("A3Plus", s.A3Plus, "must be ≥ 0")
+	case s.A3Minus < 0:
+		return bad("A3Minus", s.A3Minus, "must be ≥ 0")
+	case s.A3Plus != 0 && !(s.TauY > 0):
+		return bad("TauY", s.TauY, "must be > 0 ms when A3Plus ≠ 0")
+	case s.A3Minus != 0 && !(s.TauX > 0):
+		return bad("TauX", s.TauX, "must be > 0 ms when A3Minus ≠ 0")
+	case s.Pairing > PairNearest:
+		return bad("Pairing", float64(s.Pairing), "unknown pairing")
+	case s.Dependence > Multiplicative:
+		return bad("Dependence", float64(s.Dependence), "unknown weight dependence")
+	}
+	return nil
+}
+
+// Window is the weight change that one isolated pre/post pair makes to a
+// synapse of weight w, for Δt = t_post − t_pre (ms), under the pair terms
+// of the rule (triplet terms vanish for an isolated pair; the result is
+// not clipped). It is the curve Bi & Poo 1998 measured (their Fig. 7).
+func (s STDP) Window(dtMS, w float64) float64 {
+	if dtMS >= 0 {
+		return s.fPlus(w) * s.APlus * math.Exp(-dtMS/s.TauPlus)
+	}
+	return -s.fMinus(w) * s.AMinus * math.Exp(dtMS/s.TauMinus)
+}
+
+func (s STDP) fPlus(w float64) float64 {
+	if s.Dependence == Multiplicative {
+		return (s.WMax - w) / (s.WMax - s.WMin)
+	}
+	return 1
+}
+
+func (s STDP) fMinus(w float64) float64 {
+	if s.Dependence == Multiplicative {
+		return (w - s.WMin) / (s.WMax - s.WMin)
+	}
+	return 1
+}
+
+// depress is the presynaptic-spike update of weight w given the
+// postsynaptic trace o1 and the presynaptic slow trace r2 (before its jump).
+func (s *STDP) depress(w, o1, r2 float64) float64 {
+	dw := o1 * (s.AMinus + s.A3Minus*r2)
+	if s.Dependence == Multiplicative {
+		w -= dw * (w - s.WMin) / (s.WMax - s.WMin)
+	} else {
+		w -= dw
+	}
+	if w < s.WMin {
+		w = s.WMin
+	}
+	return w
+}
+
+// potentiate is the postsynaptic-spike update of weight w given the
+// presynaptic trace r1 and the postsynaptic slow trace o2 (before its jump).
+func (s *STDP) potentiate(w, r1, o2 float64) float64 {
+	dw := r1 * (s.APlus + s.A3Plus*o2)
+	if s.Dependence == Multiplicative {
+		w += dw * (s.WMax - w) / (s.WMax - s.WMin)
+	} else {
+		w += dw
+	}
+	if w > s.WMax {
+		w = s.WMax
+	}
+	return w
+}
+
+// jump applies a spike to a trace value.
+func (s *STDP) jump(x float64) float64 {
+	if s.Pairing == PairNearest {
+		return 1
+	}
+	return x + 1
+}
