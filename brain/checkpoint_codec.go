@@ -65,8 +65,8 @@ func appendBools(b []byte, x []bool) []byte {
 // decoder reads what the append functions wrote; the first failure sticks
 // in err and later reads do nothing.
 type decoder struct {
-	b   []byte
-	err error
+	b    []byte
+	err  error
 	what string // section being read, for messages
 }
 

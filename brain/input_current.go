@@ -51,8 +51,8 @@ func finiteAll(name string, xs ...float64) error {
 type statelessCurrent struct{}
 
 func (statelessCurrent) prepare(float64, uint64, []uint64) error { return nil }
-func (statelessCurrent) appendState(b []byte) []byte          { return b }
-func (statelessCurrent) restoreState(*decoder) error          { return nil }
+func (statelessCurrent) appendState(b []byte) []byte             { return b }
+func (statelessCurrent) restoreState(*decoder) error             { return nil }
 
 func addConst(v float64, cells []int32, dst []float64) {
 	for _, c := range cells {

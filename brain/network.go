@@ -126,7 +126,7 @@ func (n *Network) AddSource(src Source) error {
 }
 
 func (n *Network) popIndex(p *Population) int { return slices.Index(n.pops, p) }
-func (n *Network) srcIndex(s Source) int     { return slices.Index(n.srcs, s) }
+func (n *Network) srcIndex(s Source) int      { return slices.Index(n.srcs, s) }
 
 // Populations returns the network's populations in the order added.
 func (n *Network) Populations() []*Population { return slices.Clone(n.pops) }
