@@ -64,6 +64,18 @@ def check_cell(idx, cell):
     return problems
 
 
+# Debian's nbconvert points RequireJS and MathJax at file:///usr/share/javascript/…, which exists
+# only on a machine with those packages (pitfall P4). Reports must be the same everywhere, so the
+# loaders are dropped: the charts need neither (nbhelpers loads ECharts itself), and notebooks
+# write equations as plain text.
+_LOCAL_SCRIPT = re.compile(r'<script src="file:///usr/share/javascript/[^"]*">\s*</script>')
+
+
+def standalone(html):
+    """The report without script tags that load files from the exporting machine."""
+    return _LOCAL_SCRIPT.sub("", html)
+
+
 def run(path, timeout, html_dir):
     nb = nbformat.read(path, as_version=4)
     nb_dir = os.path.dirname(os.path.abspath(path))
@@ -105,6 +117,7 @@ def run(path, timeout, html_dir):
         from nbconvert import HTMLExporter
         os.makedirs(html_dir, exist_ok=True)
         body, _ = HTMLExporter().from_notebook_node(nb)
+        body = standalone(body)
         name = os.path.splitext(os.path.basename(path))[0] + ".html"
         report = os.path.join(html_dir, name)
         with open(report, "w", encoding="utf-8", newline="") as f:
