@@ -1,0 +1,534 @@
+package brain
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// must returns v, or panics (failing the test) on error.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// TestDelayTiming: a spike emitted in step k with delay d steps enters the
+// synaptic variable at the start of step k+d.
+func TestDelayTiming(t *testing.T) {
+	for _, delay := range []float64{0.1, 0.5, 2.0, 7.3} {
+		post := must(NewPopulation("post", 1, Generic()))
+		src := must(NewSpikeSourceArray("src", [][]float64{{1.05}})) // step 10
+		net := NewNetwork(0.1, 1)
+		must(net.ConnectSource(src, post, OneToOne{}, SynapseSpec{Weight: Const(3), Delay: Const(delay)}))
+		d := int64(math.Round(delay / 0.1))
+		ie := post.Input(Proximal, Excitatory)
+		if err := net.Run(context.Background(), float64(10+d)*0.1, nil); err != nil {
+			t.Fatal(err)
+		}
+		if ie[0] != 0 {
+			t.Errorf("delay %v ms: input %v before step %d", delay, ie[0], 10+d)
+		}
+		if err := net.Run(context.Background(), 0.1, nil); err != nil {
+			t.Fatal(err)
+		}
+		want := 3 * math.Exp(-0.1/5) // delivered, then decayed over the step (τE = 5 ms)
+		if math.Abs(ie[0]-want) > 1e-12 {
+			t.Errorf("delay %v ms: input %v after step %d, want %v", delay, ie[0], 10+d, want)
+		}
+	}
+}
+
+func TestConnectors(t *testing.T) {
+	net := NewNetwork(0.1, 7)
+	a := must(NewPopulation("a", 300, Generic()))
+	b := must(NewPopulation("b", 200, Generic()))
+	inP := Generic()
+	inP.Inhibitory = true
+	c := must(NewPopulation("c", 50, inP))
+	w := SynapseSpec{Weight: Const(1)}
+	all := must(net.Connect(a, b, AllToAll{}, w))
+	allNS := must(net.Connect(a, a, AllToAll{NoSelf: true}, w))
+	one := must(net.Connect(b, b, OneToOne{}, w))
+	prob := must(net.Connect(a, b, FixedProbability{P: 0.1}, w))
+	probNS := must(net.Connect(a, a, FixedProbability{P: 1, NoSelf: true}, w))
+	in := must(net.Connect(a, b, FixedInDegree{K: 17}, w))
+	inNS := must(net.Connect(a, a, FixedInDegree{K: 299, NoSelf: true}, w))
+	out := must(net.Connect(a, b, FixedOutDegree{K: 9}, w))
+	outD := must(net.Connect(a, b, FixedOutDegree{K: 150}, w)) // dense branch
+	list := must(net.Connect(c, a, FromList{Pairs: [][2]int{{3, 5}, {1, 2}, {3, 1}}, Weights: []float64{-1, -2, -3}}, SynapseSpec{Weight: Const(-1)}))
+	mat := must(net.Connect(c, b, FromMatrix{W: func() [][]float64 {
+		m := make([][]float64, 50)
+		for i := range m {
+			m[i] = make([]float64, 200)
+			m[i][(7*i)%200] = -0.5 - float64(i)
+		}
+		return m
+	}()}, SynapseSpec{}))
+	if err := net.Build(); err != nil {
+		t.Fatal(err)
+	}
+	inDeg := func(p *Projection) []int {
+		d := make([]int, p.nPost)
+		for _, tg := range p.Targets() {
+			d[tg]++
+		}
+		return d
+	}
+	outDeg := func(p *Projection) []int {
+		d := make([]int, p.nPre)
+		for i := range d {
+			lo, hi := p.Row(i)
+			d[i] = hi - lo
+		}
+		return d
+	}
+	allEq := func(d []int, k int) bool { return !slices.ContainsFunc(d, func(x int) bool { return x != k }) }
+	if all.NumSynapses() != 300*200 || allNS.NumSynapses() != 300*299 || probNS.NumSynapses() != 300*299 {
+		t.Errorf("all-to-all counts %d, %d, %d", all.NumSynapses(), allNS.NumSynapses(), probNS.NumSynapses())
+	}
+	for _, p := range []*Projection{allNS, probNS, inNS} {
+		for i := range 300 {
+			if p.Find(i, i) >= 0 {
+				t.Fatalf("%s: autapse %d despite NoSelf", p.Name, i)
+			}
+		}
+	}
+	if one.NumSynapses() != 200 || one.Find(17, 17) < 0 {
+		t.Error("one-to-one")
+	}
+	// Binomial(60000, 0.1): mean 6000, sd 73.
+	if n := prob.NumSynapses(); math.Abs(float64(n)-6000) > 4*73 {
+		t.Errorf("fixed probability: %d synapses, want 6000 ± 292", n)
+	}
+	if !allEq(inDeg(in), 17) || !allEq(inDeg(inNS), 299) || !allEq(outDeg(out), 9) || !allEq(outDeg(outD), 150) {
+		t.Error("fixed degree connectors do not have the requested degree")
+	}
+	// Targets ascending and distinct within rows.
+	for _, p := range net.Projections()[:9] {
+		for i := range p.nPre {
+			lo, hi := p.Row(i)
+			if !slices.IsSorted(p.targets[lo:hi]) || len(slices.Compact(slices.Clone(p.targets[lo:hi]))) != hi-lo {
+				t.Fatalf("%s: row %d not strictly ascending", p.Name, i)
+			}
+		}
+	}
+	if list.NumSynapses() != 3 || list.Weight(list.Find(3, 1)) != 3 || list.Weight(list.Find(1, 2)) != 2 {
+		t.Error("from list")
+	}
+	if mat.NumSynapses() != 50 || mat.Weight(mat.Find(4, 28)) != 4.5 || mat.Receptor() != Inhibitory {
+		t.Error("from matrix")
+	}
+	if got := all.BytesPerSynapse(); got > 4.1 {
+		t.Errorf("static constant-weight projection: %.3f bytes/synapse", got)
+	}
+}
+
+func TestDaleAndValidation(t *testing.T) {
+	exc := must(NewPopulation("exc", 10, Generic()))
+	ip := Generic()
+	ip.Inhibitory = true
+	inh := must(NewPopulation("inh", 10, ip))
+	net := NewNetwork(0.1, 1)
+	for _, c := range []struct {
+		pre  *Population
+		spec SynapseSpec
+		want string
+	}{
+		{exc, SynapseSpec{Weight: Const(-1)}, "Dale"},
+		{inh, SynapseSpec{Weight: Const(1)}, "Dale"},
+		{exc, SynapseSpec{Weight: Normal(1, 1, 0, 0)}, "Dale"},
+		{exc, SynapseSpec{Weight: Uniform(2, 1)}, "hi > lo"},
+		{exc, SynapseSpec{Weight: Const(1), STDP: &STDP{TauPlus: 20, TauMinus: 20, WMax: 0}}, "WMax"},
+	} {
+		_, err := net.Connect(c.pre, exc, AllToAll{}, c.spec)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "brain: ") {
+			t.Errorf("%+v: error %v, want one mentioning %q", c.spec, err, c.want)
+		}
+	}
+	// A list weight contradicting Dale's law is caught at Build.
+	net = NewNetwork(0.1, 1)
+	must(net.Connect(exc, inh, FromList{Pairs: [][2]int{{0, 1}, {2, 3}}, Weights: []float64{1, -2}}, SynapseSpec{}))
+	if err := net.Build(); err == nil || !strings.Contains(err.Error(), "synapse 1 (2→3): weight -2 contradicts Dale's law") {
+		t.Errorf("Build: %v", err)
+	}
+	// Delays shorter than one step.
+	net = NewNetwork(0.1, 1)
+	must(net.Connect(exc, inh, AllToAll{}, SynapseSpec{Weight: Const(1), Delay: Const(0.01)}))
+	if err := net.Build(); err == nil || !strings.Contains(err.Error(), "shorter than one step") {
+		t.Errorf("Build: %v", err)
+	}
+	// Efficacy 0.
+	p0 := Generic()
+	p0.Efficacy = 0
+	silent := must(NewPopulation("silent", 3, p0))
+	net = NewNetwork(0.1, 1)
+	must(net.Connect(silent, exc, AllToAll{}, SynapseSpec{Weight: Const(1)}))
+	if err := net.Build(); err == nil || !strings.Contains(err.Error(), "Efficacy") {
+		t.Errorf("Build: %v", err)
+	}
+}
+
+// TestEfficacyAndDelayGroups: the presynaptic Efficacy scales delivered
+// weights, and per-synapse delays deliver each synapse at its own step.
+func TestEfficacyAndDelayGroups(t *testing.T) {
+	p := Generic()
+	p.Efficacy = 2.5
+	p.IBias = 1000 // fires at once
+	pre := must(NewPopulation("pre", 1, p))
+	post := must(NewPopulation("post", 3, Generic()))
+	net := NewNetwork(0.1, 1)
+	proj := must(net.Connect(pre, post, FromList{
+		Pairs:   [][2]int{{0, 0}, {0, 1}, {0, 2}},
+		Weights: []float64{1, 2, 3},
+		Delays:  []float64{0.3, 0.1, 0.2},
+	}, SynapseSpec{}))
+	rec := must(net.RecordSpikes(pre))
+	ie := post.Input(Proximal, Excitatory)
+	seen := []float64{0, 0, 0}
+	for range 40 {
+		if err := net.Run(context.Background(), 0.1, nil); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Len() > 0 {
+			break
+		}
+	}
+	s0 := int64(rec.Times(0)[0]/0.1+0.5) - 1 // spike step
+	for k := int64(1); k <= 3; k++ {
+		if err := net.Run(context.Background(), 0.1, nil); err != nil {
+			t.Fatal(err)
+		}
+		for j := range 3 {
+			if ie[j] != 0 && seen[j] == 0 {
+				seen[j] = float64(net.Step() - 1 - s0) // delay in steps
+				if want := 2.5 * float64(j+1) * math.Exp(-0.1/5); math.Abs(ie[j]-want) > 1e-12 {
+					t.Errorf("synapse 0→%d delivered %v, want efficacy·w decayed = %v", j, ie[j], want)
+				}
+			}
+		}
+	}
+	if !slices.Equal(seen, []float64{3, 1, 2}) {
+		t.Errorf("delays in steps %v, want [3 1 2]", seen)
+	}
+	if proj.groupPtr == nil {
+		t.Error("mixed delays stored without delay groups")
+	}
+}
+
+func TestPoissonGroupStatistics(t *testing.T) {
+	const n, rate, dur = 500, 20.0, 10000.0 // Hz, ms
+	g := must(NewPoissonGroup("p", n, rate))
+	net := NewNetwork(0.1, 3)
+	if err := net.AddSource(g); err != nil {
+		t.Fatal(err)
+	}
+	rec := must(net.RecordSourceSpikes(g))
+	if err := net.Run(context.Background(), dur, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Total count: Poisson with mean n·rate·T = 100 000, sd 316.
+	if got := float64(rec.Len()); math.Abs(got-1e5) > 4*316 {
+		t.Errorf("%v spikes, want 100000 ± 1265", got)
+	}
+	// ISI CV of a Poisson process is 1 (dt-binning changes it by < 1 %).
+	var sum, sum2, cnt float64
+	for _, ts := range rec.AllTimes() {
+		slices.Sort(ts)
+		for k := 1; k < len(ts); k++ {
+			d := ts[k] - ts[k-1]
+			sum += d
+			sum2 += d * d
+			cnt++
+		}
+	}
+	mean := sum / cnt
+	cv := math.Sqrt(sum2/cnt-mean*mean) / mean
+	if math.Abs(mean-50) > 1 || math.Abs(cv-1) > 0.02 {
+		t.Errorf("ISI mean %.3f ms (want 50), CV %.4f (want 1)", mean, cv)
+	}
+
+	// Time-varying rate by thinning: 5 Hz for t < 500 ms, 45 Hz after.
+	g2 := &PoissonGroup{Name: "tv", N: 2000, MaxRateHz: 50, RateFunc: func(t float64) float64 {
+		if t < 500 {
+			return 5
+		}
+		return 45
+	}}
+	net = NewNetwork(0.1, 4)
+	rec = must(net.RecordSourceSpikes(g2))
+	if err := net.Run(context.Background(), 1000, nil); err != nil {
+		t.Fatal(err)
+	}
+	var early, late float64
+	for _, ts := range rec.AllTimes() {
+		for _, x := range ts {
+			if x <= 500 {
+				early++
+			} else {
+				late++
+			}
+		}
+	}
+	// Means 5000 and 45000 (sd 71 and 212).
+	if math.Abs(early-5000) > 4*71 || math.Abs(late-45000) > 4*212 {
+		t.Errorf("thinned counts %v (want 5000) and %v (want 45000)", early, late)
+	}
+}
+
+// richNetwork exercises every part of the loop: E/I populations (one with
+// a dendrite), Poisson input, random delays and weights, distal synapses,
+// STDP, OU noise, a sine clamp and a spike-source array.
+func richNetwork(t testing.TB, seed uint64, n int) (*Network, []*SpikeRecorder) {
+	net := NewNetwork(0.1, seed)
+	ep := Generic()
+	ep.EL = -65
+	ip := Interneuron()
+	exc := must(NewPopulation("exc", n, ep))
+	pyr := must(NewPopulation("pyr", 50, Pyramidal()))
+	inh := must(NewPopulation("inh", n/4, ip))
+	drive := must(NewPoissonGroup("drive", 200, 20))
+	arr := must(NewSpikeSourceArray("arr", [][]float64{{5, 15, 25}, {10}}))
+	stdp := SongRule(200)
+	must(net.ConnectSource(drive, exc, FixedInDegree{K: 20}, SynapseSpec{Weight: Uniform(0, 200), Delay: Uniform(0.5, 3), STDP: &stdp}))
+	must(net.ConnectSource(drive, pyr, FixedProbability{P: 0.2}, SynapseSpec{Weight: Const(300), Compartment: Distal}))
+	must(net.ConnectSource(arr, inh, AllToAll{}, SynapseSpec{Weight: Const(500)}))
+	must(net.Connect(exc, exc, FixedProbability{P: 0.05, NoSelf: true}, SynapseSpec{Weight: Exponential(20, 0), Delay: Const(1.5)}))
+	must(net.Connect(exc, inh, FixedOutDegree{K: 10}, SynapseSpec{Weight: Const(50)}))
+	must(net.Connect(inh, exc, FixedProbability{P: 0.1}, SynapseSpec{Weight: Normal(-80, 20, -200, 0), Delay: Uniform(0.5, 2)}))
+	must(net.Connect(pyr, inh, AllToAll{}, SynapseSpec{Weight: Const(30)}))
+	if err := net.Inject(exc, nil, Proximal, &OUNoise{MeanPA: 30, SigmaPA: 60, TauMS: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Inject(pyr, []int{0, 1, 2}, Proximal, SineClamp{AmpPA: 300, OffsetPA: 300, FreqHz: 10}); err != nil {
+		t.Fatal(err)
+	}
+	var recs []*SpikeRecorder
+	for _, p := range []*Population{exc, pyr, inh} {
+		recs = append(recs, must(net.RecordSpikes(p)))
+	}
+	return net, recs
+}
+
+func spikesOf(recs []*SpikeRecorder) [][]int32 {
+	var out [][]int32
+	for _, r := range recs {
+		s, nrn := r.Spikes()
+		out = append(out, slices.Clone(s), slices.Clone(nrn))
+	}
+	return out
+}
+
+func sameSpikes(a, b [][]int32) bool {
+	return slices.EqualFunc(a, b, func(x, y []int32) bool { return slices.Equal(x, y) })
+}
+
+// TestDeterminismGOMAXPROCS: the same seed gives identical spike trains
+// for GOMAXPROCS 1, 2 and 8, for a rich small network and for a CUBA
+// network large enough (20 000 cells) that populations step in parallel.
+func TestDeterminismGOMAXPROCS(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var refRich, refCUBA [][]int32
+	for _, procs := range []int{1, 2, 8} {
+		runtime.GOMAXPROCS(procs)
+		net, recs := richNetwork(t, 11, 400)
+		if err := net.Run(context.Background(), 300, nil); err != nil {
+			t.Fatal(err)
+		}
+		got := spikesOf(recs)
+		cuba := must(CUBA(20000, 5))
+		crec := []*SpikeRecorder{must(cuba.RecordSpikes(cuba.Population("exc"))), must(cuba.RecordSpikes(cuba.Population("inh")))}
+		if err := cuba.Run(context.Background(), 60, nil); err != nil {
+			t.Fatal(err)
+		}
+		gotC := spikesOf(crec)
+		if procs == 1 {
+			refRich, refCUBA = got, gotC
+			t.Logf("rich: %d/%d/%d spikes; CUBA 20000: %d spikes in 60 ms", len(got[0]), len(got[2]), len(got[4]), len(gotC[0])+len(gotC[2]))
+			if len(got[0]) == 0 || len(got[4]) == 0 || len(gotC[0]) == 0 {
+				t.Fatal("test network is silent")
+			}
+			continue
+		}
+		if !sameSpikes(got, refRich) {
+			t.Errorf("GOMAXPROCS=%d: rich network spikes differ from GOMAXPROCS=1", procs)
+		}
+		if !sameSpikes(gotC, refCUBA) {
+			t.Errorf("GOMAXPROCS=%d: CUBA 20000 spikes differ from GOMAXPROCS=1", procs)
+		}
+	}
+}
+
+// TestCheckpointBitIdentical: run(a) + save + restore into a freshly
+// constructed network + run(b) equals run(a+b) bit for bit (spikes,
+// membrane state, weights).
+func TestCheckpointBitIdentical(t *testing.T) {
+	const a, b = 137.3, 162.7 // ms
+	full, frecs := richNetwork(t, 21, 300)
+	if err := full.Run(context.Background(), a+b, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	first, _ := richNetwork(t, 21, 300)
+	if err := first.Run(context.Background(), a, nil); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := first.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	second, srecs := richNetwork(t, 21, 300)
+	if err := second.Restore(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if second.Step() != first.Step() {
+		t.Fatalf("restored step %d, want %d", second.Step(), first.Step())
+	}
+	if err := second.Run(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Compare the spikes of the second half.
+	split := int32(first.Step())
+	tail := func(r *SpikeRecorder) ([]int32, []int32) {
+		s, n := r.Spikes()
+		k, _ := slices.BinarySearch(s, split)
+		return s[k:], n[k:]
+	}
+	for i := range frecs {
+		fs, fn := tail(frecs[i])
+		ss, sn := srecs[i].Spikes()
+		if !slices.Equal(fs, ss) || !slices.Equal(fn, sn) {
+			t.Errorf("population %d: spikes after restore differ (%d vs %d)", i, len(ss), len(fs))
+		}
+	}
+	for k, p := range full.pops {
+		q := second.pops[k]
+		if !slices.Equal(p.V, q.V) || !slices.Equal(p.W, q.W) || !slices.Equal(p.Input(Proximal, Excitatory), q.Input(Proximal, Excitatory)) {
+			t.Errorf("population %s: state differs after restore", p.Name)
+		}
+	}
+	for k, p := range full.projs {
+		if !slices.Equal(p.weights, second.projs[k].weights) {
+			t.Errorf("projection %s: weights differ after restore", p.Name)
+		}
+	}
+	// A checkpoint does not restore into a differently built network.
+	other, _ := richNetwork(t, 21, 200)
+	if err := other.UnmarshalBinary(must(first.MarshalBinary())); !errors.Is(err, ErrCheckpoint) {
+		t.Errorf("restore into a different network: %v", err)
+	}
+}
+
+// TestStepAllocs: a network step allocates nothing.
+func TestStepAllocs(t *testing.T) {
+	net, _ := richNetwork(t, 2, 200)
+	net.spikeRecs = nil // recorders grow their buffers by design
+	if err := net.Run(context.Background(), 200, nil); err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(200, func() {
+		if err := net.stepOnce(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("a network step allocates %v times", allocs)
+	}
+}
+
+func TestRunCancelAndProgress(t *testing.T) {
+	net, _ := richNetwork(t, 2, 100)
+	ctx, cancel := context.WithCancel(context.Background())
+	var calls int
+	err := net.Run(ctx, 100, func(p Progress) {
+		calls++
+		if p.Step >= 300 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || net.Step() < 300 || net.Step() > 302 {
+		t.Errorf("cancel: err %v at step %d", err, net.Step())
+	}
+	if calls < 3 {
+		t.Errorf("%d progress calls", calls)
+	}
+	// The network continues after a cancelled run.
+	if err := net.Run(context.Background(), 10, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCurrentClamps(t *testing.T) {
+	dst := make([]float64, 2)
+	cells := []int32{1}
+	at := func(c CurrentSource, tMS float64) float64 {
+		if err := c.validate(); err != nil {
+			t.Fatal(err)
+		}
+		clear(dst)
+		c.add(int64(math.Round(tMS/0.1)), 0.1, cells, dst)
+		if dst[0] != 0 {
+			t.Fatal("current leaked into an unselected cell")
+		}
+		return dst[1]
+	}
+	for _, c := range []struct {
+		src  CurrentSource
+		t    float64
+		want float64
+	}{
+		{DCClamp{AmpPA: 5, StartMS: 10, StopMS: 20}, 9.9, 0},
+		{DCClamp{AmpPA: 5, StartMS: 10, StopMS: 20}, 10, 5},
+		{DCClamp{AmpPA: 5, StartMS: 10, StopMS: 20}, 20, 0},
+		{StepClamp{TimesMS: []float64{10, 20}, AmpsPA: []float64{3, -1}}, 15, 3},
+		{StepClamp{TimesMS: []float64{10, 20}, AmpsPA: []float64{3, -1}}, 25, -1},
+		{RampClamp{FromPA: 0, ToPA: 100, StartMS: 10, StopMS: 20}, 15, 50},
+		{SineClamp{AmpPA: 10, FreqHz: 25, PhaseDeg: 90}, 40, 10},
+		{TraceClamp{ValuesPA: []float64{1, 2, 3}, SampleMS: 1, StartMS: 5}, 6.5, 2},
+		{TraceClamp{ValuesPA: []float64{1, 2, 3}, SampleMS: 1, StartMS: 5}, 8, 0},
+	} {
+		if got := at(c.src, c.t); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("%v at %v ms: %v pA, want %v", c.src, c.t, got, c.want)
+		}
+	}
+	// OU noise: stationary mean, sd and one-step autocorrelation e^(−dt/τ).
+	ou := &OUNoise{MeanPA: 10, SigmaPA: 4, TauMS: 2}
+	ids := make([]uint64, 1000)
+	for i := range ids {
+		ids[i] = uint64(i)
+	}
+	cellsAll := make([]int32, 1000)
+	for i := range cellsAll {
+		cellsAll[i] = int32(i)
+	}
+	if err := ou.prepare(0.1, 1, ids); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]float64, 1000)
+	prev := make([]float64, 1000)
+	var s, s2, sxy, cnt float64
+	for k := range 2000 {
+		copy(prev, buf)
+		clear(buf)
+		ou.add(int64(k), 0.1, cellsAll, buf)
+		if k > 0 {
+			for i := range buf {
+				x, y := prev[i]-10, buf[i]-10
+				s += buf[i]
+				s2 += y * y
+				sxy += x * y
+				cnt++
+			}
+		}
+	}
+	mean, sd, rho := s/cnt, math.Sqrt(s2/cnt), sxy/s2
+	if math.Abs(mean-10) > 0.05 || math.Abs(sd-4) > 0.05 || math.Abs(rho-math.Exp(-0.05)) > 0.005 {
+		t.Errorf("OU mean %.3f sd %.3f lag-1 correlation %.4f; want 10, 4, %.4f", mean, sd, rho, math.Exp(-0.05))
+	}
+}
