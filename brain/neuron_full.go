@@ -11,12 +11,13 @@ type fullConsts struct {
 	invC, invCd, invTauW, invTauTh          float64
 	tauE, tauI, tauW, tauTh                 float64
 	xMax, xCommit, xPeak, xFast             float64
+	invDT                                   float64 // 1/ΔT (0 if ΔT = 0)
 }
 
 func (p *Population) fullConstants() fullConsts {
 	q := p.P
 	k := &p.k
-	return fullConsts{
+	c := fullConsts{
 		el: q.EL, gl: q.GL, dT: q.DeltaT, glDT: q.GL * q.DeltaT, gc: q.Gc, gld: q.GLd,
 		a: q.A, b: q.B, ee: q.Synapse.EE, ei: q.Synapse.EI,
 		vpeak: q.VPeak, vreset: q.VReset, tref: q.TRef, dTheta: q.DeltaTheta, tauM: q.C / q.GL,
@@ -25,6 +26,10 @@ func (p *Population) fullConstants() fullConsts {
 		tauE: q.Synapse.TauE, tauI: q.Synapse.TauI, tauW: q.TauW, tauTh: q.TauTheta,
 		xMax: k.xMax, xCommit: k.xCommit, xPeak: k.xPeak, xFast: 1,
 	}
+	if q.DeltaT > 0 {
+		c.invDT = 1 / q.DeltaT
+	}
+	return c
 }
 
 // rhs is the right-hand side of the GeneralizedNeuron for one neuron:
@@ -39,7 +44,7 @@ func (p *Population) fullConstants() fullConsts {
 func (c *fullConsts) rhs(dend bool, v, vd, w, th, js, gs, jd, gd, g float64) (dv, dvd, dw float64) {
 	f := -c.gl*(v-c.el) - w + g*(js-gs*v)
 	if c.dT > 0 {
-		f += c.glDT * math.Exp(min((v-th)/c.dT, c.xMax))
+		f += c.glDT * expKernel(min((v-th)*c.invDT, c.xMax))
 	}
 	if dend {
 		f -= c.gc * (v - vd)
@@ -135,14 +140,38 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32) ([]int32, err
 		var ts float64
 		done := false
 		if fast && ref[i] <= 0 && (c.dT == 0 || v-th < c.xFast*c.dT) {
+			// One Heun step, written out: stage 1 at (t, y0), stage 2 at
+			// (t+h, y0 + h·k1). The stage-2 exponential is the stage-1 one
+			// times exp(δ), δ = (vp − v − θ1 + θ)/ΔT, and |δ| is small here.
 			js1, gs1 := c.synInputs(cond, ep1, ip1)
-			jd1, gd1 := c.synInputs(cond, ed1, id1)
 			js1 += iS
-			jd1 += iD
-			dv1, dvd1, dw1 := c.rhs(dend, v, vd, w, th, js0, gs0, jd0, gd0, g)
-			vp, vdp, wp := v+h*dv1, vd+h*dvd1, w+h*dw1
-			dv2, dvd2, dw2 := c.rhs(dend, vp, vdp, wp, th1, js1, gs1, jd1, gd1, g)
-			v1 := v + 0.5*h*(dv1+dv2)
+			var ex0, ex1 float64
+			if c.dT > 0 {
+				ex0 = c.glDT * expKernel((v-th)*c.invDT)
+			}
+			f1 := -c.gl*(v-c.el) - w + g*(js0-gs0*v) + ex0
+			dw1 := (c.a*(v-c.el) - w) * c.invTauW
+			var dvd1, vdp float64
+			if dend {
+				f1 -= c.gc * (v - vd)
+				dvd1 = (-c.gld*(vd-c.el) + c.gc*(v-vd) + g*(jd0-gd0*vd)) * c.invCd
+				vdp = vd + h*dvd1
+			}
+			dv1 := f1 * c.invC
+			vp, wp := v+h*dv1, w+h*dw1
+			if c.dT > 0 {
+				ex1 = ex0 * expSmall((vp-v-th1+th)*c.invDT)
+			}
+			f2 := -c.gl*(vp-c.el) - wp + g*(js1-gs1*vp) + ex1
+			dw2 := (c.a*(vp-c.el) - wp) * c.invTauW
+			var dvd2 float64
+			if dend {
+				jd1, gd1 := c.synInputs(cond, ed1, id1)
+				jd1 += iD
+				f2 -= c.gc * (vp - vdp)
+				dvd2 = (-c.gld*(vdp-c.el) + c.gc*(vp-vdp) + g*(jd1-gd1*vdp)) * c.invCd
+			}
+			v1 := v + 0.5*h*(dv1+f2*c.invC)
 			if (c.dT > 0 && v1-th1 < c.xFast*c.dT && vp-th1 < c.xFast*c.dT) || (c.dT == 0 && v1 < th1) {
 				v, vd, w = v1, vd+0.5*h*(dvd1+dvd2), w+0.5*h*(dw1+dw2)
 				th = th1

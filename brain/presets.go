@@ -95,14 +95,14 @@ func Sensory() Params {
 // the E-GLIF Purkinje fit of Geminiani et al. 2019 (Front Comput Neurosci
 // 13:35): C 334 pF, τm 47 ms (GL = 7.1 nS), EL −59 mV, θ −43 mV,
 // Vr −69 mV, t_ref 0.5 ms. Its endogenous depolarising current (the
-// resurgent/persistent Na⁺ drive that makes the cell a pacemaker) is IBias;
-// here 280 pA with the AHP-like adaptation b = 40 pA, τw = 50 ms gives
-// ≈ 40 Hz spontaneous firing.
+// resurgent/persistent Na⁺ drive that makes the cell a pacemaker) is IBias:
+// 600 pA, with an AHP-like adaptation b = 40 pA, τw = 50 ms, sets the
+// spontaneous rate to ≈ 42 Hz (tested), the value Häusser & Clark report.
 func Purkinje() Params {
 	return Params{
 		Name: "purkinje", C: 334, GL: 334.0 / 47, EL: -59, VT: -43, DeltaT: 2, VPeak: 0,
 		VReset: -69, TRef: 0.5, A: 0, B: 40, TauW: 50,
-		IBias: 280, Inhibitory: true, Efficacy: 1, Synapse: defaultSynapse(),
+		IBias: 600, Inhibitory: true, Efficacy: 1, Synapse: defaultSynapse(),
 	}
 }
 
