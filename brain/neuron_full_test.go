@@ -46,6 +46,18 @@ func adaptationIndex(isi []float64) float64 {
 	return s / float64(len(isi)-1)
 }
 
+// adaptationRatio is the two-point form of the adaptation index,
+//
+//	(ISI_ss − ISI_1)/(ISI_ss + ISI_1),
+//
+// with ISI_ss the last interval: 0 for tonic firing, → 1 for strong
+// adaptation. Unlike adaptationIndex it does not shrink as the train gets
+// longer.
+func adaptationRatio(isi []float64) float64 {
+	a, b := isi[0], isi[len(isi)-1]
+	return (b - a) / (b + a)
+}
+
 // classify names the firing pattern of a spike train evoked by a current
 // step from its ISI sequence:
 //   - bursting: in the second half, long and short ISIs alternate (max/min > 3);

@@ -1,6 +1,9 @@
 package brain
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Synapse kinetics shared by the presets. Current-based exponential
 // synapses with τE = 5 ms, τI = 10 ms and, for the conductance model,
@@ -139,19 +142,25 @@ func Motor() Params {
 	}
 }
 
-// Region is a brain region whose typical cell properties adjust a preset.
+// Region is a brain region; Region.Adjust gives a cell class the values
+// it has in that region.
 type Region uint8
 
 const (
-	// Cortex leaves presets unchanged (they are cortical by default).
+	// Cortex leaves every preset unchanged (presets are cortical unless
+	// their class lives elsewhere).
 	Cortex Region = iota
-	// Cerebellum gives Purkinje cells their distinct, more depolarised
-	// threshold (Purkinje-cell spike threshold ≈ −50… −43 mV; Geminiani et
-	// al. 2019 θ = −43 mV) and fast synapses.
+	// Cerebellum sets the distinct thresholds of cerebellar cells, from the
+	// E-GLIF fits of Geminiani et al. 2019 (Front Comput Neurosci 13:35):
+	//
+	//	purkinje  VT = −43 mV   (vs −50 mV for the cortical presets)
+	//	granule   VT = −41 mV
 	Cerebellum
-	// Brainstem gives motor neurons their output scaling: every outgoing
-	// synapse is multiplied by Efficacy = 4 (the large, reliable
-	// neuromuscular / brainstem motor synapses), and a longer AHP.
+	// Brainstem sets the output scaling of motor neurons: Efficacy = 4,
+	// the safety factor of neuromuscular transmission (the end-plate
+	// potential exceeds what is needed to fire the muscle fibre 3–5-fold;
+	// Wood & Slater 2001, Prog Neurobiol 64:393), so each motor-neuron
+	// spike drives its targets several times over.
 	Brainstem
 )
 
@@ -167,20 +176,27 @@ func (r Region) String() string {
 	return fmt.Sprintf("Region(%d)", uint8(r))
 }
 
-// Adjust returns p adapted to region r (p itself is not modified).
+// Adjust returns p as found in region r; p itself is not modified. The cell
+// class is the part of p.Name before any "@": "purkinje", "granule",
+// "motor", … (the preset names). Values are set, not scaled, so adjusting
+// twice is the same as once; classes the region does not list are returned
+// unchanged apart from the name, which gets the suffix "@cortex",
+// "@cerebellum" or "@brainstem".
 func (r Region) Adjust(p Params) Params {
+	class, _, _ := strings.Cut(p.Name, "@")
 	switch r {
 	case Cerebellum:
-		if p.Name == "purkinje" {
+		switch class {
+		case "purkinje":
 			p.VT = -43
+		case "granule":
+			p.VT = -41
 		}
-		p.Synapse.TauE = 2
-		p.Name += "@cerebellum"
 	case Brainstem:
-		if p.Name == "motor" {
-			p.Efficacy *= 4
+		if class == "motor" {
+			p.Efficacy = 4
 		}
-		p.Name += "@brainstem"
 	}
+	p.Name = class + "@" + strings.ToLower(r.String())
 	return p
 }
