@@ -149,6 +149,10 @@ func (p *Population) stepLIFCurr(lo, hi int, step int64, dst []int32) ([]int32, 
 		sE[i] = ie * pE
 		sI[i] = ii * pI
 		if v >= th[i] {
+			if v > 1e12 { // +Inf: a blow-up, not a spike
+				V[i] = v
+				return dst, p.blowUp(lo+i, step)
+			}
 			v = vreset
 			ref[i] = refSet
 			off[i] = h
@@ -205,6 +209,10 @@ func (p *Population) stepLIFCond(lo, hi int, step int64, dst []int32) ([]int32, 
 		sE[i] = ge * pE
 		sI[i] = gi * pI
 		if v >= th[i] {
+			if v > 1e12 { // +Inf: a blow-up, not a spike
+				V[i] = v
+				return dst, p.blowUp(lo+i, step)
+			}
 			v = vreset
 			ref[i] = refSet
 			off[i] = h

@@ -106,14 +106,15 @@ type Population struct {
 	workers int
 	chunks  []chunk
 	spikes  []int32
+	wg      sync.WaitGroup
+	curStep int64
 }
 
 type chunk struct {
 	lo, hi int
 	spikes []int32
 	err    error
-	step   int64
-	run    func()
+	run    func() // steps this chunk at p.curStep; built once by setupChunks
 }
 
 // NewPopulation returns n neurons with parameters p at rest (V = Vd = EL,
@@ -273,6 +274,10 @@ func (p *Population) setupChunks() {
 		ch.lo = p.N * c / nw
 		ch.hi = p.N * (c + 1) / nw
 		ch.spikes = make([]int32, 0, ch.hi-ch.lo)
+		ch.run = func() {
+			ch.spikes, ch.err = p.stepRange(ch.lo, ch.hi, p.curStep, ch.spikes[:0])
+			p.wg.Done()
+		}
 	}
 }
 
@@ -294,17 +299,16 @@ func (p *Population) Step(step int64) ([]int32, error) {
 		}
 		return ch.spikes, nil
 	}
-	var wg sync.WaitGroup
-	for c := range p.chunks {
-		ch := &p.chunks[c]
-		ch.step = step
-		wg.Add(1)
-		go func() {
-			ch.spikes, ch.err = p.stepRange(ch.lo, ch.hi, ch.step, ch.spikes[:0])
-			wg.Done()
-		}()
+	// Chunks of contiguous neurons run concurrently; each collects its own
+	// ascending spike list, and the lists are joined in chunk order, so the
+	// result is the serial one.
+	p.curStep = step
+	p.wg.Add(len(p.chunks))
+	for c := range p.chunks[1:] {
+		go p.chunks[c+1].run()
 	}
-	wg.Wait()
+	p.chunks[0].run()
+	p.wg.Wait()
 	p.spikes = p.spikes[:0]
 	for c := range p.chunks {
 		if err := p.chunks[c].err; err != nil {
