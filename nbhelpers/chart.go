@@ -113,6 +113,9 @@ func finish(kind, name string, lay Layout, c renderable, summary string, patch m
 	// encoding/json with HTML escaping on: '<', '>' and '&' in titles and labels become
 	// \u003c..., so nothing in the option can close the <script> element it is written into.
 	obj := c.JSON()
+	if ms, ok := obj["series"].(charts.MultiSeries); ok {
+		obj["series"] = noProgressive(ms)
+	}
 	for k, v := range patch {
 		obj[k] = v
 	}
@@ -133,6 +136,23 @@ func finish(kind, name string, lay Layout, c renderable, summary string, patch m
 		Height:  lay.Height,
 		Summary: summary,
 	}, nil
+}
+
+// seriesOpt adds what go-echarts' SingleSeries lacks.
+type seriesOpt struct {
+	charts.SingleSeries
+	// Progressive is the number of items drawn per animation frame; 0 draws everything in
+	// one frame. Progressive rendering stalls headless Chromium under a virtual time budget
+	// (heatmaps never finish), and the data here is already bounded in Go.
+	Progressive int `json:"progressive"`
+}
+
+func noProgressive(ms charts.MultiSeries) []seriesOpt {
+	out := make([]seriesOpt, len(ms))
+	for i, s := range ms {
+		out[i] = seriesOpt{SingleSeries: s}
+	}
+	return out
 }
 
 // drawScript draws the chart into the first element with its id that is not drawn yet, as
@@ -238,6 +258,7 @@ func valueXAxis(name string, gridIndex int) opts.XAxis {
 		Type: "value", Name: name, NameLocation: "middle", NameGap: 26, GridIndex: gridIndex,
 		Scale: opts.Bool(true), AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)},
 		SplitLine: &opts.SplitLine{Show: opts.Bool(false)},
+		AxisLine:  &opts.AxisLine{OnZero: opts.Bool(false)},
 	}
 }
 
