@@ -2,6 +2,7 @@ package brain
 
 import (
 	"fmt"
+	"math"
 )
 
 // Model constructors for the community's standard networks
@@ -137,6 +138,122 @@ func SongSTDP(seed uint64) (*Network, error) {
 	net := NewNetwork(DefaultDT, seed)
 	if _, err := net.ConnectSource(in, post, AllToAll{}, SynapseSpec{Weight: Uniform(0, gmax), STDP: &rule}); err != nil {
 		return nil, err
+	}
+	return net, nil
+}
+
+// BrunelParams configure the sparse excitatory–inhibitory network of
+// Brunel 2000 (J Comput Neurosci 8:183), model A: NE excitatory and
+// NI = NE/4 inhibitory LIF cells; every cell receives CE = ε·NE
+// excitatory and CI = ε·NI inhibitory recurrent inputs (fixed in-degree,
+// no autapses) and CE independent external Poisson inputs at ν_ext =
+// Eta·ν_thr, with ν_thr = θ/(J·CE·τ) the external rate that brings the
+// mean input to threshold. Excitatory PSPs are J, inhibitory −G·J, all
+// with delay DelayMS.
+type BrunelParams struct {
+	NE      int     // excitatory cells (Brunel: 10 000)
+	Epsilon float64 // connection probability (Brunel: 0.1)
+	JmV     float64 // EPSP amplitude J (mV; Brunel: 0.1)
+	G       float64 // relative strength of inhibition g
+	Eta     float64 // ν_ext/ν_thr
+	DelayMS float64 // transmission delay D (ms; Brunel: 1.5)
+}
+
+// Brunel cell (Brunel 2000, section 2): τ = 20 ms, θ = 20 mV and
+// Vr = 10 mV above rest, τrp = 2 ms; rest placed at −70 mV. Brunel's
+// synapses are delta currents; here they are exponential currents with
+// τ = 0.01 ms, which deliver 99.995 % of their charge within the first
+// 0.1 ms step, and the weight is set so that the PSP peak is exactly J.
+const (
+	brunelTauM  = 20.0  // ms
+	brunelTauS  = 0.01  // ms, stands in for Brunel's delta synapses
+	brunelTheta = 20.0  // mV above rest
+	brunelVr    = 10.0  // mV above rest
+	brunelTRef  = 2.0   // ms
+	brunelC     = 250.0 // pF (any value; only τ matters for a current-free LIF)
+	brunelEL    = -70.0 // mV
+)
+
+// pspPeakPerPA is the peak depolarisation (mV) caused by an exponential
+// synaptic current of 1 pA initial amplitude with time constant tauS (ms)
+// in a passive membrane of time constant tauM (ms) and capacitance c (pF).
+func pspPeakPerPA(tauM, tauS, c float64) float64 {
+	tp := tauS * tauM / (tauM - tauS) * math.Log(tauM/tauS)
+	return tauS * tauM / (c * (tauM - tauS)) * (math.Exp(-tp/tauM) - math.Exp(-tp/tauS))
+}
+
+// BrunelPoint returns the parameters of one of the four example states of
+// Brunel 2000, Fig. 8, on a network of ne excitatory cells with ε = 0.1,
+// J = 0.1 mV, D = 1.5 ms: "SR" (g = 3, η = 2, synchronous regular), "AI"
+// (g = 5, η = 2, asynchronous irregular), "SIfast" (g = 6, η = 4,
+// synchronous irregular with fast oscillations), "SIslow" (g = 4.5,
+// η = 0.9, synchronous irregular with slow oscillations).
+func BrunelPoint(name string, ne int) (BrunelParams, error) {
+	bp := BrunelParams{NE: ne, Epsilon: 0.1, JmV: 0.1, DelayMS: 1.5}
+	switch name {
+	case "SR":
+		bp.G, bp.Eta = 3, 2
+	case "AI":
+		bp.G, bp.Eta = 5, 2
+	case "SIfast":
+		bp.G, bp.Eta = 6, 4
+	case "SIslow":
+		bp.G, bp.Eta = 4.5, 0.9
+	default:
+		return bp, fmt.Errorf("brain: BrunelPoint: unknown state %q (want SR, AI, SIfast, SIslow)", name)
+	}
+	return bp, nil
+}
+
+// Brunel builds the network of bp; populations "exc" and "inh", external
+// sources "extE" and "extI". Membrane potentials start uniform between
+// reset and threshold.
+func Brunel(bp BrunelParams, seed uint64) (*Network, error) {
+	if bp.NE < 8 || !(bp.Epsilon > 0 && bp.Epsilon <= 1) || !(bp.JmV > 0) || !(bp.G >= 0) || !(bp.Eta >= 0) || !(bp.DelayMS > 0) {
+		return nil, fmt.Errorf("brain: Brunel: invalid parameters %+v", bp)
+	}
+	ni := bp.NE / 4
+	ce := int(math.Round(bp.Epsilon * float64(bp.NE)))
+	ci := int(math.Round(bp.Epsilon * float64(ni)))
+	gl := brunelC / brunelTauM
+	cell := func(name string, inh bool) Params {
+		return Params{Name: name, C: brunelC, GL: gl, EL: brunelEL, VT: brunelEL + brunelTheta,
+			VReset: brunelEL + brunelVr, TRef: brunelTRef, Inhibitory: inh, Efficacy: 1,
+			Synapse: SynapseParams{Model: CurrentExp, TauE: brunelTauS, TauI: brunelTauS}}
+	}
+	exc, err := NewPopulation("exc", bp.NE, cell("exc", false))
+	if err != nil {
+		return nil, err
+	}
+	inh, err := NewPopulation("inh", ni, cell("inh", true))
+	if err != nil {
+		return nil, err
+	}
+	w := bp.JmV / pspPeakPerPA(brunelTauM, brunelTauS, brunelC)       // pA
+	nuThr := brunelTheta / (bp.JmV * float64(ce) * brunelTauM) * 1000 // Hz
+	extRate := bp.Eta * nuThr * float64(ce)                           // Hz per cell
+	net := NewNetwork(DefaultDT, seed)
+	d := Const(bp.DelayMS)
+	for _, post := range []*Population{exc, inh} {
+		if _, err := net.Connect(exc, post, FixedInDegree{K: ce, NoSelf: true}, SynapseSpec{Weight: Const(w), Delay: d}); err != nil {
+			return nil, err
+		}
+		if _, err := net.Connect(inh, post, FixedInDegree{K: ci, NoSelf: true}, SynapseSpec{Weight: Const(-bp.G * w), Delay: d}); err != nil {
+			return nil, err
+		}
+		ext, err := NewPoissonGroup("ext"+map[bool]string{true: "E", false: "I"}[post == exc], post.N, extRate)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := net.ConnectSource(ext, post, OneToOne{}, SynapseSpec{Weight: Const(w), Delay: d}); err != nil {
+			return nil, err
+		}
+	}
+	for k, pop := range []*Population{exc, inh} {
+		r := NewStream(seed, 4, uint64(k))
+		for i := range pop.V {
+			pop.V[i] = brunelEL + brunelVr + (brunelTheta-brunelVr)*r.Float64()
+		}
 	}
 	return net, nil
 }

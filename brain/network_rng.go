@@ -1,9 +1,6 @@
 package brain
 
-import (
-	"math"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // Random streams. Every stochastic part of a network draws from its own
 // PCG stream, rand.NewPCG(Network.Seed, key), where key is a hash of a
@@ -45,16 +42,4 @@ func newStream(seed, kind, a, b uint64) *rand.PCG {
 // Kinds below 1<<32 are reserved for the network's own streams.
 func NewStream(seed, kind, id uint64) *rand.Rand {
 	return rand.New(newStream(seed, streamModel, kind, id))
-}
-
-// expFloat64 draws an exponential variate with mean 1 from the PCG
-// (inversion, using 53 random bits; never returns +Inf).
-func expFloat64(p *rand.PCG) float64 {
-	u := float64(p.Uint64()>>11+1) * (1.0 / (1 << 53)) // (0, 1]
-	return -math.Log(u)
-}
-
-// uniform01 draws from [0, 1) with 53 random bits.
-func uniform01(p *rand.PCG) float64 {
-	return float64(p.Uint64()>>11) * (1.0 / (1 << 53))
 }

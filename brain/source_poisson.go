@@ -160,12 +160,13 @@ func (g *PoissonGroup) advance(i int) {
 		t = math.Inf(1)
 	} else {
 		scale := 1000 / r // mean ISI (ms)
+		rng := rand.New(&g.pcg[i])
 		for {
-			t += scale * expFloat64(&g.pcg[i])
+			t += scale * rng.ExpFloat64()
 			if g.RateFunc == nil || t >= g.stopMS {
 				break
 			}
-			if uniform01(&g.pcg[i])*g.MaxRateHz < g.RateFunc(t) {
+			if rng.Float64()*g.MaxRateHz < g.RateFunc(t) {
 				break
 			}
 		}
