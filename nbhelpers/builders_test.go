@@ -405,7 +405,9 @@ func TestBadInputIsAnError(t *testing.T) {
 	add("traces no rows", func() (*nbhelpers.Chart, error) {
 		return nbhelpers.TracesChart("x", nbhelpers.Traces{TimeMS: tm}, nbhelpers.TraceOptions{})
 	})
-	add("linked none", func() (*nbhelpers.Chart, error) { return nbhelpers.LinkedTracesChart("x", nil, nbhelpers.LinkedOptions{}) })
+	add("linked none", func() (*nbhelpers.Chart, error) {
+		return nbhelpers.LinkedTracesChart("x", nil, nbhelpers.LinkedOptions{})
+	})
 	add("adaptation none", func() (*nbhelpers.Chart, error) {
 		return nbhelpers.AdaptationChart("x", nbhelpers.AdaptationData{TimeMS: tm}, nbhelpers.LinkedOptions{})
 	})
@@ -444,7 +446,9 @@ func TestBadInputIsAnError(t *testing.T) {
 	add("wev NaN", func() (*nbhelpers.Chart, error) {
 		return nbhelpers.WeightEvolutionChart("x", nbhelpers.Traces{TimeMS: tm, Values: [][]float64{{nan, 1, 1}}}, nbhelpers.TraceOptions{})
 	})
-	add("stdp empty", func() (*nbhelpers.Chart, error) { return nbhelpers.STDPWindowChart("x", nbhelpers.STDPWindow{}, nbhelpers.STDPOptions{}) })
+	add("stdp empty", func() (*nbhelpers.Chart, error) {
+		return nbhelpers.STDPWindowChart("x", nbhelpers.STDPWindow{}, nbhelpers.STDPOptions{})
+	})
 	add("stdp length", func() (*nbhelpers.Chart, error) {
 		return nbhelpers.STDPWindowChart("x", nbhelpers.STDPWindow{DeltaTMS: []float64{1}, DeltaW: nil}, nbhelpers.STDPOptions{})
 	})
@@ -455,7 +459,9 @@ func TestBadInputIsAnError(t *testing.T) {
 	add("fi length", func() (*nbhelpers.Chart, error) {
 		return nbhelpers.FICurveChart("x", []nbhelpers.FICurve{{CurrentPA: []float64{1, 2}, RateHz: []float64{1}}}, nbhelpers.Layout{})
 	})
-	add("conn empty", func() (*nbhelpers.Chart, error) { return nbhelpers.ConnectivityChart("x", nbhelpers.Matrix{}, nbhelpers.HeatmapOptions{}) })
+	add("conn empty", func() (*nbhelpers.Chart, error) {
+		return nbhelpers.ConnectivityChart("x", nbhelpers.Matrix{}, nbhelpers.HeatmapOptions{})
+	})
 	add("conn length", func() (*nbhelpers.Chart, error) {
 		return nbhelpers.ConnectivityChart("x", nbhelpers.Matrix{Rows: 2, Cols: 2, Data: []float64{1}}, nbhelpers.HeatmapOptions{})
 	})
