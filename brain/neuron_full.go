@@ -12,6 +12,8 @@ type fullConsts struct {
 	tauE, tauI, tauW, tauTh                 float64
 	xMax, xCommit, xPeak, xFast             float64
 	invDT                                   float64 // 1/ΔT (0 if ΔT = 0)
+	wRef                                    float64 // A·(VReset − EL): W's target while refractory
+	invGtd, pVdRef                          float64 // 1/(GLd+Gc), exp(−(GLd+Gc)h/Cd)
 }
 
 func (p *Population) fullConstants() fullConsts {
@@ -24,10 +26,15 @@ func (p *Population) fullConstants() fullConsts {
 		thPerSD: q.ThetaPerSD, thDropMax: q.ThetaDropMax,
 		invC: k.invC, invCd: k.invCd, invTauW: k.invTauW, invTauTh: k.invTauTh,
 		tauE: q.Synapse.TauE, tauI: q.Synapse.TauI, tauW: q.TauW, tauTh: q.TauTheta,
-		xMax: k.xMax, xCommit: k.xCommit, xPeak: k.xPeak, xFast: 1,
+		xMax: k.xMax, xCommit: k.xCommit, xPeak: k.xPeak, xFast: k.xFast,
 	}
 	if q.DeltaT > 0 {
 		c.invDT = 1 / q.DeltaT
+	}
+	c.wRef = q.A * (q.VReset - q.EL)
+	if q.Gc > 0 {
+		c.invGtd = 1 / (q.GLd + q.Gc)
+		c.pVdRef = math.Exp(-(q.GLd + q.Gc) * k.h / q.Cd)
 	}
 	return c
 }
@@ -102,9 +109,13 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32) ([]int32, err
 	mu := p.mu[lo:hi][:n]
 	vr := p.vr[lo:hi][:n]
 	off := p.offset[lo:hi][:n]
+	unit := k.unitSize
 	for i := range V {
 		v, vd, w, th := V[i], Vd[i], W[i], Th[i]
-		g := gain[i]
+		g := 1.0
+		if !unit {
+			g = gain[i]
+		}
 		ep, ip := sEp[i], sIp[i]
 		var ed, id float64
 		if dend {
@@ -178,6 +189,28 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32) ([]int32, err
 				done = true
 			}
 		}
+		if fast && !done && ref[i] >= h {
+			// Refractory for the whole step: V held at VReset; W, Vd and θ
+			// relax exactly with V = VReset and the inputs frozen.
+			v = c.vreset
+			w = c.wRef + (w-c.wRef)*k.pW
+			if dend {
+				if cond {
+					gt := c.gld + c.gc + g*gd0
+					vdInf := (c.gld*c.el + c.gc*c.vreset + g*jd0) / gt
+					vd = vdInf + (vd-vdInf)*expKernel(-gt*h*c.invCd)
+				} else {
+					vdInf := (c.gld*c.el + c.gc*c.vreset + g*jd0) * c.invGtd
+					vd = vdInf + (vd-vdInf)*c.pVdRef
+				}
+			}
+			th = th1
+			ref[i] -= h
+			if ref[i] < 1e-12*h {
+				ref[i] = 0
+			}
+			done = true
+		}
 		if !done {
 			var ok bool
 			v, vd, w, th, spiked, ts, ok = p.fullSlow(&c, i+lo, v, vd, w, th, thInf, g, iS, iD, ep, ip, ed, id)
@@ -220,8 +253,12 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 	first := 0.0
 	ref := p.ref[i]
 	// synaptic values at time s into the step
+	noSyn := ep == 0 && ip == 0 && ed == 0 && id == 0
 	synAt := func(s float64) (js, gs, jd, gd float64) {
-		fe, fi := math.Exp(-s/c.tauE), math.Exp(-s/c.tauI)
+		if noSyn {
+			return iS, 0, iD, 0
+		}
+		fe, fi := expKernel(-s/c.tauE), expKernel(-s/c.tauI)
 		js, gs = c.synInputs(cond, ep*fe, ip*fi)
 		jd, gd = c.synInputs(cond, ed*fe, id*fi)
 		return js + iS, gs, jd + iD, gd
@@ -230,7 +267,7 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 		if !thDyn {
 			return th
 		}
-		return thInf + (th-thInf)*math.Exp(-d*c.invTauTh)
+		return thInf + (th-thInf)*expKernel(-d*c.invTauTh)
 	}
 	spike := func(ts float64) {
 		if !spiked {
@@ -256,13 +293,13 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 			v = c.vreset
 			if c.invTauW > 0 {
 				wInf := c.a * (c.vreset - c.el)
-				w = wInf + (w-wInf)*math.Exp(-d*c.invTauW)
+				w = wInf + (w-wInf)*expKernel(-d*c.invTauW)
 			}
 			if dend {
 				_, _, jd, gd := synAt(t)
 				gt := c.gld + c.gc + g*gd
 				vdInf := (c.gld*c.el + c.gc*c.vreset + g*jd) / gt
-				vd = vdInf + (vd-vdInf)*math.Exp(-gt*d*c.invCd)
+				vd = vdInf + (vd-vdInf)*expKernel(-gt*d*c.invCd)
 			}
 			th = relaxTh(th, d)
 			ref -= d
@@ -278,7 +315,7 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 			if x >= c.xCommit && c.xPeak > c.xCommit {
 				// The upswing is committed: the time left to reach VPeak under
 				// the dominant exponential term, dx/dt = e^x/τm.
-				tail := c.tauM * (math.Exp(-x) - math.Exp(-c.xPeak))
+				tail := c.tauM * (expKernel(-x) - expKernel(-c.xPeak))
 				if t+tail <= h {
 					wAt := w + tail*(c.a*(v-c.el)-w)*c.invTauW
 					th = relaxTh(th, tail)
@@ -288,7 +325,7 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 				}
 			}
 			if x > -2 {
-				rate := math.Exp(min(x, c.xMax)) / c.tauM // 1/ms
+				rate := expKernel(min(x, c.xMax)) / c.tauM // 1/ms
 				hs = min(hs, max(0.2/rate, 1e-7))
 			}
 		}

@@ -5,9 +5,10 @@ import "math"
 // kernelConsts are the per-population constants of the integration
 // kernels, computed once by Prepare (never per step).
 type kernelConsts struct {
-	lif  bool // exact LIF path
-	cond bool // ConductanceExp synapses
-	dend bool // dendrite present
+	lif      bool // exact LIF path
+	unitSize bool // every Size is 1: the kernels skip the gain array
+	cond     bool // ConductanceExp synapses
+	dend     bool // dendrite present
 
 	h float64 // dt (ms)
 
@@ -36,6 +37,7 @@ type kernelConsts struct {
 	xMax                           float64 // cap of the exponential's argument
 	xCommit                        float64 // exp argument beyond which the spike is certain
 	xPeak                          float64 // (VPeak − θ0)/ΔT, for reference
+	xFast                          float64 // largest (V−θ)/ΔT the one-step fast path accepts
 }
 
 // propagatorCurrentExp is the exact contribution to V(t+h) of an
@@ -109,6 +111,10 @@ func makeKernelConsts(p Params, h float64) kernelConsts {
 	k.hs = h / float64(k.nsub)
 	k.xMax = 50
 	k.xCommit = 8
+	// The fast path takes one Heun step while the exponential term's rate
+	// e^x/τm times dt stays ≤ 0.2, i.e. x ≤ ln(0.2·τm/dt) (at least 0);
+	// fullSlow's adaptive substeps keep the same bound beyond.
+	k.xFast = max(0, math.Log(0.2*tauM/h))
 	if p.DeltaT > 0 {
 		k.xPeak = (p.VPeak - p.VT) / p.DeltaT
 	}
@@ -137,6 +143,7 @@ func (p *Population) stepLIFCurr(lo, hi int, step int64, dst []int32) ([]int32, 
 	th := p.Theta0[lo:hi][:n]
 	ref := p.ref[lo:hi][:n]
 	off := p.offset[lo:hi][:n]
+	unit := k.unitSize
 	for i := range V {
 		ie, ii := sE[i], sI[i]
 		v := V[i]
@@ -144,7 +151,11 @@ func (p *Population) stepLIFCurr(lo, hi int, step int64, dst []int32) ([]int32, 
 			ref[i] -= h
 			v = vreset
 		} else {
-			v = el + (v-el)*pm + gain[i]*((iext[i]+ibias[i])*kC+ie*kE-ii*kI)
+			g := 1.0
+			if !unit {
+				g = gain[i]
+			}
+			v = el + (v-el)*pm + g*((iext[i]+ibias[i])*kC+ie*kE-ii*kI)
 		}
 		sE[i] = ie * pE
 		sI[i] = ii * pI
@@ -193,6 +204,7 @@ func (p *Population) stepLIFCond(lo, hi int, step int64, dst []int32) ([]int32, 
 	th := p.Theta0[lo:hi][:n]
 	ref := p.ref[lo:hi][:n]
 	off := p.offset[lo:hi][:n]
+	unit := k.unitSize
 	for i := range V {
 		ge, gi := sE[i], sI[i]
 		v := V[i]
@@ -200,11 +212,14 @@ func (p *Population) stepLIFCond(lo, hi int, step int64, dst []int32) ([]int32, 
 			ref[i] -= h
 			v = vreset
 		} else {
-			g := gain[i]
+			g := 1.0
+			if !unit {
+				g = gain[i]
+			}
 			gE, gI := ge*mE*g, gi*mI*g
 			G := gl + gE + gI
 			vinf := (gl*el + gE*ee + gI*ei + g*(iext[i]+ibias[i])) / G
-			v = vinf + (v-vinf)*math.Exp(-G*hc)
+			v = vinf + (v-vinf)*expKernel(-G*hc)
 		}
 		sE[i] = ge * pE
 		sI[i] = gi * pI

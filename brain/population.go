@@ -231,11 +231,13 @@ func (p *Population) Prepare(dt float64) error {
 	if (p.P.Gc > 0) != (len(p.IExtDist) > 0 && &p.IExtDist[0] != &p.IExt[0]) {
 		return fmt.Errorf("brain: population %q: Gc = %v changed after NewPopulation (dendrite present or absent is fixed at construction)", p.Name, p.P.Gc)
 	}
+	unit := true
 	for i, s := range p.Size {
 		if !(s > 0) || math.IsInf(s, 0) {
 			return fmt.Errorf("brain: population %q: Size[%d] = %v: must be a finite number > 0", p.Name, i, s)
 		}
 		p.gain[i] = 1 / s
+		unit = unit && s == 1
 	}
 	for i, v := range p.IBias {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -251,6 +253,7 @@ func (p *Population) Prepare(dt float64) error {
 		}
 	}
 	p.k = makeKernelConsts(p.P, dt)
+	p.k.unitSize = unit
 	p.dt = dt
 	if p.k.lif {
 		copy(p.Theta, p.Theta0)

@@ -1,0 +1,98 @@
+package brain
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestSpikeRecorder(t *testing.T) {
+	if _, err := NewSpikeRecorder(0, 0.1); err == nil {
+		t.Error("N = 0 accepted")
+	}
+	if _, err := NewSpikeRecorder(3, -1); err == nil {
+		t.Error("dt < 0 accepted")
+	}
+	r, _ := NewSpikeRecorder(3, 0.1)
+	r.Record(0, []int32{0, 2})
+	r.Record(9, nil)
+	r.Record(10, []int32{2})
+	if r.Len() != 3 {
+		t.Fatalf("Len = %d", r.Len())
+	}
+	if got := r.Times(2); !slices.Equal(got, []float64{0.1, 1.1}) {
+		t.Errorf("Times(2) = %v", got)
+	}
+	if got := r.Counts(); !slices.Equal(got, []int{1, 0, 2}) {
+		t.Errorf("Counts = %v", got)
+	}
+	all := r.AllTimes()
+	if len(all) != 3 || len(all[1]) != 0 || len(all[2]) != 2 {
+		t.Errorf("AllTimes = %v", all)
+	}
+	steps, neurons := r.Spikes()
+	if !slices.Equal(steps, []int32{0, 0, 10}) || !slices.Equal(neurons, []int32{0, 2, 2}) {
+		t.Errorf("Spikes = %v %v", steps, neurons)
+	}
+	// 3 neurons at 10 Hz for 1 s (10000 steps): 30 spikes · 8 bytes
+	r.Reset()
+	if got := r.EstimateBytes(10000) - int64(cap(steps)+cap(neurons))*4; got != 240 {
+		t.Errorf("EstimateBytes excess = %d, want 240", got)
+	}
+	// recording does not allocate once reserved
+	r.Reserve(1000)
+	sp := []int32{1}
+	if a := testing.AllocsPerRun(100, func() { r.Record(5, sp) }); a != 0 {
+		t.Errorf("Record allocates %v per call after Reserve", a)
+	}
+}
+
+func TestStateRecorder(t *testing.T) {
+	pop := mustPop(t, 4, Pyramidal(), 0.1)
+	if _, err := NewStateRecorder(pop, []int{4}, []string{"V"}, 1); err == nil {
+		t.Error("neuron out of range accepted")
+	}
+	if _, err := NewStateRecorder(pop, []int{0}, []string{"X"}, 1); err == nil || !strings.Contains(err.Error(), `"X"`) {
+		t.Errorf("unknown variable: %v", err)
+	}
+	if _, err := NewStateRecorder(pop, []int{0}, []string{"V"}, 0); err == nil {
+		t.Error("every = 0 accepted")
+	}
+	r, err := NewStateRecorder(pop, []int{1, 3}, StateVariables, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const steps = 100
+	est := r.EstimateBytes(steps)
+	r.Reserve(steps)
+	var wantV []float64
+	for k := range int64(steps) {
+		pop.IExt[3] = 2000
+		pop.Step(k)
+		r.Record(k)
+		if k%5 == 0 {
+			wantV = append(wantV, pop.V[3])
+		}
+	}
+	if r.Len() != steps/5 {
+		t.Fatalf("Len = %d, want %d", r.Len(), steps/5)
+	}
+	v, err := r.Trace(3, "V")
+	if err != nil || !slices.Equal(v, wantV) {
+		t.Errorf("Trace(3, V) = %v, %v", v, err)
+	}
+	if tm := r.Times(); math.Abs(tm[0]-0.1) > 1e-12 || math.Abs(tm[1]-0.6) > 1e-12 {
+		t.Errorf("Times = %v", tm[:2])
+	}
+	if _, err := r.Trace(0, "V"); err == nil {
+		t.Error("unrecorded neuron accepted")
+	}
+	if _, err := r.Trace(1, "Q"); err == nil {
+		t.Error("unrecorded variable accepted")
+	}
+	// estimate: (100/5 + 1) samples × 9 variables × 2 neurons × 8 B + times
+	if want := int64(21*9*2*8 + 21*8); est != want {
+		t.Errorf("EstimateBytes = %d, want %d", est, want)
+	}
+}
