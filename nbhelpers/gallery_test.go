@@ -162,6 +162,7 @@ func allCharts(t testing.TB) []*nbhelpers.Chart {
 		must(nbhelpers.MembraneChart("vm", tr, nbhelpers.MembraneOptions{ThresholdMV: []float64{-50}, SpikeTimesMS: spikes})),
 		must(nbhelpers.AdaptationChart("adapt", nbhelpers.AdaptationData{TimeMS: tr.TimeMS, V: tr.Values, W: w, Theta: theta, Labels: tr.Labels}, nbhelpers.LinkedOptions{})),
 		must(nbhelpers.RasterChart("raster", pops, nbhelpers.RasterOptions{})),
+		must(nbhelpers.RasterChart("raster-1e6", bigRaster(1_000_000), nbhelpers.RasterOptions{})),
 		must(nbhelpers.PSTHChart("psth", pops, nbhelpers.PSTHOptions{BinMS: 5, StopMS: 1000})),
 		must(nbhelpers.SpikeCountChart("counts", pops, nbhelpers.CountOptions{})),
 		must(nbhelpers.ISIChart("isi", pops, nbhelpers.HistogramOptions{})),
@@ -219,11 +220,11 @@ func TestAllChartsDrawOffline(t *testing.T) {
 		b, _ := os.ReadFile(page)
 		os.WriteFile(os.Getenv("NBHELPERS_KEEP"), b, 0o644)
 	}
-	out, err := runCheck(t, "11", page)
+	out, err := runCheck(t, "12", page)
 	if err != nil {
 		t.Fatalf("check_report_charts failed: %v\n%s", err, out)
 	}
-	if !strings.Contains(out, "11/11 charts drawn") {
-		t.Fatalf("want 11/11 charts drawn, got:\n%s", out)
+	if !strings.Contains(out, "12/12 charts drawn") {
+		t.Fatalf("want 12/12 charts drawn, got:\n%s", out)
 	}
 }

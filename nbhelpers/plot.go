@@ -107,9 +107,18 @@ func RasterPlot(pops []Spikes, maxMarks int, o PlotOptions) (*plot.Plot, error) 
 		}
 		s.GlyphStyle = draw.GlyphStyle{Color: rgb(i), Radius: vg.Points(0.5), Shape: draw.BoxGlyph{}}
 		p.Add(s)
-		p.Legend.Add(pops[i].label(i), s)
+		p.Legend.Add(pops[i].label(i), swatch{rgb(i)})
 	}
 	return p, nil
+}
+
+// swatch is a legend thumbnail filled with one colour (raster marks are too small to see in
+// the legend).
+type swatch struct{ color color.Color }
+
+func (s swatch) Thumbnail(c *draw.Canvas) {
+	pts := []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Min.X, Y: c.Max.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Max.X, Y: c.Min.Y}}
+	c.FillPolygon(s.color, c.ClipPolygonY(pts))
 }
 
 // HistogramPlot draws the samples' histograms on shared bins over [lo, hi] (lo = hi = 0: the

@@ -168,7 +168,7 @@ func SpikeCountChart(name string, pops []Spikes, o CountOptions) (*Chart, error)
 	c := charts.NewBar()
 	c.SetGlobalOptions(rectOpts(lay, summary, "item", true, 0)...)
 	xa := valueXAxis("neuron", 0)
-	xa.Min, xa.Max = -0.5, float64(nTotal)-0.5
+	xa.Scale = opts.Bool(false)
 	c.SetGlobalOptions(
 		charts.WithXAxisOpts(xa),
 		charts.WithYAxisOpts(valueYAxis(yname, 0, false)),
