@@ -32,7 +32,9 @@ func TestDelayTiming(t *testing.T) {
 		if err := net.Run(context.Background(), float64(10+d)*0.1, nil); err != nil {
 			t.Fatal(err)
 		}
-		if ie[0] != 0 {
+		// With one-step delays the ring is bypassed and the spike is already
+		// in Input, undecayed, at the boundary before step 10+d.
+		if pending := 0.0; d == 1 && ie[0] != 3 || d > 1 && ie[0] != pending {
 			t.Errorf("delay %v ms: input %v before step %d", delay, ie[0], 10+d)
 		}
 		if err := net.Run(context.Background(), 0.1, nil); err != nil {
