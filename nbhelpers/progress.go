@@ -24,8 +24,11 @@ type ProgressFunc func(doneMS, totalMS float64)
 // concurrent use. Updates are throttled, so calling it every simulation step is cheap.
 //
 //	p := nbhelpers.NewProgress("network")
-//	err := net.Run(ctx, 1000, p.Update) // or p.Steps(dt), p.Fraction()
+//	steps := p.Steps(net.DT) // func(step, totalSteps int64)
+//	err := net.Run(ctx, 1000, func(pr brain.Progress) { steps(pr.Step, pr.Steps) })
 //	p.Done()
+//
+// Callbacks of the form func(doneMS, totalMS float64) take p.Update directly.
 type Progress struct {
 	mu         sync.Mutex
 	label      string

@@ -167,8 +167,9 @@ func ThinRaster(pops []Spikes, maxMarks int) (RasterThinning, error) {
 		return spikes, neurons
 	}
 	if total > maxMarks {
-		// shown(k) is about total/k, so start there and walk up to the first stride that fits.
-		k := max(2, total/maxMarks)
+		// Walk up from 2 to the first stride that fits (the smallest one, even when spikes are
+		// unevenly spread over ids); each try costs O(neurons/k).
+		k := 2
 		for ; k < maxN; k++ {
 			if s, _ := shown(k); s <= maxMarks {
 				break
