@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -135,11 +136,17 @@ def run_chromium(chromium, url, budget_ms, timeout_s):
         "--dump-dom",
         url,
     ]
+    # Own process group, so that a timeout ends Chromium's helper processes too.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout_s)
+        out, err = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
 
 
 def probe_result(dom):
@@ -159,7 +166,10 @@ def check_file(path, args, chromium):
     probed = inject_probe(text, args.budget - 1000)
     # Write the probed copy next to the report so relative links resolve the same way.
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".nbchart-probe-", suffix=".html", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".nbchart-probe-", suffix=".html", dir=directory)
+    except OSError:  # read-only report folder: relative links will not resolve, charts still do
+        fd, tmp = tempfile.mkstemp(prefix="nbchart-probe-", suffix=".html")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(probed)
