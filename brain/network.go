@@ -38,6 +38,13 @@ type Network struct {
 	// Seed keys every random stream of the network (connectivity, weights,
 	// delays, Poisson sources, noise).
 	Seed uint64
+	// Workers is the number of goroutines Run spreads the independent
+	// parts of a step over (populations and sources; the projections into
+	// each synaptic variable; plastic projections): 0 means GOMAXPROCS for
+	// networks of at least 10 000 cells and generators, 1 otherwise. It
+	// does not change results. Large populations also split their own
+	// integration (Population.SetWorkers).
+	Workers int
 
 	pops    []*Population
 	popBase []uint64 // global id of each population's neuron 0
@@ -53,7 +60,14 @@ type Network struct {
 
 	popSpikes [][]int32 // spikes of each population in the current step
 	srcSpikes [][]int32 // spikes of each source in the current step
+	popErr    []error   // Step error of each population in the current step
 	plastic   []*Projection
+	groups    [][]*Projection // projections into each ring, in creation order
+
+	// the phases of a step as tasks (built once, so stepping allocates nothing)
+	pool                                        *pool
+	cur                                         int64
+	taskDrain, taskStep, taskLearn, taskDeliver func(int)
 
 	step  int64
 	built bool
@@ -403,6 +417,7 @@ func (n *Network) Build() error {
 		n.rings = append(n.rings, r)
 	}
 	n.plastic = n.plastic[:0]
+	group := map[*ring]int{}
 	for _, p := range n.projs {
 		comp := p.spec.Compartment
 		if p.post.P.Gc == 0 {
@@ -412,6 +427,13 @@ func (n *Network) Build() error {
 		if p.plastic != nil {
 			n.plastic = append(n.plastic, p)
 		}
+		g, ok := group[p.ring]
+		if !ok {
+			g = len(n.groups)
+			group[p.ring] = g
+			n.groups = append(n.groups, nil)
+		}
+		n.groups[g] = append(n.groups[g], p)
 	}
 	// Current sources.
 	for _, in := range n.injs {
@@ -435,6 +457,25 @@ func (n *Network) Build() error {
 	}
 	n.popSpikes = make([][]int32, len(n.pops))
 	n.srcSpikes = make([][]int32, len(n.srcs))
+	n.popErr = make([]error, len(n.pops))
+	n.taskDrain = func(k int) { n.rings[k].drain(n.cur) }
+	n.taskStep = func(k int) {
+		if k < len(n.pops) {
+			n.popSpikes[k], n.popErr[k] = n.pops[k].Step(n.cur)
+			return
+		}
+		k -= len(n.pops)
+		n.srcSpikes[k] = n.srcs[k].emit(n.cur)
+	}
+	n.taskLearn = func(k int) {
+		p := n.plastic[k]
+		p.learn(n.preSpikes(p), n.popSpikes[p.postIdx])
+	}
+	n.taskDeliver = func(k int) {
+		for _, p := range n.groups[k] {
+			p.deliver(n.cur, n.preSpikes(p))
+		}
+	}
 	n.built = true
 	return nil
 }
@@ -464,6 +505,13 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 	}
 	steps := int64(math.Round(durationMS / n.DT))
 	every := max(steps/100, 1)
+	if w := n.workers(); w > 1 && steps > 1 {
+		n.pool = newPool(w)
+		defer func() {
+			n.pool.close()
+			n.pool = nil
+		}()
+	}
 	done := ctx.Done()
 	for k := int64(0); k < steps; k++ {
 		if done != nil {
@@ -483,6 +531,17 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 	return nil
 }
 
+// run runs tasks 0 … k−1 of a phase, on the pool during Run.
+func (n *Network) run(k int, f func(int)) {
+	if n.pool != nil {
+		n.pool.run(k, f)
+		return
+	}
+	for i := range k {
+		f(i)
+	}
+}
+
 // preSpikes returns the spikes of a projection's presynaptic side in the
 // current step.
 func (n *Network) preSpikes(p *Projection) []int32 {
@@ -495,9 +554,8 @@ func (n *Network) preSpikes(p *Projection) []int32 {
 // stepOnce advances the network by one step; it allocates nothing.
 func (n *Network) stepOnce() error {
 	s := n.step
-	for _, r := range n.rings {
-		r.drain(s)
-	}
+	n.cur = s
+	n.run(len(n.rings), n.taskDrain)
 	for _, p := range n.pops {
 		clear(p.IExt)
 		if p.P.Gc > 0 {
@@ -512,15 +570,12 @@ func (n *Network) stepOnce() error {
 		}
 		in.src.add(s, n.DT, in.cells, dst)
 	}
-	for k, p := range n.pops {
-		spk, err := p.Step(s)
+	n.run(len(n.pops)+len(n.srcs), n.taskStep)
+	for k, err := range n.popErr {
 		if err != nil {
+			n.popErr[k] = nil
 			return fmt.Errorf("brain: network step %d: %w", s, unwrapPrefix(err))
 		}
-		n.popSpikes[k] = spk
-	}
-	for k, src := range n.srcs {
-		n.srcSpikes[k] = src.emit(s)
 	}
 	for _, r := range n.spikeRecs {
 		if r.pop >= 0 {
@@ -532,15 +587,11 @@ func (n *Network) stepOnce() error {
 	for _, r := range n.stateRecs {
 		r.Record(s)
 	}
-	for _, p := range n.plastic {
-		p.learn(n.preSpikes(p), n.popSpikes[p.postIdx])
-	}
+	n.run(len(n.plastic), n.taskLearn)
 	for _, w := range n.weightRecs {
 		w.record(s)
 	}
-	for _, p := range n.projs {
-		p.deliver(s, n.preSpikes(p))
-	}
+	n.run(len(n.groups), n.taskDeliver)
 	n.step++
 	return nil
 }

@@ -340,6 +340,7 @@ func TestDeterminismGOMAXPROCS(t *testing.T) {
 	for _, procs := range []int{1, 2, 8} {
 		runtime.GOMAXPROCS(procs)
 		net, recs := richNetwork(t, 11, 400)
+		net.Workers = procs // the pool, even for this small network
 		if err := net.Run(context.Background(), 300, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -532,5 +533,64 @@ func TestCurrentClamps(t *testing.T) {
 	mean, sd, rho := s/cnt, math.Sqrt(s2/cnt), sxy/s2
 	if math.Abs(mean-10) > 0.05 || math.Abs(sd-4) > 0.05 || math.Abs(rho-math.Exp(-0.05)) > 0.005 {
 		t.Errorf("OU mean %.3f sd %.3f lag-1 correlation %.4f; want 10, 4, %.4f", mean, sd, rho, math.Exp(-0.05))
+	}
+}
+
+// TestStorageAndRecording: bytes per synapse of static and plastic
+// projections (targets: ≤ 8 static, ≤ 12 plastic, plus per-cell offsets
+// and traces), distal delivery, and weight recording.
+func TestStorageAndRecording(t *testing.T) {
+	net := NewNetwork(0.1, 5)
+	a := must(NewPopulation("a", 1000, Generic()))
+	b := must(NewPopulation("b", 1000, Pyramidal()))
+	rule := SongRule(10)
+	static := must(net.Connect(a, a, FixedProbability{P: 0.1}, SynapseSpec{Weight: Uniform(0, 10), Delay: Const(1)}))
+	delays := must(net.Connect(a, a, FixedProbability{P: 0.1}, SynapseSpec{Weight: Uniform(0, 10), Delay: Uniform(0.1, 2)}))
+	plastic := must(net.Connect(a, b, FixedProbability{P: 0.1}, SynapseSpec{Weight: Uniform(0, 10), STDP: &rule, Compartment: Distal}))
+	src := must(NewSpikeSourceArray("kick", [][]float64{{1}}))
+	kick := must(net.ConnectSource(src, b, AllToAll{}, SynapseSpec{Weight: Const(100), Compartment: Distal}))
+	if err := net.Build(); err != nil {
+		t.Fatal(err)
+	}
+	lo, _ := plastic.Row(0)
+	wr := must(net.RecordWeights(plastic, [][2]int{{0, int(plastic.Targets()[lo])}}, 10))
+	for _, c := range []struct {
+		p   *Projection
+		max float64
+	}{{static, 8.1}, {delays, 10}, {plastic, 12.5}} {
+		got := c.p.BytesPerSynapse()
+		t.Logf("%s: %d synapses, %.2f bytes/synapse", c.p.Name, c.p.NumSynapses(), got)
+		if got > c.max {
+			t.Errorf("%s: %.2f bytes/synapse, want ≤ %v", c.p.Name, got, c.max)
+		}
+	}
+	if err := net.Run(context.Background(), 1.2, nil); err != nil { // the kick is delivered at step 11
+		t.Fatal(err)
+	}
+	if d, p := b.Input(Distal, Excitatory)[3], b.Input(Proximal, Excitatory)[3]; !(d > 0) || p != 0 {
+		t.Errorf("distal kick: dendritic input %v, somatic %v", d, p)
+	}
+	_ = kick
+	if wr.Len() != 2 || len(wr.Trace(0)) != 2 || math.Abs(wr.Times()[1]-1.1) > 1e-12 {
+		t.Errorf("weight recorder: %d samples at %v", wr.Len(), wr.Times())
+	}
+	// A recorded pair with no synapse is an error (at Build, or at once
+	// after it).
+	net2 := NewNetwork(0.1, 1)
+	p2 := must(net2.Connect(a, b, OneToOne{}, SynapseSpec{Weight: Const(1)}))
+	must(net2.RecordWeights(p2, [][2]int{{0, 1}}, 1))
+	if err := net2.Build(); err == nil || !strings.Contains(err.Error(), "no synapse 0→1") {
+		t.Errorf("Build with a missing recorded synapse: %v", err)
+	}
+	if _, err := net.RecordWeights(plastic, [][2]int{{0, 5000}}, 1); err == nil {
+		t.Error("RecordWeights after Build accepted a missing synapse")
+	}
+	h := plastic.WeightHistogram(10, 0, 10)
+	sum := 0
+	for _, x := range h {
+		sum += x
+	}
+	if sum != plastic.NumSynapses() {
+		t.Errorf("weight histogram counts %d of %d synapses", sum, plastic.NumSynapses())
 	}
 }

@@ -23,16 +23,22 @@ type WeightRecorder struct {
 
 // RecordWeights returns a recorder of the synapses pre→post listed in
 // pairs (the first synapse of each pair if there are several), sampled
-// every `every` steps. The pairs are resolved at Build (an error if one
-// does not exist).
+// every `every` steps. Called before Build, the pairs are resolved at
+// Build; after Build (to pick synapses that exist), at once. A pair with
+// no synapse is an error.
 func (n *Network) RecordWeights(p *Projection, pairs [][2]int, every int) (*WeightRecorder, error) {
 	if p == nil || every < 1 || len(pairs) == 0 {
 		return nil, fmt.Errorf("brain: RecordWeights: need a projection, pairs (%d) and every ≥ 1 (%d)", len(pairs), every)
 	}
-	if n.built {
-		return nil, ErrBuilt
-	}
 	w := &WeightRecorder{Pairs: slices.Clone(pairs), Every: int64(every), DT: n.dt(), proj: p}
+	if n.built {
+		if slices.Index(n.projs, p) < 0 {
+			return nil, fmt.Errorf("brain: RecordWeights: projection %q not in this network", p.Name)
+		}
+		if err := w.resolve(); err != nil {
+			return nil, err
+		}
+	}
 	n.weightRecs = append(n.weightRecs, w)
 	return w, nil
 }
