@@ -175,3 +175,48 @@ func TestSTDPPairingModes(t *testing.T) {
 		}
 	}
 }
+
+// TestTripletFrequencyDependence: the minimal all-to-all triplet rule
+// fitted to visual-cortex data (Pfister & Gerstner 2006, J Neurosci
+// 26:9673, Table 4: τ+ 16.8, τ− 33.7, τy 125 ms; A2+ 5·10⁻¹⁰, A3+
+// 6.2·10⁻³, A2− 7·10⁻³, A3− 0) reproduces the frequency dependence of
+// Sjöström, Turrigiano & Nelson 2001 (Neuron 32:1149): at 1 Hz,
+// post→pre pairs (Δt = −10 ms) depress while pre→post pairs (+10 ms) do
+// almost nothing (LTP needs higher pairing frequencies); at 50 Hz both
+// orders potentiate. A pair rule cannot do this.
+func TestTripletFrequencyDependence(t *testing.T) {
+	rule := STDP{TauPlus: 16.8, TauMinus: 33.7, TauY: 125, TauX: 101,
+		APlus: 5e-10, A3Plus: 6.2e-3, AMinus: 7e-3, A3Minus: 0, WMax: 1}
+	post := Generic()
+	post.TRef = 2
+	post.Synapse.TauE = 0.1 // the teacher's kick is over within a step
+	run := func(freq, dt float64) float64 {
+		const pairs = 10
+		var tPre, tPost []float64
+		for k := range pairs {
+			t0 := 100 + float64(k)*1000/freq
+			tPre = append(tPre, t0)
+			tPost = append(tPost, t0+dt-0.1) // spike one step after the kick
+		}
+		p := must(NewPopulation("post", 1, post))
+		pre := must(NewSpikeSourceArray("pre", [][]float64{tPre}))
+		teacher := must(NewSpikeSourceArray("teacher", [][]float64{tPost}))
+		net := NewNetwork(0.1, 1)
+		proj := must(net.ConnectSource(pre, p, OneToOne{}, SynapseSpec{Weight: Const(0.5), STDP: &rule}))
+		must(net.ConnectSource(teacher, p, OneToOne{}, SynapseSpec{Weight: Const(1e5)}))
+		rec := must(net.RecordSpikes(p))
+		if err := net.Run(context.Background(), tPre[pairs-1]+200, nil); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Len() != pairs {
+			t.Fatalf("%v Hz, Δt %v: %d postsynaptic spikes, want %d", freq, dt, rec.Len(), pairs)
+		}
+		return proj.Weight(0) - 0.5
+	}
+	lowPP, lowPost := run(1, 10), run(1, -10)
+	highPP, highPost := run(50, 10), run(50, -10)
+	t.Logf("Δw after 10 pairings: 1 Hz %+.2e (pre→post) %+.2e (post→pre); 50 Hz %+.2e, %+.2e", lowPP, lowPost, highPP, highPost)
+	if !(lowPost < 0 && math.Abs(lowPP) < 0.01*highPP && highPP > 0 && highPost > 0) {
+		t.Error("triplet rule does not show the Sjöström 2001 frequency dependence")
+	}
+}
