@@ -116,12 +116,13 @@ func (n *Network) AddPopulation(pop *Population) error {
 	if pop == nil {
 		return errors.New("brain: AddPopulation: nil population")
 	}
+	if n.popIndex(pop) >= 0 {
+		return nil
+	}
 	if n.built {
 		return ErrBuilt
 	}
-	if n.popIndex(pop) < 0 {
-		n.pops = append(n.pops, pop)
-	}
+	n.pops = append(n.pops, pop)
 	return nil
 }
 
@@ -130,12 +131,13 @@ func (n *Network) AddSource(src Source) error {
 	if src == nil {
 		return errors.New("brain: AddSource: nil source")
 	}
+	if n.srcIndex(src) >= 0 {
+		return nil
+	}
 	if n.built {
 		return ErrBuilt
 	}
-	if n.srcIndex(src) < 0 {
-		n.srcs = append(n.srcs, src)
-	}
+	n.srcs = append(n.srcs, src)
 	return nil
 }
 
@@ -211,6 +213,9 @@ func (n *Network) ConnectSource(src Source, post *Population, c Connector, s Syn
 }
 
 func (n *Network) addProjection(p *Projection, post *Population, c Connector, s SynapseSpec) error {
+	if n.built {
+		return ErrBuilt
+	}
 	if c == nil {
 		return fmt.Errorf("brain: projection %q: nil connector", p.Name)
 	}
@@ -257,6 +262,9 @@ func (n *Network) Inject(pop *Population, cells []int, c Compartment, cs Current
 	if pop == nil || cs == nil {
 		return errors.New("brain: Inject: nil population or source")
 	}
+	if n.built {
+		return ErrBuilt
+	}
 	if err := n.AddPopulation(pop); err != nil {
 		return err
 	}
@@ -289,7 +297,8 @@ func (n *Network) Inject(pop *Population, cells []int, c Compartment, cs Current
 }
 
 // RecordSpikes returns a recorder of every spike of pop (added to the
-// network if needed).
+// network if needed). Recorders may be added after Build or between Runs;
+// they record from then on.
 func (n *Network) RecordSpikes(pop *Population) (*SpikeRecorder, error) {
 	if err := n.AddPopulation(pop); err != nil {
 		return nil, err

@@ -594,3 +594,25 @@ func TestStorageAndRecording(t *testing.T) {
 		t.Errorf("weight histogram counts %d of %d synapses", sum, plastic.NumSynapses())
 	}
 }
+
+func TestChangesAfterBuild(t *testing.T) {
+	net := NewNetwork(0.1, 1)
+	a := must(NewPopulation("a", 10, Generic()))
+	must(net.Connect(a, a, OneToOne{}, SynapseSpec{Weight: Const(1)}))
+	if err := net.Run(context.Background(), 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := net.RecordSpikes(a); err != nil {
+		t.Errorf("recorder after Build: %v", err)
+	}
+	b := must(NewPopulation("b", 10, Generic()))
+	if _, err := net.Connect(a, a, OneToOne{}, SynapseSpec{Weight: Const(1)}); !errors.Is(err, ErrBuilt) {
+		t.Errorf("Connect after Build: %v", err)
+	}
+	if _, err := net.RecordSpikes(b); !errors.Is(err, ErrBuilt) {
+		t.Errorf("new population after Build: %v", err)
+	}
+	if err := net.Inject(a, nil, Proximal, DCClamp{AmpPA: 1}); !errors.Is(err, ErrBuilt) {
+		t.Errorf("Inject after Build: %v", err)
+	}
+}
