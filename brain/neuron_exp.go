@@ -57,6 +57,22 @@ func expKernel(x float64) float64 {
 	return p * math.Float64frombits(math.Float64bits(t)+uint64(m)<<52)
 }
 
+// expInline is expKernel's core for arguments already known to lie in
+// [−700, 700], small enough for the compiler to inline into the kernels
+// (a call would make Go spill every live floating-point register).
+func expInline(x float64) float64 {
+	// y = x·64/ln2 + 1.5·2^52 holds k = round(x·64/ln2) in its low mantissa
+	// bits (as base + k, base's low 48 bits zero), so bits 0–5 index the
+	// table and bits 6–17 are k>>6 mod 2^12, the binary exponent to add.
+	y := x*(64/math.Ln2) + 1.5*(1<<52)
+	kf := y - 1.5*(1<<52)
+	b := math.Float64bits(y)
+	r := (x - kf*0.010830417275428772) - kf*7.420820373486988e-09
+	r2 := r * r
+	p := (1 + r) + r2*((0.5+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
+	return p * math.Float64frombits(math.Float64bits(expTable[b&63])+(b>>6)<<52)
+}
+
 // expSmall returns e^d for the small exponent changes between the two
 // stages of a Heun step: a degree-7 Taylor polynomial when |d| ≤ 1/4
 // (relative error ≤ 0.25^8/8! < 4e-10), expKernel otherwise.

@@ -83,7 +83,7 @@ func (c *fullConsts) synInputs(cond bool, e, i float64) (j, g float64) {
 // to VPeak of the pure exponential upswing, τm·(e^−x − e^−xPeak)), resets
 // there and integrates the rest of the step, including refractoriness that
 // starts or ends inside it.
-func (p *Population) stepFull(lo, hi int, step int64, dst []int32) ([]int32, error) {
+func (p *Population) stepFull(lo, hi int, step int64, dst []int32, sc *fullScratch) ([]int32, error) {
 	k := &p.k
 	c := p.fullConstants()
 	h, pE, pI, pTh, aVar := k.h, k.pE, k.pI, k.pTh, k.aVar
@@ -91,6 +91,7 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32) ([]int32, err
 	fast := k.nsub == 1
 	sensory := aVar > 0
 	thDyn := k.invTauTh > 0
+	unit := k.unitSize
 	V := p.V[lo:hi]
 	n := len(V)
 	Vd := p.Vd[lo:hi][:n]
@@ -109,131 +110,245 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32) ([]int32, err
 	mu := p.mu[lo:hi][:n]
 	vr := p.vr[lo:hi][:n]
 	off := p.offset[lo:hi][:n]
-	unit := k.unitSize
-	for i := range V {
-		v, vd, w, th := V[i], Vd[i], W[i], Th[i]
+
+	// The step is done in passes over the block, each a short loop with
+	// independent iterations: few live values (no register spills) and
+	// room for the CPU to overlap neurons. Scratch values are per neuron
+	// of the block; currents are already multiplied by 1/Size.
+	js0, js1, gs0, gs1 := sc.js0[:n], sc.js1[:n], sc.gs0[:n], sc.gs1[:n]
+	jd0, jd1, gd0, gd1 := sc.jd0[:n], sc.jd1[:n], sc.gd0[:n], sc.gd1[:n]
+	th1s, thInfs, ex := sc.th1[:n], sc.thInf[:n], sc.ex[:n]
+	slow := sc.slow[:0]
+
+	// Pass 1: synaptic and external input at both ends of the step,
+	// written J − G·V (G = 0 for current synapses).
+	for i := range js0 {
 		g := 1.0
 		if !unit {
 			g = gain[i]
 		}
 		ep, ip := sEp[i], sIp[i]
-		var ed, id float64
-		if dend {
-			ed, id = sEd[i], sId[i]
-		}
-		iS := iext[i] + ibias[i]
-		iD := 0.0
-		if dend {
-			iD = iextd[i]
-		}
-		js0, gs0 := c.synInputs(cond, ep, ip)
-		jd0, gd0 := c.synInputs(cond, ed, id)
-		js0 += iS
-		jd0 += iD
-
-		// Threshold target θ∞: θ0, lowered by the recent s.d. of the input.
-		thInf := Th0[i]
-		if sensory {
-			in := js0 - gs0*v + jd0 - gd0*vd
-			d := in - mu[i]
-			mu[i] += aVar * d
-			vr[i] = (1 - aVar) * (vr[i] + aVar*d*d)
-			thInf -= min(c.thPerSD*math.Sqrt(vr[i]), c.thDropMax)
-		}
-		th1 := th
-		if thDyn {
-			th1 = thInf + (th-thInf)*pTh
-		}
-
 		ep1, ip1 := ep*pE, ip*pI
-		ed1, id1 := ed*pE, id*pI
-		spiked := false
-		var ts float64
-		done := false
-		if fast && ref[i] <= 0 && (c.dT == 0 || v-th < c.xFast*c.dT) {
-			// One Heun step, written out: stage 1 at (t, y0), stage 2 at
-			// (t+h, y0 + h·k1). The stage-2 exponential is the stage-1 one
-			// times exp(δ), δ = (vp − v − θ1 + θ)/ΔT, and |δ| is small here.
-			js1, gs1 := c.synInputs(cond, ep1, ip1)
-			js1 += iS
-			var ex0, ex1 float64
-			if c.dT > 0 {
-				ex0 = c.glDT * expKernel((v-th)*c.invDT)
-			}
-			f1 := -c.gl*(v-c.el) - w + g*(js0-gs0*v) + ex0
-			dw1 := (c.a*(v-c.el) - w) * c.invTauW
-			var dvd1, vdp float64
-			if dend {
-				f1 -= c.gc * (v - vd)
-				dvd1 = (-c.gld*(vd-c.el) + c.gc*(v-vd) + g*(jd0-gd0*vd)) * c.invCd
-				vdp = vd + h*dvd1
-			}
-			dv1 := f1 * c.invC
-			vp, wp := v+h*dv1, w+h*dw1
-			if c.dT > 0 {
-				ex1 = ex0 * expSmall((vp-v-th1+th)*c.invDT)
-			}
-			f2 := -c.gl*(vp-c.el) - wp + g*(js1-gs1*vp) + ex1
-			dw2 := (c.a*(vp-c.el) - wp) * c.invTauW
-			var dvd2 float64
-			if dend {
-				jd1, gd1 := c.synInputs(cond, ed1, id1)
-				jd1 += iD
-				f2 -= c.gc * (vp - vdp)
-				dvd2 = (-c.gld*(vdp-c.el) + c.gc*(vp-vdp) + g*(jd1-gd1*vdp)) * c.invCd
-			}
-			v1 := v + 0.5*h*(dv1+f2*c.invC)
-			if (c.dT > 0 && v1-th1 < c.xFast*c.dT && vp-th1 < c.xFast*c.dT) || (c.dT == 0 && v1 < th1) {
-				v, vd, w = v1, vd+0.5*h*(dvd1+dvd2), w+0.5*h*(dw1+dw2)
-				th = th1
-				done = true
+		iS := iext[i] + ibias[i]
+		if cond {
+			js0[i] = g * (ep*c.ee + ip*c.ei + iS)
+			gs0[i] = g * (ep + ip)
+			js1[i] = g * (ep1*c.ee + ip1*c.ei + iS)
+			gs1[i] = g * (ep1 + ip1)
+		} else {
+			js0[i] = g * (ep - ip + iS)
+			js1[i] = g * (ep1 - ip1 + iS)
+		}
+		if dend {
+			ed, id := sEd[i], sId[i]
+			ed1, id1 := ed*pE, id*pI
+			iD := iextd[i]
+			if cond {
+				jd0[i] = g * (ed*c.ee + id*c.ei + iD)
+				gd0[i] = g * (ed + id)
+				jd1[i] = g * (ed1*c.ee + id1*c.ei + iD)
+				gd1[i] = g * (ed1 + id1)
+			} else {
+				jd0[i] = g * (ed - id + iD)
+				jd1[i] = g * (ed1 - id1 + iD)
 			}
 		}
-		if fast && !done && ref[i] >= h {
-			// Refractory for the whole step: V held at VReset; W, Vd and θ
-			// relax exactly with V = VReset and the inputs frozen.
-			v = c.vreset
-			w = c.wRef + (w-c.wRef)*k.pW
-			if dend {
-				if cond {
-					gt := c.gld + c.gc + g*gd0
-					vdInf := (c.gld*c.el + c.gc*c.vreset + g*jd0) / gt
-					vd = vdInf + (vd-vdInf)*expKernel(-gt*h*c.invCd)
-				} else {
-					vdInf := (c.gld*c.el + c.gc*c.vreset + g*jd0) * c.invGtd
-					vd = vdInf + (vd-vdInf)*c.pVdRef
+	}
+	if !cond {
+		clear(gs0)
+		clear(gs1)
+		clear(gd0)
+		clear(gd1)
+	}
+	if !dend {
+		clear(jd0)
+		clear(jd1)
+	}
+
+	// Pass 2: threshold target θ∞ (θ0 lowered by the recent s.d. of the
+	// total input current) and θ at the end of the step.
+	if sensory || thDyn {
+		for i := range th1s {
+			thInf := Th0[i]
+			if sensory {
+				g := 1.0
+				if !unit {
+					g = gain[i]
 				}
+				in := (js0[i] - gs0[i]*V[i] + jd0[i] - gd0[i]*Vd[i]) / g
+				d := in - mu[i]
+				mu[i] += aVar * d
+				vr[i] = (1 - aVar) * (vr[i] + aVar*d*d)
+				thInf -= min(c.thPerSD*math.Sqrt(vr[i]), c.thDropMax)
 			}
-			th = th1
+			thInfs[i] = thInf
+			th1s[i] = thInf + (Th[i]-thInf)*pTh
+		}
+	} else {
+		copy(th1s, Th)
+		copy(thInfs, Th0)
+	}
+
+	// Pass 3: the stage-1 exponential GL·ΔT·exp((V−θ)/ΔT) (expInline's
+	// code, written out: the compiler will not inline it).
+	if c.dT > 0 {
+		for i := range ex {
+			x := (V[i] - Th[i]) * c.invDT
+			if x < -700 {
+				x = -700
+			} else if x > c.xMax {
+				x = c.xMax
+			}
+			y := x*(64/math.Ln2) + 1.5*(1<<52)
+			kf := y - 1.5*(1<<52)
+			b := math.Float64bits(y)
+			r := (x - kf*0.010830417275428772) - kf*7.420820373486988e-09
+			r2 := r * r
+			q := (1 + r) + r2*((0.5+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
+			ex[i] = c.glDT * q * math.Float64frombits(math.Float64bits(expTable[b&63])+(b>>6)<<52)
+		}
+	} else {
+		clear(ex)
+	}
+
+	// Pass 4: one Heun step (stage 1 at (t, y0), stage 2 at (t+h, y0 + h·k1))
+	// for every neuron that is not refractory and stays below θ + xFast·ΔT;
+	// the others are queued for pass 5.
+	hC, hCd, hW := h*c.invC, h*c.invCd, h*c.invTauW
+	xFastV := c.xFast * c.dT
+	for i := range V {
+		v, th, th1 := V[i], Th[i], th1s[i]
+		if !fast || ref[i] > 0 || (c.dT > 0 && !(v-th < xFastV)) {
+			slow = append(slow, int32(i))
+			continue
+		}
+		vd, w := Vd[i], W[i]
+		f1 := -c.gl*(v-c.el) - w + js0[i] - gs0[i]*v + ex[i]
+		dw1 := c.a*(v-c.el) - w
+		var dvd1, vdp float64
+		if dend {
+			f1 -= c.gc * (v - vd)
+			dvd1 = -c.gld*(vd-c.el) + c.gc*(v-vd) + jd0[i] - gd0[i]*vd
+			vdp = vd + hCd*dvd1
+		}
+		vp, wp := v+hC*f1, w+hW*dw1
+		var ex1 float64
+		if c.dT > 0 {
+			x1 := (vp - th1) * c.invDT
+			if x1 < -700 {
+				x1 = -700
+			} else if x1 > c.xMax {
+				x1 = c.xMax
+			}
+			y := x1*(64/math.Ln2) + 1.5*(1<<52)
+			kf := y - 1.5*(1<<52)
+			b := math.Float64bits(y)
+			r := (x1 - kf*0.010830417275428772) - kf*7.420820373486988e-09
+			r2 := r * r
+			q := (1 + r) + r2*((0.5+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
+			ex1 = c.glDT * q * math.Float64frombits(math.Float64bits(expTable[b&63])+(b>>6)<<52)
+		}
+		f2 := -c.gl*(vp-c.el) - wp + js1[i] - gs1[i]*vp + ex1
+		dw2 := c.a*(vp-c.el) - wp
+		var vd1 float64
+		if dend {
+			f2 -= c.gc * (vp - vdp)
+			dvd2 := -c.gld*(vdp-c.el) + c.gc*(vp-vdp) + jd1[i] - gd1[i]*vdp
+			vd1 = vd + 0.5*hCd*(dvd1+dvd2)
+		}
+		v1 := v + 0.5*hC*(f1+f2)
+		w1 := w + 0.5*hW*(dw1+dw2)
+		ok := v1-th1 < xFastV && vp-th1 < xFastV
+		if c.dT == 0 {
+			ok = v1 < th1
+		}
+		if !ok || !finite(v1) || !finite(w1) || (dend && !finite(vd1)) {
+			slow = append(slow, int32(i))
+			continue
+		}
+		V[i], W[i], Th[i] = v1, w1, th1
+		if dend {
+			Vd[i] = vd1
+		}
+	}
+
+	// Pass 5, the queued neurons in ascending order: a whole step of
+	// refractoriness, or fullSlow (adaptive substeps, spikes inside the
+	// step).
+	for _, i32 := range slow {
+		i := int(i32)
+		v, vd, w, th := V[i], Vd[i], W[i], Th[i]
+		g := 1.0
+		if !unit {
+			g = gain[i]
+		}
+		if fast && ref[i] >= h {
+			// Held at VReset: W, Vd and θ relax exactly with V = VReset
+			// and the inputs frozen at their start values.
+			V[i] = c.vreset
+			W[i] = c.wRef + (w-c.wRef)*k.pW
+			if dend {
+				gt := c.gld + c.gc + gd0[i]
+				vdInf := (c.gld*c.el + c.gc*c.vreset + jd0[i]) / gt
+				pv := c.pVdRef
+				if cond {
+					pv = expKernel(-gt * h * c.invCd)
+				}
+				Vd[i] = vdInf + (vd-vdInf)*pv
+			}
+			Th[i] = th1s[i]
 			ref[i] -= h
 			if ref[i] < 1e-12*h {
 				ref[i] = 0
 			}
-			done = true
+			continue
 		}
-		if !done {
-			var ok bool
-			v, vd, w, th, spiked, ts, ok = p.fullSlow(&c, i+lo, v, vd, w, th, thInf, g, iS, iD, ep, ip, ed, id)
-			if !ok {
-				V[i], Vd[i], W[i], Th[i] = v, vd, w, th
-				return dst, p.blowUp(lo+i, step)
-			}
-		}
-		sEp[i], sIp[i] = ep1, ip1
+		var ed, id, iD float64
 		if dend {
-			sEd[i], sId[i] = ed1, id1
+			ed, id, iD = sEd[i], sId[i], iextd[i]
 		}
+		v, vd, w, th, spiked, ts, ok := p.fullSlow(&c, i+lo, v, vd, w, th, thInfs[i], g,
+			iext[i]+ibias[i], iD, sEp[i], sIp[i], ed, id)
 		V[i], Vd[i], W[i], Th[i] = v, vd, w, th
+		if !ok || !finite(v) || !finite(w) || !finite(vd) {
+			return dst, p.blowUp(lo+i, step)
+		}
 		if spiked {
 			off[i] = ts
 			dst = append(dst, int32(lo+i))
 		}
-		if !finite(v) || !finite(w) || !finite(vd) {
-			return dst, p.blowUp(lo+i, step)
+	}
+	sc.slow = slow[:0]
+
+	// Pass 6: the synaptic variables decay over the step.
+	for i := range sEp {
+		sEp[i] *= pE
+		sIp[i] *= pI
+	}
+	if dend {
+		for i := range sEd {
+			sEd[i] *= pE
+			sId[i] *= pI
 		}
 	}
 	return dst, nil
 }
+
+// fullScratch is the per-chunk scratch of stepFull: fullBlock values each.
+type fullScratch struct {
+	js0, js1, gs0, gs1, jd0, jd1, gd0, gd1 []float64
+	th1, thInf, ex                         []float64
+	slow                                   []int32
+}
+
+func newFullScratch() *fullScratch {
+	mk := func() []float64 { return make([]float64, fullBlock) }
+	return &fullScratch{js0: mk(), js1: mk(), gs0: mk(), gs1: mk(), jd0: mk(), jd1: mk(), gd0: mk(), gd1: mk(),
+		th1: mk(), thInf: mk(), ex: mk(), slow: make([]int32, 0, fullBlock)}
+}
+
+// fullBlock is the number of neurons stepFull processes per pass.
+const fullBlock = 256
 
 // maxSubsteps bounds the substeps fullSlow may take in one step before it
 // reports a blow-up (a runaway that never reaches VPeak).

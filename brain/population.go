@@ -114,7 +114,8 @@ type chunk struct {
 	lo, hi int
 	spikes []int32
 	err    error
-	run    func() // steps this chunk at p.curStep; built once by setupChunks
+	run    func()       // steps this chunk at p.curStep; built once by setupChunks
+	sc     *fullScratch // scratch of the general kernel
 }
 
 // NewPopulation returns n neurons with parameters p at rest (V = Vd = EL,
@@ -277,8 +278,9 @@ func (p *Population) setupChunks() {
 		ch.lo = p.N * c / nw
 		ch.hi = p.N * (c + 1) / nw
 		ch.spikes = make([]int32, 0, ch.hi-ch.lo)
+		ch.sc = newFullScratch()
 		ch.run = func() {
-			ch.spikes, ch.err = p.stepRange(ch.lo, ch.hi, p.curStep, ch.spikes[:0])
+			ch.spikes, ch.err = p.stepRange(ch, p.curStep)
 			p.wg.Done()
 		}
 	}
@@ -296,7 +298,7 @@ func (p *Population) Step(step int64) ([]int32, error) {
 	}
 	if len(p.chunks) == 1 {
 		ch := &p.chunks[0]
-		ch.spikes, ch.err = p.stepRange(0, p.N, step, ch.spikes[:0])
+		ch.spikes, ch.err = p.stepRange(ch, step)
 		if ch.err != nil {
 			return nil, ch.err
 		}
@@ -329,14 +331,22 @@ func (p *Population) Step(step int64) ([]int32, error) {
 // interpolates the crossing of VPeak (or of θ when DeltaT == 0).
 func (p *Population) SpikeOffset(i int) float64 { return p.offset[i] }
 
-func (p *Population) stepRange(lo, hi int, step int64, dst []int32) ([]int32, error) {
+// stepRange steps the neurons of one chunk and returns their spikes.
+func (p *Population) stepRange(ch *chunk, step int64) ([]int32, error) {
+	lo, hi, dst := ch.lo, ch.hi, ch.spikes[:0]
 	if p.k.lif {
 		if p.P.Synapse.Model == ConductanceExp {
 			return p.stepLIFCond(lo, hi, step, dst)
 		}
 		return p.stepLIFCurr(lo, hi, step, dst)
 	}
-	return p.stepFull(lo, hi, step, dst)
+	var err error
+	for b := lo; b < hi; b += fullBlock {
+		if dst, err = p.stepFull(b, min(b+fullBlock, hi), step, dst, ch.sc); err != nil {
+			return dst, err
+		}
+	}
+	return dst, nil
 }
 
 // blowUp names the first non-finite variable of neuron i.

@@ -31,6 +31,11 @@ func benchmarkStep(b *testing.B, p Params, n, workers int, drive float64) {
 		}
 	}
 	step, spikes := int64(1000), 0
+	if workers == 1 {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+	}
+	cpu0, cpuOK := threadCPUNanos()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -43,6 +48,11 @@ func benchmarkStep(b *testing.B, p Params, n, workers int, drive float64) {
 	}
 	sinkSpikes += spikes
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/(float64(b.N)*float64(n)), "ns/neuron-step")
+	if cpu1, ok := threadCPUNanos(); ok && cpuOK && workers == 1 {
+		// thread CPU time: the same figure without the time spent waiting
+		// for a core on a busy machine
+		b.ReportMetric(float64(cpu1-cpu0)/(float64(b.N)*float64(n)), "cpu-ns/neuron-step")
+	}
 	b.ReportMetric(float64(spikes)/(float64(b.N)*float64(n))*1e4, "Hz")
 }
 
