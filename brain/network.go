@@ -604,3 +604,34 @@ func (n *Network) stepOnce() error {
 	n.step++
 	return nil
 }
+
+// Summary describes the network in a few lines: populations, sources,
+// projections with their synapse counts and storage, and the time step.
+// Counts and bytes are known after Build.
+func (n *Network) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "network: dt %g ms, seed %d, t = %g ms\n", n.dt(), n.Seed, n.TimeMS())
+	for _, p := range n.pops {
+		kind := "excitatory"
+		if p.P.Inhibitory {
+			kind = "inhibitory"
+		}
+		fmt.Fprintf(&b, "  population %-12s %7d × %s (%s)\n", p.Name, p.N, p.P.Name, kind)
+	}
+	for _, s := range n.srcs {
+		fmt.Fprintf(&b, "  source     %-12s %7d generators\n", s.SourceName(), s.Len())
+	}
+	var syn, bytes int64
+	for _, p := range n.projs {
+		plastic := ""
+		if p.spec.STDP != nil {
+			plastic = ", STDP"
+		}
+		fmt.Fprintf(&b, "  projection %s %s: %d synapses, %.2f B/synapse, %s%s\n",
+			p.Name, p.conn.String(), p.NumSynapses(), p.BytesPerSynapse(), p.recep, plastic)
+		syn += int64(p.NumSynapses())
+		bytes += p.Bytes()
+	}
+	fmt.Fprintf(&b, "  total %d synapses, %.1f MB of connectivity", syn, float64(bytes)/1e6)
+	return b.String()
+}

@@ -132,3 +132,19 @@ func ExampleNetwork_Save() {
 	// Output:
 	// true true
 }
+
+// Summary lists what a network holds once built.
+func ExampleNetwork_Summary() {
+	net, _ := brain.CUBA(4000, 1)
+	net.Build()
+	fmt.Println(net.Summary())
+	// Output:
+	// network: dt 0.1 ms, seed 1, t = 0 ms
+	//   population exc             3200 × exc (excitatory)
+	//   population inh              800 × inh (inhibitory)
+	//   projection exc→exc FixedProbability{P: 0.02, NoSelf: false}: 204558 synapses, 4.06 B/synapse, Excitatory
+	//   projection exc→inh FixedProbability{P: 0.02, NoSelf: false}: 51021 synapses, 4.25 B/synapse, Excitatory
+	//   projection inh→exc FixedProbability{P: 0.02, NoSelf: false}: 51309 synapses, 4.06 B/synapse, Inhibitory
+	//   projection inh→inh FixedProbability{P: 0.02, NoSelf: false}: 12634 synapses, 4.25 B/synapse, Inhibitory
+	//   total 319522 synapses, 1.3 MB of connectivity
+}
