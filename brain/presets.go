@@ -5,6 +5,20 @@ import (
 	"strings"
 )
 
+// Presets and their sources (every value; derived ones marked =):
+//
+//	preset       model              source of the numbers
+//	generic      LIF                Brette et al. 2007 CUBA/COBA benchmark cell
+//	pyramidal    AdEx + dendrite    Brette & Gerstner 2005 (soma); Pinsky & Rinzel 1994 (equal compartments)
+//	interneuron  AdEx, FS, inhib.   Brette & Gerstner 2005 cell with the fast-spiking setting a = 2C/τw, b = 0
+//	sensory      AdEx + θ dynamics  Naud et al. 2008 tonic cell; Kobayashi et al. 2009 slow threshold
+//	purkinje     AdEx, inhib.       Geminiani et al. 2019 E-GLIF PC; rate of Häusser & Clark 1997
+//	granule      LIF                Geminiani et al. 2019 E-GLIF GrC
+//	motor        AdEx, AHP          small mammalian α-motoneuron; Henneman's size principle via Size
+//
+// Values a paper does not give (a refractory period, a bias current that
+// sets a measured rate) are stated as choices beside the preset.
+
 // Synapse kinetics shared by the presets. Current-based exponential
 // synapses with τE = 5 ms, τI = 10 ms and, for the conductance model,
 // EE = 0 mV, EI = −80 mV are the values of the Brette et al. 2007 benchmark
@@ -34,13 +48,15 @@ func Generic() Params {
 //	C 281 pF | GL 30 nS | EL −70.6 mV | VT −50.4 mV | ΔT 2 mV
 //	τw 144 ms | a 4 nS | b 80.5 pA | Vr −70.6 mV | VPeak 20 mV
 //
-// with a passive dendrite of equal membrane (Pinsky & Rinzel 1994, J Comput
-// Neurosci 1:39, split the cell into two compartments of equal area,
-// p = 0.5: Cd = C, GLd = GL) and Gc = GLd, so that a steady distal current
-// reaches the soma attenuated by Gc/(Gc+GLd) = 0.5, the order of the
-// steady-state dendro-somatic attenuation from the apical trunk of layer-5
-// pyramidal neurons (Stuart & Spruston 1998, J Neurosci 18:3501).
-// TRef = 2 ms is a conventional absolute refractory period.
+// plus a passive dendrite with the same membrane as the soma (Pinsky &
+// Rinzel 1994, J Comput Neurosci 1:39, split a pyramidal cell into two
+// compartments of equal area, p = 0.5: Cd = C, GLd = GL) and Gc = GLd
+// (a choice), so that a steady distal current reaches the soma attenuated
+// by Gc/(Gc+GLd) = 0.5, a moderate dendro-somatic attenuation of steady
+// signals (cf. Stuart & Spruston 1998, J Neurosci 18:3501). The dendrite
+// adds Gc·GLd/(Gc+GLd) = 15 nS to the somatic input conductance, raising
+// the rheobase to ≈ 0.9 nA. TRef = 2 ms is a conventional absolute
+// refractory period.
 func Pyramidal() Params {
 	return Params{
 		Name: "pyramidal", C: 281, GL: 30, EL: -70.6, VT: -50.4, DeltaT: 2, VPeak: 20,
@@ -91,16 +107,19 @@ func Sensory() Params {
 	}
 }
 
-// Purkinje is a cerebellar Purkinje cell: inhibitory, firing spontaneously
-// at tens of Hz with no synaptic input (Häusser & Clark 1997, Neuron
-// 19:665: ≈ 40–50 Hz in slices with synaptic transmission blocked; Raman &
-// Bean 1999, J Neurosci 19:1663). Passive properties and threshold follow
-// the E-GLIF Purkinje fit of Geminiani et al. 2019 (Front Comput Neurosci
-// 13:35): C 334 pF, τm 47 ms (GL = 7.1 nS), EL −59 mV, θ −43 mV,
-// Vr −69 mV, t_ref 0.5 ms. Its endogenous depolarising current (the
-// resurgent/persistent Na⁺ drive that makes the cell a pacemaker) is IBias:
-// 600 pA, with an AHP-like adaptation b = 40 pA, τw = 50 ms, sets the
-// spontaneous rate to ≈ 42 Hz (tested), the value Häusser & Clark report.
+// Purkinje is a cerebellar Purkinje cell: inhibitory, and a pacemaker that
+// fires spontaneously at tens of Hz with no synaptic input (Häusser & Clark
+// 1997, Neuron 19:665; Raman & Bean 1999, J Neurosci 19:1663). Passive
+// properties and threshold from the E-GLIF Purkinje fit of Geminiani et al.
+// 2019 (Front Comput Neurosci 13:35):
+//
+//	C 334 pF | τm 47 ms (GL = 334/47 nS) | EL −59 mV | θ −43 mV | Vr −69 mV | TRef 0.5 ms
+//
+// with an exponential upswing (ΔT 2 mV, VPeak 0 mV). The endogenous
+// depolarising drive (the resurgent and persistent Na⁺ currents that make
+// the cell a pacemaker) is IBias = 600 pA; with the AHP-like adaptation
+// b = 40 pA, τw = 50 ms (choices) it sets the spontaneous rate to ≈ 41 Hz
+// (tested), the rate of Purkinje cells with synaptic input blocked.
 func Purkinje() Params {
 	return Params{
 		Name: "purkinje", C: 334, GL: 334.0 / 47, EL: -59, VT: -43, DeltaT: 2, VPeak: 0,
@@ -111,12 +130,17 @@ func Purkinje() Params {
 
 // Granule is a cerebellar granule cell: tiny, hyperpolarised at rest and
 // with a high threshold, so it is silent without input and needs several
-// coincident mossy-fibre inputs to fire (it has 4 dendrites and needs ≥ 2–3
-// active: D'Angelo et al. 1995, J Physiol 484:397; Chadderton, Margrie &
-// Häusser 2004, Nature 428:856). Parameters from the E-GLIF granule-cell fit
-// of Geminiani et al. 2019 (Front Comput Neurosci 13:35): C 7 pF,
-// τm 24 ms (GL = 0.29 nS), EL −62 mV, θ −41 mV, Vr −70 mV, t_ref 1.5 ms.
-// Synapses are fast (mossy fibre AMPA decay ≈ 1 ms… here τE = 2 ms).
+// coincident mossy-fibre inputs to fire (a granule cell has about four
+// mossy-fibre inputs and needs two or more of them: D'Angelo et al. 1995,
+// J Physiol 484:397; Chadderton, Margrie & Häusser 2004, Nature 428:856).
+// Passive values and threshold from the E-GLIF granule-cell fit of
+// Geminiani et al. 2019 (Front Comput Neurosci 13:35):
+//
+//	C 7 pF | τm 24 ms (GL = 7/24 nS) | EL −62 mV | θ −41 mV | Vr −70 mV | TRef 1.5 ms
+//
+// It is a plain LIF (exact path). Excitatory synapses are faster than the
+// cortical default, τE = 2 ms (mossy-fibre AMPA currents decay within a few
+// ms).
 func Granule() Params {
 	s := defaultSynapse()
 	s.TauE = 2
@@ -126,14 +150,20 @@ func Granule() Params {
 	}
 }
 
-// Motor is a spinal/brainstem α-motoneuron: large, low input resistance,
-// strongly adapting after-hyperpolarisation, recruited in order of size
-// (Henneman 1957; use Population.Size to spread sizes). Passive values
-// follow cat lumbar motoneurons (Zengel et al. 1985, J Neurophysiol
-// 53:1323: input resistance ≈ 1–2 MΩ, membrane time constant ≈ 5–10 ms;
-// a 1 MΩ, 7 ms cell has GL = 1000 nS and C = 7000 pF… scaled here to a small
-// motoneuron of 7 ms with GL = 200 nS, C = 1400 pF, rheobase ≈ 4 nA), AHP
-// adaptation τw = 80 ms ≈ the AHP duration of slow motoneurons.
+// Motor is an α-motoneuron: large, low input resistance, with a strong
+// after-hyperpolarisation, recruited in order of size (Henneman 1957,
+// Science 126:1345): spread Population.Size over a pool and the smaller
+// cells, with the higher input resistance, fire first. The values are those
+// of a small mammalian motoneuron,
+//
+//	C 1400 pF | GL 200 nS (R_in = 5 MΩ, τm = 7 ms) | EL −70 mV | VT −50 mV
+//	ΔT 2 mV | VPeak 0 mV | Vr −65 mV | TRef 2 ms | b 400 pA | τw 80 ms
+//
+// (input resistances of a few MΩ and membrane time constants of a few ms
+// are typical of adult rodent spinal motoneurons, e.g. Manuel et al. 2009,
+// J Neurosci 29:11246); rheobase GL·(VT−EL−ΔT) = 3.6 nA. The AHP current
+// (b, τw) is a choice that gives the strong early adaptation of motoneuron
+// discharge. Brainstem.Adjust adds the output scaling.
 func Motor() Params {
 	return Params{
 		Name: "motor", C: 1400, GL: 200, EL: -70, VT: -50, DeltaT: 2, VPeak: 0,
