@@ -66,6 +66,9 @@ func mustPreset(p Params) *Cell {
 // NewRS returns the regular-spiking pyramidal cell (see RS).
 func NewRS() *Cell { return mustPreset(RS()) }
 
+// NewRSInVitro returns the in vitro regular-spiking cell (see RSInVitro).
+func NewRSInVitro() *Cell { return mustPreset(RSInVitro()) }
+
 // NewFS returns the fast-spiking interneuron (see FS).
 func NewFS() *Cell { return mustPreset(FS()) }
 
@@ -148,7 +151,17 @@ func (c *Cell) run(current []float64, dt float64, v []float64) ([]float64, error
 		t0 := float64(i) * dt
 		for k := 0; k < nsub; k++ {
 			vOld := s[iV]
-			rhs.rk4(&s, h)
+			if vOld < -100 || vOld > 50 {
+				// Far outside the physiological range the gating rates
+				// grow exponentially; subdivide so that RK4 stays within
+				// its stability bound (h·λ ≤ 1).
+				m := int(math.Ceil(h * c.maxRate(vOld)))
+				for range max(m, 1) {
+					rhs.rk4(&s, h/float64(max(m, 1)))
+				}
+			} else {
+				rhs.rk4(&s, h)
+			}
 			vNew := s[iV]
 			if math.IsNaN(vNew) || math.IsInf(vNew, 0) {
 				return nil, &BlowUpError{Cell: c.p.Name, TimeMS: t0 + float64(k+1)*h, Value: vNew}
@@ -160,6 +173,20 @@ func (c *Cell) run(current []float64, dt float64, v []float64) ([]float64, error
 		}
 	}
 	return spikes, nil
+}
+
+// maxRate is the fastest gating rate at voltage v (1/ms).
+func (c *Cell) maxRate(v float64) float64 {
+	u := v - c.p.VT
+	am, bm := rateM(u)
+	ah, bh := rateH(u)
+	an, bn := rateN(u)
+	r := max(am+bm, ah+bh, an+bn)
+	if c.p.GL > 0 {
+		aq, bq := rateQ(v)
+		r = max(r, aq+bq)
+	}
+	return r
 }
 
 // derivs evaluates the right-hand side of the cell's ODEs.

@@ -47,11 +47,13 @@ func contains(s, sub string) bool {
 	return false
 }
 
-// The unit conversion of the doc comment: 100 pA into the RS cell
+// The unit conversion of the doc comment: 100 pA into the in vitro RS cell
 // (d = L = 61.4 µm) is 0.844 µA/cm²; its capacitance is 118.4 pF and its leak
-// conductance 2.43 nS (input resistance ≈ 412 MΩ at rest without I_M).
+// conductance 2.43 nS. The generic 96 µm cells have 289.5 pF and, with
+// gleak = 0.1 mS/cm², 28.95 nS ("Rin = 34 Meg" in ModelDB's sPY_template).
 func TestUnits(t *testing.T) {
-	p := reference.RS()
+	p := reference.RSInVitro()
+	q := reference.RS()
 	cases := []struct {
 		name      string
 		got, want float64
@@ -60,6 +62,8 @@ func TestUnits(t *testing.T) {
 		{"density of 100 pA", p.DensityFromPA(100), 0.8443},
 		{"C pF", p.CapacitancePF(), 118.44},
 		{"gleak nS", p.LeakConductanceNS(), 2.428},
+		{"RS C pF", q.CapacitancePF(), 289.53},
+		{"RS gleak nS", q.LeakConductanceNS(), 28.953},
 	}
 	for _, c := range cases {
 		if math.Abs(c.got-c.want) > 1e-3*math.Abs(c.want) {
@@ -69,18 +73,19 @@ func TestUnits(t *testing.T) {
 }
 
 // At rest the net ionic current vanishes, so V stays put without input;
-// the resting potentials lie a few mV from Eleak (below it for RS/FS/IB
-// where I_M and I_Kd pull towards EK = −90 mV; LTS rests near −54 mV, its
-// Eleak being −50 mV).
+// the resting potentials lie within 2.5 mV of Eleak (below it where I_M and
+// I_Kd pull towards EK = −90 mV; LTS rests near −54 mV, its Eleak being
+// −50 mV and its M current large against its leak).
 func TestRestIsStationary(t *testing.T) {
 	cases := []struct {
 		c      *reference.Cell
 		lo, hi float64 // mV
 	}{
-		{reference.NewRS(), -73, -70},
+		{reference.NewRS(), -71, -70},
 		{reference.NewFS(), -71, -69},
-		{reference.NewIB(), -73, -70},
+		{reference.NewIB(), -76, -75},
 		{reference.NewLTS(), -56, -52},
+		{reference.NewRSInVitro(), -73, -70},
 	}
 	for _, c := range cases {
 		v0 := c.c.RestingPotential()
@@ -116,9 +121,9 @@ func TestRSAdaptsFSDoesNot(t *testing.T) {
 		}
 		return s
 	}
-	rs := isis(run(reference.NewRS(), 300))
+	rs := isis(run(reference.NewRS(), 1000))
 	if len(rs) < 10 {
-		t.Fatalf("RS fired %d spikes at 300 pA", len(rs)+1)
+		t.Fatalf("RS fired %d spikes at 1 nA", len(rs)+1)
 	}
 	if r := rs[len(rs)-1] / rs[0]; r < 1.4 {
 		t.Errorf("RS adaptation ratio last/first ISI = %.2f, want ≥ 1.4", r)
@@ -143,8 +148,10 @@ func TestRSAdaptsFSDoesNot(t *testing.T) {
 // Intrinsically bursting cells open a step with a high-frequency burst and
 // then fire much more slowly (Connors & Gutnick 1990); in the model the
 // burst rides on the L-type Ca²⁺ current (without it the burst is gone).
+// 700 pA is the step of Pospischil et al. 2008 Fig. 6a (0.7 nA) for this
+// 96 µm cell.
 func TestIBInitialBurst(t *testing.T) {
-	I := reference.Step(11000, 0.1, 100, 1100, 100)
+	I := reference.Step(11000, 0.1, 100, 1100, 700)
 	s, err := reference.NewIB().Spikes(I, 0.1)
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +179,7 @@ func TestIBInitialBurst(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d2 := isis(s2); len(d2) > 0 && d2[0] < 10 {
-		t.Errorf("IB without I_L still bursts: first ISI %.1f ms", d2[0])
+		t.Errorf("IB without I_L still bursts: ISIs %.1f", d2)
 	}
 }
 
@@ -215,45 +222,53 @@ func TestLTSReboundBurst(t *testing.T) {
 	}
 }
 
-// Rheobase and f–I magnitudes of the four cells, measured with 1 s steps,
-// must fall in the ranges of cortical neurons recorded in slices (rheobase
-// tens to a few hundred pA; tonic rates of 10–100 Hz at twice rheobase;
-// Connors & Gutnick 1990, McCormick et al. 1985), and the f–I curve must
-// rise monotonically.
+// Rheobase and f–I magnitudes of the cells, measured with 1 s steps. The
+// generic 96 µm cells have the low input resistance of the paper's NEURON
+// templates (≈ 34 MΩ) and need 0.4–0.8 nA, the amplitudes used in
+// Pospischil et al. 2008 (Figs. 2, 6: 0.5–0.75 nA); the LTS and in vitro RS
+// cells (≈ 180–400 MΩ) need tens of pA, as cortical neurons in slices
+// (Connors & Gutnick 1990). Tonic rates at twice rheobase lie between a few
+// and ~100 Hz (IB higher: its bursts). The f–I curve rises monotonically.
 func TestRheobaseAndFI(t *testing.T) {
 	cases := []struct {
 		c          *reference.Cell
-		rhLo, rhHi float64 // pA
-		fLo, fHi   float64 // Hz at 2× rheobase
+		rhLo, rhHi float64 // pA: silent at rhLo, fires at rhHi
+		rh         float64 // pA, a value inside, for the f–I points
+		fLo, fHi   float64 // Hz at 2·rh
 	}{
-		{reference.NewRS(), 30, 150, 5, 60},
-		{reference.NewFS(), 150, 500, 20, 150},
-		{reference.NewIB(), 30, 150, 5, 100},
-		{reference.NewLTS(), 20, 100, 5, 60},
+		{reference.NewRS(), 500, 600, 551, 20, 80},
+		{reference.NewFS(), 350, 420, 384, 60, 150},
+		{reference.NewIB(), 540, 620, 582, 60, 160},
+		{reference.NewLTS(), 30, 45, 37, 3, 20},
+		{reference.NewRSInVitro(), 50, 65, 56, 5, 20},
 	}
 	for _, c := range cases {
 		name := c.c.Params().Name
-		rh, err := c.c.Rheobase(1000, 2000, 2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rh < c.rhLo || rh > c.rhHi {
-			t.Errorf("%s: rheobase %.0f pA outside [%v, %v]", name, rh, c.rhLo, c.rhHi)
-		}
-		amps := []float64{1.25 * rh, 1.5 * rh, 2 * rh, 3 * rh}
+		amps := []float64{c.rhLo, c.rhHi, 1.5 * c.rh, 2 * c.rh, 3 * c.rh}
 		f, err := c.c.FI(amps, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f[2] < c.fLo || f[2] > c.fHi {
-			t.Errorf("%s: rate at 2× rheobase = %.1f Hz outside [%v, %v]", name, f[2], c.fLo, c.fHi)
+		if f[0] != 0 || f[1] == 0 {
+			t.Errorf("%s: rheobase not in [%v, %v] pA: f = %v Hz", name, c.rhLo, c.rhHi, f[:2])
 		}
-		for k := 1; k < len(f); k++ {
+		if f[3] < c.fLo || f[3] > c.fHi {
+			t.Errorf("%s: rate at %v pA = %.1f Hz outside [%v, %v]", name, amps[3], f[3], c.fLo, c.fHi)
+		}
+		for k := 2; k < len(f); k++ {
 			if f[k] < f[k-1] {
 				t.Errorf("%s: f–I not monotone: %v at %v pA", name, f, amps)
 			}
 		}
-		t.Logf("%s: rheobase %.0f pA, f(%v pA) = %.1f Hz", name, rh, roundAll(amps), f)
+		t.Logf("%s: f(%v pA) = %v Hz", name, roundAll(amps), f)
+	}
+	// Rheobase bisection agrees with the bracket.
+	rh, err := reference.NewFS().Rheobase(1000, 1000, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rh < 350 || rh > 425 {
+		t.Errorf("FS Rheobase = %.0f pA, want in [350, 425]", rh)
 	}
 }
 
@@ -274,9 +289,9 @@ func TestStepHalvingAgrees(t *testing.T) {
 		p        reference.Params
 		mean, sd float64 // pA, near rheobase so that the cell fires irregularly
 	}{
-		{reference.RS(), 90, 40},
+		{reference.RS(), 550, 300},
 		{reference.FS(), 420, 150},
-		{reference.IB(), 80, 40},
+		{reference.IB(), 550, 300},
 		{reference.LTS(), 60, 30},
 	}
 	for _, tc := range cases {
@@ -369,11 +384,11 @@ func TestOUStatistics(t *testing.T) {
 	}
 }
 
-// ExampleNewRS drives the regular-spiking cell with a 300 pA step for one
+// ExampleNewRS drives the regular-spiking cell with a 1 nA step for one
 // second: it fires with growing interspike intervals (adaptation by I_M).
 func ExampleNewRS() {
 	cell := reference.NewRS()
-	current := reference.Step(10000, 0.1, 0, 1000, 300) // pA, dt = 0.1 ms
+	current := reference.Step(10000, 0.1, 0, 1000, 1000) // pA, dt = 0.1 ms
 	spikes, v, err := cell.Run(current, 0.1)
 	if err != nil {
 		panic(err)
@@ -381,6 +396,6 @@ func ExampleNewRS() {
 	fmt.Printf("rest %.1f mV, %d spikes, first at %.2f ms\n", v[0], len(spikes), spikes[0])
 	fmt.Printf("first ISI %.1f ms, last ISI %.1f ms\n", spikes[1]-spikes[0], spikes[len(spikes)-1]-spikes[len(spikes)-2])
 	// Output:
-	// rest -71.9 mV, 48 spikes, first at 11.35 ms
-	// first ISI 13.0 ms, last ISI 21.9 ms
+	// rest -70.4 mV, 37 spikes, first at 12.15 ms
+	// first ISI 13.5 ms, last ISI 30.1 ms
 }

@@ -8,7 +8,8 @@
 //	different classes of cortical and thalamic neurons. Biol Cybern 99:427–441.
 //
 // with four presets: regular spiking pyramidal (RS), fast spiking interneuron
-// (FS), intrinsically bursting (IB) and low-threshold spiking (LTS). Every cell
+// (FS), intrinsically bursting (IB) and low-threshold spiking (LTS), plus the
+// paper's model of an in vitro regular-spiking cell (RSInVitro). Every cell
 // is one isopotential cylinder (length L, diameter d, area π·d·L, no end caps,
 // as NEURON computes it) with specific capacitance Cm = 1 µF/cm² and the
 // membrane equation
@@ -25,7 +26,9 @@
 // densities in mS/cm², current densities in µA/cm². The public API speaks the
 // project's units: injected current in pA, time in ms. An injected current I
 // (pA) becomes the density I·1e-6/A µA/cm² with A the area in cm²; for example
-// 100 pA into the RS cell (d = L = 61.4 µm, A = 1.184·10⁻⁴ cm²) is 0.844 µA/cm².
+// 100 pA into the in vitro RS cell (d = L = 61.4 µm, A = 1.184·10⁻⁴ cm²) is
+// 0.844 µA/cm², and 1 nA into a generic 96 µm cell (A = 2.895·10⁻⁴ cm²) is
+// 3.45 µA/cm².
 //
 // Integration uses the classical fourth-order Runge–Kutta method on all state
 // variables with an internal step of at most 0.01 ms (the sampling interval of

@@ -44,34 +44,55 @@ const (
 	defaultECa = 120.0
 )
 
-// The four presets (Pospischil et al. 2008, Biol Cybern 99:427; their NEURON
-// code is ModelDB 123623). Conductance densities are converted from S/cm² to
+// The presets (Pospischil et al. 2008, Biol Cybern 99:427; their NEURON code
+// is ModelDB 123623). Conductance densities are converted from S/cm² to
 // mS/cm²; every cell has Cm = 1 µF/cm², ENa = 50 mV, EK = −90 mV, ECa = 120 mV.
 //
-//	cell  d=L(µm)  gleak    Eleak   gNa  gKd  VT      gM      τmax(ms)  gL    gT   Vx
-//	RS    61.4     0.0205   −70.3   56   6    −56.2   0.075    608      –     –    –
-//	FS    67       0.15     −70     50   10   −55     –        –        –     –    –
-//	IB    96       0.01     −70     50   5    −55     0.03    1000      0.15  –    –
-//	LTS   96       0.019    −50     50   4    −50     0.028   4000      –     0.4  −7
+//	cell       d=L(µm)  gleak    Eleak   gNa  gKd  VT      gM      τmax(ms)  gL    gT   Vx
+//	RS         96       0.1      −70     50   5    −55     0.07    1000      –     –    –
+//	FS         67       0.15     −70     50   10   −55     –        –        –     –    –
+//	IB         96       0.1      −75     50   4.2  −58     0.042   1000      0.12  –    –
+//	LTS        96       0.019    −50     50   4    −50     0.028   4000      –     0.4  −7
+//	RSInVitro  61.4     0.0205   −70.3   56   6    −56.2   0.075    608      –     –    –
 //
-// RS is the model the paper fits to a regular-spiking pyramidal cell recorded
-// in vitro (rat somatosensory cortex). FS is the paper's generic fast-spiking
-// interneuron (no M current, hence no adaptation; ModelDB sIN_template: 67 µm
-// cylinder, gleak 1.5e-4 S/cm², gNa 0.05, gKd 0.01 S/cm², vtraub −55 mV). IB is
-// the generic bursting pyramidal cell with the high-threshold L-type Ca²⁺
-// current (ModelDB sPYb_template and demo_PY_IB.hoc: 96 µm, gleak 1e-5 S/cm²,
-// gNa 0.05, gKd 0.005, gM 3e-5 S/cm², τmax 1 s). The code notes that the
-// firing pattern depends steeply on gL (1e-4 S/cm² regular spiking, 1.7e-4 one
-// initial burst then regular spiking, 2.2e-4 repetitive bursting, with a
-// Nernst ECa); with the paper's constant ECa = 120 mV the "one burst, then
-// regular spiking" regime lies at gL = 0.15 mS/cm², which we take. LTS is the
-// paper's low-threshold spiking cell with the T-type Ca²⁺ current (τmax = 4 s,
-// Vx = −7 mV, gT = 0.4 mS/cm², the ModelDB demo_PY_LTS.hoc density 4e-4 S/cm²).
+// RS, FS and IB are the paper's generic cortical models, with the values of
+// its NEURON templates: RS is sPY_template (96 µm cylinder, gleak 1e-4 S/cm²,
+// gNa 0.05, gKd 0.005, gM 7e-5 S/cm², τmax 1 s, vtraub −55 mV) — the
+// regular-spiking cell against which Brette & Gerstner (2005, J Neurophysiol
+// 94:3637) fitted the AdEx model; FS is sIN_template (67 µm, gleak 1.5e-4
+// S/cm², gNa 0.05, gKd 0.01 S/cm², no M current, hence no adaptation); IB is
+// the paper's intrinsically bursting cell of Fig. 6a (96 µm, gleak 1e-4 S/cm²,
+// Eleak −75 mV, gNa 0.05, gKd 0.0042, gM 4.2e-5 S/cm², τmax 1 s, gL 1.2e-4
+// S/cm², V_T −58 mV, driven with 0.7 nA), whose high-threshold L-type Ca²⁺
+// current gives the initial high-frequency burst followed by regular
+// spiking that defines the class (Connors & Gutnick 1990). (The lower-leak
+// sPYb_template of the NEURON code, gleak 1e-5 S/cm², notes that its
+// pattern changes from regular spiking to repetitive bursting as gL goes
+// from 1e-4 to 2.2e-4 S/cm².) LTS is the paper's low-threshold spiking
+// cell with the T-type Ca²⁺ current (τmax = 4 s, Vx = −7 mV, gT = 0.4
+// mS/cm², the ModelDB demo_PY_LTS.hoc density 4e-4 S/cm²). RSInVitro is the
+// model the paper fits to a regular-spiking pyramidal cell recorded in vitro
+// (rat somatosensory cortex); its leak is five times smaller than the
+// generic cell's, so its slow M current, whose conductance grows steeply
+// with voltage, is as large as the leak near threshold.
 
-// RS returns the regular-spiking pyramidal cell (Pospischil et al. 2008).
+// RS returns the generic regular-spiking pyramidal cell (Pospischil et al.
+// 2008; ModelDB 123623 sPY_template).
 func RS() Params {
 	return Params{
-		Name: "RS", DiameterUM: 61.4, LengthUM: 61.4, Cm: 1,
+		Name: "RS", DiameterUM: 96, LengthUM: 96, Cm: 1,
+		GLeak: 0.1, ELeak: -70,
+		GNa: 50, GKd: 5, VT: -55,
+		GM: 0.07, TauMax: 1000,
+		ENa: defaultENa, EK: defaultEK, ECa: defaultECa,
+	}
+}
+
+// RSInVitro returns the regular-spiking pyramidal cell fitted by Pospischil
+// et al. (2008) to an in vitro recording.
+func RSInVitro() Params {
+	return Params{
+		Name: "RSInVitro", DiameterUM: 61.4, LengthUM: 61.4, Cm: 1,
 		GLeak: 2.05e-2, ELeak: -70.3,
 		GNa: 56, GKd: 6, VT: -56.2,
 		GM: 7.5e-2, TauMax: 608,
@@ -79,7 +100,8 @@ func RS() Params {
 	}
 }
 
-// FS returns the fast-spiking interneuron (Pospischil et al. 2008).
+// FS returns the generic fast-spiking interneuron (Pospischil et al. 2008;
+// ModelDB 123623 sIN_template).
 func FS() Params {
 	return Params{
 		Name: "FS", DiameterUM: 67, LengthUM: 67, Cm: 1,
@@ -89,14 +111,15 @@ func FS() Params {
 	}
 }
 
-// IB returns the intrinsically bursting pyramidal cell (Pospischil et al. 2008).
+// IB returns the intrinsically bursting pyramidal cell of Pospischil et al.
+// (2008), Fig. 6a.
 func IB() Params {
 	return Params{
 		Name: "IB", DiameterUM: 96, LengthUM: 96, Cm: 1,
-		GLeak: 1e-2, ELeak: -70,
-		GNa: 50, GKd: 5, VT: -55,
-		GM: 3e-2, TauMax: 1000,
-		GL:  0.15,
+		GLeak: 0.1, ELeak: -75,
+		GNa: 50, GKd: 4.2, VT: -58,
+		GM: 0.042, TauMax: 1000,
+		GL:  0.12,
 		ENa: defaultENa, EK: defaultEK, ECa: defaultECa,
 	}
 }
