@@ -72,15 +72,3 @@ func expInline(x float64) float64 {
 	p := (1 + r) + r2*((0.5+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
 	return p * math.Float64frombits(math.Float64bits(expTable[b&63])+(b>>6)<<52)
 }
-
-// expSmall returns e^d for the small exponent changes between the two
-// stages of a Heun step: a degree-7 Taylor polynomial when |d| ≤ 1/4
-// (relative error ≤ 0.25^8/8! < 4e-10), expKernel otherwise.
-func expSmall(d float64) float64 {
-	if d > 0.25 || d < -0.25 {
-		return expKernel(d)
-	}
-	d2 := d * d
-	d4 := d2 * d2
-	return (1 + d) + (0.5+d*(1.0/6))*d2 + ((1.0/24+d*(1.0/120))+(1.0/720+d*(1.0/5040))*d2)*d4
-}
