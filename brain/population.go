@@ -79,7 +79,8 @@ type Population struct {
 	// initialised to P.IBias.
 	IBias []float64
 	// Theta0 is the per-neuron resting threshold θ0 (mV), initialised to
-	// P.VT. The LIF path spikes when V ≥ Theta0.
+	// P.VT: the LIF path spikes when V ≥ Theta0, and in the general path θ
+	// relaxes towards it (less the sensory drop) with TauTheta.
 	Theta0 []float64
 	// Size is the per-neuron size factor (dimensionless, > 0), initialised
 	// to 1. It multiplies every capacitance and conductance of the cell
