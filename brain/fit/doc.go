@@ -1,0 +1,44 @@
+// Package fit fits a GeneralizedNeuron (brain.Params) to a recording of a
+// real or detailed neuron and measures how well it predicts spike times.
+//
+// A Recording is the injected current (pA, sampled every DT ms), the spike
+// times (ms) and, optionally, the membrane voltage (mV). Fit searches the
+// parameters that maximise the coincidence factor Γ (Kistler et al. 1997;
+// Jolivet et al. 2008; brain/analysis.GammaFactor) between the model's and
+// the recorded spikes on a training window, with a penalty on the rate
+// error, and reports Γ on a held-out test window:
+//
+//	objective = −Γ_train(Δ = 2 ms) + RatePenalty·((ν_model − ν_data)/ν_data)²
+//
+// With a voltage trace the search starts from estimates that use it:
+//
+//  1. the dynamic I–V curve (Badel et al. 2008, EstimateDynamicIV): C is the
+//     value that makes the ionic current C·dV/dt − I_in least variable at
+//     fixed V; the curve F(V) = ⟨I_ion⟩_V/C then gives GL, EL, ΔT and VT;
+//  2. a linear regression of dV/dt on V, I, spike-triggered kernels and a
+//     filtered voltage (Mensi et al. 2012, EstimateSubthreshold): C, GL, EL,
+//     the slow adaptation a, b, τw, a refined VT and the reset;
+//  3. Nelder–Mead (gonum.org/v1/gonum/optimize) on Γ, first over the spike
+//     initiation, reset and threshold-adaptation fields (ThresholdFree),
+//     then over all of Options.Free, with seeded restarts.
+//
+// Without a voltage it runs step 3 alone from brain.Pyramidal's soma. Every
+// candidate is simulated through brain's public API (a one-neuron
+// brain.Population, see Simulate), so the fitted parameters behave the same
+// in a network. Fits are deterministic for a given Options.Seed.
+//
+// Benchmark runs the standard spike-time prediction protocol on a
+// brain/reference cell: frozen Ornstein–Uhlenbeck current (τ = 5 ms, s.d. =
+// rheobase, mean set for 10 Hz), 20 s, fit on the first 10 s, Γ and rate
+// error on the last 10 s, and the f–I curves of model and cell compared on
+// 1 s steps (FI, FIError).
+//
+// File formats (ReadTrace, ReadSpikes, WriteSpikes): traces are raw
+// little-endian float32 samples (.f32, .bin, .raw, .dat) or text with one
+// value per line (the last field of a line; optional header; '#' comments);
+// spike times are text in ms. The sampling interval is given separately.
+// Windows on the command line (ParseWindow) are start:end in samples, or in
+// time with an "ms" or "s" suffix; in Go they are Window{StartMS, EndMS}.
+//
+// Units: ms, mV, pA, pF, nS, Hz.
+package fit

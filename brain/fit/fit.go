@@ -1,0 +1,580 @@
+package fit
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/optimize"
+
+	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/analysis"
+)
+
+// Options configure Fit. Zero values take the defaults in brackets.
+type Options struct {
+	// Train is the window whose spikes the model is fitted to (required).
+	Train Window
+	// Test is the held-out window on which the fitted model is scored; a
+	// zero Window skips the test.
+	Test Window
+
+	// DeltaMS is the coincidence precision Δ of Γ (ms) [2].
+	DeltaMS float64
+	// SimDT is the integration step of the model (ms) [DefaultSimDT = 0.1].
+	SimDT float64
+	// WarmupMS is how long the model runs from rest before a window that
+	// does not start at 0, so that its slow variables have settled (ms)
+	// [1000]. A window starting at 0 starts from rest, as the recording.
+	WarmupMS float64
+
+	// Seed makes the search reproducible: it orients the random simplices of
+	// the restarts. The same Seed, recording and options give the same
+	// parameters.
+	Seed uint64
+	// MaxEvals bounds the number of model simulations of the search [600].
+	MaxEvals int
+	// Restarts is the number of Nelder–Mead runs after the first, each
+	// started from the best point so far with a freshly oriented simplex
+	// half the size of the previous one [3].
+	Restarts int
+	// RatePenalty weighs the squared relative rate error on the training
+	// window in the objective, which is −Γ + RatePenalty·((ν_m−ν_d)/ν_d)²
+	// [10: a 5 % rate error costs as much as 0.025 of Γ]. Use a negative
+	// value for no penalty.
+	RatePenalty float64
+
+	// Initial is the starting point. If nil, it is built from the dynamic
+	// I–V estimate when the recording has a voltage trace, else from
+	// brain.Pyramidal's soma.
+	Initial *brain.Params
+	// Free lists the brain.Params fields the search may change (for
+	// example "VT", "B", "TauW"); nil means DefaultFree.
+	Free []string
+	// IV tunes the dynamic I–V estimate.
+	IV IVOptions
+	// Regress tunes the subthreshold regression.
+	Regress RegressOptions
+}
+
+// DefaultFree are the fields fitted by default: threshold, slope, reset,
+// refractoriness, adaptation, threshold adaptation and the passive
+// parameters (which the dynamic I–V method only estimates).
+var DefaultFree = []string{"VT", "DeltaT", "VReset", "TRef", "A", "B", "TauW", "DeltaTheta", "TauTheta", "GL", "EL", "C"}
+
+func (o Options) withDefaults() Options {
+	if o.DeltaMS == 0 {
+		o.DeltaMS = 2
+	}
+	if o.SimDT == 0 {
+		o.SimDT = DefaultSimDT
+	}
+	if o.WarmupMS == 0 {
+		o.WarmupMS = 1000
+	}
+	if o.MaxEvals == 0 {
+		o.MaxEvals = 600
+	}
+	if o.Restarts == 0 {
+		o.Restarts = 3
+	}
+	if o.RatePenalty == 0 {
+		o.RatePenalty = 10
+	}
+	if o.RatePenalty < 0 {
+		o.RatePenalty = 0
+	}
+	if o.Free == nil {
+		o.Free = DefaultFree
+	}
+	return o
+}
+
+// Score is the comparison of a model with the recording on one window.
+type Score struct {
+	Window      Window
+	Coincidence analysis.Coincidence // N_data, N_model, N_coinc, Γ
+	RateData    float64              // Hz
+	RateModel   float64              // Hz
+}
+
+// Gamma is the coincidence factor Γ.
+func (s Score) Gamma() float64 { return s.Coincidence.Gamma }
+
+// RateError is |ν_model − ν_data| / ν_data (0 if both are silent).
+func (s Score) RateError() float64 {
+	if s.RateData == 0 {
+		if s.RateModel == 0 {
+			return 0
+		}
+		return math.Inf(1)
+	}
+	return math.Abs(s.RateModel-s.RateData) / s.RateData
+}
+
+// Result is the outcome of Fit.
+type Result struct {
+	// Params is the fitted GeneralizedNeuron.
+	Params brain.Params
+	// Initial is where the search started.
+	Initial brain.Params
+	// IV is the dynamic I–V estimate (nil without a voltage trace).
+	IV *DynamicIV
+	// Subthreshold is the regression estimate (nil without a voltage trace
+	// or if the regression failed).
+	Subthreshold *Subthreshold
+	// Train and Test score Params on the two windows (Test is zero if no
+	// test window was given).
+	Train, Test Score
+	// GammaTrain and GammaTest repeat Train.Gamma() and Test.Gamma().
+	GammaTrain, GammaTest float64
+	// Evals is the number of model simulations the search used.
+	Evals int
+	// Seed is Options.Seed.
+	Seed uint64
+}
+
+// Evaluate scores parameters p against the recording on window w: the model
+// runs from rest at max(0, w.StartMS − WarmupMS) to w.EndMS and its spikes
+// in w are compared with the recorded ones by Γ at precision DeltaMS.
+func Evaluate(p brain.Params, rec Recording, w Window, o Options) (Score, error) {
+	o = o.withDefaults()
+	if err := rec.Validate(); err != nil {
+		return Score{}, err
+	}
+	if err := w.check("score", rec); err != nil {
+		return Score{}, err
+	}
+	in := resample(rec.Current, rec.DT, o.SimDT)
+	var s sim
+	if err := s.init(p, o.SimDT); err != nil {
+		return Score{}, err
+	}
+	return evaluate(&s, in, rec.Spikes, w, o)
+}
+
+func evaluate(s *sim, in, data []float64, w Window, o Options) (Score, error) {
+	h := o.SimDT
+	start := w.StartMS
+	if start > 0 {
+		start = math.Max(0, start-o.WarmupMS)
+	}
+	k0 := int(math.Round(start / h))
+	k1 := min(len(in), int(math.Round(w.EndMS/h)))
+	spikes, err := s.run(in, k0, k1, nil)
+	if err != nil {
+		return Score{}, err
+	}
+	model := spikesIn(spikes, w)
+	ref := spikesIn(data, w)
+	c, err := analysis.GammaFactor(ref, model, o.DeltaMS, w.Duration())
+	if err != nil {
+		return Score{}, err
+	}
+	sec := w.Duration() / 1000
+	return Score{Window: w, Coincidence: c, RateData: float64(len(ref)) / sec, RateModel: float64(len(model)) / sec}, nil
+}
+
+// field describes how one brain.Params field is searched.
+type field struct {
+	name   string
+	ptr    func(*brain.Params) *float64
+	log    bool    // search log(value)
+	scale  float64 // one search unit (log units or natural units)
+	lo, hi float64 // bounds (natural units)
+}
+
+func fieldSpec(name string, p0 brain.Params) (field, error) {
+	gl := p0.GL
+	switch name {
+	case "C":
+		return field{name, func(p *brain.Params) *float64 { return &p.C }, true, 0.1, 1, 1e5}, nil
+	case "GL":
+		return field{name, func(p *brain.Params) *float64 { return &p.GL }, true, 0.15, 0.01, 1e4}, nil
+	case "EL":
+		return field{name, func(p *brain.Params) *float64 { return &p.EL }, false, 1, -100, -30}, nil
+	case "VT":
+		return field{name, func(p *brain.Params) *float64 { return &p.VT }, false, 1, -80, -20}, nil
+	case "DeltaT":
+		return field{name, func(p *brain.Params) *float64 { return &p.DeltaT }, true, 0.25, 0.05, 15}, nil
+	case "VReset":
+		return field{name, func(p *brain.Params) *float64 { return &p.VReset }, false, 2, -100, -20}, nil
+	case "TRef":
+		return field{name, func(p *brain.Params) *float64 { return &p.TRef }, false, 0.5, 0, 20}, nil
+	case "A":
+		return field{name, func(p *brain.Params) *float64 { return &p.A }, false, 0.5 * gl, -gl, 50 * gl}, nil
+	case "B":
+		return field{name, func(p *brain.Params) *float64 { return &p.B }, false, 3 * gl, -100 * gl, 500 * gl}, nil
+	case "TauW":
+		return field{name, func(p *brain.Params) *float64 { return &p.TauW }, true, 0.4, 1, 5000}, nil
+	case "DeltaTheta":
+		return field{name, func(p *brain.Params) *float64 { return &p.DeltaTheta }, false, 1, 0, 30}, nil
+	case "TauTheta":
+		return field{name, func(p *brain.Params) *float64 { return &p.TauTheta }, true, 0.4, 1, 5000}, nil
+	case "Cd":
+		return field{name, func(p *brain.Params) *float64 { return &p.Cd }, true, 0.3, 1, 1e5}, nil
+	case "GLd":
+		return field{name, func(p *brain.Params) *float64 { return &p.GLd }, true, 0.3, 0.01, 1e4}, nil
+	case "Gc":
+		return field{name, func(p *brain.Params) *float64 { return &p.Gc }, true, 0.3, 0.01, 1e4}, nil
+	case "VPeak":
+		return field{name, func(p *brain.Params) *float64 { return &p.VPeak }, false, 2, -40, 50}, nil
+	case "IBias":
+		return field{name, func(p *brain.Params) *float64 { return &p.IBias }, false, 2 * gl, -1e4, 1e4}, nil
+	}
+	return field{}, fmt.Errorf("%w: unknown or unsupported free field %q", ErrInput, name)
+}
+
+// space maps search vectors x to parameters: value = T⁻¹(T(p0) + scale·x).
+type space struct {
+	p0     brain.Params
+	fields []field
+	base   []float64 // T(p0)
+}
+
+func newSpace(p0 brain.Params, names []string) (*space, error) {
+	sp := &space{p0: p0}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		f, err := fieldSpec(n, p0)
+		if err != nil {
+			return nil, err
+		}
+		v := *f.ptr(&p0)
+		if f.log {
+			if !(v > 0) {
+				// Searched in log space: start from a small positive value.
+				v = f.lo * 10
+				*f.ptr(&sp.p0) = v
+			}
+			sp.base = append(sp.base, math.Log(v))
+		} else {
+			sp.base = append(sp.base, v)
+		}
+		sp.fields = append(sp.fields, f)
+	}
+	return sp, nil
+}
+
+// params returns the parameters at x and how far x lies outside the bounds
+// (0 inside), in search units.
+func (sp *space) params(x []float64) (brain.Params, float64) {
+	p := sp.p0
+	out := 0.0
+	for i, f := range sp.fields {
+		t := sp.base[i] + f.scale*x[i]
+		v := t
+		if f.log {
+			v = math.Exp(t)
+		}
+		if v < f.lo {
+			out += (f.lo - v) / f.scale
+			v = f.lo
+		} else if v > f.hi {
+			out += (v - f.hi) / f.scale
+			v = f.hi
+		}
+		*f.ptr(&p) = v
+	}
+	return p, out
+}
+
+// vector returns the search vector of p (inverse of params inside bounds).
+func (sp *space) vector(p brain.Params) []float64 {
+	x := make([]float64, len(sp.fields))
+	for i, f := range sp.fields {
+		v := *f.ptr(&p)
+		t := v
+		if f.log {
+			t = math.Log(math.Max(v, f.lo))
+		}
+		x[i] = (t - sp.base[i]) / f.scale
+	}
+	return x
+}
+
+// badObjective is the objective value of parameters that cannot be
+// simulated or scored (worse than any Γ ≥ −1).
+const badObjective = 10
+
+// ThresholdFree are the fields of the first search stage when the starting
+// point comes from the voltage (IV and regression estimates fix the
+// membrane): spike initiation, reset, refractoriness, the spike-triggered
+// adaptation and the adaptive threshold.
+var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta", "TauTheta"}
+
+// Fit searches the GeneralizedNeuron parameters that best predict the
+// recorded spikes on o.Train, then scores them on o.Test.
+//
+// The starting point is o.Initial if given. Otherwise, with a voltage
+// trace, the dynamic I–V curve (EstimateDynamicIV) gives C, GL, EL, VT and
+// ΔT, a linear regression of dV/dt (EstimateSubthreshold) refines the
+// membrane and gives the adaptation a, b, τw, and the reset is the
+// post-spike voltage; without one, brain.Pyramidal's soma is used.
+//
+// The search minimises −Γ(train) + RatePenalty·(relative rate error)² with
+// Nelder–Mead (gonum.org/v1/gonum/optimize). With a voltage-based start it
+// runs in two stages — first ThresholdFree with the membrane held at its
+// estimate, then every field of o.Free from there — else in one stage over
+// o.Free; each stage restarts Nelder–Mead from its best point with simplices
+// oriented by o.Seed and halving in size. Every candidate is simulated with
+// brain.Population (see Simulate), so the result is exactly the model a
+// brain network would run. The search is deterministic for a given seed.
+func Fit(rec Recording, o Options) (Result, error) {
+	o = o.withDefaults()
+	if err := rec.Validate(); err != nil {
+		return Result{}, err
+	}
+	if err := o.Train.check("train", rec); err != nil {
+		return Result{}, err
+	}
+	hasTest := o.Test != (Window{})
+	if hasTest {
+		if err := o.Test.check("test", rec); err != nil {
+			return Result{}, err
+		}
+	}
+	if len(spikesIn(rec.Spikes, o.Train)) < 2 {
+		return Result{}, fmt.Errorf("%w: fewer than 2 recorded spikes in the train window %v", ErrInput, o.Train)
+	}
+	res := Result{Seed: o.Seed}
+	var p0 brain.Params
+	var candidates []brain.Params // voltage-based starting points
+	staged := false
+	switch {
+	case o.Initial != nil:
+		p0 = *o.Initial
+	case rec.Voltage != nil:
+		iv, err := EstimateDynamicIV(rec.Voltage, rec.Current, rec.DT, rec.Spikes, o.Train, o.IV)
+		if err != nil {
+			return Result{}, err
+		}
+		res.IV = &iv
+		candidates = append(candidates, InitialFromIV(iv))
+		st, err := EstimateSubthreshold(rec.Voltage, rec.Current, rec.DT, rec.Spikes, o.Train, iv.VT, iv.DeltaT, o.Regress)
+		if err == nil {
+			res.Subthreshold = &st
+			candidates = append(candidates, fromRegression(candidates[0], st, true), fromRegression(candidates[0], st, false))
+		}
+		staged = true
+	default:
+		p0 = initialDefault()
+	}
+	in := resample(rec.Current, rec.DT, o.SimDT)
+	var s sim
+	rng := rand.New(rand.NewPCG(o.Seed, 0x6669742d6e6d)) // stream "fit-nm"
+	evals := 0
+	score := func(p brain.Params) float64 {
+		evals++
+		if p.Validate() != nil || s.init(p, o.SimDT) != nil {
+			return badObjective
+		}
+		sc, err := evaluate(&s, in, rec.Spikes, o.Train, o)
+		if err != nil {
+			return badObjective
+		}
+		r := (sc.RateModel - sc.RateData) / sc.RateData
+		return -sc.Gamma() + o.RatePenalty*r*r
+	}
+	// The best of the voltage-based candidates is the starting point.
+	bestF := math.Inf(1)
+	for _, c := range candidates {
+		if c.Validate() != nil {
+			continue
+		}
+		if f := score(c); f < bestF {
+			p0, bestF = c, f
+		}
+	}
+	if err := p0.Validate(); err != nil {
+		return Result{}, fmt.Errorf("%w: initial parameters: %w", ErrInput, err)
+	}
+	res.Initial = p0
+	if len(candidates) == 0 {
+		bestF = score(p0)
+	}
+	best := p0
+	type stage struct {
+		free   []string
+		budget int
+		size   float64
+	}
+	var stages []stage
+	if staged {
+		stages = []stage{
+			{ThresholdFree, o.MaxEvals / 2, 1},
+			{o.Free, o.MaxEvals - o.MaxEvals/2, 0.5},
+		}
+	} else {
+		stages = []stage{{o.Free, o.MaxEvals, 1}}
+	}
+	for _, st := range stages {
+		sp, err := newSpace(best, st.free)
+		if err != nil {
+			return Result{}, err
+		}
+		stop := min(o.MaxEvals, evals+st.budget)
+		best, bestF = search(sp, bestF, st.size, o.Restarts, stop, &evals, rng, score)
+	}
+	res.Params = best
+	res.Evals = evals
+	if err := s.init(res.Params, o.SimDT); err != nil {
+		return Result{}, err
+	}
+	sc, err := evaluate(&s, in, rec.Spikes, o.Train, o)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Train, res.GammaTrain = sc, sc.Gamma()
+	if hasTest {
+		if err := s.init(res.Params, o.SimDT); err != nil {
+			return Result{}, err
+		}
+		if sc, err = evaluate(&s, in, rec.Spikes, o.Test, o); err != nil {
+			return Result{}, err
+		}
+		res.Test, res.GammaTest = sc, sc.Gamma()
+	}
+	return res, nil
+}
+
+// search runs Nelder–Mead in the space sp from its origin (value f0) until
+// *evals reaches stop, restarting up to restarts times from the best point
+// with a new simplex of half the previous size. It returns the best
+// parameters and objective value.
+func search(sp *space, f0, size float64, restarts, stop int, evals *int, rng *rand.Rand, score func(brain.Params) float64) (brain.Params, float64) {
+	objective := func(x []float64) float64 {
+		p, out := sp.params(x)
+		if out > 0 {
+			*evals++
+			return badObjective + out
+		}
+		return score(p)
+	}
+	dim := len(sp.fields)
+	best := make([]float64, dim)
+	bestF := f0
+	// Each run gets at least 8·dim evaluations; fewer runs if the budget is
+	// small.
+	runs := min(restarts+1, max(1, (stop-*evals)/(8*dim)))
+	for run := 0; run < runs; run++ {
+		left := stop - *evals
+		budget := left / (runs - run)
+		if budget < dim+2 {
+			break
+		}
+		verts, vals := simplex(best, bestF, size, rng, objective)
+		nm := &optimize.NelderMead{InitialVertices: verts, InitialValues: vals}
+		settings := &optimize.Settings{
+			FuncEvaluations: budget - dim,
+			Converger:       &optimize.FunctionConverge{Absolute: 1e-4, Iterations: 4 * dim},
+		}
+		r, _ := optimize.Minimize(optimize.Problem{Func: objective}, best, settings, nm)
+		if r != nil && r.F < bestF {
+			bestF = r.F
+			copy(best, r.X)
+		}
+		for i, v := range vals {
+			if v < bestF {
+				bestF = v
+				copy(best, verts[i])
+			}
+		}
+		size *= 0.5
+	}
+	p, _ := sp.params(best)
+	return p, bestF
+}
+
+// simplex builds a Nelder–Mead simplex around x0: vertex i moves x0 by
+// ±size along a random permutation of the axes, with random signs from rng,
+// so every restart explores different directions; the values are computed
+// with f.
+func simplex(x0 []float64, f0, size float64, rng *rand.Rand, f func([]float64) float64) ([][]float64, []float64) {
+	dim := len(x0)
+	perm := rng.Perm(dim)
+	verts := [][]float64{slices.Clone(x0)}
+	vals := []float64{f0}
+	for i := 0; i < dim; i++ {
+		v := slices.Clone(x0)
+		sign := 1.0
+		if rng.IntN(2) == 0 {
+			sign = -1
+		}
+		v[perm[i]] += sign * size
+		verts = append(verts, v)
+		vals = append(vals, f(v))
+	}
+	return verts, vals
+}
+
+// InitialFromIV turns a dynamic I–V estimate into a starting point: the
+// passive and spike-initiation parameters from the estimate, the reset at
+// the after-spike trough, VPeak at 0 mV (the 0 mV crossing that defines a
+// spike of the recorded cell), a 2 ms refractory period, and weak adaptation
+// (a = 0, b = 0.5·GL·1 mV... see code) for the search to grow.
+func InitialFromIV(iv DynamicIV) brain.Params {
+	p := brain.Generic()
+	p.Name = "fitted"
+	p.C, p.GL, p.EL = iv.C, iv.GL, iv.EL
+	p.VT, p.DeltaT = iv.VT, math.Max(iv.DeltaT, 0.3)
+	p.VPeak = 0
+	p.VReset = iv.VReset
+	if math.IsNaN(p.VReset) || p.VReset >= p.VT {
+		p.VReset = p.EL
+	}
+	p.TRef = 2
+	p.A = 0
+	p.B = 2 * p.GL
+	p.TauW = 100
+	p.DeltaTheta = 0
+	p.TauTheta = 50
+	if p.VT >= p.VPeak {
+		p.VT = p.VPeak - 10
+	}
+	return p
+}
+
+// fromRegression takes the membrane, slow adaptation and threshold of the
+// regression estimate st into p, with the reset at the effective reset
+// (kick of the fast after-current folded in) if kick, else at the plain
+// post-spike voltage, and the refractory period at the exclusion window.
+// A reset at or above threshold falls back to the post-spike voltage; an
+// invalid result falls back to p.
+func fromRegression(p brain.Params, st Subthreshold, kick bool) brain.Params {
+	q := p
+	q.C, q.GL, q.EL = st.C, st.GL, st.EL
+	q.A, q.B, q.TauW = st.A, st.B, st.TauW
+	q.VT = st.VT
+	vr := st.VPost
+	if kick {
+		vr = st.VReset
+	}
+	if math.IsNaN(vr) || vr >= q.VT {
+		vr = st.VPost
+	}
+	if !math.IsNaN(vr) && vr < q.VT {
+		q.VReset = vr
+		q.TRef = st.ExcludeMS
+	}
+	if q.Validate() != nil || q.VT >= q.VPeak {
+		return p
+	}
+	return q
+}
+
+func initialDefault() brain.Params {
+	q := brain.Pyramidal()
+	p := brain.Generic()
+	p.Name = "fitted"
+	p.C, p.GL, p.EL, p.VT, p.DeltaT = q.C, q.GL, q.EL, q.VT, q.DeltaT
+	p.VPeak, p.VReset, p.TRef = 0, q.VReset, 2
+	p.A, p.B, p.TauW = 0, 2*q.GL, 100
+	p.TauTheta = 50
+	return p
+}

@@ -1,0 +1,186 @@
+package fit
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// ErrFormat is wrapped by every error about a malformed input file.
+var ErrFormat = errors.New("brain: malformed recording file")
+
+// File formats
+//
+// A trace (injected current in pA, membrane voltage in mV) is either
+//
+//   - raw little-endian IEEE-754 float32 samples, no header (files ending in
+//     .f32, .bin, .raw or .dat), or
+//   - text (.csv, .txt, .tsv or anything else): one sample per line; a line
+//     with several comma-, semicolon-, tab- or space-separated fields
+//     contributes its last field (so "t_ms,value" rows work); an optional
+//     first line that does not parse as a number is a header; empty lines and
+//     lines starting with '#' are skipped.
+//
+// The sampling interval dt is not stored in the file; it is given alongside
+// (Recording.DT, the --dt flag).
+//
+// Spike times are text in ms, one per line (last field of the line), with
+// an optional header; they are sorted on reading.
+
+// ReadTrace reads a trace file in either format (chosen by extension).
+func ReadTrace(path string) ([]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if isRawExt(path) {
+		x, err := ReadFloat32(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return x, nil
+	}
+	x, err := ReadColumn(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return x, nil
+}
+
+func isRawExt(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".f32", ".bin", ".raw", ".dat":
+		return true
+	}
+	return false
+}
+
+// ReadFloat32 reads little-endian float32 samples until EOF.
+func ReadFloat32(r io.Reader) ([]float64, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(b)%4 != 0 {
+		return nil, fmt.Errorf("%w: %d bytes is not a whole number of float32 samples", ErrFormat, len(b))
+	}
+	out := make([]float64, len(b)/4)
+	for i := range out {
+		v := math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return nil, fmt.Errorf("%w: sample %d = %v", ErrFormat, i, v)
+		}
+		out[i] = float64(v)
+	}
+	return out, nil
+}
+
+// WriteFloat32 writes x as little-endian float32 samples.
+func WriteFloat32(w io.Writer, x []float64) error {
+	b := make([]byte, 4*len(x))
+	for i, v := range x {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(float32(v)))
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+// ReadColumn reads one number per line of text (the last field of each
+// line), skipping an optional header line, blank lines and '#' comments.
+func ReadColumn(r io.Reader) ([]float64, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	var out []float64
+	line := 0
+	first := true // the first non-comment line may be a header
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		fields := strings.FieldsFunc(s, func(r rune) bool {
+			return r == ',' || r == ';' || r == '\t' || r == ' '
+		})
+		if len(fields) == 0 {
+			continue
+		}
+		header := first
+		first = false
+		v, err := strconv.ParseFloat(fields[len(fields)-1], 64)
+		if err != nil {
+			if header {
+				continue
+			}
+			return nil, fmt.Errorf("%w: line %d: %q is not a number", ErrFormat, line, fields[len(fields)-1])
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%w: line %d: %v", ErrFormat, line, v)
+		}
+		out = append(out, v)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ReadSpikes reads spike times (ms) from a text file and sorts them.
+func ReadSpikes(path string) ([]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	s, err := ReadColumn(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	sortFloats(s)
+	return s, nil
+}
+
+// WriteSpikes writes spike times (ms) one per line under the header "t_ms".
+func WriteSpikes(w io.Writer, spikes []float64) error {
+	bw := bufio.NewWriter(w)
+	if _, err := bw.WriteString("t_ms\n"); err != nil {
+		return err
+	}
+	for _, t := range spikes {
+		if _, err := bw.WriteString(strconv.FormatFloat(t, 'f', 4, 64)); err != nil {
+			return err
+		}
+		if err := bw.WriteByte('\n'); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// WriteColumn writes one value per line with an optional header (none if
+// header is empty).
+func WriteColumn(w io.Writer, header string, x []float64) error {
+	bw := bufio.NewWriter(w)
+	if header != "" {
+		if _, err := bw.WriteString(header + "\n"); err != nil {
+			return err
+		}
+	}
+	for _, v := range x {
+		if _, err := bw.WriteString(strconv.FormatFloat(v, 'g', -1, 64)); err != nil {
+			return err
+		}
+		if err := bw.WriteByte('\n'); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}

@@ -1,0 +1,219 @@
+package fit
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Subthreshold is the AdEx membrane and adaptation estimated from a voltage
+// recording by linear regression of dV/dt (the "generalised
+// integrate-and-fire" fitting of Mensi et al. 2012, J Neurophysiol
+// 107:1756, written for the AdEx of Brette & Gerstner 2005). With a slow
+// adaptation current (spike-triggered and subthreshold) and a fast
+// spike-triggered after-current,
+//
+//	w(t)  = b Σ_{t_s<t} e^{−(t−t_s)/τw} + a ∫ e^{−(t−s)/τw} (V(s) − EL) ds/τw
+//	wf(t) = bf Σ_{t_s<t} e^{−(t−t_s)/τf}
+//
+// the membrane equation
+//
+//	C dV/dt = −GL (V − EL) + GL ΔT e^{(V−VT)/ΔT} − w − wf + I
+//
+// is linear in (1/C, GL/C, GL·EL/C, b/C, a/C, bf/C, GL·ΔT/C) for fixed τw,
+// τf, VT and ΔT. ΔT and a first VT come from the dynamic I–V curve; the
+// coefficient of the exponential then refines VT; τw and τf are chosen on
+// grids by the smallest residual. Samples within ExcludeMS after a spike
+// (the action potential) and above CutMV are left out.
+//
+// The GeneralizedNeuron has one adaptation current, which takes the slow
+// component (a, b, τw: spike-frequency adaptation, which sets the f–I
+// curve); the fast after-current, brief against the membrane time constant,
+// acts as an extra hyperpolarising kick after each spike and is folded into
+// the reset: VReset = V(ExcludeMS after the spike) − bf·τf/C · τm/(τm+τf).
+type Subthreshold struct {
+	C, GL, EL   float64 // pF, nS, mV
+	A, B, TauW  float64 // nS, pA, ms (slow adaptation)
+	BFast       float64 // pA, fast after-current amplitude
+	TauFast     float64 // ms
+	VT, DeltaT  float64 // mV, mV
+	VReset      float64 // mV, effective reset (see above); NaN without spikes
+	VPost       float64 // mV, median voltage ExcludeMS after a spike; NaN without spikes
+	ExcludeMS   float64 // the exclusion after spikes used (ms), a natural refractory period
+	RMSResidual float64 // of dV/dt (mV/ms)
+	R2          float64 // fraction of dV/dt variance explained
+	Samples     int
+}
+
+// RegressOptions tune EstimateSubthreshold; zero fields take the defaults.
+type RegressOptions struct {
+	ExcludeMS float64   // after each spike (ms) [3]
+	CutMV     float64   // upper voltage limit of the samples (mV) [−40]
+	TauWGrid  []float64 // slow adaptation time constants tried (ms) [50 … 800]
+	TauFGrid  []float64 // fast after-current time constants tried (ms) [2, 4, 8, 16]
+}
+
+// EstimateSubthreshold fits the AdEx membrane and adaptation to v (mV),
+// current (pA), sampled every dt ms, with the recorded spike times (ms), on
+// the samples of window w. vt and deltaT set the exponential term (from
+// EstimateDynamicIV).
+func EstimateSubthreshold(v, current []float64, dt float64, spikes []float64, w Window, vt, deltaT float64, o RegressOptions) (Subthreshold, error) {
+	if o.ExcludeMS == 0 {
+		o.ExcludeMS = 3
+	}
+	if o.CutMV == 0 {
+		o.CutMV = -40
+	}
+	if o.TauWGrid == nil {
+		o.TauWGrid = []float64{50, 75, 100, 150, 200, 300, 500, 800}
+	}
+	if o.TauFGrid == nil {
+		o.TauFGrid = []float64{2, 4, 8, 16}
+	}
+	if len(v) != len(current) || len(v) < 3 {
+		return Subthreshold{}, fmt.Errorf("%w: regression needs voltage and current of equal length", ErrInput)
+	}
+	if !(deltaT > 0) {
+		return Subthreshold{}, fmt.Errorf("%w: regression needs ΔT > 0 (got %v)", ErrInput, deltaT)
+	}
+	i0 := max(0, int(math.Ceil(w.StartMS/dt)))
+	i1 := min(len(v)-1, int(math.Floor(w.EndMS/dt)))
+	var idx []int
+	k := 0
+	for i := i0; i < i1; i++ {
+		t := float64(i) * dt
+		for k < len(spikes) && spikes[k]+o.ExcludeMS < t {
+			k++
+		}
+		if k < len(spikes) && spikes[k] <= t+dt {
+			continue
+		}
+		if v[i] > o.CutMV || v[i+1] > o.CutMV {
+			continue
+		}
+		idx = append(idx, i)
+	}
+	n := len(idx)
+	if n < 100 {
+		return Subthreshold{}, fmt.Errorf("%w: regression: only %d usable samples", ErrInput, n)
+	}
+	// Fixed columns: I, V, 1, exp; and the target dV/dt.
+	const nf = 7
+	X := mat.NewDense(n, nf, nil)
+	y := mat.NewVecDense(n, nil)
+	var ym float64
+	for r, i := range idx {
+		vm := 0.5 * (v[i] + v[i+1])
+		X.Set(r, 0, current[i])
+		X.Set(r, 1, vm)
+		X.Set(r, 2, 1)
+		X.Set(r, 6, math.Exp(math.Min((vm-vt)/deltaT, 50)))
+		d := (v[i+1] - v[i]) / dt
+		y.SetVec(r, d)
+		ym += d
+	}
+	ym /= float64(n)
+	var ss float64
+	for r := range n {
+		d := y.AtVec(r) - ym
+		ss += d * d
+	}
+	// The subthreshold adaptation filter sees V clipped at CutMV (the AdEx
+	// voltage stays below VPeak and sits at VReset while refractory).
+	vClip := func(i int) float64 { return math.Min(v[i], o.CutMV) }
+	kernel := func(tau float64, col int) {
+		decay := math.Exp(-dt / tau)
+		S := 0.0
+		sp := 0
+		r := 0
+		for i := 0; i < i1 && r < n; i++ {
+			t := float64(i) * dt
+			for sp < len(spikes) && spikes[sp] <= t {
+				S += math.Exp(-(t - spikes[sp]) / tau)
+				sp++
+			}
+			if i == idx[r] {
+				X.Set(r, col, S)
+				r++
+			}
+			S *= decay
+		}
+	}
+	filter := func(tau float64, col int) {
+		decay := math.Exp(-dt / tau)
+		U := vClip(0)
+		r := 0
+		for i := 0; i < i1 && r < n; i++ {
+			if i == idx[r] {
+				X.Set(r, col, U)
+				r++
+			}
+			U = U*decay + (1-decay)*vClip(i)
+		}
+	}
+	best := Subthreshold{RMSResidual: math.Inf(1)}
+	var theta, res mat.VecDense
+	for _, tauF := range o.TauFGrid {
+		kernel(tauF, 5)
+		for _, tauW := range o.TauWGrid {
+			kernel(tauW, 3)
+			filter(tauW, 4)
+			if err := theta.SolveVec(X, y); err != nil {
+				continue
+			}
+			res.MulVec(X, &theta)
+			res.SubVec(y, &res)
+			rms := math.Sqrt(mat.Dot(&res, &res) / float64(n))
+			if rms >= best.RMSResidual {
+				continue
+			}
+			invC := theta.AtVec(0)
+			if !(invC > 0) {
+				continue
+			}
+			c := 1 / invC
+			// dV/dt = I/C − (GL/C)·V − (a/C)·U + (GL + a)·EL/C − (b/C)·S − (bf/C)·Sf + …
+			gl := -theta.AtVec(1) * c
+			a := -theta.AtVec(4) * c
+			if !(gl > 0) || !(gl+a > 0) {
+				continue
+			}
+			st := Subthreshold{
+				C: c, GL: gl, A: a, EL: theta.AtVec(2) * c / (gl + a),
+				B: -theta.AtVec(3) * c, TauW: tauW,
+				BFast: -theta.AtVec(5) * c, TauFast: tauF,
+				VT: vt, DeltaT: deltaT, ExcludeMS: o.ExcludeMS,
+				RMSResidual: rms, R2: 1 - rms*rms*float64(n)/ss, Samples: n,
+			}
+			// The exponential's coefficient GL·ΔT/C·e^{(vt−VT)/ΔT} refines VT.
+			if e := theta.AtVec(6) * c / (gl * deltaT); e > 0 {
+				st.VT = vt - deltaT*math.Log(e)
+			}
+			best = st
+		}
+	}
+	if math.IsInf(best.RMSResidual, 1) {
+		return Subthreshold{}, fmt.Errorf("%w: regression failed for every τw", ErrInput)
+	}
+	// Effective reset: median voltage ExcludeMS after the spikes in w,
+	// lowered by the kick of the fast after-current.
+	var post []float64
+	for _, t := range spikes {
+		if t < w.StartMS || t >= w.EndMS {
+			continue
+		}
+		if i := int(math.Round((t + o.ExcludeMS) / dt)); i < len(v) {
+			post = append(post, v[i])
+		}
+	}
+	best.VReset, best.VPost = math.NaN(), math.NaN()
+	if len(post) > 0 {
+		sort.Float64s(post)
+		tauM := best.C / best.GL
+		best.VPost = post[len(post)/2]
+		best.VReset = best.VPost - best.BFast*best.TauFast/best.C*tauM/(tauM+best.TauFast)
+	}
+	return best, nil
+}

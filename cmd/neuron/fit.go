@@ -1,0 +1,135 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/fit"
+)
+
+func init() {
+	register(command{
+		name:    "fit",
+		summary: "fit a GeneralizedNeuron to a recording (current, spikes, optional voltage); JSON on stdout",
+		run:     runFit,
+	})
+}
+
+// fitOutput is the JSON written by "neuron fit" and read by "neuron
+// predict" (which needs only "params").
+type fitOutput struct {
+	Params     brain.Params `json:"params"`
+	GammaTrain float64      `json:"gamma_train"`
+	GammaTest  float64      `json:"gamma_test,omitempty"`
+	Train      scoreOutput  `json:"train"`
+	Test       *scoreOutput `json:"test,omitempty"`
+	Evals      int          `json:"evals"`
+	Seed       uint64       `json:"seed"`
+	DeltaMS    float64      `json:"delta_ms"`
+	SimDT      float64      `json:"sim_dt_ms"`
+	Initial    brain.Params `json:"initial"`
+}
+
+type scoreOutput struct {
+	StartMS     float64 `json:"start_ms"`
+	EndMS       float64 `json:"end_ms"`
+	Gamma       float64 `json:"gamma"`
+	NData       int     `json:"n_data"`
+	NModel      int     `json:"n_model"`
+	NCoinc      int     `json:"n_coinc"`
+	RateDataHz  float64 `json:"rate_data_hz"`
+	RateModelHz float64 `json:"rate_model_hz"`
+	RateError   float64 `json:"rate_error"`
+}
+
+func toScoreOutput(s fit.Score) scoreOutput {
+	return scoreOutput{
+		StartMS: s.Window.StartMS, EndMS: s.Window.EndMS, Gamma: s.Gamma(),
+		NData: s.Coincidence.NData, NModel: s.Coincidence.NModel, NCoinc: s.Coincidence.NCoinc,
+		RateDataHz: s.RateData, RateModelHz: s.RateModel, RateError: s.RateError(),
+	}
+}
+
+const fitSynopsis = `--current I.f32 --dt 0.1 --spikes ref.csv [--voltage v.f32] --train 0:100000 [--test 100000:200000] > params.json
+
+Traces are raw little-endian float32 (.f32, .bin, .raw, .dat) or text (one
+value per line, or the last column; optional header). Spike times are text in
+ms. Windows are start:end in samples of --dt, or in time with an "ms" or "s"
+suffix (e.g. 0:10s, 10000ms:20000ms).`
+
+func runFit(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("fit", fitSynopsis, stderr)
+	currentPath := fs.String("current", "", "injected current file (pA)")
+	dt := fs.Float64("dt", 0, "sampling interval of current and voltage (ms)")
+	spikesPath := fs.String("spikes", "", "recorded spike times file (ms)")
+	voltagePath := fs.String("voltage", "", "optional membrane voltage file (mV), same sampling as the current")
+	train := fs.String("train", "", "training window start:end (samples, or ms/s with a suffix)")
+	test := fs.String("test", "", "optional held-out window start:end")
+	seed := fs.Uint64("seed", 1, "seed of the search")
+	evals := fs.Int("evals", 600, "maximum number of model simulations")
+	delta := fs.Float64("delta", 2, "coincidence precision Δ (ms)")
+	simDT := fs.Float64("simdt", fit.DefaultSimDT, "integration step of the model (ms)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *currentPath == "" || *spikesPath == "" || *dt <= 0 || *train == "" {
+		fs.Usage()
+		return errors.New("--current, --dt, --spikes and --train are required")
+	}
+	rec, err := loadRecording(*currentPath, *dt, *spikesPath, *voltagePath)
+	if err != nil {
+		return err
+	}
+	o := fit.Options{Seed: *seed, MaxEvals: *evals, DeltaMS: *delta, SimDT: *simDT}
+	if o.Train, err = fit.ParseWindow(*train, *dt); err != nil {
+		return err
+	}
+	if *test != "" {
+		if o.Test, err = fit.ParseWindow(*test, *dt); err != nil {
+			return err
+		}
+	}
+	res, err := fit.Fit(rec, o)
+	if err != nil {
+		return err
+	}
+	out := fitOutput{
+		Params: res.Params, GammaTrain: res.GammaTrain, GammaTest: res.GammaTest,
+		Train: toScoreOutput(res.Train), Evals: res.Evals, Seed: res.Seed,
+		DeltaMS: *delta, SimDT: *simDT, Initial: res.Initial,
+	}
+	if *test != "" {
+		t := toScoreOutput(res.Test)
+		out.Test = &t
+	}
+	fmt.Fprintf(stderr, "neuron fit: Γ train %.3f", res.GammaTrain)
+	if *test != "" {
+		fmt.Fprintf(stderr, ", Γ test %.3f, rate error %.1f %%", res.GammaTest, 100*res.Test.RateError())
+	}
+	fmt.Fprintf(stderr, " (%d simulations)\n", res.Evals)
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func loadRecording(currentPath string, dt float64, spikesPath, voltagePath string) (fit.Recording, error) {
+	rec := fit.Recording{DT: dt}
+	var err error
+	if rec.Current, err = fit.ReadTrace(currentPath); err != nil {
+		return rec, err
+	}
+	if spikesPath != "" {
+		if rec.Spikes, err = fit.ReadSpikes(spikesPath); err != nil {
+			return rec, err
+		}
+	}
+	if voltagePath != "" {
+		if rec.Voltage, err = fit.ReadTrace(voltagePath); err != nil {
+			return rec, err
+		}
+	}
+	return rec, rec.Validate()
+}
