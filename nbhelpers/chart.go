@@ -37,15 +37,27 @@ type Chart struct {
 
 // Layout holds the options every chart shares. The zero value gives the defaults.
 type Layout struct {
-	// Title of the chart; default: one per chart kind ("Membrane potential", ...).
+	// Title of the chart; default: one per chart kind ("Membrane potential", ...). It may
+	// hold "\n" for more lines.
 	Title string
-	// Subtitle is shown under the title, before any downsampling summary.
+	// Subtitle is shown under the title, line by line ("\n" separates lines), before the
+	// builder's own notes (exact counts, downsampling), which follow on lines of their own.
+	// The plot area starts below the last line.
 	Subtitle string
 	// Width is the CSS width of the chart element; default "100%".
 	Width string
-	// Height is the CSS height of the chart element; default "420px" (stacked panels: 220px
-	// per panel).
+	// Height is the CSS height of the chart element; default "420px" (stacked panels: the
+	// height that gives every panel 160 px). Stacked panels share a height given in px.
 	Height string
+	// XName and YName name the x and y axes of any builder (with the unit, e.g.
+	// "I / rheobase", "rate (spikes/s)"); empty keeps the builder's default. Where a builder's
+	// options have their own XName or YName field (TraceOptions, HistogramOptions, ...), that
+	// field wins when both are set. Stacked panels take YName for panels without their own.
+	XName, YName string
+	// Colors replaces the default colour cycle (CSS colours): the i-th population, sample,
+	// curve or trace (in stacked panels: the i-th distinct trace label) is drawn in
+	// Colors[i % len(Colors)]. Empty entries keep the default colour.
+	Colors []string
 }
 
 func (l Layout) withDefaults(title, height string) Layout {
@@ -61,14 +73,87 @@ func (l Layout) withDefaults(title, height string) Layout {
 	return l
 }
 
-func (l Layout) subtitle(summary string) string {
-	switch {
-	case l.Subtitle == "":
-		return summary
-	case summary == "":
-		return l.Subtitle
+// color is the colour of the i-th series: Colors[i] if set, else the default cycle.
+func (l Layout) color(i int) string {
+	if len(l.Colors) > 0 {
+		if c := l.Colors[i%len(l.Colors)]; c != "" {
+			return c
+		}
 	}
-	return l.Subtitle + "\n" + summary
+	return colorOf(i)
+}
+
+// pickName returns the first non-empty name: the builder's own option, then Layout's, then
+// the builder's default.
+func pickName(names ...string) string {
+	for _, n := range names {
+		if n != "" {
+			return n
+		}
+	}
+	return ""
+}
+
+// The title block, in px. The fonts are ECharts' defaults (title 18 px bold, subtitle 12 px);
+// the line heights are declared in the option so that the layout computed here is the one
+// drawn. ECharts pads the title component by titlePad and puts titleGap between title and
+// subtitle.
+const (
+	titleTop      = 4
+	titlePad      = 5
+	titleFont     = 18
+	titleLine     = 24
+	titleGap      = 10
+	subtitleFont  = 12
+	subtitleLine  = 16
+	legendHeight  = 24 // one row: 14 px items plus 5 px padding above and below
+	legendGap     = 4  // between the title block and the legend
+	gridGap       = 10 // between the legend (or the title block) and the plot's top
+	maxNoteLength = 90 // longer notes break at "; " into lines of their own
+)
+
+// header is the computed layout of the title block: the subtitle text and where the legend
+// and the plot area start (px from the top of the chart).
+type header struct {
+	subtitle  string
+	bottom    int // where the title block ends
+	legendTop int
+	gridTop   int
+}
+
+// header lays out title, subtitle and notes so that nothing overlaps: the caller's subtitle
+// lines come first, then each note (the builder's summary) on lines of its own; the legend
+// (if shown) starts under the last line and the plot area under the legend.
+func (l Layout) header(legend bool, notes ...string) header {
+	var lines []string
+	if l.Subtitle != "" {
+		lines = append(lines, strings.Split(l.Subtitle, "\n")...)
+	}
+	for _, n := range notes {
+		if n == "" {
+			continue
+		}
+		for _, ln := range strings.Split(n, "\n") {
+			if len([]rune(ln)) > maxNoteLength {
+				lines = append(lines, strings.Split(ln, "; ")...)
+			} else {
+				lines = append(lines, ln)
+			}
+		}
+	}
+	h := header{subtitle: strings.Join(lines, "\n"), bottom: titleTop + titlePad}
+	if l.Title != "" {
+		h.bottom += titleLine * (1 + strings.Count(l.Title, "\n"))
+	}
+	if len(lines) > 0 {
+		h.bottom += titleGap + subtitleLine*len(lines)
+	}
+	h.legendTop = h.bottom + legendGap
+	h.gridTop = h.bottom + gridGap
+	if legend {
+		h.gridTop = h.legendTop + legendHeight + gridGap
+	}
+	return h
 }
 
 // sanitizeName keeps [A-Za-z0-9_-] and maps everything else to '-', so the name is safe in
@@ -222,24 +307,23 @@ func colorOf(i int) string { return palette[i%len(palette)] }
 
 // rectOpts are the global options shared by every chart on x/y axes: title with subtitle,
 // tooltip, scrollable legend, toolbox, x zoom (mouse wheel + slider) and a grid that leaves room
-// for all of them.
-func rectOpts(lay Layout, summary, tooltipTrigger string, legend bool, gridTop int) []charts.GlobalOpts {
-	sub := lay.subtitle(summary)
-	if gridTop == 0 {
-		gridTop = 70
-		if sub != "" {
-			gridTop += 14 * (1 + strings.Count(sub, "\n"))
-		}
-	}
+// for all of them (see [Layout.header]). The toolbox stands upright in the right margin at the
+// top of the plot, away from the title, which may be as long as the chart is wide.
+func rectOpts(lay Layout, hd header, tooltipTrigger string, legend bool) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
-		charts.WithTitleOpts(opts.Title{Title: lay.Title, Subtitle: sub, Left: "10", Top: "4"}),
+		charts.WithTitleOpts(opts.Title{
+			Title: lay.Title, Subtitle: hd.subtitle, Left: "10", Top: fmt.Sprint(titleTop),
+			TitleStyle:    &opts.TextStyle{FontSize: titleFont, LineHeight: titleLine},
+			SubtitleStyle: &opts.TextStyle{FontSize: subtitleFont, LineHeight: subtitleLine},
+		}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: tooltipTrigger}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Type: "scroll", Top: fmt.Sprint(gridTop - 28), Left: "center"}),
-		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "20", Top: "4", Feature: &opts.ToolBoxFeature{
-			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "save PNG"},
-			Restore:     &opts.ToolBoxFeatureRestore{Show: opts.Bool(true), Title: "reset"},
-		}}),
-		charts.WithGridOpts(opts.Grid{Top: fmt.Sprint(gridTop), Bottom: "72", Left: "70", Right: "40"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Type: "scroll", Top: fmt.Sprint(hd.legendTop), Left: "center"}),
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Orient: "vertical", Right: "4", Top: fmt.Sprint(hd.gridTop),
+			Feature: &opts.ToolBoxFeature{
+				SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "save PNG"},
+				Restore:     &opts.ToolBoxFeatureRestore{Show: opts.Bool(true), Title: "reset"},
+			}}),
+		charts.WithGridOpts(opts.Grid{Top: fmt.Sprint(hd.gridTop), Bottom: "72", Left: "70", Right: "40"}),
 		charts.WithAnimation(false),
 	}
 }

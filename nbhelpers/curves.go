@@ -26,7 +26,8 @@ type STDPWindow struct {
 // STDPOptions configures [STDPWindowChart].
 type STDPOptions struct {
 	Layout
-	// YName is the y axis name; default "Δw".
+	// YName is the y axis name; default Layout.YName, then "Δw". (Layout.XName renames the
+	// x axis, "Δt = t_post − t_pre (ms)".)
 	YName string
 }
 
@@ -52,16 +53,13 @@ func STDPWindowChart(name string, w STDPWindow, o STDPOptions) (*Chart, error) {
 			return nil, err
 		}
 	}
-	if o.YName == "" {
-		o.YName = "Δw"
-	}
 	lay := o.Layout.withDefaults("STDP window", "380px")
 	summary := fmt.Sprintf("%d pairings", len(w.DeltaTMS))
 	c := charts.NewScatter()
-	c.SetGlobalOptions(rectOpts(lay, summary, "item", true, 0)...)
+	c.SetGlobalOptions(rectOpts(lay, lay.header(true, summary), "item", true)...)
 	c.SetGlobalOptions(
-		charts.WithXAxisOpts(valueXAxis("Δt = t_post − t_pre (ms)", 0)),
-		charts.WithYAxisOpts(valueYAxis(o.YName, 0, false)),
+		charts.WithXAxisOpts(valueXAxis(pickName(lay.XName, "Δt = t_post − t_pre (ms)"), 0)),
+		charts.WithYAxisOpts(valueYAxis(pickName(o.YName, lay.YName, "Δw"), 0, false)),
 	)
 	zeroLines := &opts.MarkLines{MarkLineStyle: opts.MarkLineStyle{
 		Symbol:    []string{"none", "none"},
@@ -71,11 +69,11 @@ func STDPWindowChart(name string, w STDPWindow, o STDPOptions) (*Chart, error) {
 	if len(w.DeltaTMS) > 0 {
 		c.MultiSeries = append(c.MultiSeries, charts.SingleSeries{
 			Name: "measured", Type: "scatter", Data: xyData{w.DeltaTMS, w.DeltaW},
-			SymbolSize: 6, Color: colorOf(0), Animation: opts.Bool(false), MarkLines: zeroLines,
+			SymbolSize: 6, Color: lay.color(0), Animation: opts.Bool(false), MarkLines: zeroLines,
 		})
 	}
 	if len(w.TheoryDeltaTMS) > 0 {
-		s := lineSeries("theory", xyData{w.TheoryDeltaTMS, w.TheoryDeltaW}, colorOf(3), 0, 0)
+		s := lineSeries("theory", xyData{w.TheoryDeltaTMS, w.TheoryDeltaW}, lay.color(3), 0, 0)
 		if len(w.DeltaTMS) == 0 {
 			s.MarkLines = zeroLines
 		}
@@ -101,7 +99,9 @@ type FICurve struct {
 }
 
 // FICurveChart draws f–I curves (rate against injected current), one line with markers per
-// curve.
+// curve. The axes are "I (pA)" and "rate (Hz)" unless o.XName and o.YName say otherwise (for
+// example "I / rheobase" for curves normalised by their rheobase; CurrentPA then holds those
+// x values).
 func FICurveChart(name string, curves []FICurve, o Layout) (*Chart, error) {
 	if len(curves) == 0 {
 		return nil, errf(ErrEmpty, "FICurveChart: no curves")
@@ -120,17 +120,17 @@ func FICurveChart(name string, curves []FICurve, o Layout) (*Chart, error) {
 	}
 	lay := o.withDefaults("f–I curve", "380px")
 	c := charts.NewLine()
-	c.SetGlobalOptions(rectOpts(lay, "", "axis", true, 0)...)
+	c.SetGlobalOptions(rectOpts(lay, lay.header(true), "axis", true)...)
 	c.SetGlobalOptions(
-		charts.WithXAxisOpts(valueXAxis("I (pA)", 0)),
-		charts.WithYAxisOpts(valueYAxis("rate (Hz)", 0, false)),
+		charts.WithXAxisOpts(valueXAxis(pickName(lay.XName, "I (pA)"), 0)),
+		charts.WithYAxisOpts(valueYAxis(pickName(lay.YName, "rate (Hz)"), 0, false)),
 	)
 	for i, cv := range curves {
 		label := cv.Label
 		if label == "" {
 			label = fmt.Sprintf("curve %d", i)
 		}
-		s := lineSeries(label, xyData{cv.CurrentPA, cv.RateHz}, colorOf(i), 0, 0)
+		s := lineSeries(label, xyData{cv.CurrentPA, cv.RateHz}, lay.color(i), 0, 0)
 		s.ShowSymbol, s.Symbol, s.SymbolSize = opts.Bool(true), "circle", 5
 		c.MultiSeries = append(c.MultiSeries, s)
 	}
@@ -189,7 +189,8 @@ func MatrixFromEdges(rows, cols int, row, col []int32, w []float64) (Matrix, err
 // HeatmapOptions configures [ConnectivityChart].
 type HeatmapOptions struct {
 	Layout
-	// RowName and ColName name the axes; defaults "target (post)" and "source (pre)".
+	// RowName and ColName name the y (rows) and x (columns) axes; defaults Layout.YName and
+	// Layout.XName, then "target (post)" and "source (pre)".
 	RowName, ColName string
 	// ValueName names the colour scale; default "weight".
 	ValueName string
@@ -207,12 +208,8 @@ func ConnectivityChart(name string, m Matrix, o HeatmapOptions) (*Chart, error) 
 	if o.MaxCells <= 0 {
 		o.MaxCells = 150
 	}
-	if o.RowName == "" {
-		o.RowName = "target (post)"
-	}
-	if o.ColName == "" {
-		o.ColName = "source (pre)"
-	}
+	o.RowName = pickName(o.RowName, o.Layout.YName, "target (post)")
+	o.ColName = pickName(o.ColName, o.Layout.XName, "source (pre)")
 	if o.ValueName == "" {
 		o.ValueName = "weight"
 	}
@@ -259,8 +256,9 @@ func ConnectivityChart(name string, m Matrix, o HeatmapOptions) (*Chart, error) 
 		}
 		return out
 	}
+	hd := lay.header(false, summary)
 	c := charts.NewHeatMap()
-	c.SetGlobalOptions(rectOpts(lay, summary, "item", false, 0)...)
+	c.SetGlobalOptions(rectOpts(lay, hd, "item", false)...)
 	ya := opts.YAxis{Type: "category", Name: o.RowName, NameLocation: "middle", NameGap: 40,
 		Data: label(nr, br), AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}
 	c.SetGlobalOptions(
@@ -286,10 +284,10 @@ func ConnectivityChart(name string, m Matrix, o HeatmapOptions) (*Chart, error) 
 		},
 		"visualMap": []map[string]any{{
 			"type": "continuous", "min": lo, "max": hi, "calculable": true, "orient": "vertical",
-			"right": 5, "top": "middle", "text": []string{o.ValueName, ""},
+			"right": 5, "top": hd.gridTop + 60, "text": []string{o.ValueName, ""},
 			"inRange": map[string]any{"color": colors},
 		}},
-		"grid": []map[string]any{{"top": 90, "bottom": 60, "left": 80, "right": 90, "containLabel": true}},
+		"grid": []map[string]any{{"top": hd.gridTop, "bottom": 60, "left": 80, "right": 90, "containLabel": true}},
 	}
 	return finish("connectivity", name, lay, c, summary, patch)
 }

@@ -23,6 +23,17 @@
 // every k-th neuron of each population) and the exact spike count is always stated in the
 // chart's subtitle. This keeps notebooks responsive and exported reports small.
 //
+// Every builder's options embed [Layout]: title, subtitle, size, axis names (Layout.XName and
+// Layout.YName rename the axes of any builder) and colours (Layout.Colors replaces the colour
+// cycle). The caller's subtitle lines and the builder's notes each take a line of their own;
+// the legend and the plot area start below the last line, and the toolbox stands in the right
+// margin beside the plot, so long titles and notes never overlap anything.
+//
+// Membrane potentials recorded at the end of each step (as brain and NEST record them) never
+// show the spike: the spike's step already holds the reset value. MembraneOptions.SpikeStrokes,
+// Panel.SpikeTimesMS and AdaptationData.SpikeTimesMS draw each spike as a vertical stroke from
+// the trace up to a peak value, leaving the samples unchanged ([SpikeStrokePoints]).
+//
 // # The ECharts library, offline
 //
 // ECharts 5.6.0 (Apache-2.0; see assets/LICENSE, assets/NOTICE, assets/licenses/LICENSE-d3)

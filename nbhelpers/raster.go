@@ -241,6 +241,11 @@ type RasterOptions struct {
 	Layout
 	// MaxMarks bounds the marks sent to the browser; default DefaultMaxMarks. See ThinRaster.
 	MaxMarks int
+	// StartMS and StopMS fix the time axis to [StartMS, StopMS], e.g. the simulated window, so
+	// that the raster lines up with a PSTH of the same run and silent stretches at either end
+	// show. Both 0: the axis spans the spikes. All spikes are drawn either way (zoom to see
+	// ones outside the window).
+	StartMS, StopMS float64
 }
 
 // RasterChart draws a spike raster: one row per neuron, populations stacked in order and
@@ -251,14 +256,24 @@ func RasterChart(name string, pops []Spikes, o RasterOptions) (*Chart, error) {
 	if err != nil {
 		return nil, err
 	}
+	xa := valueXAxis(pickName(o.Layout.XName, "time (ms)"), 0)
+	if o.StartMS != 0 || o.StopMS != 0 {
+		if !isFinite(o.StartMS) || !isFinite(o.StopMS) {
+			return nil, errf(ErrNonFinite, "RasterOptions window [%v, %v]", o.StartMS, o.StopMS)
+		}
+		if o.StopMS <= o.StartMS {
+			return nil, errf(ErrRange, "RasterOptions window [StartMS, StopMS] = [%v, %v] is empty", o.StartMS, o.StopMS)
+		}
+		xa.Min, xa.Max = o.StartMS, o.StopMS
+	}
 	lay := o.Layout.withDefaults("Spike raster", "460px")
 	summary := r.Summary()
 	c := charts.NewScatter()
-	c.SetGlobalOptions(rectOpts(lay, summary, "item", true, 0)...)
-	ya := valueYAxis("neuron", 0, false)
+	c.SetGlobalOptions(rectOpts(lay, lay.header(true, summary), "item", true)...)
+	ya := valueYAxis(pickName(lay.YName, "neuron"), 0, false)
 	ya.Min, ya.Max = 0, r.Neurons
 	c.SetGlobalOptions(
-		charts.WithXAxisOpts(valueXAxis("time (ms)", 0)),
+		charts.WithXAxisOpts(xa),
 		charts.WithYAxisOpts(ya),
 	)
 	size := 3.0
@@ -268,7 +283,7 @@ func RasterChart(name string, pops []Spikes, o RasterOptions) (*Chart, error) {
 	for p, sp := range pops {
 		c.MultiSeries = append(c.MultiSeries, charts.SingleSeries{
 			Name: sp.label(p), Type: "scatter", Data: xyData{r.T[p], r.Row[p]},
-			Symbol: "rect", SymbolSize: size, Color: colorOf(p),
+			Symbol: "rect", SymbolSize: size, Color: lay.color(p),
 			Large: opts.Bool(true), LargeThreshold: 2000, Animation: opts.Bool(false),
 		})
 	}

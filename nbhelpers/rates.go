@@ -15,7 +15,9 @@ import (
 // PopulationRate bins the spikes of one population of n neurons into bins of binMS from
 // startMS to stopMS and returns the bin centres (ms) and the population rate in Hz:
 // count / (n · binMS/1000). Spikes outside [startMS, stopMS) are not counted; a last partial
-// bin is divided by its true width.
+// bin is divided by its true width, so Σ rate·n·width/1000 is the spike count. A window that is
+// a whole number of bins up to rounding (stopMS−startMS = k·binMS within 1e-9 relative) gets
+// exactly k full bins.
 func PopulationRate(s Spikes, startMS, stopMS, binMS float64) (centersMS, rateHz []float64, err error) {
 	n, err := s.size("spikes")
 	if err != nil {
@@ -33,7 +35,7 @@ func PopulationRate(s Spikes, startMS, stopMS, binMS float64) (centersMS, rateHz
 	if stopMS <= startMS {
 		return nil, nil, errf(ErrRange, "window [%v, %v) is empty", startMS, stopMS)
 	}
-	nb := int(math.Ceil((stopMS - startMS) / binMS))
+	nb := binCount(startMS, stopMS, binMS)
 	if nb > 1e7 {
 		return nil, nil, errf(ErrRange, "%d bins of %v ms, want <= 1e7", nb, binMS)
 	}
@@ -46,12 +48,50 @@ func PopulationRate(s Spikes, startMS, stopMS, binMS float64) (centersMS, rateHz
 	}
 	centersMS, rateHz = make([]float64, nb), make([]float64, nb)
 	for b := range counts {
-		lo := startMS + float64(b)*binMS
-		hi := min(lo+binMS, stopMS)
+		lo, hi := startMS+float64(b)*binMS, startMS+float64(b+1)*binMS
+		if b == nb-1 {
+			hi = stopMS // the true end, partial or within rounding of a full bin
+		}
 		centersMS[b] = (lo + hi) / 2
 		rateHz[b] = counts[b] / (float64(n) * (hi - lo) / 1000)
 	}
 	return centersMS, rateHz, nil
+}
+
+// binCount is the number of bins of width binMS that cover [startMS, stopMS): ⌈(stop−start)/bin⌉,
+// except that a quotient within 1e-9 (relative) above an integer k is k: (0.1+0.2)/0.1 is
+// 3.0000000000000004 in float64, and a fourth bin would be [0.3, 0.3), of width 0.
+func binCount(startMS, stopMS, binMS float64) int {
+	q := (stopMS - startMS) / binMS
+	nb := int(math.Ceil(q))
+	if k := math.Round(q); k >= 1 && q-k > 0 && q-k <= 1e-9*k {
+		nb = int(k)
+	}
+	return max(nb, 1)
+}
+
+// wholeBinWindow is the default window of [PSTHChart]: whole bins of binMS from startMS (or,
+// when auto, from 0, or from the bin edge at or below the earliest spike if one is negative)
+// through the last spike, so every bin is full width and the last spike is counted.
+func wholeBinWindow(pops []Spikes, startMS, binMS float64, autoStart bool) (lo, hi float64) {
+	first, last := math.Inf(1), math.Inf(-1)
+	for _, p := range pops {
+		for _, t := range p.TimesMS {
+			first, last = min(first, t), max(last, t)
+		}
+	}
+	lo = startMS
+	if autoStart && first < 0 {
+		lo = math.Floor(first/binMS) * binMS
+	}
+	nb := 1
+	if last >= lo {
+		nb = int(math.Floor((last-lo)/binMS)) + 1
+	}
+	for lo+float64(nb)*binMS <= last { // rounding: the last spike must be inside [lo, hi)
+		nb++
+	}
+	return lo, lo + float64(nb)*binMS
 }
 
 // PSTHOptions configures [PSTHChart].
@@ -59,8 +99,12 @@ type PSTHOptions struct {
 	Layout
 	// BinMS is the bin width in ms; default 5.
 	BinMS float64
-	// StartMS and StopMS bound the window; when both are 0 the window is [0, last spike].
-	// Pass the simulated duration as StopMS so that silent final bins show.
+	// StartMS and StopMS bound the window [StartMS, StopMS). Pass the simulated window so that
+	// silent final bins show. With StopMS = 0 and StartMS >= 0 the window is whole bins from
+	// StartMS (both 0: from 0, or from the bin edge below the earliest spike if it is negative)
+	// through the last spike: every bin is full width. A given window that is not a whole
+	// number of bins ends in a partial bin, whose rate is divided by its true width (see
+	// [PopulationRate]); the subtitle says so.
 	StartMS, StopMS float64
 }
 
@@ -74,13 +118,14 @@ func PSTHChart(name string, pops []Spikes, o PSTHOptions) (*Chart, error) {
 	if o.BinMS == 0 {
 		o.BinMS = 5
 	}
-	if o.StartMS == 0 && o.StopMS == 0 {
-		for _, p := range pops {
-			for _, t := range p.TimesMS {
-				o.StopMS = max(o.StopMS, t)
-			}
-		}
-		o.StopMS += o.BinMS * 1e-9 // include the last spike
+	if err := checkPositive("BinMS", o.BinMS); err != nil {
+		return nil, err
+	}
+	if !isFinite(o.StartMS) || !isFinite(o.StopMS) {
+		return nil, errf(ErrNonFinite, "PSTHOptions window [%v, %v)", o.StartMS, o.StopMS)
+	}
+	if o.StopMS == 0 && o.StartMS >= 0 {
+		o.StartMS, o.StopMS = wholeBinWindow(pops, o.StartMS, o.BinMS, o.StartMS == 0)
 	}
 	lay := o.Layout.withDefaults("Population rate", "380px")
 	tr := Traces{}
@@ -93,22 +138,29 @@ func PSTHChart(name string, pops []Spikes, o PSTHOptions) (*Chart, error) {
 		tr.Values = append(tr.Values, r)
 		tr.Labels = append(tr.Labels, p.label(i))
 	}
-	summary := fmt.Sprintf("%d spikes, %g ms bins", total, o.BinMS)
+	summary := fmt.Sprintf("%d spikes, %g ms bins over [%.6g, %.6g) ms", total, o.BinMS, o.StartMS, o.StopMS)
+	if nb := binCount(o.StartMS, o.StopMS, o.BinMS); nb > 0 {
+		if last := o.StopMS - (o.StartMS + float64(nb-1)*o.BinMS); last < o.BinMS*(1-1e-9) {
+			summary += fmt.Sprintf(" (last bin %.4g ms wide)", last)
+		}
+	}
 	data, dsum, err := decimateAll(tr, pointBudget(0, 0, len(tr.Values)))
 	if err != nil {
 		return nil, err
 	}
+	c := charts.NewLine()
+	c.SetGlobalOptions(rectOpts(lay, lay.header(true, summary, dsum), "axis", true)...)
+	xa := valueXAxis(pickName(lay.XName, "time (ms)"), 0)
+	xa.Min, xa.Max = o.StartMS, o.StopMS // the window, so a raster with the same window lines up
+	c.SetGlobalOptions(
+		charts.WithXAxisOpts(xa),
+		charts.WithYAxisOpts(valueYAxis(pickName(lay.YName, "rate (Hz)"), 0, false)),
+	)
 	if dsum != "" {
 		summary += "; " + dsum
 	}
-	c := charts.NewLine()
-	c.SetGlobalOptions(rectOpts(lay, summary, "axis", true, 0)...)
-	c.SetGlobalOptions(
-		charts.WithXAxisOpts(valueXAxis("time (ms)", 0)),
-		charts.WithYAxisOpts(valueYAxis("rate (Hz)", 0, false)),
-	)
 	for i := range tr.Values {
-		s := lineSeries(tr.label(i), data[i], colorOf(i), 0, 0)
+		s := lineSeries(tr.label(i), data[i], lay.color(i), 0, 0)
 		s.Step = "middle"
 		c.MultiSeries = append(c.MultiSeries, s)
 	}
@@ -166,12 +218,12 @@ func SpikeCountChart(name string, pops []Spikes, o CountOptions) (*Chart, error)
 		yname = "spikes per neuron (group mean)"
 	}
 	c := charts.NewBar()
-	c.SetGlobalOptions(rectOpts(lay, summary, "item", true, 0)...)
-	xa := valueXAxis("neuron", 0)
+	c.SetGlobalOptions(rectOpts(lay, lay.header(true, summary), "item", true)...)
+	xa := valueXAxis(pickName(lay.XName, "neuron"), 0)
 	xa.Scale = opts.Bool(false)
 	c.SetGlobalOptions(
 		charts.WithXAxisOpts(xa),
-		charts.WithYAxisOpts(valueYAxis(yname, 0, false)),
+		charts.WithYAxisOpts(valueYAxis(pickName(lay.YName, yname), 0, false)),
 	)
 	off := 0
 	for p, sp := range pops {
@@ -188,7 +240,7 @@ func SpikeCountChart(name string, pops []Spikes, o CountOptions) (*Chart, error)
 		}
 		off += sizes[p]
 		c.MultiSeries = append(c.MultiSeries, charts.SingleSeries{
-			Name: sp.label(p), Type: "bar", Data: xyData{xs, ys}, Color: colorOf(p),
+			Name: sp.label(p), Type: "bar", Data: xyData{xs, ys}, Color: lay.color(p),
 			BarWidth: "90%", BarGap: "-100%", Large: opts.Bool(true), LargeThreshold: 1000,
 			Animation: opts.Bool(false),
 		})
@@ -269,7 +321,8 @@ type HistogramOptions struct {
 	Bins int
 	// Lo and Hi bound the bins; when both are 0 they span all values.
 	Lo, Hi float64
-	// XName is the x axis name (with unit); YName defaults to "count".
+	// XName is the x axis name (with unit); YName defaults to "count". Empty names fall back
+	// to Layout.XName and Layout.YName.
 	XName, YName string
 	// Density divides counts by (number of values · bin width), so samples of different size
 	// compare; the y axis becomes "density".
@@ -278,10 +331,12 @@ type HistogramOptions struct {
 
 // HistogramChart draws one bar series per sample on shared bins (overlaid, semi-transparent).
 func HistogramChart(name string, samples []Sample, o HistogramOptions) (*Chart, error) {
-	return histogramChart("histogram", "Histogram", name, samples, o, "")
+	return histogramChart("histogram", "Histogram", "", name, samples, o, "")
 }
 
-func histogramChart(kind, title, name string, samples []Sample, o HistogramOptions, extra string) (*Chart, error) {
+// histogramChart draws samples on shared bins; defX is the x axis name when neither o.XName nor
+// o.Layout.XName is set.
+func histogramChart(kind, title, defX, name string, samples []Sample, o HistogramOptions, extra string) (*Chart, error) {
 	if len(samples) == 0 {
 		return nil, errf(ErrEmpty, "%s: no samples", kind)
 	}
@@ -309,12 +364,12 @@ func histogramChart(kind, title, name string, samples []Sample, o HistogramOptio
 			o.Lo, o.Hi = o.Lo-0.5, o.Hi+0.5
 		}
 	}
-	if o.YName == "" {
-		o.YName = "count"
-		if o.Density {
-			o.YName = "density"
-		}
+	yname := "count"
+	if o.Density {
+		yname = "density"
 	}
+	o.XName = pickName(o.XName, o.Layout.XName, defX)
+	o.YName = pickName(o.YName, o.Layout.YName, yname)
 	lay := o.Layout.withDefaults(title, "380px")
 	var summary []string
 	var bars [][]float64
@@ -345,14 +400,14 @@ func histogramChart(kind, title, name string, samples []Sample, o HistogramOptio
 	}
 	c := charts.NewBar()
 	c.SetXAxis(labels) // Bar.Validate copies this into the first x axis
-	c.SetGlobalOptions(rectOpts(lay, sum, "axis", true, 0)...)
+	c.SetGlobalOptions(rectOpts(lay, lay.header(true, sum), "axis", true)...)
 	c.SetGlobalOptions(
 		charts.WithXAxisOpts(categoryXAxis(o.XName, labels, 0)),
 		charts.WithYAxisOpts(valueYAxis(o.YName, 0, false)),
 	)
 	for i, s := range samples {
 		c.MultiSeries = append(c.MultiSeries, charts.SingleSeries{
-			Name: sampleLabel(s, i), Type: "bar", Data: numData(bars[i]), Color: colorOf(i),
+			Name: sampleLabel(s, i), Type: "bar", Data: numData(bars[i]), Color: lay.color(i),
 			BarGap: "-100%", BarCategoryGap: "5%", Animation: opts.Bool(false),
 			ItemStyle: &opts.ItemStyle{Opacity: opts.Float(opacityFor(len(samples)))},
 		})
@@ -409,9 +464,6 @@ func ISIChart(name string, pops []Spikes, o HistogramOptions) (*Chart, error) {
 			o.Bins = 100
 		}
 	}
-	if o.XName == "" {
-		o.XName = "ISI (ms)"
-	}
 	var samples []Sample
 	var stats []string
 	for i, p := range pops {
@@ -425,7 +477,7 @@ func ISIChart(name string, pops []Spikes, o HistogramOptions) (*Chart, error) {
 			stats = append(stats, fmt.Sprintf("%s: mean %.3g ms, CV %.2f", p.label(i), m, sd/m))
 		}
 	}
-	return histogramChart("isi", "Inter-spike intervals", name, samples, o, joinSummary(stats, ""))
+	return histogramChart("isi", "Inter-spike intervals", "ISI (ms)", name, samples, o, joinSummary(stats, ""))
 }
 
 // DisplayISI builds an [ISIChart] and displays it.
@@ -447,14 +499,11 @@ func meanStd(xs []float64) (mean, std float64) {
 // WeightHistogramChart draws the weight distribution before and after learning (e.g. STDP) on
 // shared bins. after may be nil.
 func WeightHistogramChart(name string, before, after []float64, o HistogramOptions) (*Chart, error) {
-	if o.XName == "" {
-		o.XName = "weight"
-	}
 	samples := []Sample{{Label: "before", Values: before}}
 	if after != nil {
 		samples = append(samples, Sample{Label: "after", Values: after})
 	}
-	return histogramChart("weight-hist", "Weight distribution", name, samples, o, "")
+	return histogramChart("weight-hist", "Weight distribution", "weight", name, samples, o, "")
 }
 
 // DisplayWeightHistogram builds a [WeightHistogramChart] and displays it.
