@@ -476,6 +476,15 @@ func TestLayoutColorsAreUsed(t *testing.T) {
 	if got := seriesColours(t, l); got[0][1] != "red" || got[1][1] != "blue" || got[2][1] != "red" {
 		t.Errorf("linked colours %v, want red, blue, red", got)
 	}
+	// Panel.Colors sets single traces, even ones sharing a label with other panels.
+	l, err = nbhelpers.LinkedTracesChart("x", []nbhelpers.Panel{{Traces: one("V (mV)")}, {Traces: one("V (mV)"), Colors: []string{"#abcdef"}}, {Traces: one("V (mV)")}},
+		nbhelpers.LinkedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := seriesColours(t, l); got[0][1] != "#5470c6" || got[1][1] != "#abcdef" || got[2][1] != "#5470c6" {
+		t.Errorf("linked colours %v, want #5470c6, #abcdef, #5470c6", got)
+	}
 	pops := poissonPops(10, 5, 20, 20, 200, 2)
 	r, err := nbhelpers.RasterChart("x", pops, nbhelpers.RasterOptions{Layout: nbhelpers.Layout{Colors: []string{"black", "grey"}}})
 	if err != nil {

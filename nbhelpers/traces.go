@@ -379,10 +379,15 @@ type Panel struct {
 	// YName is the panel's y axis name with unit, e.g. "w (pA)"; default Layout.YName.
 	YName string
 	// Traces to draw. Every panel may have its own time axis (the chart's time axis spans
-	// them all, the same in every panel). Traces with the same label in different panels
-	// share a colour and one legend entry (toggling hides them everywhere); every other trace
-	// takes the next colour, across panels.
+	// them all, the same in every panel). Each new trace label takes the next colour of the
+	// cycle (Layout.Colors or the default), counting across panels, so single-trace panels
+	// differ; traces with the same label in different panels (one neuron's V, w and θ) share
+	// that colour and one legend entry (toggling hides them everywhere).
 	Traces Traces
+	// Colors sets the colour of each trace (same order as Traces.Values; CSS colours),
+	// overriding the cycle; empty entries, or a slice shorter than Values, leave the rest to
+	// the cycle. The legend shows the colour of the first trace with a label.
+	Colors []string
 	// ThresholdLines draws dashed horizontal lines at these y values.
 	ThresholdLines []float64
 	// SpikeTimesMS holds, per trace (same order as Traces.Values), spike times in ms drawn as
@@ -532,9 +537,14 @@ func LinkedTracesChart(name string, panels []Panel, o LinkedOptions) (*Chart, er
 		xaxes = append(xaxes, xa)
 		yaxes = append(yaxes, valueYAxis(pickName(p.YName, lay.YName), pi, true))
 		linkX = append(linkX, pi)
+		color := func(ti int) string {
+			if ti < len(p.Colors) && p.Colors[ti] != "" {
+				return p.Colors[ti]
+			}
+			return cols.of(p.Traces.label(ti))
+		}
 		for ti := range p.Traces.Values {
-			label := p.Traces.label(ti)
-			s := lineSeries(label, data[pi][ti], cols.of(label), pi, pi)
+			s := lineSeries(p.Traces.label(ti), data[pi][ti], color(ti), pi, pi)
 			if ti == 0 && len(p.ThresholdLines) > 0 {
 				s.MarkLines = thresholdLines(p.ThresholdLines)
 			}
@@ -543,7 +553,7 @@ func LinkedTracesChart(name string, panels []Panel, o LinkedOptions) (*Chart, er
 		for ti, st := range p.SpikeTimesMS {
 			if len(st) > 0 {
 				label := p.Traces.label(ti)
-				c.MultiSeries = append(c.MultiSeries, spikeStrokes(label+" spikes", p.Traces.TimeMS, p.Traces.Values[ti], st, p.SpikePeak, cols.of(label), pi, pi))
+				c.MultiSeries = append(c.MultiSeries, spikeStrokes(label+" spikes", p.Traces.TimeMS, p.Traces.Values[ti], st, p.SpikePeak, color(ti), pi, pi))
 			}
 		}
 	}
