@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -202,11 +203,17 @@ func checkScript(t testing.TB) string {
 // runCheck runs the report checker on page; it skips when chromium is absent.
 func runCheck(t *testing.T, minCharts string, pages ...string) (string, error) {
 	t.Helper()
+	return runCheckArgs(t, append([]string{"--min", minCharts}, pages...)...)
+}
+
+// runCheckArgs runs the report checker with the given arguments; it skips when chromium is
+// absent.
+func runCheckArgs(t *testing.T, args ...string) (string, error) {
+	t.Helper()
 	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
 		t.Skip("chromium not installed: /usr/bin/chromium absent")
 	}
-	args := append([]string{checkScript(t), "--min", minCharts}, pages...)
-	out, err := exec.Command("/usr/bin/python3", args...).CombinedOutput()
+	out, err := exec.Command("/usr/bin/python3", append([]string{checkScript(t)}, args...)...).CombinedOutput()
 	return string(out), err
 }
 
@@ -220,11 +227,52 @@ func TestAllChartsDrawOffline(t *testing.T) {
 		b, _ := os.ReadFile(page)
 		os.WriteFile(os.Getenv("NBHELPERS_KEEP"), b, 0o644)
 	}
-	out, err := runCheck(t, "12", page)
+	// --overlaps: no chart may have overlapping parts (title block, legend, axes, toolbox,
+	// slider, plot areas), as measured in the drawn chart.
+	out, err := runCheckArgs(t, "--min", "12", "--overlaps", page)
 	if err != nil {
 		t.Fatalf("check_report_charts failed: %v\n%s", err, out)
 	}
-	if !strings.Contains(out, "12/12 charts drawn") {
-		t.Fatalf("want 12/12 charts drawn, got:\n%s", out)
+	if !strings.Contains(out, "12/12 charts drawn") || strings.Contains(out, "OVERLAP") {
+		t.Fatalf("want 12/12 charts drawn and no overlaps, got:\n%s", out)
+	}
+}
+
+// TestCheckerFindsOverlaps: the report checker measures drawn charts and names overlapping
+// parts; here the legend is moved onto the subtitle and the toolbox onto a long title.
+func TestCheckerFindsOverlaps(t *testing.T) {
+	tr, _ := lifTraces(2, 100)
+	c, err := nbhelpers.MembraneChart("crowded", tr, nbhelpers.MembraneOptions{Layout: nbhelpers.Layout{
+		Title:    "A title long enough to run under the toolbox on the right of a 1280 px wide page, and further still to the edge",
+		Subtitle: "first line\nsecond line\nthird line"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := *c
+	bad.Option = regexp.MustCompile(`"legend":\{[^}]*\}`).ReplaceAllString(bad.Option, `"legend":{"type":"scroll","show":true,"left":"10","top":"40"}`)
+	bad.Option = regexp.MustCompile(`"toolbox":\{"show":true,"orient":"vertical","top":"\d+","right":"4"`).ReplaceAllString(bad.Option, `"toolbox":{"show":true,"top":"4","right":"20"`)
+	if bad.Option == c.Option {
+		t.Fatal("option not modified")
+	}
+	page := filepath.Join(t.TempDir(), "crowded.html")
+	if err := nbhelpers.WriteHTMLFile(page, c, &bad); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCheckArgs(t, "--overlaps", page)
+	if err == nil {
+		t.Fatalf("checker passed overlapping charts:\n%s", out)
+	}
+	for _, want := range []string{"OVERLAP crowded", "legend", "toolbox", "title"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("checker output lacks %q:\n%s", want, out)
+		}
+	}
+	// Exactly the two planted overlaps: the unmodified chart (same name and id) has none.
+	if n := strings.Count(out, "OVERLAP"); n != 2 {
+		t.Errorf("%d overlaps found, want 2 (legend on subtitle, toolbox on title):\n%s", n, out)
+	}
+	// Without --overlaps the checker only reports them.
+	if out, err := runCheckArgs(t, page); err != nil || !strings.Contains(out, "2/2 charts drawn") {
+		t.Errorf("without --overlaps the checker must only report: %v\n%s", err, out)
 	}
 }

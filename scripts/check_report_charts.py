@@ -2,7 +2,7 @@
 """Check that every ECharts chart in HTML reports draws, with no network.
 
 Usage:
-    scripts/check_report_charts.py [--min N] [--budget MS] [--chromium PATH] report.html ...
+    scripts/check_report_charts.py [--min N] [--overlaps] [--budget MS] [--chromium PATH] report.html ...
 
 For each report, a probe script is injected before the LAST </body> (the embedded
 echarts.min.js itself contains the string "</body>", so the first match would corrupt it; see
@@ -12,8 +12,14 @@ virtual time) until every [data-nbchart] element has an ECharts instance
 (echarts.getInstanceByDom) and a canvas whose pixels are not all the same, then writes the
 result into the DOM, which this script reads back.
 
-Exit status: 0 when every report has at least N charts (default 1) and all of them drew;
-1 otherwise, naming the undrawn charts; 2 on usage or tool errors.
+The probe also measures each drawn chart's layout (ECharts component views): boxes of the title
+and subtitle text, legend, axis labels and names, visual map, toolbox and zoom slider, and the
+plot areas, must not overlap. Overlaps are listed as OVERLAP lines; with --overlaps they fail
+the report.
+
+Exit status: 0 when every report has at least N charts (default 1), all of them drew (and, with
+--overlaps, none has overlapping parts); 1 otherwise, naming the charts; 2 on usage or tool
+errors.
 
 Standard library only; run with /usr/bin/python3.
 """
@@ -53,6 +59,100 @@ PROBE_JS = r"""
     }
     return false;
   }
+  // layoutProblems lists overlaps between the parts of a drawn chart: text of the title
+  // block, legend, axes and visual map, the toolbox, the zoom slider and the plot grids. Two
+  // parts overlap when their boxes share more than 1 px in both directions. Within one axis,
+  // its name must clear its tick labels; within the title block, title and subtitle must
+  // clear each other. Uses ECharts 5 instance internals (getModel, getViewOfComponentModel).
+  function layoutProblems(inst) {
+    var parts = [], problems = [];
+    function box(el) {
+      var r = el.getBoundingRect().clone();
+      r.applyTransform(el.getComputedTransform());
+      return r;
+    }
+    function texts(group) {
+      var out = [];
+      group.traverse(function (el) {
+        if (el.type === "text" && !el.ignore && !el.invisible && el.style && el.style.text) {
+          var r = box(el);
+          if (r.width > 0 && r.height > 0) {
+            out.push({x: r.x, y: r.y, w: r.width, h: r.height, what: String(el.style.text).replace(/\s+/g, " ").slice(0, 40)});
+          }
+        }
+      });
+      return out;
+    }
+    function whole(group, what) {
+      var r = group.getBoundingRect();
+      if (!r || !(r.width > 0 && r.height > 0)) { return []; }
+      r = r.clone();
+      r.applyTransform(group.getComputedTransform());
+      return [{x: r.x, y: r.y, w: r.width, h: r.height, what: what}];
+    }
+    var model = inst.getModel();
+    function each(mainType, f) {
+      model.eachComponent(mainType, function (m, i) {
+        var view = inst.getViewOfComponentModel(m);
+        if (view && view.group && !view.group.ignore) { f(m, view, i); }
+      });
+    }
+    each("title", function (m, v, i) { parts.push({name: "title", boxes: texts(v.group), self: true}); });
+    each("legend", function (m, v, i) { parts.push({name: "legend", boxes: texts(v.group)}); });
+    each("visualMap", function (m, v, i) { parts.push({name: "visualMap", boxes: whole(v.group, "visualMap")}); });
+    each("toolbox", function (m, v, i) { parts.push({name: "toolbox", boxes: whole(v.group, "toolbox")}); });
+    each("dataZoom", function (m, v, i) {
+      if (m.subType === "slider") { parts.push({name: "slider", boxes: whole(v.group, "slider")}); }
+    });
+    ["xAxis", "yAxis"].forEach(function (t) {
+      each(t, function (m, v, i) {
+        var name = m.get("name"), bs = texts(v.group), nameBoxes = [], labels = [];
+        bs.forEach(function (b) { (name && b.what === String(name).replace(/\s+/g, " ").slice(0, 40) ? nameBoxes : labels).push(b); });
+        nameBoxes.forEach(function (n) {
+          labels.forEach(function (l) {
+            if (hit(n, l)) { problems.push(t + " " + i + " name '" + n.what + "' overlaps its label '" + l.what + "'"); }
+          });
+        });
+        parts.push({name: t + " " + i, boxes: bs});
+      });
+    });
+    model.eachComponent("grid", function (m, i) {
+      var cs = m.coordinateSystem, r = cs && cs.getRect && cs.getRect();
+      if (r) { parts.push({name: "grid " + i, boxes: [{x: r.x, y: r.y, w: r.width, h: r.height, what: "plot area"}]}); }
+    });
+    function hit(a, b) {
+      return Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 1 &&
+        Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 1;
+    }
+    for (var p = 0; p < parts.length; p++) {
+      var A = parts[p];
+      if (A.self) {
+        for (var i = 0; i < A.boxes.length; i++) {
+          for (var j = i + 1; j < A.boxes.length; j++) {
+            if (hit(A.boxes[i], A.boxes[j])) {
+              problems.push(A.name + " '" + A.boxes[i].what + "' overlaps '" + A.boxes[j].what + "'");
+            }
+          }
+        }
+      }
+      for (var q = p + 1; q < parts.length; q++) {
+        var B = parts[q];
+        for (var i = 0; i < A.boxes.length; i++) {
+          for (var j = 0; j < B.boxes.length; j++) {
+            if (hit(A.boxes[i], B.boxes[j])) {
+              problems.push(A.name + " '" + A.boxes[i].what + "' overlaps " + B.name + " '" + B.boxes[j].what + "'");
+            }
+          }
+        }
+      }
+    }
+    return problems;
+  }
+  function overlapsOf(inst) {
+    if (!inst) { return []; }
+    try { return layoutProblems(inst); }
+    catch (e) { return ["layout check failed: " + e]; }
+  }
   function status() {
     var els = document.querySelectorAll("[data-nbchart]"), out = [];
     for (var i = 0; i < els.length; i++) {
@@ -63,7 +163,8 @@ PROBE_JS = r"""
         id: el.id || "",
         instance: !!inst,
         canvas: !!inst && canvasDrawn(el),
-        text: (el.textContent || "").slice(0, 200)
+        text: (el.textContent || "").slice(0, 200),
+        overlaps: overlapsOf(inst)
       });
     }
     return out;
@@ -195,6 +296,11 @@ def check_file(path, args, chromium):
         why = "no echarts instance" if not c["instance"] else "blank canvas"
         extra = (": " + c["text"].strip()) if c["text"].strip() else ""
         lines.append("  UNDRAWN %s (id %s): %s%s" % (c["name"], c["id"], why, extra))
+    for c in drawn:
+        for o in c.get("overlaps") or []:
+            if args.overlaps:
+                ok = False
+            lines.append("  OVERLAP %s (id %s): %s" % (c["name"], c["id"], o))
     if len(charts) < args.min:
         ok = False
         lines.append("  expected at least %d charts, found %d" % (args.min, len(charts)))
@@ -206,6 +312,9 @@ def main(argv=None):
     p.add_argument("--min", type=int, default=1, help="minimum number of charts per report (default 1)")
     p.add_argument("--budget", type=int, default=20000, help="Chromium virtual time budget in ms (default 20000)")
     p.add_argument("--timeout", type=int, default=180, help="wall-clock limit per report in s (default 180)")
+    p.add_argument("--overlaps", action="store_true",
+                   help="fail when parts of a chart overlap (title block, legend, axis labels and names, "
+                        "toolbox, zoom slider, plot areas); without it overlaps are only reported")
     p.add_argument("--chromium", default=None, help="Chromium binary (default: first of %s on PATH)" % ", ".join(CHROMIUM_CANDIDATES))
     p.add_argument("reports", nargs="+", help="HTML reports to check")
     args = p.parse_args(argv)
