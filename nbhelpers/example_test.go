@@ -63,3 +63,38 @@ func ExampleNewTerminalProgress() {
 	fmt.Println(len(lines), "lines, e.g.", strings.SplitN(lines[5], " · ", 3)[:2])
 	// Output: 11 lines, e.g. [run [###############---------------]  50% 250 / 500 ms]
 }
+
+// brain and NEST record V at the end of each step, so the step of a spike already holds the
+// reset value and the sampled trace never shows the spike. SpikeStrokes draws each spike as a
+// vertical stroke from the trace up to a peak (here 0 mV), leaving the samples unchanged.
+func ExampleMembraneChart_spikeStrokes() {
+	const dt = 0.1 // ms
+	tr := nbhelpers.Traces{Labels: []string{"LIF"}}
+	var v, spikes []float64
+	V := -70.0
+	for k := range 2000 {
+		V += dt / 10 * (-(V + 70) + 25) // τm = 10 ms, R·I = 25 mV
+		if V >= -50 {
+			spikes = append(spikes, float64(k)*dt)
+			V = -65
+		}
+		tr.TimeMS = append(tr.TimeMS, float64(k+1)*dt)
+		v = append(v, V)
+	}
+	tr.Values = [][]float64{v}
+	c, err := nbhelpers.MembraneChart("lif", tr, nbhelpers.MembraneOptions{
+		SpikeTimesMS: [][]float64{spikes}, SpikeStrokes: true, SpikePeakMV: 0,
+		Layout: nbhelpers.Layout{Subtitle: "τm = 10 ms, R·I = 25 mV", XName: "t (ms)"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(c.Summary)
+	x, y, _ := nbhelpers.SpikeStrokePoints(tr.TimeMS, v, spikes[:1], 0)
+	fmt.Printf("first stroke at %.1f ms from %.2f mV to %.0f mV\n", x[0], y[0], y[1])
+	// First spike near τm·ln(25/5) = 16.1 ms, then every τm·ln(20/5) = 13.9 ms: 14 in 200 ms.
+	// The stroke starts at the last sample before the spike, just under threshold.
+	// Output:
+	// 14 spikes drawn as strokes to 0
+	// first stroke at 16.0 ms from -50.01 mV to 0 mV
+}

@@ -427,7 +427,7 @@ func TestLayoutAxisNamesReachEveryBuilder(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		od, o := decode(t, def), decode(t, c)
-		if od.XAxis[0]["name"] == "" || od.YAxis[0]["name"] == "" {
+		if xn, yn := od.XAxis[0]["name"], od.YAxis[0]["name"]; xn == nil || xn == "" || yn == nil || yn == "" {
 			t.Errorf("%s: default axis names %q / %q", name, od.XAxis[0]["name"], od.YAxis[0]["name"])
 		}
 		if o.XAxis[0]["name"] != "X!" || o.YAxis[0]["name"] != "Y!" {
@@ -589,13 +589,20 @@ func TestPSTHAxisIsTheWindow(t *testing.T) {
 	}{
 		{nbhelpers.PSTHOptions{BinMS: 10}, 0, 50},
 		{nbhelpers.PSTHOptions{BinMS: 10, StopMS: 100}, 0, 100},
+		{nbhelpers.PSTHOptions{BinMS: 10, StopMS: 95}, 0, 95},
 	} {
 		c, err := nbhelpers.PSTHChart("w", []nbhelpers.Spikes{s}, tc.o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if o := decode(t, c); o.XAxis[0]["min"] != tc.lo || o.XAxis[0]["max"] != tc.hi {
+		o := decode(t, c)
+		if o.XAxis[0]["min"] != tc.lo || o.XAxis[0]["max"] != tc.hi {
 			t.Errorf("%+v: x axis [%v, %v], want [%v, %v]", tc.o, o.XAxis[0]["min"], o.XAxis[0]["max"], tc.lo, tc.hi)
+		}
+		// A caller's window that is not whole bins ends in a partial bin, and says so.
+		partial := strings.Contains(o.Title.Subtext, "last bin 5 ms wide")
+		if partial != (tc.hi == 95) {
+			t.Errorf("%+v: subtitle %q", tc.o, o.Title.Subtext)
 		}
 	}
 }

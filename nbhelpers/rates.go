@@ -322,7 +322,8 @@ type HistogramOptions struct {
 	// Lo and Hi bound the bins; when both are 0 they span all values.
 	Lo, Hi float64
 	// XName is the x axis name (with unit); YName defaults to "count". Empty names fall back
-	// to Layout.XName and Layout.YName.
+	// to Layout.XName and Layout.YName, then to the chart's defaults ("value", "ISI (ms)",
+	// "weight"; "count" or "density").
 	XName, YName string
 	// Density divides counts by (number of values · bin width), so samples of different size
 	// compare; the y axis becomes "density".
@@ -331,7 +332,7 @@ type HistogramOptions struct {
 
 // HistogramChart draws one bar series per sample on shared bins (overlaid, semi-transparent).
 func HistogramChart(name string, samples []Sample, o HistogramOptions) (*Chart, error) {
-	return histogramChart("histogram", "Histogram", "", name, samples, o, "")
+	return histogramChart("histogram", "Histogram", "value", name, samples, o, "")
 }
 
 // histogramChart draws samples on shared bins; defX is the x axis name when neither o.XName nor
