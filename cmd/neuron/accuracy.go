@@ -26,7 +26,7 @@ For each reference cell: measure its rheobase (1 s steps), drive it for 20 s
 with frozen Ornstein–Uhlenbeck current (τ = 5 ms, s.d. = rheobase, mean set
 so that it fires at 10 Hz), fit a GeneralizedNeuron on the first 10 s, score
 Γ (±2 ms) and the rate on the last 10 s, and compare f–I curves (1 s steps at
-1, 1.25, 1.5, 2 and 3 × rheobase). With --out, each cell's current (I.f32),
+1.25, 1.5, 2, 2.5 and 3 × rheobase). With --out, each cell's current (I.f32),
 voltage (v.f32) and spikes (spikes.csv) are written to dir/<cell>/ for use
 with "neuron fit".`
 
