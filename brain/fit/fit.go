@@ -516,8 +516,9 @@ func simplex(x0 []float64, f0, size float64, rng *rand.Rand, f func([]float64) f
 // InitialFromIV turns a dynamic I–V estimate into a starting point: the
 // passive and spike-initiation parameters from the estimate, the reset at
 // the after-spike trough, VPeak at 0 mV (the 0 mV crossing that defines a
-// spike of the recorded cell), a 2 ms refractory period, and weak adaptation
-// (a = 0, b = 0.5·GL·1 mV... see code) for the search to grow.
+// spike of the recorded cell), a 2 ms refractory period, and weak
+// spike-triggered adaptation (a = 0, b = 2 mV·GL, τw = 100 ms) for the
+// search to grow. Synapses and efficacy are brain.Generic's.
 func InitialFromIV(iv DynamicIV) brain.Params {
 	p := brain.Generic()
 	p.Name = "fitted"

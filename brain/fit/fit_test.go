@@ -103,21 +103,28 @@ func TestFitRecoversAdEx(t *testing.T) {
 	t.Logf("Γ train %.3f test %.3f, %d evaluations", res.GammaTrain, res.GammaTest, res.Evals)
 }
 
-// The same seed gives the same parameters: the search is deterministic.
+// The same seed gives the same parameters: the search is deterministic,
+// with and without a voltage trace (two-stage and one-stage searches).
 func TestFitDeterministic(t *testing.T) {
-	rec := synthetic(t, 4000, 3)
-	rec.Voltage = nil // exercise the spikes-only path (single stage)
+	full := synthetic(t, 4000, 3)
+	spikesOnly := full
+	spikesOnly.Voltage = nil
 	o := fit.Options{Train: fit.Window{StartMS: 0, EndMS: 3000}, Test: fit.Window{StartMS: 3000, EndMS: 4000}, Seed: 42, MaxEvals: 60}
-	a, err := fit.Fit(rec, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := fit.Fit(rec, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(a.Params, b.Params) || a.GammaTest != b.GammaTest || a.Evals != b.Evals {
-		t.Errorf("two fits with seed 42 differ:\n%+v\n%+v", a.Params, b.Params)
+	for _, rec := range []fit.Recording{full, spikesOnly} {
+		a, err := fit.Fit(rec, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := fit.Fit(rec, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Evals < 40 {
+			t.Errorf("only %d evaluations: the search did not run", a.Evals)
+		}
+		if !reflect.DeepEqual(a.Params, b.Params) || a.GammaTest != b.GammaTest || a.Evals != b.Evals {
+			t.Errorf("two fits with seed 42 differ (voltage: %v):\n%+v\n%+v", rec.Voltage != nil, a.Params, b.Params)
+		}
 	}
 }
 
