@@ -37,8 +37,9 @@
 // little-endian float32 samples (.f32, .bin, .raw, .dat) or text with one
 // value per line (the last field of a line; optional header; '#' comments);
 // spike times are text in ms. The sampling interval is given separately.
-// Windows on the command line (ParseWindow) are start:end in samples, or in
-// time with an "ms" or "s" suffix; in Go they are Window{StartMS, EndMS}.
+// Windows on the command line (ParseWindow) are start:end in ms, or with the
+// suffix "s" (seconds) or "samples" (indices of the sampling interval); in
+// Go they are Window{StartMS, EndMS}.
 //
 // Units: ms, mV, pA, pF, nS, Hz.
 package fit

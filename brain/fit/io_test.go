@@ -128,12 +128,12 @@ func TestParseWindow(t *testing.T) {
 		dt   float64
 		want fit.Window
 	}{
-		{"0:10000", 0.1, fit.Window{StartMS: 0, EndMS: 1000}},
-		{"10000:20000", 0.1, fit.Window{StartMS: 1000, EndMS: 2000}},
+		{"0:10000", 0.1, fit.Window{StartMS: 0, EndMS: 10000}},
+		{"10000:20000", 0.1, fit.Window{StartMS: 10000, EndMS: 20000}},
 		{"0ms:500ms", 0.1, fit.Window{StartMS: 0, EndMS: 500}},
-		{"0:500ms", 0.1, fit.Window{StartMS: 0, EndMS: 500}},
-		{"10:20s", 0.1, fit.Window{StartMS: 10000, EndMS: 20000}},
-		{"1:2s", 0.1, fit.Window{StartMS: 1000, EndMS: 2000}}, // a takes b's unit
+		{"0:100000samples", 0.1, fit.Window{StartMS: 0, EndMS: 10000}},
+		{"100samples:200", 0.1, fit.Window{StartMS: 10, EndMS: 20}}, // b takes a's unit
+		{"10:20s", 0.1, fit.Window{StartMS: 10000, EndMS: 20000}},   // a takes b's unit
 	}
 	for _, c := range cases {
 		got, err := fit.ParseWindow(c.in, c.dt)
@@ -145,9 +145,9 @@ func TestParseWindow(t *testing.T) {
 			t.Errorf("%q: got %v, want %v", c.in, got, c.want)
 		}
 	}
-	for _, bad := range []string{"10", "a:b", "1:2", ""} {
+	for _, bad := range []string{"10", "a:b", "1:2samples", ""} {
 		dt := 0.1
-		if bad == "1:2" {
+		if bad == "1:2samples" {
 			dt = 0
 		}
 		if _, err := fit.ParseWindow(bad, dt); !errors.Is(err, fit.ErrInput) {

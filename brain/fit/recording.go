@@ -80,19 +80,23 @@ func (w Window) check(name string, r Recording) error {
 	return nil
 }
 
-// ParseWindow parses "a:b" into a Window. Plain numbers are sample indices
-// (multiplied by dt); a number with the suffix "ms" or "s" is a time, e.g.
-// "0:100000" (samples), "0ms:10000ms" or "0:10s" (the unit of b applies to
-// an a without one).
+// ParseWindow parses "a:b" into a Window. Plain numbers are times in ms; the
+// suffix "s" means seconds and "samples" means sample indices (multiplied by
+// dt): "0:10000" and "0:10s" are the first 10 s, "0:100000samples" is the
+// same at dt = 0.1 ms. A bound without a unit takes the unit of the other
+// ("10:20s" is 10–20 s).
 func ParseWindow(s string, dt float64) (Window, error) {
 	a, b, ok := strings.Cut(strings.TrimSpace(s), ":")
 	if !ok {
 		return Window{}, fmt.Errorf("%w: window %q is not start:end", ErrInput, s)
 	}
-	_, ub := splitUnit(b)
 	_, ua := splitUnit(a)
+	_, ub := splitUnit(b)
 	if ua == "" {
 		ua = ub
+	}
+	if ub == "" {
+		ub = ua
 	}
 	x, err := parseTime(a, ua, dt)
 	if err != nil {
@@ -107,11 +111,10 @@ func ParseWindow(s string, dt float64) (Window, error) {
 
 func splitUnit(s string) (num, unit string) {
 	s = strings.TrimSpace(s)
-	switch {
-	case strings.HasSuffix(s, "ms"):
-		return strings.TrimSuffix(s, "ms"), "ms"
-	case strings.HasSuffix(s, "s"):
-		return strings.TrimSuffix(s, "s"), "s"
+	for _, u := range []string{"samples", "ms", "s"} {
+		if strings.HasSuffix(s, u) {
+			return strings.TrimSuffix(s, u), u
+		}
 	}
 	return s, ""
 }
@@ -123,15 +126,15 @@ func parseTime(s, unit string, dt float64) (float64, error) {
 		return 0, fmt.Errorf("%w: window bound %q", ErrInput, s)
 	}
 	switch unit {
-	case "ms":
-		return v, nil
 	case "s":
 		return v * 1000, nil
+	case "samples":
+		if !(dt > 0) {
+			return 0, fmt.Errorf("%w: window %q in samples needs dt > 0", ErrInput, s)
+		}
+		return v * dt, nil
 	}
-	if !(dt > 0) {
-		return 0, fmt.Errorf("%w: window %q in samples needs dt > 0", ErrInput, s)
-	}
-	return v * dt, nil
+	return v, nil
 }
 
 // spikesIn returns the spikes of s (sorted, ms) in [w.StartMS, w.EndMS),

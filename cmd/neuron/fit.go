@@ -53,12 +53,12 @@ func toScoreOutput(s fit.Score) scoreOutput {
 	}
 }
 
-const fitSynopsis = `--current I.f32 --dt 0.1 --spikes ref.csv [--voltage v.f32] --train 0:100000 [--test 100000:200000] > params.json
+const fitSynopsis = `--current I.f32 --dt 0.1 --spikes ref.csv [--voltage v.f32] --train 0:10000 [--test 10000:20000] > params.json
 
 Traces are raw little-endian float32 (.f32, .bin, .raw, .dat) or text (one
 value per line, or the last column; optional header). Spike times are text in
-ms. Windows are start:end in samples of --dt, or in time with an "ms" or "s"
-suffix (e.g. 0:10s, 10000ms:20000ms).`
+ms. Windows are start:end in ms; the suffix "s" gives seconds and "samples"
+sample indices of --dt (0:10000 = 0:10s = 0:100000samples at dt = 0.1 ms).`
 
 func runFit(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("fit", fitSynopsis, stderr)
@@ -66,7 +66,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	dt := fs.Float64("dt", 0, "sampling interval of current and voltage (ms)")
 	spikesPath := fs.String("spikes", "", "recorded spike times file (ms)")
 	voltagePath := fs.String("voltage", "", "optional membrane voltage file (mV), same sampling as the current")
-	train := fs.String("train", "", "training window start:end (samples, or ms/s with a suffix)")
+	train := fs.String("train", "", "training window start:end (ms; or with suffix s or samples)")
 	test := fs.String("test", "", "optional held-out window start:end")
 	seed := fs.Uint64("seed", 1, "seed of the search")
 	evals := fs.Int("evals", 600, "maximum number of model simulations")

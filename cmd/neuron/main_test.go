@@ -63,7 +63,7 @@ func TestFitPredictCommands(t *testing.T) {
 
 	var out, errb bytes.Buffer
 	code := run([]string{"fit", "--current", ip, "--dt", "0.1", "--spikes", sPath, "--voltage", vp,
-		"--train", "0:30000", "--test", "3000ms:6000ms", "--evals", "60"}, &out, &errb)
+		"--train", "0:30000samples", "--test", "3000:6000", "--evals", "60"}, &out, &errb)
 	if code != 0 {
 		t.Fatalf("fit: code %d: %s", code, errb.String())
 	}
