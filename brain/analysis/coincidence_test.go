@@ -10,8 +10,8 @@ import (
 	"github.com/neuron-sim/neuron/brain/analysis"
 )
 
-// poissonTrain draws a homogeneous Poisson train of rate hz over [0, T) ms.
-func poissonTrain(rng *rand.Rand, hz, durationMS float64) []float64 {
+// coincPoisson draws a homogeneous Poisson train of rate hz over [0, T) ms.
+func coincPoisson(rng *rand.Rand, hz, durationMS float64) []float64 {
 	var s []float64
 	t := 0.0
 	for {
@@ -23,7 +23,7 @@ func poissonTrain(rng *rand.Rand, hz, durationMS float64) []float64 {
 	}
 }
 
-func regularTrain(isiMS, startMS, durationMS float64) []float64 {
+func coincRegular(isiMS, startMS, durationMS float64) []float64 {
 	var s []float64
 	for t := startMS; t < durationMS; t += isiMS {
 		s = append(s, t)
@@ -31,7 +31,7 @@ func regularTrain(isiMS, startMS, durationMS float64) []float64 {
 	return s
 }
 
-func shifted(s []float64, d float64) []float64 {
+func coincShifted(s []float64, d float64) []float64 {
 	out := make([]float64, len(s))
 	for i, t := range s {
 		out[i] = t + d
@@ -41,7 +41,7 @@ func shifted(s []float64, d float64) []float64 {
 
 func TestGammaHandComputed(t *testing.T) {
 	// ν below is the model rate in spikes/ms; ⟨N⟩ = 2νΔN_data, 𝒩 = 1 − 2νΔ.
-	reg := regularTrain(100, 50, 10000) // 100 spikes at 10 Hz over 10 s
+	reg := coincRegular(100, 50, 10000) // 100 spikes at 10 Hz over 10 s
 	cases := []struct {
 		name        string
 		data, model []float64
@@ -69,14 +69,14 @@ func TestGammaHandComputed(t *testing.T) {
 			delta: 2, T: 100, nCoinc: 1, gamma: 2.0 / 3, tol: 1e-12,
 		},
 		{
-			// Every spike shifted by 1 ms: all coincide, Γ = 1 exactly.
-			name: "shift 1 ms", data: reg, model: shifted(reg, 1), delta: 2, T: 10050,
+			// Every spike coincShifted by 1 ms: all coincide, Γ = 1 exactly.
+			name: "shift 1 ms", data: reg, model: coincShifted(reg, 1), delta: 2, T: 10050,
 			nCoinc: 100, gamma: 1, tol: 1e-12,
 		},
 		{
 			// Shifted by 3 ms: no coincidence. ν = 100/10000 ms = 0.01/ms,
 			// 2νΔ = 0.04, so Γ = −0.04·100/(0.5·200)/0.96 = −0.04/0.96.
-			name: "shift 3 ms", data: reg, model: shifted(reg, 3), delta: 2, T: 10000,
+			name: "shift 3 ms", data: reg, model: coincShifted(reg, 3), delta: 2, T: 10000,
 			nCoinc: 0, gamma: -0.04 / 0.96, tol: 1e-12,
 		},
 		{
@@ -116,8 +116,8 @@ func TestGammaIndependentPoisson(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const T = 1e6
 	for _, rates := range [][2]float64{{10, 10}, {10, 20}, {5, 10}} {
-		data := poissonTrain(rng, rates[0], T)
-		model := poissonTrain(rng, rates[1], T)
+		data := coincPoisson(rng, rates[0], T)
+		model := coincPoisson(rng, rates[1], T)
 		g, err := analysis.Gamma(data, model, 2, T)
 		if err != nil {
 			t.Fatal(err)
@@ -138,7 +138,7 @@ func TestGammaIndependentPoisson(t *testing.T) {
 func TestGammaKnownJitter(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const T = 1e6
-	data := regularTrain(100, 50, T-50)
+	data := coincRegular(100, 50, T-50)
 	model := make([]float64, len(data))
 	for i, s := range data {
 		model[i] = s + (2*rng.Float64()-1)*4
@@ -165,7 +165,7 @@ func TestGammaErrors(t *testing.T) {
 		{"NaN", []float64{math.NaN()}, nil, 2, 100},
 		{"zero delta", nil, nil, 0, 100},
 		{"zero duration", nil, nil, 2, 0},
-		{"rate too high", []float64{1}, regularTrain(1, 0, 100), 2, 100},
+		{"rate too high", []float64{1}, coincRegular(1, 0, 100), 2, 100},
 	}
 	for _, c := range cases {
 		_, err := analysis.GammaFactor(c.data, c.model, c.delta, c.T)
