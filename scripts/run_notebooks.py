@@ -37,6 +37,9 @@ def output_text(out):
     return ""
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def check_cell(idx, cell):
     """Problems in one executed code cell, as strings."""
     problems = []
@@ -45,8 +48,14 @@ def check_cell(idx, cell):
     for out in outs:
         if out.get("output_type") == "error" and "raises-exception" not in tags:
             problems.append(f"cell {idx}: error output: {out.get('ename')}: {out.get('evalue')}")
-        if out.get("output_type") == "stream" and out.get("name") == "stderr" and "panic:" in out.get("text", ""):
-            problems.append(f"cell {idx}: panic on stderr:\n{out['text'][-2000:]}")
+
+    # stderr arrives in pieces ("panic: " and its message may be separate outputs).
+    stderr = _ANSI.sub("", "".join(o.get("text", "") for o in outs
+                                   if o.get("output_type") == "stream" and o.get("name") == "stderr"))
+    if "panic:" in stderr:
+        # The message follows "panic:"; the goroutine dump after it is long and less useful.
+        at = stderr.index("panic:")
+        problems.insert(0, f"cell {idx}: panic on stderr:\n{stderr[at:at + 2500]}")
     spec = cell.get("metadata", {}).get("nbtest")
     if spec:
         stdout = "".join(o.get("text", "") for o in outs
@@ -97,12 +106,6 @@ def run(path, timeout, html_dir):
     except Exception as err:  # kernel start-up failures and the like
         problems.append(f"could not execute: {type(err).__name__}: {err}")
     elapsed = time.time() - t0
-    if problems:
-        klog.seek(0)
-        tail = klog.read()[-3000:]
-        if tail.strip():
-            problems.append("kernel log (tail):\n" + tail)
-    klog.close()
     code_idx = 0
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
@@ -112,6 +115,12 @@ def run(path, timeout, html_dir):
         if found:
             problems.extend(found)
             problems.append(f"  in code cell {code_idx}:\n{cell_text(cell)}")
+    if problems:
+        klog.seek(0)
+        tail = klog.read()[-3000:]
+        if tail.strip():
+            problems.append("kernel log (tail):\n" + tail)
+    klog.close()
     report = None
     if html_dir and not problems:
         from nbconvert import HTMLExporter
