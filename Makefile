@@ -23,7 +23,7 @@ setup:
 reports: setup
 	$(PY) scripts/run_notebooks.py --timeout $(NB_TIMEOUT) --html-dir $(REPORTS) $(NB)
 	@if [ -f scripts/check_report_charts.py ]; then \
-	  $(PY) scripts/check_report_charts.py --min 0 $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)); fi
+	  $(PY) scripts/check_report_charts.py --min 0 --overlaps $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)); fi
 	@echo "reports written:"; for f in $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)); do echo "  $(CURDIR)/$$f"; done
 
 vet:
