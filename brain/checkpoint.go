@@ -43,7 +43,7 @@ func (n *Network) MarshalBinary() ([]byte, error) {
 	b = appendLen(b, len(n.rings))
 	for _, r := range n.rings {
 		b = appendF64s(b, r.buf)
-		b = appendBools(b, r.dirty)
+		b = appendBools(b, r.slotDirty())
 	}
 	b = appendLen(b, len(n.projs))
 	for _, p := range n.projs {
@@ -100,7 +100,9 @@ func (n *Network) UnmarshalBinary(data []byte) error {
 	for _, r := range n.rings {
 		d.what = "delay ring of " + n.pops[r.pop].Name
 		d.f64s(r.buf)
-		d.bools(r.dirty)
+		slots := r.slotDirty()
+		d.bools(slots)
+		r.setSlotDirty(slots)
 	}
 	count("projections", len(n.projs))
 	for _, p := range n.projs {

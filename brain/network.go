@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // Network holds populations, spike sources, projections, current sources
@@ -38,12 +39,11 @@ type Network struct {
 	// Seed keys every random stream of the network (connectivity, weights,
 	// delays, Poisson sources, noise).
 	Seed uint64
-	// Workers is the number of goroutines Run spreads the independent
-	// parts of a step over (populations and sources; the projections into
-	// each synaptic variable; plastic projections): 0 means GOMAXPROCS for
-	// networks of at least 10 000 cells and generators, 1 otherwise. It
-	// does not change results. Large populations also split their own
-	// integration (Population.SetWorkers).
+	// Workers is the number of goroutines Run spreads a step over: each
+	// takes a contiguous segment of every population (integration, spike
+	// delivery into it, its delay rings) and some of the spike sources.
+	// 0 means GOMAXPROCS for networks of at least 2000 cells and
+	// generators, 1 otherwise. It does not change results.
 	Workers int
 
 	pops    []*Population
@@ -58,16 +58,25 @@ type Network struct {
 	stateRecs  []*StateRecorder
 	weightRecs []*WeightRecorder
 
-	popSpikes [][]int32 // spikes of each population in the current step
-	srcSpikes [][]int32 // spikes of each source in the current step
-	popErr    []error   // Step error of each population in the current step
+	popSpikes [][]int32    // spikes of each population in the current step
+	srcSpikes [][]int32    // spikes of each source in the current step
+	joined    [][2][]int32 // per population: join buffers (by step parity)
+	srcBuf    [][2][]int32 // per source: spike buffers (by step parity)
+	injected  []bool       // per population: current sources inject into it
 	plastic   []*Projection
 	groups    [][]*Projection // projections into each ring, in creation order
 
+	// multi-core layout (network_pool.go)
+	plans   []workerPlan
+	popSegs [][]*segment // segments of each population, ascending
+	planW   int
+	team    *team
+	pending bool  // the spikes of step cur are not yet delivered
+	cur     int64 // the step being simulated
+
 	// the phases of a step as tasks (built once, so stepping allocates nothing)
-	pool                                        *pool
-	cur                                         int64
-	taskDrain, taskStep, taskLearn, taskDeliver func(int)
+	taskWork, taskFlush, taskLearn func(int)
+	learnNext                      atomic.Int64
 
 	step  int64
 	built bool
@@ -465,24 +474,27 @@ func (n *Network) Build() error {
 		return err
 	}
 	n.popSpikes = make([][]int32, len(n.pops))
+	n.joined = make([][2][]int32, len(n.pops))
+	n.injected = make([]bool, len(n.pops))
+	for _, in := range n.injs {
+		n.injected[in.pop] = true
+	}
 	n.srcSpikes = make([][]int32, len(n.srcs))
-	n.popErr = make([]error, len(n.pops))
-	n.taskDrain = func(k int) { n.rings[k].drain(n.cur) }
-	n.taskStep = func(k int) {
-		if k < len(n.pops) {
-			n.popSpikes[k], n.popErr[k] = n.pops[k].Step(n.cur)
-			return
-		}
-		k -= len(n.pops)
-		n.srcSpikes[k] = n.srcs[k].emit(n.cur)
+	n.srcBuf = make([][2][]int32, len(n.srcs))
+	for k, s := range n.srcs {
+		c := s.spikesPerStep()
+		n.srcBuf[k] = [2][]int32{make([]int32, 0, c), make([]int32, 0, c)}
 	}
-	n.taskLearn = func(k int) {
-		p := n.plastic[k]
-		p.learn(n.preSpikes(p), n.popSpikes[p.postIdx])
-	}
-	n.taskDeliver = func(k int) {
-		for _, p := range n.groups[k] {
-			p.deliver(n.cur, n.preSpikes(p))
+	n.taskWork = n.work
+	n.taskFlush = n.flush
+	n.taskLearn = func(int) {
+		for {
+			k := int(n.learnNext.Add(1) - 1)
+			if k >= len(n.plastic) {
+				return
+			}
+			p := n.plastic[k]
+			p.learn(n.preSpikes(p), n.popSpikes[p.postIdx])
 		}
 	}
 	n.built = true
@@ -514,13 +526,35 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 	}
 	steps := int64(math.Round(durationMS / n.DT))
 	every := max(steps/100, 1)
-	if w := n.workers(); w > 1 && steps > 1 {
-		n.pool = newPool(w)
+	for _, p := range n.pops {
+		if !p.prepared {
+			return fmt.Errorf("brain: Run: population %q: %w", p.Name, ErrNotPrepared)
+		}
+	}
+	if steps == 0 {
+		return nil
+	}
+	w := n.workers()
+	if w != n.planW {
+		n.plan(w)
+	}
+	if w > 1 {
+		n.team = newTeam(w)
 		defer func() {
-			n.pool.close()
-			n.pool = nil
+			n.team.close()
+			n.team = nil
 		}()
 	}
+	// External currents of populations without current sources stay 0.
+	for k, p := range n.pops {
+		if !n.injected[k] {
+			clear(p.IExt)
+			if p.P.Gc > 0 {
+				clear(p.IExtDist)
+			}
+		}
+	}
+	defer n.deliverPending()
 	done := ctx.Done()
 	for k := int64(0); k < steps; k++ {
 		if done != nil {
@@ -540,14 +574,23 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 	return nil
 }
 
-// run runs tasks 0 … k−1 of a phase, on the pool during Run.
-func (n *Network) run(k int, f func(int)) {
-	if n.pool != nil {
-		n.pool.run(k, f)
+// phase runs f(0) … f(workers−1), on the team during a multi-core Run.
+func (n *Network) phase(f func(int)) {
+	if n.team != nil {
+		n.team.do(f)
 		return
 	}
-	for i := range k {
-		f(i)
+	for w := range n.planW {
+		f(w)
+	}
+}
+
+// deliverPending delivers the spikes of the last step simulated, so that
+// between Runs every spike is in its ring (or synaptic variable).
+func (n *Network) deliverPending() {
+	if n.pending {
+		n.phase(n.taskFlush)
+		n.pending = false
 	}
 }
 
@@ -560,15 +603,19 @@ func (n *Network) preSpikes(p *Projection) []int32 {
 	return n.srcSpikes[-1-p.preIdx]
 }
 
-// stepOnce advances the network by one step; it allocates nothing.
+// stepOnce advances the network by one step; it allocates nothing. The
+// workers deliver the previous step's spikes, drain the rings and
+// integrate (network_pool.go); this goroutine then joins the spike lists,
+// records, and applies plasticity.
 func (n *Network) stepOnce() error {
 	s := n.step
 	n.cur = s
-	n.run(len(n.rings), n.taskDrain)
-	for _, p := range n.pops {
-		clear(p.IExt)
-		if p.P.Gc > 0 {
-			clear(p.IExtDist)
+	for k, p := range n.pops {
+		if n.injected[k] {
+			clear(p.IExt)
+			if p.P.Gc > 0 {
+				clear(p.IExtDist)
+			}
 		}
 	}
 	for _, in := range n.injs {
@@ -579,12 +626,30 @@ func (n *Network) stepOnce() error {
 		}
 		in.src.add(s, n.DT, in.cells, dst)
 	}
-	n.run(len(n.pops)+len(n.srcs), n.taskStep)
-	for k, err := range n.popErr {
-		if err != nil {
-			n.popErr[k] = nil
-			return fmt.Errorf("brain: network step %d: %w", s, unwrapPrefix(err))
+	n.phase(n.taskWork)
+	n.pending = false
+	par := s & 1
+	for k, segs := range n.popSegs {
+		for _, seg := range segs {
+			if seg.err != nil {
+				err := seg.err
+				seg.err = nil
+				return fmt.Errorf("brain: network step %d: %w", s, unwrapPrefix(err))
+			}
 		}
+		if len(segs) == 1 {
+			n.popSpikes[k] = segs[0].buf[par]
+			continue
+		}
+		j := n.joined[k][par][:0]
+		for _, seg := range segs {
+			j = append(j, seg.buf[par]...)
+		}
+		n.joined[k][par] = j
+		n.popSpikes[k] = j
+	}
+	for k := range n.srcs {
+		n.srcSpikes[k] = n.srcBuf[k][par]
 	}
 	for _, r := range n.spikeRecs {
 		if r.pop >= 0 {
@@ -596,11 +661,18 @@ func (n *Network) stepOnce() error {
 	for _, r := range n.stateRecs {
 		r.Record(s)
 	}
-	n.run(len(n.plastic), n.taskLearn)
+	if len(n.plastic) > 0 {
+		n.learnNext.Store(0)
+		if len(n.plastic) > 1 {
+			n.phase(n.taskLearn)
+		} else {
+			n.taskLearn(0)
+		}
+	}
 	for _, w := range n.weightRecs {
 		w.record(s)
 	}
-	n.run(len(n.groups), n.taskDeliver)
+	n.pending = true
 	n.step++
 	return nil
 }

@@ -449,29 +449,45 @@ func (p *Projection) buildPlasticity(dt float64) error {
 	return nil
 }
 
-// deliver enqueues the spikes of this step (ascending presynaptic indices,
-// repeats allowed) into the target's delay ring.
-func (p *Projection) deliver(step int64, spikes []int32) {
+// deliverRange enqueues the spikes of step (ascending presynaptic
+// indices, repeats allowed) into the target's delay ring, for the
+// postsynaptic cells in [lo, hi) only: worker w of a Run owns those cells.
+// Rows hold their targets ascending (within each delay group), so the
+// part of a row in range is found by binary search. Every target receives
+// its additions in spike order whatever the range, so the sums do not
+// depend on how the cells are split.
+func (p *Projection) deliverRange(step int64, spikes []int32, lo, hi uint32, w int) {
 	if len(spikes) == 0 || len(p.targets) == 0 {
 		return
 	}
+	if hi >= uint32(p.nPost) {
+		hi = noUpper
+	}
+	whole := lo == 0 && hi == noUpper
 	r := p.ring
 	tg, rp := p.targets, p.rowPtr
 	if p.groupPtr == nil {
-		row := r.slot(step + p.delay)
+		row := r.slot(step+p.delay, w)
 		if p.weights == nil {
-			w := p.constW * p.scale
+			wt := p.constW * p.scale
 			for _, i := range spikes {
-				for _, t := range tg[rp[i]:rp[i+1]] {
-					row[t] += w
+				ts := tg[rp[i]:rp[i+1]]
+				if !whole {
+					ts = clipTargets(ts, lo, hi)
+				}
+				for _, t := range ts {
+					row[t] += wt
 				}
 			}
 			return
 		}
 		ws, sc := p.weights, p.scale
 		for _, i := range spikes {
-			lo, hi := rp[i], rp[i+1]
-			ts, ww := tg[lo:hi], ws[lo:hi]
+			a, b := rp[i], rp[i+1]
+			if !whole {
+				a, b = clipRange(tg, a, b, lo, hi)
+			}
+			ts, ww := tg[a:b], ws[a:b]
 			ww = ww[:len(ts)]
 			for k, t := range ts {
 				row[t] += float64(ww[k]) * sc
@@ -481,26 +497,65 @@ func (p *Projection) deliver(step int64, spikes []int32) {
 	}
 	gp, gd, ge := p.groupPtr, p.groupDelay, p.groupEnd
 	for _, i := range spikes {
-		lo := rp[i]
+		a := rp[i]
 		for g := gp[i]; g < gp[i+1]; g++ {
-			row := r.slot(step + int64(gd[g]))
-			hi := ge[g]
-			ts := tg[lo:hi]
+			row := r.slot(step+int64(gd[g]), w)
+			b := ge[g]
+			x, y := a, b
+			if !whole {
+				x, y = clipRange(tg, a, b, lo, hi)
+			}
+			ts := tg[x:y]
 			if p.weights == nil {
-				w := p.constW * p.scale
+				wt := p.constW * p.scale
 				for _, t := range ts {
-					row[t] += w
+					row[t] += wt
 				}
 			} else {
-				ww := p.weights[lo:hi]
+				ww := p.weights[x:y]
 				ww = ww[:len(ts)]
 				for k, t := range ts {
 					row[t] += float64(ww[k]) * p.scale
 				}
 			}
-			lo = hi
+			a = b
 		}
 	}
+}
+
+// noUpper as the upper end of a target range means "to the last cell".
+const noUpper = math.MaxUint32
+
+// clipRange narrows the synapse range [a, b), whose targets are
+// ascending, to the synapses with targets in [lo, hi).
+func clipRange(tg []uint32, a, b, lo, hi uint32) (uint32, uint32) {
+	if lo > 0 {
+		a = lowerBound(tg, a, b, lo)
+	}
+	if hi != noUpper {
+		b = lowerBound(tg, a, b, hi)
+	}
+	return a, b
+}
+
+// clipTargets is clipRange on a row slice.
+func clipTargets(ts []uint32, lo, hi uint32) []uint32 {
+	a, b := clipRange(ts, 0, uint32(len(ts)), lo, hi)
+	return ts[a:b]
+}
+
+// lowerBound returns the first index in [a, b) whose target is ≥ x (b if
+// none); tg[a:b] is ascending.
+func lowerBound(tg []uint32, a, b, x uint32) uint32 {
+	for a < b {
+		m := a + (b-a)/2
+		if tg[m] < x {
+			a = m + 1
+		} else {
+			b = m
+		}
+	}
+	return a
 }
 
 // learn applies STDP for this step: traces decay by one step, presynaptic

@@ -10,6 +10,10 @@ package brain
 // bypassed: spikes are enqueued after every population has been stepped,
 // so adding them straight into Input is the same as delivering them at
 // the start of the next step, without the O(n) pass per step.
+//
+// Each worker of a Run writes and drains only its own neurons' entries
+// and keeps its own "slot may hold non-zero entries" flags, so workers
+// never share a flag.
 type ring struct {
 	pop   int // target population index
 	comp  Compartment
@@ -17,7 +21,7 @@ type ring struct {
 	d     int       // number of slots (max delay + 1)
 	n     int       // neurons
 	buf   []float64 // d·n, slot-major
-	dirty []bool    // slot may hold non-zero entries
+	dirty []bool    // workers·d flags: slot k of worker w may hold non-zero entries
 	input []float64 // the population's Input(comp, recep)
 }
 
@@ -32,29 +36,68 @@ func newRing(pop int, c Compartment, r Receptor, d, n int, input []float64) *rin
 // direct reports whether the ring is bypassed (all delays one step).
 func (r *ring) direct() bool { return r.buf == nil }
 
-// slot returns the buffer row that step s writes to.
-func (r *ring) slot(s int64) []float64 {
+// setWorkers lays the dirty flags out for w workers, keeping every slot
+// that any worker had marked marked for all.
+func (r *ring) setWorkers(w int) {
+	if r.buf == nil {
+		return
+	}
+	slots := r.slotDirty()
+	r.dirty = make([]bool, w*r.d)
+	for k, d := range slots {
+		if d {
+			for x := range w {
+				r.dirty[x*r.d+k] = true
+			}
+		}
+	}
+}
+
+// slotDirty returns, per slot, whether any worker marked it (nil for a
+// bypassed ring).
+func (r *ring) slotDirty() []bool {
+	if r.buf == nil {
+		return nil
+	}
+	out := make([]bool, r.d)
+	for i, d := range r.dirty {
+		out[i%r.d] = out[i%r.d] || d
+	}
+	return out
+}
+
+// setSlotDirty marks slots for every worker (checkpoint restore).
+func (r *ring) setSlotDirty(slots []bool) {
+	for i := range r.dirty {
+		r.dirty[i] = slots[i%r.d]
+	}
+}
+
+// slot returns the buffer row that step s writes to, marked for worker w.
+func (r *ring) slot(s int64, w int) []float64 {
 	if r.buf == nil {
 		return r.input
 	}
 	k := int(s % int64(r.d))
-	r.dirty[k] = true
+	r.dirty[w*r.d+k] = true
 	return r.buf[k*r.n : (k+1)*r.n : (k+1)*r.n]
 }
 
-// drain adds the slot due at step s into the synaptic variable and clears
-// it. Slots no spike was written to are skipped.
-func (r *ring) drain(s int64) {
+// drainRange adds entries [lo, hi) of the slot due at step s into the
+// synaptic variable and clears them, when worker w marked the slot.
+func (r *ring) drainRange(s int64, lo, hi, w int) {
 	if r.buf == nil {
 		return
 	}
 	k := int(s % int64(r.d))
-	if !r.dirty[k] {
+	f := w*r.d + k
+	if !r.dirty[f] {
 		return
 	}
-	r.dirty[k] = false
-	row := r.buf[k*r.n : (k+1)*r.n : (k+1)*r.n]
-	in := r.input[:len(row)]
+	r.dirty[f] = false
+	row := r.buf[k*r.n+lo : k*r.n+hi]
+	in := r.input[lo:hi]
+	in = in[:len(row)]
 	for i, v := range row {
 		if v != 0 {
 			in[i] += v

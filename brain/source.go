@@ -15,10 +15,13 @@ type Source interface {
 	// prepare readies the group for stepping with time step dt (ms),
 	// random streams under seed keyed by global source ids from base.
 	prepare(dt float64, seed, base uint64) error
-	// emit returns the generators that fire during step (t = step·dt to
-	// (step+1)·dt), in a fixed order, a generator repeated if it fires more
-	// than once. The slice is reused by the next call.
-	emit(step int64) []int32
+	// emit appends to dst[:0] the generators that fire during step
+	// (t = step·dt to (step+1)·dt), in a fixed order, a generator repeated
+	// if it fires more than once, and returns it.
+	emit(step int64, dst []int32) []int32
+	// spikesPerStep is a generous estimate of the spikes of one step, to
+	// size the network's buffers (they grow if needed).
+	spikesPerStep() int
 	// appendState / restoreState carry the group's dynamic state for
 	// Network.Save and Network.Restore.
 	appendState(b []byte) []byte

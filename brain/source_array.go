@@ -21,7 +21,7 @@ type SpikeSourceArray struct {
 
 	events []srcEvent // sorted by (step, generator)
 	pos    int        // next event
-	out    []int32
+	maxPerStep int // most events in one step
 }
 
 type srcEvent struct {
@@ -83,22 +83,24 @@ func (s *SpikeSourceArray) prepare(dt float64, _, _ uint64) error {
 		maxPerStep = max(maxPerStep, e-k)
 		k = e
 	}
-	s.out = make([]int32, 0, maxPerStep)
+	s.maxPerStep = maxPerStep
 	s.pos = 0
 	return nil
 }
 
-func (s *SpikeSourceArray) emit(step int64) []int32 {
-	s.out = s.out[:0]
+func (s *SpikeSourceArray) emit(step int64, dst []int32) []int32 {
+	dst = dst[:0]
 	for s.pos < len(s.events) && s.events[s.pos].step < step {
 		s.pos++ // events before the current step (e.g. after Restore)
 	}
 	for s.pos < len(s.events) && s.events[s.pos].step == step {
-		s.out = append(s.out, s.events[s.pos].id)
+		dst = append(dst, s.events[s.pos].id)
 		s.pos++
 	}
-	return s.out
+	return dst
 }
+
+func (s *SpikeSourceArray) spikesPerStep() int { return s.maxPerStep }
 
 func (s *SpikeSourceArray) appendState(b []byte) []byte {
 	return appendI64s(b, []int64{int64(s.pos)})

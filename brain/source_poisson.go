@@ -49,7 +49,6 @@ type PoissonGroup struct {
 	head    []int32   // first generator of each bucket
 	mask    int64     // len(head) − 1
 	stopMS  float64
-	out     []int32
 	prepped bool
 }
 
@@ -138,7 +137,6 @@ func (g *PoissonGroup) prepare(dt float64, seed, base uint64) error {
 	g.next = make([]float64, g.N)
 	g.due = make([]int64, g.N)
 	g.link = make([]int32, g.N)
-	g.out = make([]int32, 0, 64)
 	for k := range g.head {
 		g.head[k] = -1
 	}
@@ -193,8 +191,8 @@ func (g *PoissonGroup) schedule(i int32) {
 	g.head[b] = i
 }
 
-func (g *PoissonGroup) emit(step int64) []int32 {
-	g.out = g.out[:0]
+func (g *PoissonGroup) emit(step int64, out []int32) []int32 {
+	out = out[:0]
 	b := step & g.mask
 	cur := g.head[b]
 	g.head[b] = -1
@@ -202,7 +200,7 @@ func (g *PoissonGroup) emit(step int64) []int32 {
 		nx := g.link[cur]
 		if g.due[cur] == step {
 			for g.due[cur] == step {
-				g.out = append(g.out, cur)
+				out = append(out, cur)
 				g.advance(int(cur))
 			}
 		} else if g.due[cur] < step {
@@ -214,7 +212,16 @@ func (g *PoissonGroup) emit(step int64) []int32 {
 		g.schedule(cur)
 		cur = nx
 	}
-	return g.out
+	return out
+}
+
+// spikesPerStep is four times the expected spikes of one step, plus 64.
+func (g *PoissonGroup) spikesPerStep() int {
+	total := 0.0
+	for i := range g.N {
+		total += g.rate(i)
+	}
+	return int(4*total*g.dt/1000) + 64
 }
 
 // Next returns generator i's next scheduled spike time (ms; +Inf: none).
