@@ -19,9 +19,9 @@ type SpikeSourceArray struct {
 	// Inhibitory makes the group's synapses inhibitory (weights ≤ 0).
 	Inhibitory bool
 
-	events []srcEvent // sorted by (step, generator)
-	pos    int        // next event
-	maxPerStep int // most events in one step
+	events     []srcEvent // sorted by (step, generator)
+	pos        int        // next event
+	maxPerStep int        // most events in one step
 }
 
 type srcEvent struct {
