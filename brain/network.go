@@ -63,6 +63,9 @@ type Network struct {
 	joined    [][2][]int32 // per population: join buffers (by step parity)
 	srcBuf    [][2][]int32 // per source: spike buffers (by step parity)
 	injected  []bool       // per population: current sources inject into it
+	popDeg    [][]int32    // per population: synapses leaving each cell
+	srcDeg    [][]int32    // per source: synapses leaving each generator
+	events    int64        // synaptic events (spike × synapse) so far
 	plastic   []*Projection
 	groups    [][]*Projection // projections into each ring, in creation order
 
@@ -174,6 +177,13 @@ func (n *Network) Sources() []Source { return slices.Clone(n.srcs) }
 
 // Step is the number of steps simulated so far.
 func (n *Network) Step() int64 { return n.step }
+
+// SynapticEvents is the number of synaptic events so far: every spike of a
+// cell or generator counts once per synapse it leaves through (the spikes
+// of a step that failed with an error are not counted). Divided by the
+// wall time of a Run it gives the events per second that simulators
+// usually quote.
+func (n *Network) SynapticEvents() int64 { return n.events }
 
 // TimeMS is the simulated time so far (ms).
 func (n *Network) TimeMS() float64 { return float64(n.step) * n.dt() }
@@ -485,6 +495,22 @@ func (n *Network) Build() error {
 		c := s.spikesPerStep()
 		n.srcBuf[k] = [2][]int32{make([]int32, 0, c), make([]int32, 0, c)}
 	}
+	n.popDeg = make([][]int32, len(n.pops))
+	n.srcDeg = make([][]int32, len(n.srcs))
+	for _, p := range n.projs {
+		var deg *[]int32
+		if p.preIdx >= 0 {
+			deg = &n.popDeg[p.preIdx]
+		} else {
+			deg = &n.srcDeg[-1-p.preIdx]
+		}
+		if *deg == nil {
+			*deg = make([]int32, p.nPre)
+		}
+		for i := range p.nPre {
+			(*deg)[i] += int32(p.rowPtr[i+1] - p.rowPtr[i])
+		}
+	}
 	n.taskWork = n.work
 	n.taskFlush = n.flush
 	n.taskLearn = func(int) {
@@ -650,6 +676,22 @@ func (n *Network) stepOnce() error {
 	}
 	for k := range n.srcs {
 		n.srcSpikes[k] = n.srcBuf[k][par]
+	}
+	for k, deg := range n.popDeg {
+		if deg == nil {
+			continue
+		}
+		for _, i := range n.popSpikes[k] {
+			n.events += int64(deg[i])
+		}
+	}
+	for k, deg := range n.srcDeg {
+		if deg == nil {
+			continue
+		}
+		for _, i := range n.srcSpikes[k] {
+			n.events += int64(deg[i])
+		}
 	}
 	for _, r := range n.spikeRecs {
 		if r.pop >= 0 {

@@ -78,3 +78,25 @@ func TestWorkersSplitPopulations(t *testing.T) {
 		}
 	}
 }
+
+// TestSynapticEvents: SynapticEvents counts every recorded spike once per
+// outgoing synapse (computed here from the recorders and Projection.Row).
+func TestSynapticEvents(t *testing.T) {
+	for _, build := range []func() (*Network, error){
+		func() (*Network, error) { return CUBA(1000, 3) },
+		func() (*Network, error) { return SongSTDP(3) },
+	} {
+		net := must(build())
+		c, err := newBenchCounter(net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Run(context.Background(), 200, nil); err != nil {
+			t.Fatal(err)
+		}
+		_, want := c.take()
+		if got := net.SynapticEvents(); got != want || want == 0 {
+			t.Errorf("SynapticEvents = %d, recorded spikes give %d", got, want)
+		}
+	}
+}
