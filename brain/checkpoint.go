@@ -7,8 +7,9 @@ import (
 	"io"
 )
 
-// checkpointMagic starts every network checkpoint (format version 1).
-const checkpointMagic = "brainnet1"
+// checkpointMagic starts every network checkpoint (format version 2:
+// STDP traces with the step of their last update).
+const checkpointMagic = "brainnet2"
 
 // ErrCheckpoint is wrapped by every Restore error about the checkpoint's
 // content.
@@ -53,6 +54,8 @@ func (n *Network) MarshalBinary() ([]byte, error) {
 			b = appendF64s(b, pl.r2)
 			b = appendF64s(b, pl.o1)
 			b = appendF64s(b, pl.o2)
+			b = appendI64s(b, pl.rt)
+			b = appendI64s(b, pl.ot)
 		}
 	}
 	b = appendLen(b, len(n.srcs))
@@ -119,6 +122,8 @@ func (n *Network) UnmarshalBinary(data []byte) error {
 			d.f64s(pl.r2)
 			d.f64s(pl.o1)
 			d.f64s(pl.o2)
+			d.i64s(pl.rt)
+			d.i64s(pl.ot)
 		}
 	}
 	count("sources", len(n.srcs))

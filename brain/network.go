@@ -520,7 +520,7 @@ func (n *Network) Build() error {
 				return
 			}
 			p := n.plastic[k]
-			p.learn(n.preSpikes(p), n.popSpikes[p.postIdx])
+			p.learn(n.preSpikes(p), n.popSpikes[p.postIdx], n.cur)
 		}
 	}
 	n.built = true

@@ -68,13 +68,44 @@ type Projection struct {
 }
 
 // plasticity is the STDP state of a projection.
+//
+// The traces are event-driven: each cell's traces are stored as they were
+// right after its last spike, at step rt[i] (ot[j]), and decayed to the
+// current step only when a spike reads them, x(k) = x(t)·exp(−(k−t)·dt/τ),
+// so that a step costs nothing for the cells that do not spike.
 type plasticity struct {
 	rule           STDP
-	dPlus, dMinus  float64   // per-step decay factors of r1, o1
-	dX, dY         float64   // per-step decay factors of r2, o2
-	r1, r2         []float64 // presynaptic traces (nPre); r2 nil without triplet terms
-	o1, o2         []float64 // postsynaptic traces (nPost); o2 nil without triplet terms
+	dPlus, dMinus  decay     // decay of r1, o1
+	dX, dY         decay     // decay of r2, o2
+	r1, r2         []float64 // presynaptic traces (nPre) at step rt; r2 nil without triplet terms
+	o1, o2         []float64 // postsynaptic traces (nPost) at step ot; o2 nil without triplet terms
+	rt, ot         []int64   // step of each cell's last trace update
 	colPtr, colSyn []uint32  // incoming synapses of each postsynaptic cell
+}
+
+// decay is exp(−n·dt/τ) for whole numbers of steps n ≥ 0, tabulated for
+// small n.
+type decay struct {
+	tab  []float64
+	rate float64 // dt/τ
+}
+
+const decayTable = 2048
+
+func newDecay(dt, tau float64) decay {
+	d := decay{rate: dt / tau, tab: make([]float64, decayTable)}
+	for n := range d.tab {
+		d.tab[n] = math.Exp(-float64(n) * d.rate)
+	}
+	return d
+}
+
+// at is exp(−n·dt/τ).
+func (d *decay) at(n int64) float64 {
+	if uint64(n) < decayTable {
+		return d.tab[n]
+	}
+	return math.Exp(-float64(n) * d.rate)
 }
 
 // NumSynapses is the number of synapses.
@@ -419,15 +450,16 @@ func (p *Projection) buildPlasticity(dt float64) error {
 		}
 	}
 	pl := &plasticity{rule: rule,
-		dPlus: math.Exp(-dt / rule.TauPlus), dMinus: math.Exp(-dt / rule.TauMinus),
+		dPlus: newDecay(dt, rule.TauPlus), dMinus: newDecay(dt, rule.TauMinus),
 		r1: make([]float64, p.nPre), o1: make([]float64, p.nPost),
+		rt: make([]int64, p.nPre), ot: make([]int64, p.nPost),
 	}
 	if rule.A3Minus != 0 {
-		pl.dX = math.Exp(-dt / rule.TauX)
+		pl.dX = newDecay(dt, rule.TauX)
 		pl.r2 = make([]float64, p.nPre)
 	}
 	if rule.A3Plus != 0 {
-		pl.dY = math.Exp(-dt / rule.TauY)
+		pl.dY = newDecay(dt, rule.TauY)
 		pl.o2 = make([]float64, p.nPost)
 	}
 	// Incoming synapses per postsynaptic cell, ascending synapse index
@@ -558,59 +590,71 @@ func lowerBound(tg []uint32, a, b, x uint32) uint32 {
 	return a
 }
 
-// learn applies STDP for this step: traces decay by one step, presynaptic
-// spikes depress (then bump r1, r2), postsynaptic spikes potentiate (then
-// bump o1, o2).
-func (p *Projection) learn(pre, post []int32) {
+// learn applies STDP at step k: presynaptic spikes depress (then bump
+// r1, r2), postsynaptic spikes potentiate (then bump o1, o2), every trace
+// read at its value at step k.
+func (p *Projection) learn(pre, post []int32, k int64) {
 	pl := p.plastic
 	rule := &pl.rule
-	for i := range pl.r1 {
-		pl.r1[i] *= pl.dPlus
-	}
-	for j := range pl.o1 {
-		pl.o1[j] *= pl.dMinus
-	}
-	if pl.r2 != nil {
-		for i := range pl.r2 {
-			pl.r2[i] *= pl.dX
-		}
-	}
-	if pl.o2 != nil {
-		for j := range pl.o2 {
-			pl.o2[j] *= pl.dY
-		}
-	}
-	ws, tg := p.weights, p.targets
+	ws, tg, rp := p.weights, p.targets, p.rowPtr
+	o1, ot := pl.o1, pl.ot
 	for _, i := range pre {
+		age := k - pl.rt[i]
 		r2 := 0.0
 		if pl.r2 != nil {
-			r2 = pl.r2[i]
+			r2 = pl.r2[i] * pl.dX.at(age)
 		}
-		for s := p.rowPtr[i]; s < p.rowPtr[i+1]; s++ {
-			ws[s] = float32(rule.depress(float64(ws[s]), pl.o1[tg[s]], r2))
+		lo, hi := rp[i], rp[i+1]
+		ts, ww := tg[lo:hi], ws[lo:hi]
+		ww = ww[:len(ts)]
+		for s, j := range ts {
+			ww[s] = float32(rule.depress(float64(ww[s]), o1[j]*pl.dMinus.at(k-ot[j]), r2))
 		}
-		pl.r1[i] = rule.jump(pl.r1[i])
+		pl.r1[i] = rule.jump(pl.r1[i] * pl.dPlus.at(age))
 		if pl.r2 != nil {
-			pl.r2[i] = rule.jump(pl.r2[i])
+			pl.r2[i] = rule.jump(r2)
 		}
+		pl.rt[i] = k
 	}
 	for _, j := range post {
+		age := k - ot[j]
 		o2 := 0.0
 		if pl.o2 != nil {
-			o2 = pl.o2[j]
+			o2 = pl.o2[j] * pl.dY.at(age)
 		}
 		i := 0
 		for _, s := range pl.colSyn[pl.colPtr[j]:pl.colPtr[j+1]] {
 			// Presynaptic cell of s: incoming synapses are ascending, so
-			// search forward from the last one.
-			if p.rowPtr[i+1] <= s {
-				i += sort.Search(p.nPre-i, func(k int) bool { return p.rowPtr[i+k+1] > s })
+			// search forward from the last one (galloping).
+			if rp[i+1] <= s {
+				i = p.rowOf(s, i)
 			}
-			ws[s] = float32(rule.potentiate(float64(ws[s]), pl.r1[i], o2))
+			ws[s] = float32(rule.potentiate(float64(ws[s]), pl.r1[i]*pl.dPlus.at(k-pl.rt[i]), o2))
 		}
-		pl.o1[j] = rule.jump(pl.o1[j])
+		o1[j] = rule.jump(o1[j] * pl.dMinus.at(age))
 		if pl.o2 != nil {
-			pl.o2[j] = rule.jump(pl.o2[j])
+			pl.o2[j] = rule.jump(o2)
+		}
+		ot[j] = k
+	}
+}
+
+// rowOf returns the presynaptic cell whose row holds synapse s, searching
+// forward from cell i (rowPtr[i+1] ≤ s).
+func (p *Projection) rowOf(s uint32, i int) int {
+	rp := p.rowPtr
+	step := 1
+	for i+step < p.nPre && rp[i+step+1] <= s {
+		step *= 2
+	}
+	lo, hi := i+step/2+1, min(i+step, p.nPre-1) // rp[lo] ≤ s: the row is in [lo, hi]
+	for lo < hi {
+		m := int(uint(lo+hi+1) >> 1)
+		if rp[m] <= s {
+			lo = m
+		} else {
+			hi = m - 1
 		}
 	}
+	return lo
 }
