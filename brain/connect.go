@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // A Connector decides which presynaptic cells project to which postsynaptic
@@ -73,6 +75,69 @@ func (g *connGen) byRows(row func(i int, dst []uint32) []uint32) error {
 	return nil
 }
 
+// byRowsParallel is byRows for a row generator that is a pure function of
+// i with no shared scratch, and an expected total of synapses: large
+// projections generate their rows in parallel chunks (one per core), which
+// are joined in row order, so the result is the serial one.
+func (g *connGen) byRowsParallel(expect float64, row func(i int, dst []uint32) []uint32) error {
+	w := runtime.GOMAXPROCS(0)
+	if w == 1 || g.nPre < 4096 || expect < 1<<18 {
+		if expect < maxSynapses {
+			g.targets = make([]uint32, 0, int(expect*1.01)+64)
+		}
+		return g.byRows(row)
+	}
+	type part struct {
+		targets []uint32
+		err     error
+	}
+	parts := make([]part, w)
+	g.rowPtr = make([]uint32, g.nPre+1)
+	var wg sync.WaitGroup
+	for c := range parts {
+		a, b := g.nPre*c/w, g.nPre*(c+1)/w
+		wg.Go(func() {
+			pt := &parts[c]
+			share := expect * float64(b-a) / float64(g.nPre)
+			if share < maxSynapses {
+				pt.targets = make([]uint32, 0, int(share*1.01)+64)
+			}
+			var buf []uint32
+			for i := a; i < b; i++ {
+				buf = row(i, buf[:0])
+				if err := g.checkSize(int64(len(pt.targets)) + int64(len(buf))); err != nil {
+					pt.err = err
+					return
+				}
+				pt.targets = append(pt.targets, buf...)
+				g.rowPtr[i+1] = uint32(len(pt.targets)) // within the part; shifted below
+			}
+		})
+	}
+	wg.Wait()
+	var total int64
+	for _, pt := range parts {
+		if pt.err != nil {
+			return pt.err
+		}
+		total += int64(len(pt.targets))
+	}
+	if err := g.checkSize(total); err != nil {
+		return err
+	}
+	g.targets = make([]uint32, 0, total)
+	for c, pt := range parts {
+		a, b := g.nPre*c/w, g.nPre*(c+1)/w
+		base := uint32(len(g.targets))
+		for i := a; i < b; i++ {
+			g.rowPtr[i+1] += base
+		}
+		g.targets = append(g.targets, pt.targets...)
+		parts[c].targets = nil
+	}
+	return nil
+}
+
 // byColumns builds the CSR arrays from a column generator that appends the
 // presynaptic sources of column j to dst. The generator must be a pure
 // function of j (it is called twice: once to count, once to fill).
@@ -116,7 +181,7 @@ type AllToAll struct {
 func (c AllToAll) String() string { return fmt.Sprintf("AllToAll{NoSelf: %v}", c.NoSelf) }
 
 func (c AllToAll) connect(g *connGen) error {
-	return g.byRows(func(i int, dst []uint32) []uint32 {
+	return g.byRowsParallel(float64(g.nPre)*float64(g.nPost), func(i int, dst []uint32) []uint32 {
 		for j := range g.nPost {
 			if c.NoSelf && g.same && i == j {
 				continue
@@ -161,7 +226,7 @@ func (c FixedProbability) connect(g *connGen) error {
 		return g.byRows(func(int, []uint32) []uint32 { return nil })
 	}
 	logq := math.Log1p(-c.P) // < 0, −Inf when P == 1
-	return g.byRows(func(i int, dst []uint32) []uint32 {
+	return g.byRowsParallel(c.P*float64(g.nPre)*float64(g.nPost), func(i int, dst []uint32) []uint32 {
 		r := g.rowStream(i)
 		j := -1
 		for {

@@ -100,3 +100,36 @@ func TestSynapticEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelConnectivity: large FixedProbability and AllToAll
+// projections, generated in parallel chunks, are the same with 1 and 3
+// cores.
+func TestParallelConnectivity(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	build := func(procs int) [][]uint32 {
+		runtime.GOMAXPROCS(procs)
+		net := must(CUBA(20000, 9))
+		a := must(NewPopulation("a", 5000, Generic()))
+		b := must(NewPopulation("b", 60, Generic()))
+		must(net.Connect(a, b, AllToAll{}, SynapseSpec{Weight: Const(1)}))
+		if err := net.Build(); err != nil {
+			t.Fatal(err)
+		}
+		var out [][]uint32
+		for _, p := range net.Projections() {
+			rows := make([]uint32, 0, 5001)
+			for i := range p.Pre().N {
+				lo, _ := p.Row(i)
+				rows = append(rows, uint32(lo))
+			}
+			out = append(out, slices.Clone(p.Targets()), rows)
+		}
+		return out
+	}
+	one, three := build(1), build(3)
+	for k := range one {
+		if !slices.Equal(one[k], three[k]) {
+			t.Errorf("array %d differs between 1 and 3 cores", k)
+		}
+	}
+}

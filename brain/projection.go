@@ -130,15 +130,25 @@ func (p *Projection) Plastic() bool { return p.plastic != nil }
 
 // Bytes is the memory held by the projection's connectivity and plasticity
 // state (bytes): row offsets, targets, weights, delay groups, incoming
-// indices and traces.
+// indices, traces and their times. It is the sum of Storage's two parts.
 func (p *Projection) Bytes() int64 {
-	b := int64(4 * (len(p.rowPtr) + len(p.targets) + len(p.weights) + len(p.groupPtr) + len(p.groupEnd)))
-	b += int64(2 * len(p.groupDelay))
+	syn, cell := p.Storage()
+	return syn + cell
+}
+
+// Storage splits Bytes into the arrays with one entry per synapse
+// (targets, weights, and with STDP the incoming-synapse index: 4 bytes
+// each) and those with one entry per cell or delay group (row offsets,
+// delay groups, STDP traces and their times).
+func (p *Projection) Storage() (perSynapse, perCell int64) {
+	perSynapse = int64(4 * (len(p.targets) + len(p.weights)))
+	perCell = int64(4*(len(p.rowPtr)+len(p.groupPtr)+len(p.groupEnd)) + 2*len(p.groupDelay))
 	if pl := p.plastic; pl != nil {
-		b += int64(4 * (len(pl.colPtr) + len(pl.colSyn)))
-		b += int64(8 * (len(pl.r1) + len(pl.r2) + len(pl.o1) + len(pl.o2)))
+		perSynapse += int64(4 * len(pl.colSyn))
+		perCell += int64(4 * len(pl.colPtr))
+		perCell += int64(8 * (len(pl.r1) + len(pl.r2) + len(pl.o1) + len(pl.o2) + len(pl.rt) + len(pl.ot)))
 	}
-	return b
+	return perSynapse, perCell
 }
 
 // BytesPerSynapse is Bytes divided by the number of synapses (0 when

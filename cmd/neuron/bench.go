@@ -68,6 +68,7 @@ type benchResult struct {
 	RunS       float64 `json:"run_s"`   // Run, wall
 	RunCPUS    float64 `json:"run_cpu_s"`
 	ConnBytes  int64   `json:"conn_bytes"` // Projection.Bytes summed
+	SynBytes   int64   `json:"syn_bytes"`  // the per-synapse part (Projection.Storage)
 	HeapBytes  uint64  `json:"heap_bytes"` // live heap after the run
 	PeakRSSKB  int64   `json:"peak_rss_kb"`
 	// STDP weight statistics (fractions of gmax)
@@ -264,6 +265,8 @@ func measureModel(model string, n int, ms float64, cores int, seed uint64) (*ben
 	for _, p := range net.Projections() {
 		r.Synapses += int64(p.NumSynapses())
 		r.ConnBytes += p.Bytes()
+		syn, _ := p.Storage()
+		r.SynBytes += syn
 	}
 	cpu0 := cpuSeconds()
 	t1 := time.Now()
@@ -533,17 +536,18 @@ func benchModels(o benchOptions, stdout, stderr io.Writer) error {
 	}
 
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "model\tcores\tspikes\trate exc Hz\trate inh Hz\tbuild s\trun s\trun cpu s\tsim-s/wall-s\tevents/s\tB/synapse\tpeak RSS MB\tstart→spikes s\tcheck\t")
+	fmt.Fprintln(tw, "model\tcores\tspikes\trate exc Hz\trate inh Hz\tbuild s\trun s\trun cpu s\tsim-s/wall-s\tevents/s\tB/synapse\t(arrays)\tpeak RSS MB\tstart→spikes s\tcheck\t")
 	for _, rep := range reports {
 		for _, r := range rep.Ours {
 			check := checkResult(r)
 			if check != "ok" {
 				failed = true
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%s\t%.3f\t%.3f\t%.3f\t%.2f\t%.3g\t%.2f\t%.0f\t%.2f\t%s\t\n",
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%s\t%.3f\t%.3f\t%.3f\t%.2f\t%.3g\t%.2f\t%.2f\t%.0f\t%.2f\t%s\t\n",
 				rep.Label, r.Cores, r.Spikes, r.RateExc, inhCol(r), r.BuildS, r.RunS, r.RunCPUS,
 				r.DurationMS/1000/r.RunS, float64(r.Events)/r.RunS,
-				float64(r.ConnBytes)/float64(r.Synapses), float64(r.PeakRSSKB)/1024, r.ProcessS, check)
+				float64(r.ConnBytes)/float64(r.Synapses), float64(r.SynBytes)/float64(r.Synapses),
+				float64(r.PeakRSSKB)/1024, r.ProcessS, check)
 		}
 	}
 	tw.Flush()
