@@ -423,29 +423,42 @@ func lastLines(s string, k int) string {
 	return strings.Join(lines[max(0, len(lines)-k):], "\n")
 }
 
-// rateBand is the accepted mean rate of a model (Hz): BENCHMARKS.md's
-// reference ranges (CUBA 5.7–6.0, COBA 18–20, STDP ≈ 26) widened by the
-// seed-to-seed spread of Brian2 2.5.1 itself (CUBA 5.5–5.6, COBA
-// 17.8–19.1 over seeds 1–2; see brain/network_models_test.go).
+// rateBand is the accepted mean rate of a model (Hz). For CUBA and COBA it
+// is the mean over all cells, (N_E·r_E + N_I·r_I)/N: BENCHMARKS.md's
+// reference ranges (CUBA 5.7–6.0 Hz at N = 4000, 5.6–5.8 Hz over the
+// scaling series; COBA 18–20 Hz) widened by the spread between random
+// network realisations (seeds). That spread is a property of the model:
+// at N = 16 000, seeds 1–12 give mean rates of 5.41–6.04 Hz here (the
+// excitatory mean varies more than the inhibitory one, through recurrent
+// excitation), and Brian2 2.5.1 gave 5.52–5.62 Hz (CUBA 4000, seeds 1–2),
+// 5.56–5.63 Hz (CUBA 16 000, seeds 1–3) and 17.8–19.4 Hz (COBA 4000,
+// seeds 1–2) on this machine. For STDP it is the output rate over the run
+// (reference ≈ 26 Hz; the bands of brain's TestSongSTDP).
 func rateBand(model string) (lo, hi float64) {
 	switch model {
 	case "cuba":
-		return 5.3, 6.1
+		return 5.2, 6.2
 	case "coba":
 		return 17.0, 20.5
 	}
 	return 21, 31
 }
 
+// meanRate is the rate over all simulated cells (Hz).
+func meanRate(r *benchResult) float64 {
+	if r.Model == "stdp" {
+		return r.RateExc
+	}
+	ne := float64(r.Neurons * 4 / 5)
+	return (ne*r.RateExc + (float64(r.Neurons)-ne)*r.RateInh) / float64(r.Neurons)
+}
+
 // checkResult returns "ok" or what is out of the reference ranges.
 func checkResult(r *benchResult) string {
 	lo, hi := rateBand(r.Model)
 	var bad []string
-	if r.RateExc < lo || r.RateExc > hi {
-		bad = append(bad, fmt.Sprintf("rate %.2f Hz ∉ [%g, %g]", r.RateExc, lo, hi))
-	}
-	if r.Model != "stdp" && (r.RateInh < lo || r.RateInh > hi) {
-		bad = append(bad, fmt.Sprintf("inh rate %.2f Hz ∉ [%g, %g]", r.RateInh, lo, hi))
+	if m := meanRate(r); m < lo || m > hi {
+		bad = append(bad, fmt.Sprintf("mean rate %.2f Hz ∉ [%g, %g]", m, lo, hi))
 	}
 	if r.Model == "stdp" && r.DurationMS >= 100000 {
 		// BENCHMARKS.md after 100 s: 21 % below 0.1 gmax, 17 % above
@@ -536,15 +549,15 @@ func benchModels(o benchOptions, stdout, stderr io.Writer) error {
 	}
 
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "model\tcores\tspikes\trate exc Hz\trate inh Hz\tbuild s\trun s\trun cpu s\tsim-s/wall-s\tevents/s\tB/synapse\t(arrays)\tpeak RSS MB\tstart→spikes s\tcheck\t")
+	fmt.Fprintln(tw, "model\tcores\tspikes\tmean rate Hz\trate exc Hz\trate inh Hz\tbuild s\trun s\trun cpu s\tsim-s/wall-s\tevents/s\tB/synapse\t(arrays)\tpeak RSS MB\tstart→spikes s\tcheck\t")
 	for _, rep := range reports {
 		for _, r := range rep.Ours {
 			check := checkResult(r)
 			if check != "ok" {
 				failed = true
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%s\t%.3f\t%.3f\t%.3f\t%.2f\t%.3g\t%.2f\t%.2f\t%.0f\t%.2f\t%s\t\n",
-				rep.Label, r.Cores, r.Spikes, r.RateExc, inhCol(r), r.BuildS, r.RunS, r.RunCPUS,
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.2f\t%s\t%.3f\t%.3f\t%.3f\t%.2f\t%.3g\t%.2f\t%.2f\t%.0f\t%.2f\t%s\t\n",
+				rep.Label, r.Cores, r.Spikes, meanRate(r), r.RateExc, inhCol(r), r.BuildS, r.RunS, r.RunCPUS,
 				r.DurationMS/1000/r.RunS, float64(r.Events)/r.RunS,
 				float64(r.ConnBytes)/float64(r.Synapses), float64(r.SynBytes)/float64(r.Synapses),
 				float64(r.PeakRSSKB)/1024, r.ProcessS, check)
@@ -771,7 +784,7 @@ func benchScaling(o benchOptions, stdout, stderr io.Writer) error {
 		if check != "ok" {
 			failed = true
 		}
-		mean := (0.8*r.RateExc + 0.2*r.RateInh)
+		mean := meanRate(r)
 		rel := (r.RunS / float64(r.Neurons)) / (base.RunS / float64(base.Neurons))
 		fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.3g\t%.2f\t%.0f\t%.1f\t%s\t",
 			r.N, r.Synapses, mean, r.BuildS, r.RunS, r.RunS*1e9/(steps*float64(r.Neurons)), rel,
