@@ -16,9 +16,10 @@ import (
 //	go test ./brain -run '^$' -bench 'CUBA|COBA|SongSTDP' -cpu 1,2 -count 10 > new.txt
 //	benchstat old.txt new.txt
 //
-// -cpu sets GOMAXPROCS; each network then uses every core it is given
-// (Workers = GOMAXPROCS). The sizes beyond 64 000 neurons run only with
-// -bench.large. `go run ./cmd/neuron bench` prints the same figures as a
+// -cpu sets GOMAXPROCS; each network then runs as a user's would, with
+// Network.Workers left at 0 (every core for networks of 2000 cells or
+// more, so the STDP network of 1001 cells stays on one). The sizes beyond
+// 64 000 neurons run only with -bench.large. `go run ./cmd/neuron bench` prints the same figures as a
 // table, with peak memory per model and Brian2 side by side.
 
 var benchLarge = flag.Bool("bench.large", false, "also benchmark CUBA at 256 000 and 1 000 000 neurons")
@@ -114,7 +115,6 @@ func benchmarkRun(b *testing.B, build func() (*Network, error), warmMS, chunkMS 
 	if err != nil {
 		b.Fatal(err)
 	}
-	net.Workers = runtime.GOMAXPROCS(0)
 	c, err := newBenchCounter(net)
 	if err != nil {
 		b.Fatal(err)
