@@ -669,18 +669,22 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	spikes := 0
+	var recs []*brain.SpikeRecorder
 	for _, p := range net.Populations() {
 		r, err := net.RecordSpikes(p)
 		if err != nil {
 			panic(err)
 		}
-		defer func() { spikes += r.Len() }()
+		recs = append(recs, r)
 	}
 	if err := net.Run(context.Background(), %g, nil); err != nil {
 		panic(err)
 	}
-	defer func() { fmt.Println(spikes) }()
+	spikes := 0
+	for _, r := range recs {
+		spikes += r.Len()
+	}
+	fmt.Println(spikes)
 }
 `
 
