@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync/atomic"
 )
 
 // Network holds populations, spike sources, projections, current sources
@@ -70,7 +69,7 @@ type Network struct {
 	groups    [][]*Projection // projections into each ring, in creation order
 
 	// multi-core layout (network_pool.go)
-	plans   []workerPlan
+	segs    []*segment   // every population segment: the tasks of a step, then the sources
 	popSegs [][]*segment // segments of each population, ascending
 	planW   int
 	team    *team
@@ -79,7 +78,6 @@ type Network struct {
 
 	// the phases of a step as tasks (built once, so stepping allocates nothing)
 	taskWork, taskFlush, taskLearn func(int)
-	learnNext                      atomic.Int64
 
 	step  int64
 	built bool
@@ -513,15 +511,9 @@ func (n *Network) Build() error {
 	}
 	n.taskWork = n.work
 	n.taskFlush = n.flush
-	n.taskLearn = func(int) {
-		for {
-			k := int(n.learnNext.Add(1) - 1)
-			if k >= len(n.plastic) {
-				return
-			}
-			p := n.plastic[k]
-			p.learn(n.preSpikes(p), n.popSpikes[p.postIdx], n.cur)
-		}
+	n.taskLearn = func(k int) {
+		p := n.plastic[k]
+		p.learn(n.preSpikes(p), n.popSpikes[p.postIdx], n.cur)
 	}
 	n.built = true
 	return nil
@@ -564,8 +556,11 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 	if w != n.planW {
 		n.plan(w)
 	}
+	if n.tasks() > maxTasks {
+		return fmt.Errorf("brain: Run: %d population segments and sources, more than %d", n.tasks(), maxTasks)
+	}
 	if w > 1 {
-		n.team = newTeam(w)
+		n.team = newTeam(w, n.taskWork, n.taskFlush, n.taskLearn)
 		defer func() {
 			n.team.close()
 			n.team = nil
@@ -600,14 +595,30 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 	return nil
 }
 
-// phase runs f(0) … f(workers−1), on the team during a multi-core Run.
-func (n *Network) phase(f func(int)) {
+// Phase functions of the team (team.funcs order).
+const (
+	phaseWork = iota
+	phaseFlush
+	phaseLearn
+)
+
+// phase runs the tasks of one phase of a step: on the team during a
+// multi-core Run, else here in order.
+func (n *Network) phase(fn int) {
+	count := n.tasks()
+	f := n.taskWork
+	switch fn {
+	case phaseFlush:
+		f = n.taskFlush
+	case phaseLearn:
+		count, f = len(n.plastic), n.taskLearn
+	}
 	if n.team != nil {
-		n.team.do(f)
+		n.team.do(fn, count)
 		return
 	}
-	for w := range n.planW {
-		f(w)
+	for k := range count {
+		f(k)
 	}
 }
 
@@ -615,7 +626,7 @@ func (n *Network) phase(f func(int)) {
 // between Runs every spike is in its ring (or synaptic variable).
 func (n *Network) deliverPending() {
 	if n.pending {
-		n.phase(n.taskFlush)
+		n.phase(phaseFlush)
 		n.pending = false
 	}
 }
@@ -652,7 +663,7 @@ func (n *Network) stepOnce() error {
 		}
 		in.src.add(s, n.DT, in.cells, dst)
 	}
-	n.phase(n.taskWork)
+	n.phase(phaseWork)
 	n.pending = false
 	par := s & 1
 	for k, segs := range n.popSegs {
@@ -703,13 +714,10 @@ func (n *Network) stepOnce() error {
 	for _, r := range n.stateRecs {
 		r.Record(s)
 	}
-	if len(n.plastic) > 0 {
-		n.learnNext.Store(0)
-		if len(n.plastic) > 1 {
-			n.phase(n.taskLearn)
-		} else {
-			n.taskLearn(0)
-		}
+	if len(n.plastic) > 1 {
+		n.phase(phaseLearn)
+	} else if len(n.plastic) == 1 {
+		n.taskLearn(0)
 	}
 	for _, w := range n.weightRecs {
 		w.record(s)

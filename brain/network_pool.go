@@ -8,21 +8,24 @@ import (
 
 // Multi-core stepping.
 //
-// Run splits every population into contiguous segments, one per worker
-// (populations too small to be worth splitting go whole to the least
-// loaded worker), and gives each spike source to one worker. Worker w owns
-// its segments for the whole Run: it delivers the previous step's spikes
-// into its own neurons' synaptic variables (delay-ring slots included),
-// drains the ring slots due now into them, integrates them and collects
-// their spikes. One barrier per step then hands the spike lists to the
-// calling goroutine, which joins them in index order, records, applies
+// Run splits every large population into contiguous segments (a few per
+// worker) and makes each segment, and each spike source, a task of the
+// step. A task delivers the previous step's spikes into its own neurons'
+// synaptic variables (delay-ring slots included), drains the ring slots
+// due now into them, integrates them and collects their spikes; a source
+// task emits the source's spikes. The workers claim the tasks of a step
+// one at a time from a shared counter, so a worker that the operating
+// system deschedules holds up at most the task it is in, and a late worker
+// simply finds nothing left. When the step's tasks are done, the calling
+// goroutine joins the spike lists in index order, records, applies
 // plasticity and current sources, and releases the next step.
 //
-// Nothing depends on how the work is split: neurons are independent within
-// a step, every random stream is keyed by global ids, and each synaptic
-// variable receives its additions in the same order (projections in
-// creation order, presynaptic spikes ascending, steps in sequence) whoever
-// performs them. Results are bit-identical for every worker count.
+// Nothing depends on how the work is split or who does it: neurons are
+// independent within a step, every random stream is keyed by global ids,
+// and each synaptic variable receives its additions in the same order
+// (projections in creation order, presynaptic spikes ascending, steps in
+// sequence) whatever segment they belong to. Results are bit-identical for
+// every worker count.
 
 // parallelMinNeurons is the network size (neurons plus spike generators)
 // from which Run uses every core by default. A step of a few thousand
@@ -30,12 +33,15 @@ import (
 // spinning barrier (about a microsecond).
 const parallelMinNeurons = 2000
 
-// minSegment is the smallest population segment worth a worker of its
-// own; segment bounds are multiples of segAlign neurons so that two
-// workers never write to the same 64-byte cache line of a state array.
+// segmentsPerWorker is how many segments a large population is cut into
+// per worker (more balance the load, fewer cost less per spike), and
+// minSegment the smallest segment; segment bounds are multiples of
+// segAlign neurons so that two tasks never write to the same 64-byte
+// cache line of a state array.
 const (
-	minSegment = 512
-	segAlign   = 8
+	segmentsPerWorker = 2
+	minSegment        = 256
+	segAlign          = 8
 )
 
 // workers is the number of goroutines Run uses.
@@ -57,11 +63,12 @@ func (n *Network) workers() int {
 	return max(w, 1)
 }
 
-// segment is the part [lo, hi) of population pop that one worker owns.
+// segment is the part [lo, hi) of population pop that one task steps.
 type segment struct {
+	id     int // index among all segments (the ring flags' part)
 	pop    int
 	lo, hi int
-	// buf[s&1] holds the ascending spikes of step s: while the workers
+	// buf[s&1] holds the ascending spikes of step s: while the tasks
 	// integrate step s, the spikes of step s−1 are still being delivered.
 	buf    [2][]int32
 	err    error        // Step error of the current step
@@ -70,27 +77,11 @@ type segment struct {
 	rings  []*ring      // rings into pop
 }
 
-// workerPlan is what one worker does each step.
-type workerPlan struct {
-	segs []*segment
-	srcs []int // sources it emits
-}
-
-// plan lays the network out over w workers (called by Run when the worker
-// count changes).
+// plan cuts the network into the tasks of a step for w workers (called by
+// Run when the worker count changes).
 func (n *Network) plan(w int) {
-	n.plans = make([]workerPlan, w)
+	n.segs = n.segs[:0]
 	n.popSegs = make([][]*segment, len(n.pops))
-	load := make([]int, w)
-	least := func() int {
-		k := 0
-		for i := range load {
-			if load[i] < load[k] {
-				k = i
-			}
-		}
-		return k
-	}
 	groupsOf := func(pop int) ([]int, []*ring) {
 		var gs []int
 		var rs []*ring
@@ -104,38 +95,27 @@ func (n *Network) plan(w int) {
 	}
 	for k, p := range n.pops {
 		parts := 1
-		if w > 1 && p.N >= 2*minSegment {
-			parts = min(w, p.N/minSegment)
+		if w > 1 {
+			parts = max(1, min(segmentsPerWorker*w, p.N/minSegment))
 		}
 		gs, rs := groupsOf(k)
-		first := 0
-		if parts == 1 {
-			first = least()
-		}
 		for c := range parts {
 			lo := p.N * c / parts / segAlign * segAlign
 			hi := p.N * (c + 1) / parts / segAlign * segAlign
 			if c == parts-1 {
 				hi = p.N
 			}
-			s := &segment{pop: k, lo: lo, hi: hi, groups: gs, rings: rs,
+			s := &segment{id: len(n.segs), pop: k, lo: lo, hi: hi, groups: gs, rings: rs,
 				buf: [2][]int32{make([]int32, 0, hi-lo), make([]int32, 0, hi-lo)}}
 			if !p.k.lif {
 				s.sc = newFullScratch()
 			}
-			wk := (first + c) % w
-			n.plans[wk].segs = append(n.plans[wk].segs, s)
+			n.segs = append(n.segs, s)
 			n.popSegs[k] = append(n.popSegs[k], s)
-			load[wk] += hi - lo
 		}
 	}
-	for k, s := range n.srcs {
-		wk := least()
-		n.plans[wk].srcs = append(n.plans[wk].srcs, k)
-		load[wk] += s.Len() / 8 // a generator costs far less than a neuron
-	}
 	for _, r := range n.rings {
-		r.setWorkers(w)
+		r.setParts(len(n.segs))
 	}
 	for k, p := range n.pops {
 		if len(n.popSegs[k]) > 1 && cap(n.joined[k][0]) < p.N {
@@ -145,71 +125,91 @@ func (n *Network) plan(w int) {
 	n.planW = w
 }
 
-// work is worker w's share of step n.cur: deliver the spikes of the
-// previous step (when pending) and drain the ring slots due now into its
-// segments, integrate them, and emit its sources' spikes.
-func (n *Network) work(w int) {
-	pl := &n.plans[w]
+// tasks is the number of tasks of a step: the segments, then the sources.
+func (n *Network) tasks() int { return len(n.segs) + len(n.srcs) }
+
+// work is task k of step n.cur: for a segment, deliver the spikes of the
+// previous step (when pending) and drain the ring slots due now into it,
+// then integrate it; for a source, emit its spikes.
+func (n *Network) work(k int) {
 	s := n.cur
 	par := s & 1
-	for _, seg := range pl.segs {
-		lo, hi := uint32(seg.lo), uint32(seg.hi)
-		if n.pending {
-			for _, g := range seg.groups {
-				for _, p := range n.groups[g] {
-					p.deliverRange(s-1, n.preSpikes(p), lo, hi, w)
-				}
-			}
-		}
-		for _, r := range seg.rings {
-			r.drainRange(s, seg.lo, seg.hi, w)
-		}
-		// The population's own chunking is bypassed: the network splits
-		// the work.
-		ch := chunk{lo: seg.lo, hi: seg.hi, spikes: seg.buf[par], sc: seg.sc}
-		seg.buf[par], seg.err = n.pops[seg.pop].stepRange(&ch, s)
-	}
-	for _, k := range pl.srcs {
+	if k >= len(n.segs) {
+		k -= len(n.segs)
 		n.srcBuf[k][par] = n.srcs[k].emit(s, n.srcBuf[k][par])
+		return
 	}
+	seg := n.segs[k]
+	if n.pending {
+		n.deliverInto(seg, s-1)
+	}
+	for _, r := range seg.rings {
+		r.drainRange(s, seg.lo, seg.hi, seg.id)
+	}
+	// The population's own chunking is bypassed: the network splits the
+	// work.
+	ch := chunk{lo: seg.lo, hi: seg.hi, spikes: seg.buf[par], sc: seg.sc}
+	seg.buf[par], seg.err = n.pops[seg.pop].stepRange(&ch, s)
 }
 
-// flush is worker w's share of delivering the spikes of step n.cur
-// (the last step of a Run) into the rings.
-func (n *Network) flush(w int) {
-	for _, seg := range n.plans[w].segs {
-		for _, g := range seg.groups {
-			for _, p := range n.groups[g] {
-				p.deliverRange(n.cur, n.preSpikes(p), uint32(seg.lo), uint32(seg.hi), w)
-			}
+// deliverInto delivers the spikes of step s into segment seg's cells.
+func (n *Network) deliverInto(seg *segment, s int64) {
+	lo, hi := uint32(seg.lo), uint32(seg.hi)
+	for _, g := range seg.groups {
+		for _, p := range n.groups[g] {
+			p.deliverRange(s, n.preSpikes(p), lo, hi, seg.id)
 		}
 	}
 }
 
-// team is the set of goroutines of one Run: the caller (worker 0) and
-// workers 1 … n−1, each bound to its own plan. A phase starts when the
-// caller bumps gen and ends when every worker has counted itself done.
-// Waiting spins for a short while (a step of a small network lasts only
-// microseconds) and then sleeps on a channel, so an idle or oversubscribed
-// machine does not burn cores.
-type team struct {
-	n    int
-	task func(w int)
-	stop bool
+// flush is task k of delivering the spikes of step n.cur (the last step of
+// a Run) into the rings.
+func (n *Network) flush(k int) {
+	if k < len(n.segs) {
+		n.deliverInto(n.segs[k], n.cur)
+	}
+}
 
-	gen  atomic.Uint64
-	_    [56]byte
-	done atomic.Int32
-	_    [60]byte
+// team is the set of goroutines of one Run: the caller and n−1 workers.
+// A phase runs tasks funcs[fn](0) … funcs[fn](count−1). All of the
+// phase's state is one word, ticket (phase tag, fn, count and the next
+// task), so that a goroutine claims a task with one compare-and-swap and
+// can never mix two phases up; finished counts the phase's finished tasks
+// (tag in the high 32 bits). Every member claims tasks until none is left;
+// the caller returns when all are finished, whoever ran them, so a worker
+// that the operating system deschedules holds up at most the task it is
+// in. Waiting spins for a short while (a step of a small network lasts
+// only microseconds) and then sleeps on a channel, so an idle or
+// oversubscribed machine does not burn cores.
+type team struct {
+	n     int
+	stop  atomic.Bool
+	funcs [4]func(int)
+
+	gen      atomic.Uint64 // the current phase tag; workers wake when it changes
+	_        [56]byte
+	ticket   atomic.Uint64 // tag<<42 | fn<<40 | count<<20 | next
+	_        [56]byte
+	finished atomic.Uint64 // tag<<32 | finished tasks
+	_        [56]byte
 
 	sleeping []padFlag // workers 1 … n−1 asleep (index w)
 	wake     []chan struct{}
-	// mainWait is the phase (gen) the caller sleeps on, 0 when it does not
+	// mainWait is the phase tag the caller sleeps on, 0 when it does not
 	// sleep: a worker that finishes late, after the caller has moved on,
 	// must not wake it for the wrong phase.
 	mainWait atomic.Uint64
 	mainWake chan struct{}
 }
+
+const (
+	taskBits = 20
+	taskMask = 1<<taskBits - 1
+	tagBits  = 22
+	tagMask  = 1<<tagBits - 1
+	// maxTasks bounds the tasks of one phase (segments plus sources).
+	maxTasks = taskMask
+)
 
 type padFlag struct {
 	atomic.Bool
@@ -219,8 +219,10 @@ type padFlag struct {
 // spinFor is how long a waiting goroutine spins before it sleeps.
 const spinFor = 50 * time.Microsecond
 
-func newTeam(n int) *team {
+// newTeam starts n−1 workers for the phase functions funcs (at most 4).
+func newTeam(n int, funcs ...func(int)) *team {
 	t := &team{n: n, sleeping: make([]padFlag, n), wake: make([]chan struct{}, n), mainWake: make(chan struct{}, 1)}
+	copy(t.funcs[:], funcs)
 	for w := 1; w < n; w++ {
 		t.wake[w] = make(chan struct{}, 1)
 		go t.worker(w)
@@ -232,11 +234,27 @@ func (t *team) worker(w int) {
 	var seen uint64
 	for {
 		seen = t.waitGen(w, seen)
-		if t.stop {
+		if t.stop.Load() {
 			return
 		}
-		t.task(w)
-		if t.done.Add(1) == int32(t.n-1) && t.mainWait.CompareAndSwap(seen, 0) {
+		t.claim()
+	}
+}
+
+// claim runs tasks of the current phase until none is left.
+func (t *team) claim() {
+	for {
+		tk := t.ticket.Load()
+		count, k := tk>>taskBits&taskMask, tk&taskMask
+		if k >= count {
+			return
+		}
+		if !t.ticket.CompareAndSwap(tk, tk+1) {
+			continue
+		}
+		t.funcs[tk>>(2*taskBits)&3](int(k))
+		tag := tk >> (2*taskBits + 2)
+		if t.finished.Add(1) == tag<<32|count && t.mainWait.CompareAndSwap(tag, 0) {
 			t.mainWake <- struct{}{}
 		}
 	}
@@ -284,31 +302,41 @@ func spin[T any](cond func() (T, bool)) (T, bool) {
 	}
 }
 
-// do runs f(0) … f(n−1), f(0) on the calling goroutine, and waits for all.
-func (t *team) do(f func(w int)) {
-	t.task = f
-	t.done.Store(0)
-	g := t.gen.Add(1)
-	for w := 1; w < t.n; w++ {
-		if t.sleeping[w].CompareAndSwap(true, false) {
-			t.wake[w] <- struct{}{}
+// do runs funcs[fn](0) … funcs[fn](count−1) on the team and waits for all
+// of them (count ≤ maxTasks).
+func (t *team) do(fn, count int) {
+	if count == 0 {
+		return
+	}
+	tag := (t.gen.Load() + 1) & tagMask
+	if tag == 0 {
+		tag = 1 // 0 means "not waiting" in mainWait
+	}
+	t.finished.Store(tag << 32)
+	t.ticket.Store(tag<<(2*taskBits+2) | uint64(fn)<<(2*taskBits) | uint64(count)<<taskBits)
+	t.gen.Store(tag)
+	if count > 1 {
+		for w := 1; w < t.n; w++ {
+			if t.sleeping[w].CompareAndSwap(true, false) {
+				t.wake[w] <- struct{}{}
+			}
 		}
 	}
-	f(0)
-	want := int32(t.n - 1)
-	if _, ok := spin(func() (struct{}, bool) { return struct{}{}, t.done.Load() == want }); ok {
+	t.claim()
+	want := tag<<32 | uint64(count)
+	if _, ok := spin(func() (struct{}, bool) { return struct{}{}, t.finished.Load() == want }); ok {
 		return
 	}
-	t.mainWait.Store(g)
-	if t.done.Load() == want && t.mainWait.CompareAndSwap(g, 0) {
+	t.mainWait.Store(tag)
+	if t.finished.Load() == want && t.mainWait.CompareAndSwap(tag, 0) {
 		return
 	}
-	<-t.mainWake // the last worker took mainWait: its token is on the way
+	<-t.mainWake // the last finisher took mainWait: its token is on the way
 }
 
 // close stops the workers.
 func (t *team) close() {
-	t.stop = true
+	t.stop.Store(true)
 	t.gen.Add(1)
 	for w := 1; w < t.n; w++ {
 		if t.sleeping[w].CompareAndSwap(true, false) {

@@ -4,29 +4,39 @@ import (
 	"context"
 	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 )
 
-// TestTeamRunsEveryPhaseOnce drives the worker team through many short
+// TestTeamRunsEveryTaskOnce drives the worker team through many short
 // phases with more goroutines than cores (so that workers sleep, wake late
-// and race the caller's wake-up loop): every worker must run every phase
-// exactly once, in order.
-func TestTeamRunsEveryPhaseOnce(t *testing.T) {
+// and race the caller's wake-up loop and each other's claims): every task
+// of every phase must run exactly once, with the phase's function, before
+// the phase returns.
+func TestTeamRunsEveryTaskOnce(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
-	for round := range 20 {
-		tm := newTeam(8)
-		var ran [8]int
+	var ran [2][64]atomic.Int32
+	work := func(f int) func(int) {
+		return func(k int) {
+			ran[f][k].Add(1)
+			for i := 0; i < 300*(k%5); i++ { // uneven work
+				ran[f][63].Add(0)
+			}
+		}
+	}
+	for round := range 8 {
+		tm := newTeam(8, work(0), work(1))
 		for ph := range 2000 {
-			tm.do(func(w int) {
-				ran[w]++
-				for i := 0; i < 200*w*(ph%3); i++ { // uneven work
-					ran[w] += 0
+			f, count := ph%2, 1+(ph*7)%40
+			tm.do(f, count)
+			for k := range 64 {
+				want := int32(0)
+				if k < count {
+					want = 1
 				}
-			})
-			for w, k := range ran {
-				if k != ph+1 {
+				if got := ran[f][k].Swap(0); got != want || ran[1-f][k].Load() != 0 {
 					tm.close()
-					t.Fatalf("round %d, phase %d: worker %d ran %d phases", round, ph, w, k)
+					t.Fatalf("round %d, phase %d: task %d of %d ran %d times", round, ph, k, count, got)
 				}
 			}
 		}
@@ -130,6 +140,35 @@ func TestParallelConnectivity(t *testing.T) {
 	for k := range one {
 		if !slices.Equal(one[k], three[k]) {
 			t.Errorf("array %d differs between 1 and 3 cores", k)
+		}
+	}
+}
+
+// TestLowerBoundFrom: the galloping search from a guess finds the first
+// target ≥ x for every guess, on rows with repeats and gaps.
+func TestLowerBoundFrom(t *testing.T) {
+	r := NewStream(1, 99, 0)
+	for range 300 {
+		n := 1 + r.IntN(40)
+		row := make([]uint32, n)
+		for i := range row {
+			row[i] = uint32(r.IntN(60))
+		}
+		slices.Sort(row)
+		for x := uint32(0); x <= 61; x++ {
+			want := lowerBound(row, 0, uint32(n), x)
+			for m := uint32(0); m <= uint32(n); m++ {
+				if got := lowerBoundFrom(row, 0, uint32(n), x, m); got != want {
+					t.Fatalf("row %v, x %d, guess %d: got %d, want %d", row, x, m, got, want)
+				}
+			}
+			a, b := clipRange(row, 0, uint32(n), x, x+7, 60)
+			for k := range row {
+				in := uint32(k) >= a && uint32(k) < b
+				if in != (row[k] >= x && row[k] < x+7) {
+					t.Fatalf("clipRange(%v, [%d, %d)) = [%d, %d)", row, x, x+7, a, b)
+				}
+			}
 		}
 	}
 }

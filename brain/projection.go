@@ -493,7 +493,7 @@ func (p *Projection) buildPlasticity(dt float64) error {
 
 // deliverRange enqueues the spikes of step (ascending presynaptic
 // indices, repeats allowed) into the target's delay ring, for the
-// postsynaptic cells in [lo, hi) only: worker w of a Run owns those cells.
+// postsynaptic cells in [lo, hi) only: part (segment) w of a Run.
 // Rows hold their targets ascending (within each delay group), so the
 // part of a row in range is found by binary search. Every target receives
 // its additions in spike order whatever the range, so the sums do not
@@ -506,6 +506,7 @@ func (p *Projection) deliverRange(step int64, spikes []int32, lo, hi uint32, w i
 		hi = noUpper
 	}
 	whole := lo == 0 && hi == noUpper
+	n := uint32(p.nPost)
 	r := p.ring
 	tg, rp := p.targets, p.rowPtr
 	if p.groupPtr == nil {
@@ -515,7 +516,7 @@ func (p *Projection) deliverRange(step int64, spikes []int32, lo, hi uint32, w i
 			for _, i := range spikes {
 				ts := tg[rp[i]:rp[i+1]]
 				if !whole {
-					ts = clipTargets(ts, lo, hi)
+					ts = clipTargets(ts, lo, hi, n)
 				}
 				for _, t := range ts {
 					row[t] += wt
@@ -527,7 +528,7 @@ func (p *Projection) deliverRange(step int64, spikes []int32, lo, hi uint32, w i
 		for _, i := range spikes {
 			a, b := rp[i], rp[i+1]
 			if !whole {
-				a, b = clipRange(tg, a, b, lo, hi)
+				a, b = clipRange(tg, a, b, lo, hi, n)
 			}
 			ts, ww := tg[a:b], ws[a:b]
 			ww = ww[:len(ts)]
@@ -545,7 +546,7 @@ func (p *Projection) deliverRange(step int64, spikes []int32, lo, hi uint32, w i
 			b := ge[g]
 			x, y := a, b
 			if !whole {
-				x, y = clipRange(tg, a, b, lo, hi)
+				x, y = clipRange(tg, a, b, lo, hi, n)
 			}
 			ts := tg[x:y]
 			if p.weights == nil {
@@ -569,21 +570,60 @@ func (p *Projection) deliverRange(step int64, spikes []int32, lo, hi uint32, w i
 const noUpper = math.MaxUint32
 
 // clipRange narrows the synapse range [a, b), whose targets are
-// ascending, to the synapses with targets in [lo, hi).
-func clipRange(tg []uint32, a, b, lo, hi uint32) (uint32, uint32) {
+// ascending and spread over [0, n), to the synapses with targets in
+// [lo, hi).
+func clipRange(tg []uint32, a, b, lo, hi, n uint32) (uint32, uint32) {
 	if lo > 0 {
-		a = lowerBound(tg, a, b, lo)
+		a = lowerBoundFrom(tg, a, b, lo, guess(a, b, lo, n))
 	}
 	if hi != noUpper {
-		b = lowerBound(tg, a, b, hi)
+		b = lowerBoundFrom(tg, a, b, hi, guess(a, b, hi, n))
 	}
 	return a, b
 }
 
 // clipTargets is clipRange on a row slice.
-func clipTargets(ts []uint32, lo, hi uint32) []uint32 {
-	a, b := clipRange(ts, 0, uint32(len(ts)), lo, hi)
+func clipTargets(ts []uint32, lo, hi, n uint32) []uint32 {
+	a, b := clipRange(ts, 0, uint32(len(ts)), lo, hi, n)
 	return ts[a:b]
+}
+
+// guess is where x would sit in [a, b) if the targets were spread evenly
+// over [0, n): random connectivity makes it within a few places.
+func guess(a, b, x, n uint32) uint32 {
+	if x >= n {
+		return b
+	}
+	return a + uint32(uint64(b-a)*uint64(x)/uint64(n))
+}
+
+// lowerBoundFrom is lowerBound searching outwards from m ∈ [a, b]
+// (galloping), so a good guess costs a few comparisons.
+func lowerBoundFrom(tg []uint32, a, b, x, m uint32) uint32 {
+	if m < b && tg[m] < x { // the answer is after m
+		lo, step := m+1, uint32(1)
+		for {
+			p := lo + step - 1
+			if p >= b {
+				return lowerBound(tg, lo, b, x)
+			}
+			if tg[p] >= x {
+				return lowerBound(tg, lo, p, x)
+			}
+			lo, step = p+1, step*2
+		}
+	}
+	hi, step := m, uint32(1) // the answer is at or before m
+	for {
+		if hi < a+step {
+			return lowerBound(tg, a, hi, x)
+		}
+		p := hi - step
+		if tg[p] < x {
+			return lowerBound(tg, p+1, hi, x)
+		}
+		hi, step = p, step*2
+	}
 }
 
 // lowerBound returns the first index in [a, b) whose target is ≥ x (b if

@@ -11,9 +11,9 @@ package brain
 // so adding them straight into Input is the same as delivering them at
 // the start of the next step, without the O(n) pass per step.
 //
-// Each worker of a Run writes and drains only its own neurons' entries
-// and keeps its own "slot may hold non-zero entries" flags, so workers
-// never share a flag.
+// Each task of a Run (a segment of the target population) writes and
+// drains only its own neurons' entries and keeps its own "slot may hold
+// non-zero entries" flags, so concurrent tasks never share a flag.
 type ring struct {
 	pop   int // target population index
 	comp  Compartment
@@ -21,7 +21,7 @@ type ring struct {
 	d     int       // number of slots (max delay + 1)
 	n     int       // neurons
 	buf   []float64 // d·n, slot-major
-	dirty []bool    // workers·d flags: slot k of worker w may hold non-zero entries
+	dirty []bool    // parts·d flags: slot k of part w may hold non-zero entries
 	input []float64 // the population's Input(comp, recep)
 }
 
@@ -36,9 +36,9 @@ func newRing(pop int, c Compartment, r Receptor, d, n int, input []float64) *rin
 // direct reports whether the ring is bypassed (all delays one step).
 func (r *ring) direct() bool { return r.buf == nil }
 
-// setWorkers lays the dirty flags out for w workers, keeping every slot
-// that any worker had marked marked for all.
-func (r *ring) setWorkers(w int) {
+// setParts lays the dirty flags out for w parts (segments), keeping every
+// slot that any part had marked marked for all.
+func (r *ring) setParts(w int) {
 	if r.buf == nil {
 		return
 	}
@@ -53,7 +53,7 @@ func (r *ring) setWorkers(w int) {
 	}
 }
 
-// slotDirty returns, per slot, whether any worker marked it (nil for a
+// slotDirty returns, per slot, whether any part marked it (nil for a
 // bypassed ring).
 func (r *ring) slotDirty() []bool {
 	if r.buf == nil {
@@ -66,14 +66,14 @@ func (r *ring) slotDirty() []bool {
 	return out
 }
 
-// setSlotDirty marks slots for every worker (checkpoint restore).
+// setSlotDirty marks slots for every part (checkpoint restore).
 func (r *ring) setSlotDirty(slots []bool) {
 	for i := range r.dirty {
 		r.dirty[i] = slots[i%r.d]
 	}
 }
 
-// slot returns the buffer row that step s writes to, marked for worker w.
+// slot returns the buffer row that step s writes to, marked for part w.
 func (r *ring) slot(s int64, w int) []float64 {
 	if r.buf == nil {
 		return r.input
@@ -84,7 +84,7 @@ func (r *ring) slot(s int64, w int) []float64 {
 }
 
 // drainRange adds entries [lo, hi) of the slot due at step s into the
-// synaptic variable and clears them, when worker w marked the slot.
+// synaptic variable and clears them, when part w marked the slot.
 func (r *ring) drainRange(s int64, lo, hi, w int) {
 	if r.buf == nil {
 		return
