@@ -172,3 +172,20 @@ func TestLowerBoundFrom(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTeamPhase measures one phase of the worker team with as many
+// (empty) tasks as workers: the synchronisation cost a multi-core step
+// pays once.
+func BenchmarkTeamPhase(b *testing.B) {
+	w := runtime.GOMAXPROCS(0)
+	if w < 2 {
+		b.Skip("needs GOMAXPROCS ≥ 2")
+	}
+	var sink atomic.Int64
+	tm := newTeam(w, func(k int) { sink.Add(int64(k)) })
+	defer tm.close()
+	b.ReportAllocs()
+	for b.Loop() {
+		tm.do(0, w)
+	}
+}
