@@ -24,10 +24,16 @@ import (
 //  6. enqueue: each spike is added, with its weight, into the ring slot of
 //     step k + delay of each of its synapses (delay ≥ 1 step).
 //
-// Projections and populations are processed in the order they were
-// created and spikes in ascending index order, and every random stream is
-// keyed by global ids, so a network is a pure function of (model, seed,
-// duration): the same seed gives bit-identical spikes whatever GOMAXPROCS.
+// The work of steps 1, 3 and 6 is shared by Workers goroutines
+// (network_pool.go): each large population is cut into segments, and the
+// task of one segment enqueues the previous step's spikes into its cells,
+// drains their ring slots and integrates them, so one barrier per step
+// suffices. Step 6 of the last step of a Run is done before Run returns.
+// Every synaptic variable receives its additions in a fixed order
+// (projections in creation order, spikes in ascending index order), and
+// every random stream is keyed by global ids, so a network is a pure
+// function of (model, seed, duration): the same seed gives bit-identical
+// spikes whatever GOMAXPROCS or Workers.
 //
 // Build a Network with AddPopulation / Connect / ConnectSource / Inject /
 // Record*, then Run (which calls Build if needed). A Network is not safe
@@ -38,9 +44,9 @@ type Network struct {
 	// Seed keys every random stream of the network (connectivity, weights,
 	// delays, Poisson sources, noise).
 	Seed uint64
-	// Workers is the number of goroutines Run spreads a step over: each
-	// takes a contiguous segment of every population (integration, spike
-	// delivery into it, its delay rings) and some of the spike sources.
+	// Workers is the number of goroutines Run spreads a step over; they
+	// claim the step's tasks (population segments, with the spike delivery
+	// into them and their delay rings, and spike sources) one at a time.
 	// 0 means GOMAXPROCS for networks of at least 2000 cells and
 	// generators, 1 otherwise. It does not change results.
 	Workers int
