@@ -6,7 +6,8 @@ import (
 )
 
 // Trace is a per-step record of one neuron (values at the end of each
-// step, t = (k+1)·dt).
+// step, t = (k+1)·dt, after any reset: V never shows a spike itself; see
+// StateRecorder and SpikeSampleIndices for drawing spike marks).
 type Trace struct {
 	T     []float64 // time (ms)
 	V     []float64 // somatic potential (mV)

@@ -104,6 +104,15 @@ var StateVariables = []string{"V", "Vd", "W", "Theta", "IExt", "IE", "II", "IEd"
 
 // StateRecorder samples selected state variables of selected neurons every
 // Every steps into one flat buffer.
+//
+// A sample is the state at the end of a step, after any reset: a neuron
+// that spiked during the step shows VReset (or, in the general model, the
+// value it has relaxed to since the spike inside the step), so a recorded
+// V never shows the spike itself. NEST's multimeter behaves the same way.
+// To draw spikes on a trace, take the spike times (SpikeRecorder.Times,
+// the times SimulateCurrent returns) and SpikeSampleIndices: the samples
+// it returns are the first ones after each spike, where a plot can put a
+// mark or raise V to P.VPeak to draw the upstroke.
 type StateRecorder struct {
 	// Neurons are the recorded neuron indices.
 	Neurons []int
@@ -171,7 +180,8 @@ func NewStateRecorder(pop *Population, neurons []int, variables []string, every 
 }
 
 // Record takes a sample after step `step` if step % Every == 0. Call it
-// after Population.Step(step); the sample is the state at (step+1)·dt.
+// after Population.Step(step); the sample is the state at (step+1)·dt,
+// after the resets of that step's spikes.
 func (r *StateRecorder) Record(step int64) {
 	if step%r.Every != 0 {
 		return
@@ -226,4 +236,25 @@ func (r *StateRecorder) Trace(neuron int, variable string) ([]float64, error) {
 func (r *StateRecorder) EstimateBytes(steps int64) int64 {
 	n := steps/r.Every + 1
 	return n*int64(len(r.src)*len(r.Neurons))*8 + n*8 + int64(cap(r.data)+cap(r.steps))*8
+}
+
+// SpikeSampleIndices maps spike times onto a sampled trace: for each spike
+// time (ms) it returns the index of the first sample at or after it, or
+// len(sampleTimesMS) if there is none. sampleTimesMS is ascending
+// (StateRecorder.Times, Trace.T). Samples are taken at the end of a step,
+// after the reset, so these are the samples just after each spike, where
+// a plot draws its spike marks (see StateRecorder). A spike and a sample
+// within 1e-9 ms are taken to coincide (a spike reported at the end of
+// step k and the sample of step k are both (k+1)·dt).
+func SpikeSampleIndices(sampleTimesMS, spikeTimesMS []float64) []int {
+	idx := make([]int, len(spikeTimesMS))
+	for k, ts := range spikeTimesMS {
+		idx[k], _ = slices.BinarySearchFunc(sampleTimesMS, ts-1e-9, func(s, t float64) int {
+			if s < t {
+				return -1
+			}
+			return 1
+		})
+	}
+	return idx
 }

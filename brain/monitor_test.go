@@ -96,3 +96,46 @@ func TestStateRecorder(t *testing.T) {
 		t.Errorf("EstimateBytes = %d, want %d", est, want)
 	}
 }
+
+// SpikeSampleIndices finds the sample just after each spike: the spike
+// times of the exact LIF path ((k+1)·dt) land on the sample of their own
+// step, spikes inside a step (general model) on the next sample, and with
+// Every > 1 on the first sample after them.
+func TestSpikeSampleIndices(t *testing.T) {
+	samples := []float64{0.1, 0.2, 0.3, 0.4, 0.5}
+	got := SpikeSampleIndices(samples, []float64{0.1, 0.25, 0.3 + 1e-12, 0.5, 0.55})
+	if want := []int{0, 2, 2, 4, 5}; !slices.Equal(got, want) {
+		t.Errorf("SpikeSampleIndices = %v, want %v", got, want)
+	}
+	// a single cell: the recorded V at the mark is the reset value
+	p := Generic()
+	n := 2000
+	sp, tr, err := SimulateCurrent(p, 0.1, ConstantCurrent(n, 150), nil)
+	if err != nil || len(sp) == 0 {
+		t.Fatal(err, len(sp))
+	}
+	for _, i := range SpikeSampleIndices(tr.T, sp) {
+		if tr.V[i] != p.VReset {
+			t.Fatalf("V at the spike sample %d is %v, want VReset", i, tr.V[i])
+		}
+	}
+	// a population with a recorder every 3 steps and a spike recorder
+	pop := mustPop(t, 2, Pyramidal(), 0.1)
+	rec, _ := NewStateRecorder(pop, []int{0}, []string{"V"}, 3)
+	srec, _ := NewSpikeRecorder(2, 0.1)
+	for k := range int64(3000) {
+		pop.IExt[0] = 1500
+		s, _ := pop.Step(k)
+		srec.Record(k, s)
+		rec.Record(k)
+	}
+	times, spikes := rec.Times(), srec.Times(0)
+	if len(spikes) < 5 {
+		t.Fatalf("%d spikes", len(spikes))
+	}
+	for k, i := range SpikeSampleIndices(times, spikes) {
+		if !(times[i] >= spikes[k]-1e-9) || (i > 0 && times[i-1] >= spikes[k]-1e-9) || times[i]-spikes[k] > 0.3 {
+			t.Errorf("spike at %v ms mapped to sample %d at %v ms", spikes[k], i, times[i])
+		}
+	}
+}

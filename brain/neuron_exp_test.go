@@ -43,7 +43,7 @@ func BenchmarkExp(b *testing.B) {
 	for _, f := range []struct {
 		name string
 		f    func(float64) float64
-	}{{"math.Exp", math.Exp}, {"expKernel", expKernel}} {
+	}{{"math.Exp", math.Exp}, {"expKernel", expKernel}, {"expFast", expFast}} {
 		b.Run(f.name, func(b *testing.B) {
 			for b.Loop() {
 				for i, x := range xs {
@@ -53,4 +53,24 @@ func BenchmarkExp(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(xs)), "ns/exp")
 		})
 	}
+}
+
+// expFast is accurate to 5e-13 relative over the range the kernels use.
+func TestExpFastAccuracy(t *testing.T) {
+	worst, at := 0.0, 0.0
+	for x := -700.0; x <= 50; x += 0.000731 {
+		got, want := expFast(x), math.Exp(x)
+		if e := math.Abs(got-want) / want; e > worst {
+			worst, at = e, x
+		}
+	}
+	for _, x := range []float64{-700, -1e-300, 0, 1e-300, 50} {
+		if e := math.Abs(expFast(x)-math.Exp(x)) / math.Exp(x); e > worst {
+			worst, at = e, x
+		}
+	}
+	if worst > 5e-13 {
+		t.Errorf("max relative error %g at x = %g, want ≤ 5e-13", worst, at)
+	}
+	t.Logf("expFast: max relative error %.2g at x = %.4g", worst, at)
 }

@@ -14,6 +14,7 @@ type fullConsts struct {
 	invDT                                   float64 // 1/ΔT (0 if ΔT = 0)
 	wRef                                    float64 // A·(VReset − EL): W's target while refractory
 	invGtd, pVdRef                          float64 // 1/(GLd+Gc), exp(−(GLd+Gc)h/Cd)
+	eNegPeak                                float64 // exp(−xPeak)
 }
 
 func (p *Population) fullConstants() fullConsts {
@@ -32,6 +33,7 @@ func (p *Population) fullConstants() fullConsts {
 		c.invDT = 1 / q.DeltaT
 	}
 	c.wRef = q.A * (q.VReset - q.EL)
+	c.eNegPeak = expKernel(-k.xPeak)
 	if q.Gc > 0 {
 		c.invGtd = 1 / (q.GLd + q.Gc)
 		c.pVdRef = math.Exp(-(q.GLd + q.Gc) * k.h / q.Cd)
@@ -68,8 +70,10 @@ func (c *fullConsts) synInputs(cond bool, e, i float64) (j, g float64) {
 	return e - i, 0
 }
 
-// stepFull is the kernel of the general GeneralizedNeuron (AdEx soma,
-// passive dendrite, adaptation, adaptive and variance-driven threshold).
+// stepFull is the general kernel of the GeneralizedNeuron (AdEx soma,
+// passive dendrite, adaptation, adaptive and variance-driven threshold),
+// used for conductance synapses and for steps too long for one Heun step
+// (nsub > 1); stepHeun is its specialised form for current synapses.
 //
 // Scheme: per neuron, Heun's method (explicit trapezoid, second order) on
 // (V, Vd, W) with the synaptic variables evaluated exactly at both ends of
@@ -85,7 +89,7 @@ func (c *fullConsts) synInputs(cond bool, e, i float64) (j, g float64) {
 // starts or ends inside it.
 func (p *Population) stepFull(lo, hi int, step int64, dst []int32, sc *fullScratch) ([]int32, error) {
 	k := &p.k
-	c := p.fullConstants()
+	c := &p.fc
 	h, pE, pI, pTh, aVar := k.h, k.pE, k.pI, k.pTh, k.aVar
 	cond, dend := k.cond, k.dend
 	fast := k.nsub == 1
@@ -307,7 +311,7 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32, sc *fullScrat
 		if dend {
 			ed, id, iD = sEd[i], sId[i], iextd[i]
 		}
-		v, vd, w, th, spiked, ts, ok := p.fullSlow(&c, i+lo, v, vd, w, th, thInfs[i], g,
+		v, vd, w, th, spiked, ts, ok := p.fullSlow(c, i+lo, v, vd, w, th, thInfs[i], g,
 			iext[i]+ibias[i], iD, sEp[i], sIp[i], ed, id)
 		V[i], Vd[i], W[i], Th[i] = v, vd, w, th
 		if !ok || !finite(v) || !finite(w) || !finite(vd) {
@@ -339,12 +343,13 @@ type fullScratch struct {
 	js0, js1, gs0, gs1, jd0, jd1, gd0, gd1 []float64
 	th1, thInf, ex                         []float64
 	slow                                   []int32
+	heun                                   heunScratch
 }
 
 func newFullScratch() *fullScratch {
 	mk := func() []float64 { return make([]float64, fullBlock) }
 	return &fullScratch{js0: mk(), js1: mk(), gs0: mk(), gs1: mk(), jd0: mk(), jd1: mk(), gd0: mk(), gd1: mk(),
-		th1: mk(), thInf: mk(), ex: mk(), slow: make([]int32, 0, fullBlock)}
+		th1: mk(), thInf: mk(), ex: mk(), slow: make([]int32, 0, fullBlock), heun: newHeunScratch()}
 }
 
 // fullBlock is the number of neurons stepFull processes per pass.
@@ -358,6 +363,17 @@ const maxSubsteps = 100000
 // spikes located inside the step and refractoriness in continuous time.
 // It returns the new state, whether the neuron spiked, the time of its
 // first spike from the step start, and false on a blow-up.
+//
+// Each substep is one Heun step of length hs ≤ dt/nsub, shortened so that
+// the exponential term's rate e^x/τm times hs stays ≤ 0.2 (x = (V−θ)/ΔT,
+// its argument capped at xMax). A spike is located by linear
+// interpolation of the crossing of VPeak (of θ when ΔT = 0) inside the
+// substep, or, once x ≥ xCommit, as the remaining time of the pure
+// exponential upswing τm·(e^−x − e^−xPeak). Refractoriness is continuous:
+// V is held at VReset while W, Vd and θ relax exactly (inputs frozen at
+// the start of the interval). The synaptic inputs are evaluated exactly at
+// both ends of every substep (their decay factors at the end of a substep
+// are reused at the start of the next).
 func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, ed, id float64) (float64, float64, float64, float64, bool, float64, bool) {
 	k := &p.k
 	h := k.h
@@ -367,39 +383,18 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 	spiked := false
 	first := 0.0
 	ref := p.ref[i]
-	// synaptic values at time s into the step
 	noSyn := ep == 0 && ip == 0 && ed == 0 && id == 0
-	synAt := func(s float64) (js, gs, jd, gd float64) {
-		if noSyn {
-			return iS, 0, iD, 0
-		}
-		fe, fi := expKernel(-s/c.tauE), expKernel(-s/c.tauI)
-		js, gs = c.synInputs(cond, ep*fe, ip*fi)
-		jd, gd = c.synInputs(cond, ed*fe, id*fi)
-		return js + iS, gs, jd + iD, gd
-	}
-	relaxTh := func(th, d float64) float64 {
-		if !thDyn {
-			return th
-		}
-		return thInf + (th-thInf)*expKernel(-d*c.invTauTh)
-	}
-	spike := func(ts float64) {
-		if !spiked {
-			first = ts
-		}
-		spiked = true
-		v = c.vreset
-		w += c.b
-		th += c.dTheta
-		ref = c.tref
-		t = ts
-	}
+	// decay factors of the synaptic variables at time tF into the step
+	// (tF < 0: not yet computed)
+	tF, fe, fi := 0.0, 1.0, 1.0
 	const eps = 1e-12
 	for iter := 0; t < h-eps*h; iter++ {
 		if iter > maxSubsteps || !finite(v) {
 			p.ref[i] = ref
 			return v, vd, w, th, spiked, first, false
+		}
+		if t != tF && !noSyn {
+			tF, fe, fi = t, expFastClamp(-t/c.tauE), expFastClamp(-t/c.tauI)
 		}
 		if ref > 0 {
 			// Held at VReset: W and Vd relax exactly with V = VReset and
@@ -407,16 +402,21 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 			d := min(ref, h-t)
 			v = c.vreset
 			if c.invTauW > 0 {
-				wInf := c.a * (c.vreset - c.el)
-				w = wInf + (w-wInf)*expKernel(-d*c.invTauW)
+				w = c.wRef + (w-c.wRef)*expKernel(-d*c.invTauW)
 			}
 			if dend {
-				_, _, jd, gd := synAt(t)
+				jd, gd := iD, 0.0
+				if !noSyn {
+					jd, gd = c.synInputs(cond, ed*fe, id*fi)
+					jd += iD
+				}
 				gt := c.gld + c.gc + g*gd
 				vdInf := (c.gld*c.el + c.gc*c.vreset + g*jd) / gt
 				vd = vdInf + (vd-vdInf)*expKernel(-gt*d*c.invCd)
 			}
-			th = relaxTh(th, d)
+			if thDyn {
+				th = thInf + (th-thInf)*expKernel(-d*c.invTauTh)
+			}
 			ref -= d
 			if ref < eps*h {
 				ref = 0
@@ -424,32 +424,90 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 			t += d
 			continue
 		}
-		hs := min(k.hs, h-t)
+		// (comparisons rather than min and max, whose NaN handling costs
+		// more; a NaN state is caught at the top of the next substep)
+		hs := k.hs
+		if h-t < hs {
+			hs = h - t
+		}
+		var ex float64 // e^min(x, xMax) at the substep's start
 		if c.dT > 0 {
-			x := (v - th) / c.dT
+			x := (v - th) * c.invDT
 			if x >= c.xCommit && c.xPeak > c.xCommit {
 				// The upswing is committed: the time left to reach VPeak under
 				// the dominant exponential term, dx/dt = e^x/τm.
-				tail := c.tauM * (expKernel(-x) - expKernel(-c.xPeak))
+				tail := c.tauM * (expKernel(-x) - c.eNegPeak)
 				if t+tail <= h {
-					wAt := w + tail*(c.a*(v-c.el)-w)*c.invTauW
-					th = relaxTh(th, tail)
-					w = wAt
-					spike(t + tail)
+					w += tail * (c.a*(v-c.el) - w) * c.invTauW
+					if thDyn {
+						th = thInf + (th-thInf)*expKernel(-tail*c.invTauTh)
+					}
+					t += tail
+					if !spiked {
+						first = t
+					}
+					spiked = true
+					v, w, th, ref = c.vreset, w+c.b, th+c.dTheta, c.tref
 					continue
 				}
 			}
+			xe := x
+			if xe > c.xMax {
+				xe = c.xMax
+			}
+			ex = expFastClamp(xe)
 			if x > -2 {
-				rate := expKernel(min(x, c.xMax)) / c.tauM // 1/ms
-				hs = min(hs, max(0.2/rate, 1e-7))
+				r := 0.2 * c.tauM / ex
+				if r < 1e-7 {
+					r = 1e-7
+				}
+				if r < hs {
+					hs = r
+				}
 			}
 		}
-		js0, gs0, jd0, gd0 := synAt(t)
-		js1, gs1, jd1, gd1 := synAt(t + hs)
-		th1 := relaxTh(th, hs)
-		dv1, dvd1, dw1 := c.rhs(dend, v, vd, w, th, js0, gs0, jd0, gd0, g)
+		// inputs J − G·V at both ends of the substep
+		js0, gs0, jd0, gd0 := iS, 0.0, iD, 0.0
+		js1, gs1, jd1, gd1 := iS, 0.0, iD, 0.0
+		if !noSyn {
+			js0, gs0 = c.synInputs(cond, ep*fe, ip*fi)
+			jd0, gd0 = c.synInputs(cond, ed*fe, id*fi)
+			js0 += iS
+			jd0 += iD
+			tF, fe, fi = t+hs, expFastClamp(-(t+hs)/c.tauE), expFastClamp(-(t+hs)/c.tauI)
+			js1, gs1 = c.synInputs(cond, ep*fe, ip*fi)
+			jd1, gd1 = c.synInputs(cond, ed*fe, id*fi)
+			js1 += iS
+			jd1 += iD
+		}
+		th1 := th
+		if thDyn {
+			th1 = thInf + (th-thInf)*expKernel(-hs*c.invTauTh)
+		}
+		// stage 1
+		f := -c.gl*(v-c.el) - w + g*(js0-gs0*v) + c.glDT*ex
+		var dvd1 float64
+		if dend {
+			f -= c.gc * (v - vd)
+			dvd1 = (-c.gld*(vd-c.el) + c.gc*(v-vd) + g*(jd0-gd0*vd)) * c.invCd
+		}
+		dv1, dw1 := f*c.invC, (c.a*(v-c.el)-w)*c.invTauW
 		vp, vdp, wp := v+hs*dv1, vd+hs*dvd1, w+hs*dw1
-		dv2, dvd2, dw2 := c.rhs(dend, vp, vdp, wp, th1, js1, gs1, jd1, gd1, g)
+		// stage 2
+		f = -c.gl*(vp-c.el) - wp + g*(js1-gs1*vp)
+		if c.dT > 0 {
+			x := (vp - th1) * c.invDT
+			if x > c.xMax {
+				x = c.xMax
+			}
+			f += c.glDT * expFastClamp(x)
+		}
+		var dvd2 float64
+		if dend {
+			f -= c.gc * (vp - vdp)
+			dvd2 = (-c.gld*(vdp-c.el) + c.gc*(vp-vdp) + g*(jd1-gd1*vdp)) * c.invCd
+		}
+		dv2, dw2 := f*c.invC, (c.a*(vp-c.el)-wp)*c.invTauW
 		v1 := v + 0.5*hs*(dv1+dv2)
 		vd1 := vd + 0.5*hs*(dvd1+dvd2)
 		w1 := w + 0.5*hs*(dw1+dw2)
@@ -458,14 +516,21 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 			level = th1
 		}
 		if v1 >= level {
-			f := 1.0
+			fr := 1.0
 			if v1 > v {
-				f = min(1, max(0, (level-v)/(v1-v)))
+				fr = min(1, max(0, (level-v)/(v1-v)))
 			}
-			vd += f * (vd1 - vd)
-			w += f * (w1 - w)
-			th = relaxTh(th, f*hs)
-			spike(t + f*hs)
+			vd += fr * (vd1 - vd)
+			w += fr * (w1 - w)
+			if thDyn {
+				th = thInf + (th-thInf)*expKernel(-fr*hs*c.invTauTh)
+			}
+			t += fr * hs
+			if !spiked {
+				first = t
+			}
+			spiked = true
+			v, w, th, ref = c.vreset, w+c.b, th+c.dTheta, c.tref
 			continue
 		}
 		v, vd, w, th = v1, vd1, w1, th1

@@ -6,6 +6,7 @@ import "math"
 // kernels, computed once by Prepare (never per step).
 type kernelConsts struct {
 	lif      bool // exact LIF path
+	heun     bool // fused Heun kernel (general model, current synapses, one substep)
 	unitSize bool // every Size is 1: the kernels skip the gain array
 	cond     bool // ConductanceExp synapses
 	dend     bool // dendrite present
@@ -29,6 +30,10 @@ type kernelConsts struct {
 	hOverC float64 // h/C (ms/pF)
 
 	refSet float64 // value the refractory counter is set to after a spike
+
+	// exact LIF: V·pm + c0 is EL + (V − EL)·pm
+	c0, vreset       float64
+	gl, glEL, ee, ei float64 // LIF with conductance synapses: GL, GL·EL, EE, EI
 
 	// general path
 	invC, invCd, invTauW, invTauTh float64
@@ -88,6 +93,9 @@ func makeKernelConsts(p Params, h float64) kernelConsts {
 	k.mE = -math.Expm1(-h/p.Synapse.TauE) * p.Synapse.TauE / h
 	k.mI = -math.Expm1(-h/p.Synapse.TauI) * p.Synapse.TauI / h
 	k.hOverC = h / p.C
+	k.c0 = p.EL * -math.Expm1(-h/tauM)
+	k.vreset = p.VReset
+	k.gl, k.glEL, k.ee, k.ei = p.GL, p.GL*p.EL, p.Synapse.EE, p.Synapse.EI
 	// LIF: the neuron is held for n = round(TRef/h) whole steps; the
 	// counter starts at (n − ½)h and drops by h per step, so it is
 	// positive for exactly n steps whatever the rounding.
@@ -108,6 +116,7 @@ func makeKernelConsts(p Params, h float64) kernelConsts {
 	}
 	lam = max(lam, k.invTauW, k.invTauTh)
 	k.nsub = max(1, int(math.Ceil(h*lam/0.5)))
+	k.heun = !k.lif && !k.cond && k.nsub == 1
 	k.hs = h / float64(k.nsub)
 	k.xMax = 50
 	k.xCommit = 8
@@ -121,6 +130,100 @@ func makeKernelConsts(p Params, h float64) kernelConsts {
 	return k
 }
 
+// The LIF kernels. Each sweeps the neurons in a tight loop (lifCurrRun,
+// lifCondRun) that keeps every pointer and constant in registers: it never
+// branches on refractoriness (a refractory neuron's new V is computed and
+// then replaced by VReset with a conditional move, and every refractory
+// clock is counted down, any value ≤ 0 meaning "not refractory"), and it
+// returns to the caller at the rare neuron that reaches θ or a non-finite
+// V, so that the spike list is not live in the loop. The caller
+// (stepLIFCurr, stepLIFCond) handles that neuron and resumes.
+
+// lifArrays are the slices of one chunk the LIF kernels read and write,
+// all of the same length.
+type lifArrays struct {
+	V, sE, sI, iext, ibias, gain, th, ref []float64
+}
+
+func (p *Population) lifArrays(lo, hi int) lifArrays {
+	V := p.V[lo:hi]
+	n := len(V)
+	return lifArrays{V: V,
+		sE:    p.syn[Proximal][Excitatory][lo:hi][:n],
+		sI:    p.syn[Proximal][Inhibitory][lo:hi][:n],
+		iext:  p.IExt[lo:hi][:n],
+		ibias: p.IBias[lo:hi][:n],
+		gain:  p.gain[lo:hi][:n],
+		th:    p.Theta0[lo:hi][:n],
+		ref:   p.ref[lo:hi][:n],
+	}
+}
+
+// from returns the arrays from index i on.
+func (a *lifArrays) from(i int) lifArrays {
+	return lifArrays{V: a.V[i:], sE: a.sE[i:], sI: a.sI[i:], iext: a.iext[i:], ibias: a.ibias[i:],
+		gain: a.gain[i:], th: a.th[i:], ref: a.ref[i:]}
+}
+
+// lifEvent finishes neuron j of a (neuron lo+j of the population), whose
+// new potential v the sweep did not store: held at VReset if it was
+// refractory (rf > 0, its clock before this step's count-down), a spike
+// if v ≥ θ, else a blow-up. It returns the new spike list.
+func (p *Population) lifEvent(a *lifArrays, j, lo int, v, rf float64, step int64, dst []int32) ([]int32, error) {
+	k := &p.k
+	switch {
+	case rf > 0:
+		a.V[j] = k.vreset
+	case v >= a.th[j] && v <= 1e12: // (+Inf is a blow-up, not a spike)
+		a.V[j] = k.vreset
+		a.ref[j] = k.refSet
+		p.offset[lo] = k.h
+		dst = append(dst, int32(lo))
+	default:
+		a.V[j] = v
+		return dst, p.blowUp(lo, step)
+	}
+	return dst, nil
+}
+
+// The LIF sweeps, selected by lifSweep (a switch rather than a function
+// value, which would make the arrays escape to the heap).
+const (
+	sweepCurr = iota
+	sweepCurrGain
+	sweepCond
+	sweepCondGain
+)
+
+// lifSweep runs one of the sweeps over neurons [lo, hi) and hands every
+// neuron it stops at to lifEvent.
+func (p *Population) lifSweep(lo, hi int, step int64, dst []int32, sweep int) ([]int32, error) {
+	a := p.lifArrays(lo, hi)
+	var err error
+	for {
+		var j int
+		var v, rf float64
+		switch sweep {
+		case sweepCurr:
+			j, v, rf = lifCurrRun(&p.k, &a)
+		case sweepCurrGain:
+			j, v, rf = lifCurrRunGain(&p.k, &a)
+		case sweepCond:
+			j, v, rf = lifCondRun(&p.k, &a)
+		default:
+			j, v, rf = lifCondRunGain(&p.k, &a)
+		}
+		if j >= len(a.V) {
+			return dst, nil
+		}
+		if dst, err = p.lifEvent(&a, j, lo+j, v, rf, step, dst); err != nil {
+			return dst, err
+		}
+		a = a.from(j + 1)
+		lo += j + 1
+	}
+}
+
 // stepLIFCurr is the exact LIF kernel with CurrentExp synapses. Over one
 // step of length h with constant external current I0 and synaptic currents
 // decaying from I_E, I_I:
@@ -128,53 +231,67 @@ func makeKernelConsts(p Params, h float64) kernelConsts {
 //	V ← EL + (V − EL)·pm + I0·(1 − pm)/GL + P21E·I_E − P21I·I_I
 //	I_E ← I_E·exp(−h/τE),  I_I ← I_I·exp(−h/τI)
 //
-// While refractory V is held at VReset and only the synapses decay.
+// (evaluated as V·pm + EL·(1 − pm) + …). While refractory V is held at
+// VReset and only the synapses decay.
 func (p *Population) stepLIFCurr(lo, hi int, step int64, dst []int32) ([]int32, error) {
-	k := &p.k
-	el, vreset := p.P.EL, p.P.VReset
-	pm, kC, kE, kI, pE, pI, refSet, h := k.pm, k.kC, k.kE, k.kI, k.pE, k.pI, k.refSet, k.h
-	V := p.V[lo:hi]
+	if p.k.unitSize {
+		return p.lifSweep(lo, hi, step, dst, sweepCurr)
+	}
+	return p.lifSweep(lo, hi, step, dst, sweepCurrGain)
+}
+
+// lifCurrRun advances the neurons of a (all of Size 1) from the first on
+// until the end, or until one needs lifEvent: it returns that neuron's
+// index, its new V (not stored) and its refractory clock before this
+// step.
+func lifCurrRun(k *kernelConsts, a *lifArrays) (int, float64, float64) {
+	V := a.V
 	n := len(V)
-	sE := p.syn[Proximal][Excitatory][lo:hi][:n]
-	sI := p.syn[Proximal][Inhibitory][lo:hi][:n]
-	iext := p.IExt[lo:hi][:n]
-	ibias := p.IBias[lo:hi][:n]
-	gain := p.gain[lo:hi][:n]
-	th := p.Theta0[lo:hi][:n]
-	ref := p.ref[lo:hi][:n]
-	off := p.offset[lo:hi][:n]
-	unit := k.unitSize
+	sE, sI, iext, ibias, th, ref := a.sE[:n], a.sI[:n], a.iext[:n], a.ibias[:n], a.th[:n], a.ref[:n]
+	pm, c0, kC, kE, kI, pE, pI, h := k.pm, k.c0, k.kC, k.kE, k.kI, k.pE, k.pI, k.h
+	vr := math.Float64bits(k.vreset)
 	for i := range V {
 		ie, ii := sE[i], sI[i]
-		v := V[i]
-		if ref[i] > 0 {
-			ref[i] -= h
-			v = vreset
-		} else {
-			g := 1.0
-			if !unit {
-				g = gain[i]
-			}
-			v = el + (v-el)*pm + g*((iext[i]+ibias[i])*kC+ie*kE-ii*kI)
+		sE[i], sI[i] = ie*pE, ii*pI
+		v := (V[i]*pm + c0) + ((iext[i]+ibias[i])*kC + (ie*kE - ii*kI))
+		rf := ref[i]
+		ref[i] = rf - h
+		if !(v < th[i]) || !(v > -1e12) {
+			return i, v, rf
 		}
-		sE[i] = ie * pE
-		sI[i] = ii * pI
-		if v >= th[i] {
-			if v > 1e12 { // +Inf: a blow-up, not a spike
-				V[i] = v
-				return dst, p.blowUp(lo+i, step)
-			}
-			v = vreset
-			ref[i] = refSet
-			off[i] = h
-			dst = append(dst, int32(lo+i))
-		} else if !finite(v) {
-			V[i] = v
-			return dst, p.blowUp(lo+i, step)
+		b := math.Float64bits(v)
+		if rf > 0 {
+			b = vr
 		}
-		V[i] = v
+		V[i] = math.Float64frombits(b)
 	}
-	return dst, nil
+	return n, 0, 0
+}
+
+// lifCurrRunGain is lifCurrRun for neurons of any Size: the input current
+// is multiplied by gain = 1/Size.
+func lifCurrRunGain(k *kernelConsts, a *lifArrays) (int, float64, float64) {
+	V := a.V
+	n := len(V)
+	sE, sI, iext, ibias, gain, th, ref := a.sE[:n], a.sI[:n], a.iext[:n], a.ibias[:n], a.gain[:n], a.th[:n], a.ref[:n]
+	pm, c0, kC, kE, kI, pE, pI, h := k.pm, k.c0, k.kC, k.kE, k.kI, k.pE, k.pI, k.h
+	vr := math.Float64bits(k.vreset)
+	for i := range V {
+		ie, ii := sE[i], sI[i]
+		sE[i], sI[i] = ie*pE, ii*pI
+		v := (V[i]*pm + c0) + gain[i]*((iext[i]+ibias[i])*kC+(ie*kE-ii*kI))
+		rf := ref[i]
+		ref[i] = rf - h
+		if !(v < th[i]) || !(v > -1e12) {
+			return i, v, rf
+		}
+		b := math.Float64bits(v)
+		if rf > 0 {
+			b = vr
+		}
+		V[i] = math.Float64frombits(b)
+	}
+	return n, 0, 0
 }
 
 // stepLIFCond is the LIF kernel with ConductanceExp synapses. It is not
@@ -188,55 +305,67 @@ func (p *Population) stepLIFCurr(lo, hi int, step int64, dst []int32) ([]int32, 
 //
 // which is unconditionally stable and exact for constant conductances
 // (forward Euler at 0.1 ms, the COBA benchmark's reference, is first order
-// and conditionally stable).
+// and conditionally stable). The exponential is expFast (5e-13 relative).
 func (p *Population) stepLIFCond(lo, hi int, step int64, dst []int32) ([]int32, error) {
-	k := &p.k
-	el, vreset, gl := p.P.EL, p.P.VReset, p.P.GL
-	ee, ei := p.P.Synapse.EE, p.P.Synapse.EI
-	mE, mI, pE, pI, refSet, h, hc := k.mE, k.mI, k.pE, k.pI, k.refSet, k.h, k.hOverC
-	V := p.V[lo:hi]
+	if p.k.unitSize {
+		return p.lifSweep(lo, hi, step, dst, sweepCond)
+	}
+	return p.lifSweep(lo, hi, step, dst, sweepCondGain)
+}
+
+// lifCondRun is lifCurrRun for conductance synapses. Its constants are
+// read through k: with the exponential's constants there are too many for
+// the registers, and loads from k fold into the arithmetic.
+func lifCondRun(k *kernelConsts, a *lifArrays) (int, float64, float64) {
+	V := a.V
 	n := len(V)
-	sE := p.syn[Proximal][Excitatory][lo:hi][:n]
-	sI := p.syn[Proximal][Inhibitory][lo:hi][:n]
-	iext := p.IExt[lo:hi][:n]
-	ibias := p.IBias[lo:hi][:n]
-	gain := p.gain[lo:hi][:n]
-	th := p.Theta0[lo:hi][:n]
-	ref := p.ref[lo:hi][:n]
-	off := p.offset[lo:hi][:n]
-	unit := k.unitSize
+	sE, sI, iext, ibias, th, ref := a.sE[:n], a.sI[:n], a.iext[:n], a.ibias[:n], a.th[:n], a.ref[:n]
+	vr := math.Float64bits(k.vreset)
 	for i := range V {
 		ge, gi := sE[i], sI[i]
-		v := V[i]
-		if ref[i] > 0 {
-			ref[i] -= h
-			v = vreset
-		} else {
-			g := 1.0
-			if !unit {
-				g = gain[i]
-			}
-			gE, gI := ge*mE*g, gi*mI*g
-			G := gl + gE + gI
-			vinf := (gl*el + gE*ee + gI*ei + g*(iext[i]+ibias[i])) / G
-			v = vinf + (v-vinf)*expKernel(-G*hc)
+		sE[i], sI[i] = ge*k.pE, gi*k.pI
+		gE, gI := ge*k.mE, gi*k.mI
+		G := k.gl + gE + gI
+		vinf := (k.glEL + gE*k.ee + gI*k.ei + (iext[i] + ibias[i])) / G
+		v := vinf + (V[i]-vinf)*expFastClamp(-G*k.hOverC)
+		rf := ref[i]
+		ref[i] = rf - k.h
+		if !(v < th[i]) || !(v > -1e12) {
+			return i, v, rf
 		}
-		sE[i] = ge * pE
-		sI[i] = gi * pI
-		if v >= th[i] {
-			if v > 1e12 { // +Inf: a blow-up, not a spike
-				V[i] = v
-				return dst, p.blowUp(lo+i, step)
-			}
-			v = vreset
-			ref[i] = refSet
-			off[i] = h
-			dst = append(dst, int32(lo+i))
-		} else if !finite(v) {
-			V[i] = v
-			return dst, p.blowUp(lo+i, step)
+		b := math.Float64bits(v)
+		if rf > 0 {
+			b = vr
 		}
-		V[i] = v
+		V[i] = math.Float64frombits(b)
 	}
-	return dst, nil
+	return n, 0, 0
+}
+
+// lifCondRunGain is lifCondRun for neurons of any Size.
+func lifCondRunGain(k *kernelConsts, a *lifArrays) (int, float64, float64) {
+	V := a.V
+	n := len(V)
+	sE, sI, iext, ibias, gain, th, ref := a.sE[:n], a.sI[:n], a.iext[:n], a.ibias[:n], a.gain[:n], a.th[:n], a.ref[:n]
+	vr := math.Float64bits(k.vreset)
+	for i := range V {
+		ge, gi := sE[i], sI[i]
+		sE[i], sI[i] = ge*k.pE, gi*k.pI
+		g := gain[i]
+		gE, gI := ge*k.mE*g, gi*k.mI*g
+		G := k.gl + gE + gI
+		vinf := (k.glEL + gE*k.ee + gI*k.ei + g*(iext[i]+ibias[i])) / G
+		v := vinf + (V[i]-vinf)*expFastClamp(-G*k.hOverC)
+		rf := ref[i]
+		ref[i] = rf - k.h
+		if !(v < th[i]) || !(v > -1e12) {
+			return i, v, rf
+		}
+		b := math.Float64bits(v)
+		if rf > 0 {
+			b = vr
+		}
+		V[i] = math.Float64frombits(b)
+	}
+	return n, 0, 0
 }

@@ -308,16 +308,89 @@ func (p Params) IsLIF() bool {
 		p.DeltaTheta == 0 && p.TauVar == 0
 }
 
-// Rheobase is the constant somatic current (pA) above which a cell
-// without dendrite leaves rest and fires, from the saddle-node of the
-// steady-state I–V curve I(V) = (GL+A)(V−EL) − GL·ΔT·exp((V−VT)/ΔT)
-// (Touboul 2008; Naud et al. 2008, valid when A/GL < τm/τw):
+// Rheobase is the smallest constant somatic current (pA) at which the
+// resting state stops being stable: the current at which a cell starts to
+// fire when the current rises slowly enough for the adaptation current to
+// keep up. In steady state the dendrite draws Gc·GLd/(Gc+GLd)·(V − EL) from
+// the soma and w = A·(V − EL), so the steady-state I–V curve is
 //
-//	I_rh = (GL + A)·(VT − EL − ΔT + ΔT·ln(1 + A/GL))     (ΔT > 0)
-//	I_rh = (GL + A)·(VT − EL)                            (ΔT = 0)
+//	I(V) = (G + A)·(V − EL) − GL·ΔT·exp((V − VT)/ΔT),   G = GL + Gc·GLd/(Gc + GLd)
+//
+// (G = GL without a dendrite). Rest is lost at the saddle-node, the
+// maximum of I(V), where exp((V − VT)/ΔT) = (G + A)/GL:
+//
+//	I_SN = (G + A)·(VT − EL − ΔT + ΔT·ln((G + A)/GL))
+//
+// (Touboul 2008, SIAM J Appl Math 68:1045, there with G = GL), unless a
+// Hopf bifurcation comes first, at I(V_H) for the V_H where the
+// Routh–Hurwitz conditions of the Jacobian of (V, Vd, w) fail (for the
+// point soma: when A·τw > C, at exp((V_H − VT)/ΔT) = 1 + τm/τw; Touboul
+// 2008). Rheobase returns the smaller of the two. With ΔT = 0 it is
+// (G + A)·(VT − EL), the current whose steady state reaches θ.
+//
+// A current step from rest can fire a cell whose adaptation is slow
+// (τw ≫ τm) below Rheobase, because w lags behind V — but not below the
+// rheobase with w held at 0, G·(VT − EL − ΔT + ΔT·ln(G/GL)). For the
+// Pyramidal preset the two bounds are 856 and 940 pA and a 2-s step from
+// rest needs 890 pA (tested). Threshold dynamics (DeltaTheta, the sensory
+// rule) are not included.
 func (p Params) Rheobase() float64 {
-	if p.DeltaT == 0 {
-		return (p.GL + p.A) * (p.VT - p.EL)
+	g := p.GL
+	if p.Gc > 0 {
+		g += p.Gc * p.GLd / (p.Gc + p.GLd)
 	}
-	return (p.GL + p.A) * (p.VT - p.EL - p.DeltaT + p.DeltaT*math.Log1p(p.A/p.GL))
+	if p.DeltaT == 0 {
+		return (g + p.A) * (p.VT - p.EL)
+	}
+	e := (g + p.A) / p.GL // exp((V−VT)/ΔT) at the saddle-node
+	if eh, ok := p.hopfExp(); ok && eh < e {
+		e = eh
+	}
+	v := p.VT + p.DeltaT*math.Log(e)
+	return (g+p.A)*(v-p.EL) - p.GL*p.DeltaT*e
+}
+
+// hopfExp returns exp((V−VT)/ΔT) at the Hopf bifurcation of the resting
+// state on the lower branch of the steady-state I–V curve, if there is
+// one. The Jacobian of (V, Vd, w) at a steady state depends on V only
+// through J11 = (−GL − Gc + GL·e)/C, e = exp((V−VT)/ΔT); Vd is left out
+// without a dendrite and w when A = 0 (it then relaxes on its own).
+// Stability is lost at a Hopf point where the trace vanishes (two
+// variables) or where the Routh–Hurwitz determinant c2·c1 − c0 of the
+// characteristic polynomial λ³ + c2·λ² + c1·λ + c0 vanishes with c1 > 0
+// (three variables); both are polynomial in J11.
+func (p Params) hopfExp() (float64, bool) {
+	var diag, up, down []float64 // J22…, J1k, Jk1 of the other variables
+	if p.Gc > 0 {
+		diag, up, down = append(diag, -(p.GLd+p.Gc)/p.Cd), append(up, p.Gc/p.C), append(down, p.Gc/p.Cd)
+	}
+	if p.A != 0 && p.TauW > 0 {
+		diag, up, down = append(diag, -1/p.TauW), append(up, -1/p.C), append(down, p.A/p.TauW)
+	}
+	var j11 float64
+	switch len(diag) {
+	case 0:
+		return 0, false
+	case 1: // trace = 0, with a positive determinant
+		j11 = -diag[0]
+		if j11*diag[0]-up[0]*down[0] <= 0 {
+			return 0, false
+		}
+	case 2:
+		d := diag[0] + diag[1]
+		m0 := diag[0]*diag[1] - up[0]*down[0] - up[1]*down[1]
+		q0 := -up[0]*down[0]*diag[1] - up[1]*down[1]*diag[0]
+		// c2·c1 − c0 = −d·a² − (m0 + d² − J22·J33)·a + (q0 − d·m0), a = J11
+		qa, qb, qc := -d, -(m0 + d*d - diag[0]*diag[1]), q0-d*m0
+		disc := qb*qb - 4*qa*qc
+		if qa <= 0 || disc < 0 {
+			return 0, false
+		}
+		j11 = (-qb - math.Sqrt(disc)) / (2 * qa)
+		if j11*d+m0 <= 0 { // c1 ≤ 0: not a Hopf point
+			return 0, false
+		}
+	}
+	e := (p.C*j11 + p.GL + p.Gc) / p.GL
+	return e, e > 0
 }

@@ -129,3 +129,128 @@ func FuzzParamsValidate(f *testing.F) {
 		}
 	})
 }
+
+// fixedPoint returns the resting state (V, Vd, W) of p under a constant
+// somatic current I on the lower branch of the steady-state I–V curve
+// (bisection), or ok = false if there is none.
+func fixedPoint(p Params, I float64) (v, vd, w float64, ok bool) {
+	g := p.GL
+	if p.Gc > 0 {
+		g += p.Gc * p.GLd / (p.Gc + p.GLd)
+	}
+	f := func(v float64) float64 { // steady-state I–V curve
+		return (g+p.A)*(v-p.EL) - p.GL*p.DeltaT*math.Exp((v-p.VT)/p.DeltaT)
+	}
+	lo, hi := p.EL-100, p.VT+p.DeltaT*math.Log((g+p.A)/p.GL) // hi: the maximum of f
+	if f(hi) < I {
+		return 0, 0, 0, false
+	}
+	for range 200 {
+		m := (lo + hi) / 2
+		if f(m) < I {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	v = (lo + hi) / 2
+	vd = p.EL
+	if p.Gc > 0 {
+		vd = p.EL + p.Gc/(p.Gc+p.GLd)*(v-p.EL)
+	}
+	return v, vd, p.A * (v - p.EL), true
+}
+
+// stepRheobase is the smallest constant current (pA, to 0.05 pA) that makes
+// p fire within durMS of a step from rest (bisection on simulations).
+func stepRheobase(t *testing.T, p Params, durMS float64) float64 {
+	n := int(durMS / 0.1)
+	lo, hi := 0.0, 4*p.Rheobase()
+	for hi-lo > 0.05 {
+		m := (lo + hi) / 2
+		sp, _, err := SimulateCurrent(p, 0.1, ConstantCurrent(n, m), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sp) > 0 {
+			hi = m
+		} else {
+			lo = m
+		}
+	}
+	return (lo + hi) / 2
+}
+
+// Rheobase is where rest loses stability, the dendrite's load and the
+// adaptation included: started at the steady state of 0.99·Rheobase (plus
+// 1e-3 mV) a cell returns to it; at 1.01·Rheobase the steady state is
+// unstable or gone and the cell fires. Pyramidal (dendrite, A·τw > C: a
+// Hopf point just below the saddle-node), the same soma without dendrite
+// (Hopf at exp((V−VT)/ΔT) = 1 + τm/τw), Interneuron (Hopf), Purkinje and
+// Motor (A = 0: saddle-node), and an adaptive cell with a weak a
+// (A·τw < C: saddle-node).
+func TestRheobaseIsWhereRestIsLost(t *testing.T) {
+	noDend := Pyramidal()
+	noDend.Gc, noDend.Name = 0, "pyramidal without dendrite"
+	weak := Pyramidal()
+	weak.A, weak.Name = 1, "pyramidal, A = 1 nS"
+	for _, p := range []Params{Pyramidal(), noDend, Interneuron(), Purkinje(), Motor(), weak} {
+		p.IBias = 0
+		irh := p.Rheobase()
+		for _, f := range []float64{0.99, 1.01} {
+			I := f * irh
+			pop := mustPop(t, 1, p, 0.1)
+			v0, vd0, w0, ok := fixedPoint(p, I)
+			if ok {
+				pop.V[0], pop.Vd[0], pop.W[0] = v0+1e-3, vd0, w0
+			}
+			spikes := 0
+			for k := range int64(50000) { // 5 s
+				pop.IExt[0] = I
+				sp, err := pop.Step(k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				spikes += len(sp)
+			}
+			if f < 1 && (!ok || spikes > 0 || math.Abs(pop.V[0]-v0) > 1e-3) {
+				t.Errorf("%s: at 0.99·Rheobase = %.1f pA rest is not stable (%d spikes, V − V* = %.2g mV)", p.Name, I, spikes, pop.V[0]-v0)
+			}
+			if f > 1 && spikes == 0 {
+				t.Errorf("%s: at 1.01·Rheobase = %.1f pA no spike in 5 s", p.Name, I)
+			}
+		}
+	}
+	// the dendrite loads the soma: Pyramidal's rheobase is (G + A)·(…) with
+	// G = GL + Gc·GLd/(Gc+GLd) = 45 nS; the Hopf point lies 0.05 pA below
+	// the saddle-node (939.88 pA)
+	if got := Pyramidal().Rheobase(); math.Abs(got-939.83) > 0.01 {
+		t.Errorf("Pyramidal().Rheobase() = %.3f pA, want 939.83", got)
+	}
+}
+
+// A current step from rest fires a cell with slow adaptation below
+// Rheobase (w lags behind V), but not below the rheobase with w held at 0,
+// G·(VT − EL − ΔT + ΔT·ln(G/GL)). Without subthreshold adaptation (A = 0)
+// the step rheobase is Rheobase.
+func TestStepRheobase(t *testing.T) {
+	for _, p := range []Params{Pyramidal(), Interneuron(), Purkinje(), Motor()} {
+		p.IBias = 0
+		g := p.GL
+		if p.Gc > 0 {
+			g += p.Gc * p.GLd / (p.Gc + p.GLd)
+		}
+		fast := g * (p.VT - p.EL - p.DeltaT + p.DeltaT*math.Log(g/p.GL))
+		got := stepRheobase(t, p, 5000)
+		if p.A == 0 {
+			if math.Abs(got-p.Rheobase()) > 0.001*p.Rheobase() {
+				t.Errorf("%s: step rheobase %.2f pA, Rheobase %.2f pA", p.Name, got, p.Rheobase())
+			}
+			continue
+		}
+		if !(got > fast && got < p.Rheobase()) {
+			t.Errorf("%s: step rheobase %.2f pA outside (%.2f, %.2f) pA", p.Name, got, fast, p.Rheobase())
+		}
+		t.Logf("%-11s step rheobase %.1f pA in (%.1f, %.1f)", p.Name, got, fast, p.Rheobase())
+	}
+}

@@ -94,7 +94,7 @@ type Population struct {
 	// Proximal ones.
 	syn [NumCompartments][NumReceptors][]float64
 
-	ref    []float64 // refractory time left (ms); > 0 means refractory
+	ref    []float64 // refractory time left (ms); > 0 means refractory (the LIF kernels count it down below 0)
 	mu     []float64 // running mean of the input current (pA), sensory rule
 	vr     []float64 // running variance of the input current (pA²)
 	offset []float64 // spike time within the last step (ms from step start)
@@ -103,6 +103,8 @@ type Population struct {
 	dt       float64
 	prepared bool
 	k        kernelConsts
+	heun     heunConsts // fused kernel (general model, current synapses)
+	fc       fullConsts // general model: Heun kernel and fullSlow
 
 	workers int
 	chunks  []chunk
@@ -257,6 +259,10 @@ func (p *Population) Prepare(dt float64) error {
 	p.k = makeKernelConsts(p.P, dt)
 	p.k.unitSize = unit
 	p.dt = dt
+	p.fc = p.fullConstants()
+	if p.k.heun {
+		p.heun = makeHeun(p.P, &p.k, &p.fc)
+	}
 	if p.k.lif {
 		copy(p.Theta, p.Theta0)
 	}
@@ -342,6 +348,14 @@ func (p *Population) stepRange(ch *chunk, step int64) ([]int32, error) {
 		return p.stepLIFCurr(lo, hi, step, dst)
 	}
 	var err error
+	if p.k.heun {
+		for b := lo; b < hi; b += fullBlock {
+			if dst, err = p.stepHeun(b, min(b+fullBlock, hi), step, dst, ch.sc); err != nil {
+				return dst, err
+			}
+		}
+		return dst, nil
+	}
 	for b := lo; b < hi; b += fullBlock {
 		if dst, err = p.stepFull(b, min(b+fullBlock, hi), step, dst, ch.sc); err != nil {
 			return dst, err

@@ -58,8 +58,9 @@ func benchmarkStep(b *testing.B, p Params, n, workers int, drive float64) {
 
 // BenchmarkPopulationStep measures the population update alone (no
 // network) for the exact LIF (current synapses, CUBA), the LIF with
-// conductance synapses (COBA) and the full GeneralizedNeuron (Pyramidal:
-// AdEx soma, dendrite, adaptation), on one core, then with every core.
+// conductance synapses (COBA), the full GeneralizedNeuron (Pyramidal:
+// AdEx soma, dendrite, adaptation) and the AdEx soma alone (FullSoma:
+// Interneuron), on one core, then with every core.
 func BenchmarkPopulationStep(b *testing.B) {
 	cond := Generic()
 	cond.Synapse.Model = ConductanceExp
@@ -71,6 +72,7 @@ func BenchmarkPopulationStep(b *testing.B) {
 		{"LIF", Generic(), 150},
 		{"LIFCond", cond, 150},
 		{"Full", Pyramidal(), 1300},
+		{"FullSoma", Interneuron(), 900},
 	}
 	for _, m := range models {
 		for _, n := range []int{1000, 10000, 100000} {

@@ -55,7 +55,8 @@ func Generic() Params {
 // by Gc/(Gc+GLd) = 0.5, a moderate dendro-somatic attenuation of steady
 // signals (cf. Stuart & Spruston 1998, J Neurosci 18:3501). The dendrite
 // adds Gc·GLd/(Gc+GLd) = 15 nS to the somatic input conductance, raising
-// the rheobase to ≈ 0.9 nA. TRef = 2 ms is a conventional absolute
+// the rheobase to 0.94 nA (Params.Rheobase; a current step from rest needs
+// 0.89 nA, as the adaptation lags). TRef = 2 ms is a conventional absolute
 // refractory period.
 func Pyramidal() Params {
 	return Params{
