@@ -20,9 +20,11 @@ import (
 //  3. integrate: every population is stepped (Population.Step), every
 //     spike source emits its spikes;
 //  4. record: spike, state and weight recorders sample;
-//  5. plasticity: STDP acts on the spikes of this step;
+//  5. plasticity: the spikes of this step are enqueued through the plastic
+//     projections (with the weights they have now), then STDP acts on
+//     them;
 //  6. enqueue: each spike is added, with its weight, into the ring slot of
-//     step k + delay of each of its synapses (delay ≥ 1 step).
+//     step k + delay of each of its static synapses (delay ≥ 1 step).
 //
 // The work of steps 1, 3 and 6 is shared by Workers goroutines
 // (network_pool.go): each large population is cut into segments, and the
@@ -566,7 +568,7 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 		return fmt.Errorf("brain: Run: %d population segments and sources, more than %d", n.tasks(), maxTasks)
 	}
 	if w > 1 {
-		n.team = newTeam(w, n.taskWork, n.taskFlush, n.taskLearn)
+		n.team = newTeam(w, n.taskWork, n.taskFlush, n.taskLearn, n.deliverPlastic)
 		defer func() {
 			n.team.close()
 			n.team = nil
@@ -606,6 +608,7 @@ const (
 	phaseWork = iota
 	phaseFlush
 	phaseLearn
+	phasePlastic
 )
 
 // phase runs the tasks of one phase of a step: on the team during a
@@ -618,6 +621,8 @@ func (n *Network) phase(fn int) {
 		f = n.taskFlush
 	case phaseLearn:
 		count, f = len(n.plastic), n.taskLearn
+	case phasePlastic:
+		count, f = len(n.segs), n.deliverPlastic
 	}
 	if n.team != nil {
 		n.team.do(fn, count)
@@ -720,10 +725,16 @@ func (n *Network) stepOnce() error {
 	for _, r := range n.stateRecs {
 		r.Record(s)
 	}
-	if len(n.plastic) > 1 {
-		n.phase(phaseLearn)
-	} else if len(n.plastic) == 1 {
-		n.taskLearn(0)
+	if len(n.plastic) > 0 {
+		// A plastic synapse transmits with its weight from before this
+		// step's updates (the statement order of the Song et al. 2000
+		// benchmark, BENCHMARKS.md: ge += w, then w changes).
+		n.phase(phasePlastic)
+		if len(n.plastic) > 1 {
+			n.phase(phaseLearn)
+		} else {
+			n.taskLearn(0)
+		}
 	}
 	for _, w := range n.weightRecs {
 		w.record(s)

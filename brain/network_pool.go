@@ -141,7 +141,7 @@ func (n *Network) work(k int) {
 	}
 	seg := n.segs[k]
 	if n.pending {
-		n.deliverInto(seg, s-1)
+		n.deliverInto(seg, s-1, false)
 	}
 	for _, r := range seg.rings {
 		r.drainRange(s, seg.lo, seg.hi, seg.id)
@@ -152,22 +152,31 @@ func (n *Network) work(k int) {
 	seg.buf[par], seg.err = n.pops[seg.pop].stepRange(&ch, s)
 }
 
-// deliverInto delivers the spikes of step s into segment seg's cells.
-func (n *Network) deliverInto(seg *segment, s int64) {
+// deliverInto delivers the spikes of step s into segment seg's cells,
+// through the plastic projections or through the static ones.
+func (n *Network) deliverInto(seg *segment, s int64, plastic bool) {
 	lo, hi := uint32(seg.lo), uint32(seg.hi)
 	for _, g := range seg.groups {
 		for _, p := range n.groups[g] {
-			p.deliverRange(s, n.preSpikes(p), lo, hi, seg.id)
+			if (p.plastic != nil) == plastic {
+				p.deliverRange(s, n.preSpikes(p), lo, hi, seg.id)
+			}
 		}
 	}
 }
 
 // flush is task k of delivering the spikes of step n.cur (the last step of
-// a Run) into the rings.
+// a Run) through the static projections.
 func (n *Network) flush(k int) {
 	if k < len(n.segs) {
-		n.deliverInto(n.segs[k], n.cur)
+		n.deliverInto(n.segs[k], n.cur, false)
 	}
+}
+
+// deliverPlastic is task k of delivering the spikes of step n.cur through
+// the plastic projections, before plasticity changes their weights.
+func (n *Network) deliverPlastic(k int) {
+	n.deliverInto(n.segs[k], n.cur, true)
 }
 
 // team is the set of goroutines of one Run: the caller and n−1 workers.

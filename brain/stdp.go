@@ -77,7 +77,12 @@ func (d WeightDependence) String() string {
 // (see Window). Within one time step presynaptic spikes are processed
 // before postsynaptic ones, so Δt = 0 potentiates. Pairing uses somatic
 // spike times: the synaptic delay does not enter Δt. A spike is delivered
-// with the weight after its own update (as in NEST).
+// with the weight from before this step's updates, as in the statement
+// order of the Brian2 example of Song et al. 2000 ("ge += w", then "w =
+// clip(w + Apost, 0, gmax)"; BENCHMARKS.md). NEST delivers the depressed
+// weight instead; the difference is one depression step, A−·o1 (about 1 %
+// of gmax in the Song network), but the output rate of a neuron driven
+// near threshold is sensitive to it.
 //
 // Weights are magnitudes in the projection's units (pA or nS, before the
 // presynaptic Efficacy factor), and so are APlus, AMinus, A3Plus, A3Minus,
