@@ -6,9 +6,11 @@
 // parameters that maximise the coincidence factor Γ (Kistler et al. 1997;
 // Jolivet et al. 2008; brain/analysis.GammaFactor) between the model's and
 // the recorded spikes on a training window, with a penalty on the rate
-// error, and reports Γ on a held-out test window:
+// error and, with a voltage trace, on the subthreshold voltage error, and
+// reports Γ on a held-out test window:
 //
 //	objective = −Γ_train(Δ = 2 ms) + RatePenalty·((ν_model − ν_data)/ν_data)²
+//	            + VoltageWeight·RMS(V_model − V_data)   (mV, between spikes)
 //
 // With a voltage trace the search starts from estimates that use it:
 //
@@ -16,11 +18,15 @@
 //     value that makes the ionic current C·dV/dt − I_in least variable at
 //     fixed V; the curve F(V) = ⟨I_ion⟩_V/C then gives GL, EL, ΔT and VT;
 //  2. a linear regression of dV/dt on V, I, spike-triggered kernels and a
-//     filtered voltage (Mensi et al. 2012, EstimateSubthreshold): C, GL, EL,
-//     the slow adaptation a, b, τw, a refined VT and the reset;
-//  3. Nelder–Mead (gonum.org/v1/gonum/optimize) on Γ, first over the spike
-//     initiation, reset and threshold-adaptation fields (ThresholdFree),
-//     then over all of Options.Free, with seeded restarts.
+//     filtered voltage (Mensi et al. 2012, EstimateSubthreshold), over the
+//     samples between rest and threshold: C, GL, EL, the slow adaptation
+//     a, b, τw, a refined VT, the reset and, if the voltage shows one, a
+//     spike-triggered moving threshold (RegressOptions.ThetaMinGain);
+//  3. Nelder–Mead (gonum.org/v1/gonum/optimize) on the objective, first
+//     over the spike initiation, reset and threshold-adaptation fields
+//     (ThresholdFree), then over all of Options.Free, with seeded restarts;
+//     the adaptive threshold is searched only if step 2 found one
+//     (Options.Theta).
 //
 // Without a voltage it runs step 3 alone from brain.Pyramidal's soma. Every
 // candidate is simulated through brain's public API (a one-neuron

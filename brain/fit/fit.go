@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 
 	"gonum.org/v1/gonum/optimize"
@@ -41,9 +42,36 @@ type Options struct {
 	Restarts int
 	// RatePenalty weighs the squared relative rate error on the training
 	// window in the objective, which is −Γ + RatePenalty·((ν_m−ν_d)/ν_d)²
-	// [10: a 5 % rate error costs as much as 0.025 of Γ]. Use a negative
-	// value for no penalty.
+	// (+ the voltage term) [10: a 5 % rate error costs as much as 0.025 of
+	// Γ]. Use a negative value for no penalty.
 	RatePenalty float64
+	// VoltageWeight weighs the subthreshold voltage error of the training
+	// window in the objective, per mV of RMS difference between the
+	// model's free-running voltage and the recorded one (Score.VoltageRMS):
+	// the objective gains + VoltageWeight·RMS. It keeps the membrane and
+	// the adaptation close to what the recording shows between spikes
+	// (Jolivet et al. 2006; Mensi et al. 2012) while Γ tunes the spike
+	// times [0.1: 0.1 mV of RMS costs as much as 0.01 of Γ]. Only used
+	// with a voltage trace; a negative value turns it off.
+	VoltageWeight float64
+	// VoltageMinMV leaves recorded samples below it (mV) out of the voltage
+	// term. Zero means no limit in Evaluate and, in Fit, the resting
+	// potential EL of the subthreshold regression: the comparison covers
+	// the range between rest and threshold in which the cell integrates
+	// towards its spikes. Use −Inf for no limit in Fit.
+	VoltageMinMV float64
+
+	// ValidationMS is the length (ms) of the end of the training window
+	// held out from the search: the search fits the spikes before it, and
+	// among the points it passes through (the start and the best point
+	// after every Nelder–Mead run) the one that predicts the held-out part
+	// best, by the same objective, is the result. A negative value, or one
+	// above half the training window, fits the whole window [0: none].
+	ValidationMS float64
+
+	// Theta decides whether the adaptive threshold (DeltaTheta, TauTheta)
+	// is part of the model [ThetaAuto].
+	Theta ThetaMode
 
 	// Initial is the starting point. If nil, it is built from the dynamic
 	// I–V estimate when the recording has a voltage trace, else from
@@ -57,6 +85,25 @@ type Options struct {
 	// Regress tunes the subthreshold regression.
 	Regress RegressOptions
 }
+
+// ThetaMode selects whether a fit uses the GeneralizedNeuron's
+// spike-triggered threshold adaptation.
+type ThetaMode uint8
+
+const (
+	// ThetaAuto lets the recording decide: with a voltage trace the
+	// threshold moves only if the subthreshold regression finds a moving
+	// threshold (Subthreshold.DeltaTheta > 0, see
+	// RegressOptions.ThetaMinGain), which then starts the search; without
+	// one it is searched like any other field of Options.Free.
+	ThetaAuto ThetaMode = iota
+	// ThetaOn searches DeltaTheta and TauTheta whenever Options.Free lists
+	// them.
+	ThetaOn
+	// ThetaOff holds the threshold fixed (DeltaTheta = 0) and leaves
+	// DeltaTheta and TauTheta out of the search.
+	ThetaOff
+)
 
 // DefaultFree are the fields fitted by default: threshold, slope, reset,
 // refractoriness, adaptation, threshold adaptation and the passive
@@ -85,6 +132,12 @@ func (o Options) withDefaults() Options {
 	if o.RatePenalty < 0 {
 		o.RatePenalty = 0
 	}
+	if o.VoltageWeight == 0 {
+		o.VoltageWeight = 0.1
+	}
+	if o.VoltageWeight < 0 {
+		o.VoltageWeight = 0
+	}
 	if o.Free == nil {
 		o.Free = DefaultFree
 	}
@@ -97,6 +150,10 @@ type Score struct {
 	Coincidence analysis.Coincidence // N_data, N_model, N_coinc, Γ
 	RateData    float64              // Hz
 	RateModel   float64              // Hz
+	// VoltageRMS is the RMS difference between the model's and the
+	// recorded subthreshold voltage in the window (mV; see VoltagePreMS,
+	// VoltagePostMS, VoltageCutMV); NaN without a voltage trace.
+	VoltageRMS float64
 }
 
 // Gamma is the coincidence factor Γ.
@@ -127,6 +184,9 @@ type Result struct {
 	// Train and Test score Params on the two windows (Test is zero if no
 	// test window was given).
 	Train, Test Score
+	// Validation scores Params on the held-out end of the training
+	// window (zero if Options.ValidationMS is not used).
+	Validation Score
 	// GammaTrain and GammaTest repeat Train.Gamma() and Test.Gamma().
 	GammaTrain, GammaTest float64
 	// Evals is the number of model simulations the search used.
@@ -151,10 +211,16 @@ func Evaluate(p brain.Params, rec Recording, w Window, o Options) (Score, error)
 	if err := s.init(p, o.SimDT); err != nil {
 		return Score{}, err
 	}
-	return evaluate(&s, in, rec.Spikes, w, o)
+	var vt *vtrace
+	if rec.Voltage != nil {
+		vt = newVTrace(rec.Voltage, rec.DT, rec.Spikes, o.SimDT, len(in), o.VoltageMinMV)
+	}
+	return evaluate(&s, in, rec.Spikes, w, o, vt)
 }
 
-func evaluate(s *sim, in, data []float64, w Window, o Options) (Score, error) {
+// evaluate runs s over window w (after the warm-up) and scores it against
+// the recorded spikes data; with vt, also against the recorded voltage.
+func evaluate(s *sim, in, data []float64, w Window, o Options, vt *vtrace) (Score, error) {
 	h := o.SimDT
 	start := w.StartMS
 	if start > 0 {
@@ -162,9 +228,17 @@ func evaluate(s *sim, in, data []float64, w Window, o Options) (Score, error) {
 	}
 	k0 := int(math.Round(start / h))
 	k1 := min(len(in), int(math.Round(w.EndMS/h)))
-	spikes, err := s.run(in, k0, k1, nil)
+	var vbuf []float64
+	if vt != nil {
+		vbuf = vt.buf
+	}
+	spikes, err := s.run(in, k0, k1, vbuf)
 	if err != nil {
 		return Score{}, err
+	}
+	vrms := math.NaN()
+	if vt != nil {
+		vrms = vt.rms(max(k0, int(math.Round(w.StartMS/h))), k1, h, spikes)
 	}
 	model := spikesIn(spikes, w)
 	ref := spikesIn(data, w)
@@ -173,7 +247,21 @@ func evaluate(s *sim, in, data []float64, w Window, o Options) (Score, error) {
 		return Score{}, err
 	}
 	sec := w.Duration() / 1000
-	return Score{Window: w, Coincidence: c, RateData: float64(len(ref)) / sec, RateModel: float64(len(model)) / sec}, nil
+	return Score{Window: w, Coincidence: c, RateData: float64(len(ref)) / sec, RateModel: float64(len(model)) / sec, VoltageRMS: vrms}, nil
+}
+
+// objective is the value the search minimises for a score:
+// −Γ + RatePenalty·(relative rate error)² + VoltageWeight·VoltageRMS.
+func (o Options) objective(sc Score) float64 {
+	f := -sc.Gamma()
+	if sc.RateData > 0 {
+		r := (sc.RateModel - sc.RateData) / sc.RateData
+		f += o.RatePenalty * r * r
+	}
+	if o.VoltageWeight > 0 && !math.IsNaN(sc.VoltageRMS) {
+		f += o.VoltageWeight * sc.VoltageRMS
+	}
+	return f
 }
 
 // field describes how one brain.Params field is searched.
@@ -313,18 +401,32 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 //
 // The starting point is o.Initial if given. Otherwise, with a voltage
 // trace, the dynamic I–V curve (EstimateDynamicIV) gives C, GL, EL, VT and
-// ΔT, a linear regression of dV/dt (EstimateSubthreshold) refines the
-// membrane and gives the adaptation a, b, τw, and the reset is the
-// post-spike voltage; without one, brain.Pyramidal's soma is used.
+// ΔT; a linear regression of dV/dt (EstimateSubthreshold, on the samples
+// between rest and threshold, see regress) refines the membrane and gives
+// the adaptation a, b, τw, the reset (the post-spike voltage) and, if the
+// voltage shows one, a moving threshold; the candidate starting points are
+// scored and the best is kept. Without a voltage, brain.Pyramidal's soma is
+// used.
 //
-// The search minimises −Γ(train) + RatePenalty·(relative rate error)² with
-// Nelder–Mead (gonum.org/v1/gonum/optimize). With a voltage-based start it
-// runs in two stages — first ThresholdFree with the membrane held at its
-// estimate, then every field of o.Free from there — else in one stage over
-// o.Free; each stage restarts Nelder–Mead from its best point with simplices
-// oriented by o.Seed and halving in size. Every candidate is simulated with
-// brain.Population (see Simulate), so the result is exactly the model a
-// brain network would run. The search is deterministic for a given seed.
+// The search minimises
+//
+//	−Γ(train) + RatePenalty·(relative rate error)² + VoltageWeight·VoltageRMS
+//
+// with Nelder–Mead (gonum.org/v1/gonum/optimize); the voltage term is the
+// RMS difference (mV) between the model's free-running subthreshold voltage
+// and the recorded one (Score.VoltageRMS), a regulariser in the manner of
+// Jolivet et al. (2006) and Mensi et al. (2012) that keeps the membrane and
+// the adaptation close to what the recording shows between spikes. With a
+// voltage-based start the search runs in two stages — first ThresholdFree
+// with the membrane held at its estimate, then every field of o.Free from
+// there — else in one stage over o.Free; each stage restarts Nelder–Mead
+// from its best point with simplices oriented by o.Seed and halving in
+// size. The adaptive threshold (DeltaTheta, TauTheta) is searched only if
+// o.Theta allows it (by default: if the regression finds one). With
+// o.ValidationMS the end of the training window is held out and chooses
+// among the points the search passed through. Every candidate is simulated
+// with brain.Population (see Simulate), so the result is exactly the model
+// a brain network would run. The search is deterministic for a given seed.
 func Fit(rec Recording, o Options) (Result, error) {
 	o = o.withDefaults()
 	if err := rec.Validate(); err != nil {
@@ -356,30 +458,66 @@ func Fit(rec Recording, o Options) (Result, error) {
 		}
 		res.IV = &iv
 		candidates = append(candidates, InitialFromIV(iv))
-		st, err := EstimateSubthreshold(rec.Voltage, rec.Current, rec.DT, rec.Spikes, o.Train, iv.VT, iv.DeltaT, o.Regress)
+		st, stFixed, err := regress(rec, o.Train, iv, o.Regress)
 		if err == nil {
 			res.Subthreshold = &st
 			candidates = append(candidates, fromRegression(candidates[0], st, true), fromRegression(candidates[0], st, false))
+			if stFixed != nil {
+				candidates = append(candidates, fromRegression(candidates[0], *stFixed, true), fromRegression(candidates[0], *stFixed, false))
+			}
+		}
+		if o.Theta == ThetaAuto && (err != nil || st.DeltaTheta == 0) {
+			o.Theta = ThetaOff
 		}
 		staged = true
 	default:
 		p0 = initialDefault()
 	}
+	fitW, valW := o.Train, Window{}
+	hasVal := o.ValidationMS > 0 && o.ValidationMS <= o.Train.Duration()/2
+	if hasVal {
+		fitW.EndMS -= o.ValidationMS
+		valW = Window{fitW.EndMS, o.Train.EndMS}
+		if len(spikesIn(rec.Spikes, fitW)) < 2 {
+			return Result{}, fmt.Errorf("%w: fewer than 2 recorded spikes in the fit window %v", ErrInput, fitW)
+		}
+	}
+	stage1, stage2 := ThresholdFree, o.Free
+	if o.Theta == ThetaOff {
+		stage1, stage2 = withoutTheta(stage1), withoutTheta(stage2)
+		p0.DeltaTheta = 0
+		for i := range candidates {
+			candidates[i].DeltaTheta = 0
+		}
+	}
 	in := resample(rec.Current, rec.DT, o.SimDT)
+	var vt *vtrace
+	if rec.Voltage != nil {
+		lo := o.VoltageMinMV
+		if lo == 0 {
+			lo = math.Inf(-1)
+			if res.Subthreshold != nil {
+				lo = res.Subthreshold.EL
+			}
+		}
+		vt = newVTrace(rec.Voltage, rec.DT, rec.Spikes, o.SimDT, len(in), lo)
+	}
 	var s sim
 	rng := rand.New(rand.NewPCG(o.Seed, 0x6669742d6e6d)) // stream "fit-nm"
 	evals := 0
-	score := func(p brain.Params) float64 {
-		evals++
+	objective := func(p brain.Params, w Window) float64 {
 		if p.Validate() != nil || s.init(p, o.SimDT) != nil {
 			return badObjective
 		}
-		sc, err := evaluate(&s, in, rec.Spikes, o.Train, o)
+		sc, err := evaluate(&s, in, rec.Spikes, w, o, vt)
 		if err != nil {
 			return badObjective
 		}
-		r := (sc.RateModel - sc.RateData) / sc.RateData
-		return -sc.Gamma() + o.RatePenalty*r*r
+		return o.objective(sc)
+	}
+	score := func(p brain.Params) float64 {
+		evals++
+		return objective(p, fitW)
 	}
 	// The best of the voltage-based candidates is the starting point.
 	bestF := math.Inf(1)
@@ -407,35 +545,62 @@ func Fit(rec Recording, o Options) (Result, error) {
 	var stages []stage
 	if staged {
 		stages = []stage{
-			{ThresholdFree, o.MaxEvals / 2, 1},
-			{o.Free, o.MaxEvals - o.MaxEvals/2, 0.5},
+			{stage1, o.MaxEvals / 2, 1},
+			{stage2, o.MaxEvals - o.MaxEvals/2, 0.5},
 		}
 	} else {
-		stages = []stage{{o.Free, o.MaxEvals, 1}}
+		stages = []stage{{stage2, o.MaxEvals, 1}}
 	}
+	// With a validation slice, every point the search passes through is a
+	// candidate for the result.
+	var passed []brain.Params
+	keep := func(p brain.Params) {
+		if hasVal && (len(passed) == 0 || !reflect.DeepEqual(p, passed[len(passed)-1])) {
+			passed = append(passed, p)
+		}
+	}
+	keep(best)
 	for _, st := range stages {
 		sp, err := newSpace(best, st.free)
 		if err != nil {
 			return Result{}, err
 		}
 		stop := min(o.MaxEvals, evals+st.budget)
-		best, bestF = search(sp, bestF, st.size, o.Restarts, stop, &evals, rng, score)
+		best, bestF = search(sp, bestF, st.size, o.Restarts, stop, &evals, rng, score, keep)
+	}
+	if hasVal {
+		// The last (best-fitting) point wins ties.
+		bestV := math.Inf(1)
+		for _, p := range passed {
+			evals++
+			if f := objective(p, valW); f <= bestV {
+				best, bestV = p, f
+			}
+		}
 	}
 	res.Params = best
 	res.Evals = evals
 	if err := s.init(res.Params, o.SimDT); err != nil {
 		return Result{}, err
 	}
-	sc, err := evaluate(&s, in, rec.Spikes, o.Train, o)
+	sc, err := evaluate(&s, in, rec.Spikes, o.Train, o, vt)
 	if err != nil {
 		return Result{}, err
 	}
 	res.Train, res.GammaTrain = sc, sc.Gamma()
+	if hasVal {
+		if err := s.init(res.Params, o.SimDT); err != nil {
+			return Result{}, err
+		}
+		if res.Validation, err = evaluate(&s, in, rec.Spikes, valW, o, vt); err != nil {
+			return Result{}, err
+		}
+	}
 	if hasTest {
 		if err := s.init(res.Params, o.SimDT); err != nil {
 			return Result{}, err
 		}
-		if sc, err = evaluate(&s, in, rec.Spikes, o.Test, o); err != nil {
+		if sc, err = evaluate(&s, in, rec.Spikes, o.Test, o, vt); err != nil {
 			return Result{}, err
 		}
 		res.Test, res.GammaTest = sc, sc.Gamma()
@@ -447,7 +612,7 @@ func Fit(rec Recording, o Options) (Result, error) {
 // *evals reaches stop, restarting up to restarts times from the best point
 // with a new simplex of half the previous size. It returns the best
 // parameters and objective value.
-func search(sp *space, f0, size float64, restarts, stop int, evals *int, rng *rand.Rand, score func(brain.Params) float64) (brain.Params, float64) {
+func search(sp *space, f0, size float64, restarts, stop int, evals *int, rng *rand.Rand, score func(brain.Params) float64, keep func(brain.Params)) (brain.Params, float64) {
 	objective := func(x []float64) float64 {
 		p, out := sp.params(x)
 		if out > 0 {
@@ -484,6 +649,10 @@ func search(sp *space, f0, size float64, restarts, stop int, evals *int, rng *ra
 				bestF = v
 				copy(best, verts[i])
 			}
+		}
+		if keep != nil {
+			p, _ := sp.params(best)
+			keep(p)
 		}
 		size *= 0.5
 	}
@@ -552,6 +721,9 @@ func fromRegression(p brain.Params, st Subthreshold, kick bool) brain.Params {
 	q.C, q.GL, q.EL = st.C, st.GL, st.EL
 	q.A, q.B, q.TauW = st.A, st.B, st.TauW
 	q.VT = st.VT
+	if st.DeltaTheta > 0 {
+		q.DeltaTheta, q.TauTheta = st.DeltaTheta, st.TauTheta
+	}
 	vr := st.VPost
 	if kick {
 		vr = st.VReset
@@ -567,6 +739,48 @@ func fromRegression(p brain.Params, st Subthreshold, kick bool) brain.Params {
 		return p
 	}
 	return q
+}
+
+// regress runs the subthreshold regression of Fit on window w. Unless
+// o.MinMV is set, it runs twice: over all samples, then over the samples
+// above the resting potential EL that the first pass found (the range in
+// which the cell integrates towards threshold, where the linear adaptation
+// a(V − EL) has to be right; a real adaptation current such as the M
+// current grows steeply with depolarisation). If the estimate has a moving
+// threshold, the fixed-threshold estimate of the same samples is returned
+// too, as a second starting point.
+func regress(rec Recording, w Window, iv DynamicIV, o RegressOptions) (Subthreshold, *Subthreshold, error) {
+	if o.MinMV == 0 {
+		all := o
+		all.MinMV = math.Inf(-1)
+		all.DeltaThetaGrid = []float64{}
+		st, err := EstimateSubthreshold(rec.Voltage, rec.Current, rec.DT, rec.Spikes, w, iv.VT, iv.DeltaT, all)
+		if err != nil {
+			return Subthreshold{}, nil, err
+		}
+		o.MinMV = st.EL
+	}
+	st, err := EstimateSubthreshold(rec.Voltage, rec.Current, rec.DT, rec.Spikes, w, iv.VT, iv.DeltaT, o)
+	if err != nil || st.DeltaTheta == 0 {
+		return st, nil, err
+	}
+	o.DeltaThetaGrid = []float64{}
+	fixed, err := EstimateSubthreshold(rec.Voltage, rec.Current, rec.DT, rec.Spikes, w, iv.VT, iv.DeltaT, o)
+	if err != nil {
+		return st, nil, nil
+	}
+	return st, &fixed, nil
+}
+
+// withoutTheta returns the field names without DeltaTheta and TauTheta.
+func withoutTheta(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if n != "DeltaTheta" && n != "TauTheta" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func initialDefault() brain.Params {

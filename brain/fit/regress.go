@@ -34,25 +34,44 @@ import (
 // acts as an extra hyperpolarising kick after each spike and is folded into
 // the reset: VReset = V(ExcludeMS after the spike) − bf·τf/C · τm/(τm+τf).
 type Subthreshold struct {
-	C, GL, EL   float64 // pF, nS, mV
-	A, B, TauW  float64 // nS, pA, ms (slow adaptation)
-	BFast       float64 // pA, fast after-current amplitude
-	TauFast     float64 // ms
-	VT, DeltaT  float64 // mV, mV
-	VReset      float64 // mV, effective reset (see above); NaN without spikes
-	VPost       float64 // mV, median voltage ExcludeMS after a spike; NaN without spikes
-	ExcludeMS   float64 // the exclusion after spikes used (ms), a natural refractory period
-	RMSResidual float64 // of dV/dt (mV/ms)
-	R2          float64 // fraction of dV/dt variance explained
-	Samples     int
+	C, GL, EL  float64 // pF, nS, mV
+	A, B, TauW float64 // nS, pA, ms (slow adaptation)
+	BFast      float64 // pA, fast after-current amplitude
+	TauFast    float64 // ms
+	VT, DeltaT float64 // mV, mV
+	// DeltaTheta and TauTheta are the spike-triggered threshold increment
+	// (mV) and its decay (ms) of the moving threshold that explains the
+	// voltage best (0 if a fixed threshold does).
+	DeltaTheta, TauTheta float64
+	VReset               float64 // mV, effective reset (see above); NaN without spikes
+	VPost                float64 // mV, median voltage ExcludeMS after a spike; NaN without spikes
+	ExcludeMS            float64 // the exclusion after spikes used (ms), a natural refractory period
+	RMSResidual          float64 // of dV/dt (mV/ms)
+	// RMSFixedThreshold is the residual with the threshold held fixed
+	// (mV/ms); equal to RMSResidual when DeltaTheta = 0.
+	RMSFixedThreshold float64
+	R2                float64 // fraction of dV/dt variance explained
+	Samples           int
 }
 
 // RegressOptions tune EstimateSubthreshold; zero fields take the defaults.
 type RegressOptions struct {
-	ExcludeMS float64   // after each spike (ms) [3]
-	CutMV     float64   // upper voltage limit of the samples (mV) [−40]
-	TauWGrid  []float64 // slow adaptation time constants tried (ms) [50 … 800]
-	TauFGrid  []float64 // fast after-current time constants tried (ms) [2, 4, 8, 16]
+	ExcludeMS float64 // after each spike (ms) [3]
+	CutMV     float64 // upper voltage limit of the samples (mV) [−40]
+	// MinMV is the lower voltage limit of the samples (mV) [none; Fit uses
+	// the resting potential of a first pass over all samples].
+	MinMV    float64
+	TauWGrid []float64 // slow adaptation time constants tried (ms) [50 … 800]
+	TauFGrid []float64 // fast after-current time constants tried (ms) [2, 4, 8, 16]
+	// DeltaThetaGrid and TauThetaGrid are the spike-triggered threshold
+	// increments (mV) and their decay time constants (ms) tried, with the
+	// best τw and τf, for a moving threshold in the exponential term
+	// [0, 0.5, 1, 2, 4 mV × 10, 30, 100 ms]; see Subthreshold.DeltaTheta.
+	DeltaThetaGrid, TauThetaGrid []float64
+	// ThetaMinGain is the fraction of the residual variance of the best
+	// fixed-threshold fit that a moving threshold must explain to be kept
+	// [0.2]; below it the estimate keeps a fixed threshold (DeltaTheta = 0).
+	ThetaMinGain float64
 }
 
 // EstimateSubthreshold fits the AdEx membrane and adaptation to v (mV),
@@ -71,6 +90,15 @@ func EstimateSubthreshold(v, current []float64, dt float64, spikes []float64, w 
 	}
 	if o.TauFGrid == nil {
 		o.TauFGrid = []float64{2, 4, 8, 16}
+	}
+	if o.DeltaThetaGrid == nil {
+		o.DeltaThetaGrid = []float64{0.25, 0.5, 1, 1.5, 2, 3, 4}
+	}
+	if o.TauThetaGrid == nil {
+		o.TauThetaGrid = []float64{5, 10, 20, 40, 80}
+	}
+	if o.ThetaMinGain == 0 {
+		o.ThetaMinGain = 0.2
 	}
 	if len(v) != len(current) || len(v) < 3 {
 		return Subthreshold{}, fmt.Errorf("%w: regression needs voltage and current of equal length", ErrInput)
@@ -93,6 +121,9 @@ func EstimateSubthreshold(v, current []float64, dt float64, spikes []float64, w 
 		if v[i] > o.CutMV || v[i+1] > o.CutMV {
 			continue
 		}
+		if o.MinMV != 0 && v[i] < o.MinMV {
+			continue
+		}
 		idx = append(idx, i)
 	}
 	n := len(idx)
@@ -109,7 +140,6 @@ func EstimateSubthreshold(v, current []float64, dt float64, spikes []float64, w 
 		X.Set(r, 0, current[i])
 		X.Set(r, 1, vm)
 		X.Set(r, 2, 1)
-		X.Set(r, 6, math.Exp(math.Min((vm-vt)/deltaT, 50)))
 		d := (v[i+1] - v[i]) / dt
 		y.SetVec(r, d)
 		ym += d
@@ -153,50 +183,95 @@ func EstimateSubthreshold(v, current []float64, dt float64, spikes []float64, w 
 			U = U*decay + (1-decay)*vClip(i)
 		}
 	}
-	best := Subthreshold{RMSResidual: math.Inf(1)}
+	// expCol fills the exponential column, with the threshold moved by
+	// dTheta·Σ e^{−(t−t_s)/tauTheta} over the earlier spikes.
+	vexp := make([]float64, n)
+	for r, i := range idx {
+		vexp[r] = 0.5 * (v[i] + v[i+1])
+	}
+	expCol := func(dTheta, tauTheta float64) {
+		if dTheta != 0 {
+			kernel(tauTheta, 6)
+		}
+		for r := range n {
+			th := 0.0
+			if dTheta != 0 {
+				th = dTheta * X.At(r, 6)
+			}
+			X.Set(r, 6, math.Exp(math.Min((vexp[r]-vt-th)/deltaT, 50)))
+		}
+	}
 	var theta, res mat.VecDense
+	// solve fits the regression with the columns as they are and returns
+	// the estimate (ok false if it is not a valid membrane).
+	solve := func(tauF, tauW, dTheta, tauTheta float64) (Subthreshold, bool) {
+		if err := theta.SolveVec(X, y); err != nil {
+			return Subthreshold{}, false
+		}
+		res.MulVec(X, &theta)
+		res.SubVec(y, &res)
+		rms := math.Sqrt(mat.Dot(&res, &res) / float64(n))
+		invC := theta.AtVec(0)
+		if !(invC > 0) {
+			return Subthreshold{}, false
+		}
+		c := 1 / invC
+		// dV/dt = I/C − (GL/C)·V − (a/C)·U + (GL + a)·EL/C − (b/C)·S − (bf/C)·Sf + …
+		gl := -theta.AtVec(1) * c
+		a := -theta.AtVec(4) * c
+		if !(gl > 0) || !(gl+a > 0) {
+			return Subthreshold{}, false
+		}
+		st := Subthreshold{
+			C: c, GL: gl, A: a, EL: theta.AtVec(2) * c / (gl + a),
+			B: -theta.AtVec(3) * c, TauW: tauW,
+			BFast: -theta.AtVec(5) * c, TauFast: tauF,
+			VT: vt, DeltaT: deltaT, DeltaTheta: dTheta, TauTheta: tauTheta,
+			ExcludeMS:   o.ExcludeMS,
+			RMSResidual: rms, R2: 1 - rms*rms*float64(n)/ss, Samples: n,
+		}
+		// The exponential's coefficient GL·ΔT/C·e^{(vt−VT)/ΔT} refines VT.
+		if e := theta.AtVec(6) * c / (gl * deltaT); e > 0 {
+			st.VT = vt - deltaT*math.Log(e)
+		}
+		return st, true
+	}
+	best := Subthreshold{RMSResidual: math.Inf(1)}
+	expCol(0, 0)
 	for _, tauF := range o.TauFGrid {
 		kernel(tauF, 5)
 		for _, tauW := range o.TauWGrid {
 			kernel(tauW, 3)
 			filter(tauW, 4)
-			if err := theta.SolveVec(X, y); err != nil {
-				continue
+			if st, ok := solve(tauF, tauW, 0, 0); ok && st.RMSResidual < best.RMSResidual {
+				best = st
 			}
-			res.MulVec(X, &theta)
-			res.SubVec(y, &res)
-			rms := math.Sqrt(mat.Dot(&res, &res) / float64(n))
-			if rms >= best.RMSResidual {
-				continue
+		}
+	}
+	fixed := best
+	if !math.IsInf(best.RMSResidual, 1) && len(o.DeltaThetaGrid) > 0 {
+		kernel(best.TauFast, 5)
+		kernel(best.TauW, 3)
+		filter(best.TauW, 4)
+		for _, tauTh := range o.TauThetaGrid {
+			for _, dTh := range o.DeltaThetaGrid {
+				if dTh == 0 {
+					continue
+				}
+				expCol(dTh, tauTh)
+				if st, ok := solve(best.TauFast, best.TauW, dTh, tauTh); ok && st.RMSResidual < best.RMSResidual {
+					best = st
+				}
 			}
-			invC := theta.AtVec(0)
-			if !(invC > 0) {
-				continue
-			}
-			c := 1 / invC
-			// dV/dt = I/C − (GL/C)·V − (a/C)·U + (GL + a)·EL/C − (b/C)·S − (bf/C)·Sf + …
-			gl := -theta.AtVec(1) * c
-			a := -theta.AtVec(4) * c
-			if !(gl > 0) || !(gl+a > 0) {
-				continue
-			}
-			st := Subthreshold{
-				C: c, GL: gl, A: a, EL: theta.AtVec(2) * c / (gl + a),
-				B: -theta.AtVec(3) * c, TauW: tauW,
-				BFast: -theta.AtVec(5) * c, TauFast: tauF,
-				VT: vt, DeltaT: deltaT, ExcludeMS: o.ExcludeMS,
-				RMSResidual: rms, R2: 1 - rms*rms*float64(n)/ss, Samples: n,
-			}
-			// The exponential's coefficient GL·ΔT/C·e^{(vt−VT)/ΔT} refines VT.
-			if e := theta.AtVec(6) * c / (gl * deltaT); e > 0 {
-				st.VT = vt - deltaT*math.Log(e)
-			}
-			best = st
 		}
 	}
 	if math.IsInf(best.RMSResidual, 1) {
 		return Subthreshold{}, fmt.Errorf("%w: regression failed for every τw", ErrInput)
 	}
+	if g := 1 - math.Pow(best.RMSResidual/fixed.RMSResidual, 2); g < o.ThetaMinGain {
+		best = fixed
+	}
+	best.RMSFixedThreshold = fixed.RMSResidual
 	// Effective reset: median voltage ExcludeMS after the spikes in w,
 	// lowered by the kick of the fast after-current.
 	var post []float64
