@@ -4,29 +4,31 @@ import "math"
 
 // The fused kernel of the GeneralizedNeuron with current synapses
 // (CurrentExp) and one Heun step per dt (Prepare's nsub = 1: dt small
-// against the linear time constants). It computes exactly what stepFull
-// computes — one Heun step (explicit trapezoid) for every neuron that is
-// not refractory and stays below θ + xFast·ΔT, fullSlow for the others —
-// but in four short passes per block of fullBlock neurons instead of six
-// general ones, each specialised so that its loop has no branch on the
-// configuration and keeps its pointers and constants in registers:
+// against the linear time constants). It computes what stepFull computes
+// — one Heun step (explicit trapezoid) for every neuron that is not
+// refractory and stays below θ + xFast·ΔT, fullSlow for the others — in
+// short passes over a block of fullBlock neurons, each specialised so that
+// its loop has no branch on the configuration, keeps its pointers and
+// constants in registers and holds one exponential, so that the CPU can
+// overlap several neurons:
 //
 //   - heunInputs / heunInputsDend: the somatic (and dendritic) input
-//     current at both ends of the step, J(0) and J(h), the synaptic
+//     current at both ends of the step, J(0) and J(h), and the synaptic
 //     variables decayed by the exact per-population factors (no
 //     per-neuron exponential);
 //   - heunSensory (sensory rule only): running input statistics and θ∞;
-//   - the state pass, one of heunSoma, heunSomaTheta, heunDend,
-//     heunDendTheta (dendrite or not, θ fixed or relaxing): the Heun step
-//     with its two evaluations of exp((V−θ)/ΔT) in expFast's code,
-//     written out; neurons that leave the fast path are listed, not
-//     touched;
+//     θ at the end of the step (θ dynamics only);
+//   - heunStage1Soma / heunStage1Dend: the right-hand side at the start of
+//     the step and the predictor;
+//   - heunStage2Soma / heunStage2Dend: the right-hand side at the
+//     predictor, the corrector and the test that the step stayed on the
+//     fast path; the neurons that did not are listed, not touched;
 //   - heunEvents: the listed neurons, in ascending order — a whole
 //     refractory step in closed form, anything else by fullSlow.
 //
-// The arithmetic of the state pass is stepFull's, operation for
-// operation, so the two kernels agree to the exponential's rounding
-// (expFast instead of expInline: 2e-13 relative).
+// The arithmetic of the stages is stepFull's, operation for operation, so
+// the two kernels agree to the exponential's rounding (expFast instead of
+// expInline: 2e-13 relative).
 
 // heunConsts are the per-population constants of the fused kernel,
 // computed once by Prepare.
@@ -37,18 +39,23 @@ type heunConsts struct {
 	hC, hCd, hW          float64 // h/C, h/Cd, h/τw
 	hC2, hCd2, hW2       float64 // halves of the above
 	invDT, glDT          float64 // 1/ΔT (0 if ΔT = 0), GL·ΔT
-	startLim             float64 // a fast step starts with V − θ below it (xFast·ΔT, or +Inf if ΔT = 0)
-	// expFast's constants as fields: the compiler folds field loads into
-	// the arithmetic, but loads literal constants into registers first
+
+	// A fast step starts with V − θ < startLim and ends with V − θ < xFastV
+	// and its predictor with V − θ < vpLim: xFast·ΔT each (capped at
+	// xMax·ΔT where it bounds the exponential's argument), or, with
+	// ΔT = 0, +Inf, 0 (V < θ) and +Inf.
+	startLim, xFastV, vpLim float64
+
+	// expFast's constants and the lower bounds of x and V as fields: the
+	// compiler folds field loads into the arithmetic, but loads literal
+	// constants into registers first.
 	kx, shift, ln2k, one, half, sixth, xMin, vMin float64
-	xFastV                                        float64 // and ends with V − θ below it (xFast·ΔT, or 0 if ΔT = 0: V < θ)
-	vpLim                                         float64 // and its predictor below this (xFast·ΔT, or +Inf if ΔT = 0)
-	pE, pI, pTh                                   float64 // exp(−h/τE), exp(−h/τI), exp(−h/τθ) (1 without θ dynamics)
-	aVar, oneMinusAVar                            float64 // sensory rule: α = 1 − exp(−h/τvar), 1 − α
-	thPerSD, thDropMax                            float64
-	vreset, wRef, pW                              float64 // refractory steps: V, W's target A·(VReset−EL), exp(−h/τw)
-	gtd, vdRefJ, pVdRef                           float64 // GLd + Gc, GLd·EL + Gc·VReset, exp(−(GLd+Gc)·h/Cd)
-	xFastCap, xMaxClamp                           float64 // xFast (≤ xMax) and xMax, for the exponential's argument
+
+	pE, pI, pTh         float64 // exp(−h/τE), exp(−h/τI), exp(−h/τθ) (1 without θ dynamics)
+	aVar, oneMinusAVar  float64 // sensory rule: α = 1 − exp(−h/τvar), 1 − α
+	thPerSD, thDropMax  float64
+	vreset, wRef, pW    float64 // refractory steps: V, W's target A·(VReset−EL), exp(−h/τw)
+	gtd, vdRefJ, pVdRef float64 // GLd + Gc, GLd·EL + Gc·VReset, exp(−(GLd+Gc)·h/Cd)
 }
 
 func makeHeun(p Params, k *kernelConsts, f *fullConsts) heunConsts {
@@ -68,11 +75,10 @@ func makeHeun(p Params, k *kernelConsts, f *fullConsts) heunConsts {
 	c.kx, c.shift, c.ln2k = 256/math.Ln2, 0x1.8p52, math.Ln2/256
 	c.one, c.half, c.sixth, c.xMin, c.vMin = 1, 0.5, 1.0/6, -700, -1e12
 	if p.DeltaT > 0 {
-		// Both ends of a fast step have x < xFast; capping the limits at
-		// xMax (stepFull's cap of the exponential's argument, reached only
-		// if τm/dt > 1e22) keeps the exponential's argument in its range:
-		// above it the predictor is rejected, whatever the exponential
-		// returned.
+		// Capping the limits at xMax (stepFull's cap of the exponential's
+		// argument; xFast exceeds it only if τm/dt > 1e22) keeps the
+		// exponential's argument in expFast's range; a predictor beyond it
+		// is rejected whatever the exponential returned.
 		xf := min(k.xFast, k.xMax)
 		c.startLim = xf * p.DeltaT
 		c.xFastV = k.xFast * p.DeltaT
@@ -359,40 +365,49 @@ func heunStage2Dend(c *heunConsts, V, Vd, W, Th, th1s []float64, in [][4]float64
 	return ne
 }
 
-// heunEvents finishes the neurons the state pass left (block-relative
-// indices ev, ascending; their state is still that of the step start):
-// a whole step of refractoriness in closed form (V held at VReset, W and
-// Vd relaxing exactly with the inputs frozen at their start values, θ
-// towards θ∞), anything else — a spike, the end of refractoriness, the
-// upswing, a blow-up — by fullSlow.
+// heunEvents finishes the neurons the stages left (block-relative indices
+// ev, ascending; their state is still that of the step start): a whole
+// step of refractoriness in closed form (V held at VReset, W and Vd
+// relaxing exactly with the inputs frozen at their start values, θ towards
+// θ∞), anything else — a spike, the end of refractoriness, the upswing, a
+// blow-up — by fullSlow, in ascending order. It reuses ev's storage.
 func (p *Population) heunEvents(lo int, step int64, dst []int32, ev []int32, in, save [][4]float64, thInf []float64) ([]int32, error) {
 	if len(ev) == 0 {
 		return dst, nil
 	}
 	c := &p.heun
-	f := &p.fc
 	h := p.k.h
+	// Whole refractory steps first, in a loop over block-relative slices;
+	// the others (they may spike, refractory steps never do) stay in ev.
+	n := len(in)
+	V, Vd, W, Th, ref := p.V[lo:lo+n], p.Vd[lo:lo+n], p.W[lo:lo+n], p.Theta[lo:lo+n], p.ref[lo:lo+n]
+	thInf = thInf[:n]
+	slow := ev[:0]
 	for _, j := range ev {
-		i := lo + int(j)
-		v, vd, w, th := p.V[i], p.Vd[i], p.W[i], p.Theta[i]
-		ti := thInf[j]
-		if p.ref[i] >= h {
-			p.V[i] = c.vreset
-			p.W[i] = c.wRef + (w-c.wRef)*c.pW
-			if c.dend {
-				vdInf := (c.vdRefJ + in[j][2]) / c.gtd
-				p.Vd[i] = vdInf + (vd-vdInf)*c.pVdRef
-			}
-			if c.thDyn {
-				p.Theta[i] = ti + (th-ti)*c.pTh
-			}
-			r := p.ref[i] - h
-			if r < 1e-12*h {
-				r = 0
-			}
-			p.ref[i] = r
+		r := ref[j]
+		if !(r >= h) {
+			slow = append(slow, j)
 			continue
 		}
+		V[j] = c.vreset
+		W[j] = c.wRef + (W[j]-c.wRef)*c.pW
+		if c.dend {
+			vdInf := (c.vdRefJ + in[j][2]) / c.gtd
+			Vd[j] = vdInf + (Vd[j]-vdInf)*c.pVdRef
+		}
+		if c.thDyn {
+			ti := thInf[j]
+			Th[j] = ti + (Th[j]-ti)*c.pTh
+		}
+		r -= h
+		if r < 1e-12*h {
+			r = 0
+		}
+		ref[j] = r
+	}
+	f := &p.fc
+	for _, j := range slow {
+		i := lo + int(j)
 		g := 1.0
 		if !p.k.unitSize {
 			g = p.gain[i]
@@ -402,9 +417,9 @@ func (p *Population) heunEvents(lo int, step int64, dst []int32, ev []int32, in,
 		if c.dend {
 			iD, ed, id = p.IExtDist[i], sv[2], sv[3]
 		}
-		v, vd, w, th, spiked, ts, ok := p.fullSlow(f, i, v, vd, w, th, ti, g,
+		v, vd, w, th, spiked, ts, ok := p.fullSlow(f, i, V[j], Vd[j], W[j], Th[j], thInf[j], g,
 			p.IExt[i]+p.IBias[i], iD, sv[0], sv[1], ed, id)
-		p.V[i], p.Vd[i], p.W[i], p.Theta[i] = v, vd, w, th
+		V[j], Vd[j], W[j], Th[j] = v, vd, w, th
 		if !ok || !finite(v) || !finite(w) || !finite(vd) {
 			// the synaptic variables are already decayed: put back their
 			// start values, as the error describes the step's start
