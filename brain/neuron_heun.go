@@ -136,6 +136,7 @@ func (p *Population) stepHeun(lo, hi int, step int64, dst []int32, sc *fullScrat
 	th1 := Th
 	if c.thDyn {
 		th1 = sc.th1[:n]
+		thInf := thInf[:n]
 		for i := range th1 {
 			ti := thInf[i]
 			th1[i] = ti + (Th[i]-ti)*c.pTh
