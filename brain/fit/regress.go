@@ -201,15 +201,14 @@ func EstimateSubthreshold(v, current []float64, dt float64, spikes []float64, w 
 			X.Set(r, 6, math.Exp(math.Min((vexp[r]-vt-th)/deltaT, 50)))
 		}
 	}
+	var ls lsq
 	var theta, res mat.VecDense
 	// solve fits the regression with the columns as they are and returns
 	// the estimate (ok false if it is not a valid membrane).
 	solve := func(tauF, tauW, dTheta, tauTheta float64) (Subthreshold, bool) {
-		if err := theta.SolveVec(X, y); err != nil {
+		if err := ls.solve(&theta, &res, X, y); err != nil {
 			return Subthreshold{}, false
 		}
-		res.MulVec(X, &theta)
-		res.SubVec(y, &res)
 		rms := math.Sqrt(mat.Dot(&res, &res) / float64(n))
 		invC := theta.AtVec(0)
 		if !(invC > 0) {
@@ -291,4 +290,69 @@ func EstimateSubthreshold(v, current []float64, dt float64, spikes []float64, w 
 		best.VReset = best.VPost - best.BFast*best.TauFast/best.C*tauM/(tauM+best.TauFast)
 	}
 	return best, nil
+}
+
+// lsq solves linear least-squares problems min ‖Xθ − y‖ with tall, narrow
+// X by the normal equations on unit-norm columns, followed by iterative
+// refinement on the residual (Björck 1967, BIT 7:1): each step solves the
+// normal equations for the correction from the current residual, so the
+// solution reaches the accuracy of a QR solve as long as the scaled normal
+// matrix is well inside double precision (condition number ≪ 10¹⁶). It is
+// several times faster than a Householder QR of X, which matters on the
+// grids of EstimateSubthreshold.
+type lsq struct {
+	a    mat.SymDense
+	chol mat.Cholesky
+	d    []float64
+	rhs  mat.VecDense
+	dz   mat.VecDense
+}
+
+// solve sets theta to the least-squares solution and res to y − X·theta.
+func (l *lsq) solve(theta, res *mat.VecDense, X *mat.Dense, y *mat.VecDense) error {
+	n, k := X.Dims()
+	if cap(l.d) < k {
+		l.d = make([]float64, k)
+	}
+	d := l.d[:k]
+	for j := range k {
+		nrm := mat.Norm(X.ColView(j), 2)
+		if !(nrm > 0) {
+			return fmt.Errorf("%w: regression column %d is zero", ErrInput, j)
+		}
+		d[j] = 1 / nrm
+	}
+	l.a.Reset()
+	l.a.SymOuterK(1, X.T())
+	for i := range k {
+		for j := i; j < k; j++ {
+			l.a.SetSym(i, j, l.a.At(i, j)*d[i]*d[j])
+		}
+	}
+	if ok := l.chol.Factorize(&l.a); !ok {
+		return fmt.Errorf("%w: regression normal equations are not positive definite", ErrInput)
+	}
+	theta.Reset()
+	theta.ReuseAsVec(k)
+	res.Reset()
+	res.ReuseAsVec(n)
+	res.CopyVec(y)
+	for range 3 {
+		// correction from the residual: (DXᵀXD) δz = D Xᵀ r, θ += D δz
+		l.rhs.Reset()
+		l.rhs.MulVec(X.T(), res)
+		for j := range k {
+			l.rhs.SetVec(j, l.rhs.AtVec(j)*d[j])
+		}
+		l.dz.Reset()
+		if err := l.chol.SolveVecTo(&l.dz, &l.rhs); err != nil {
+			return err
+		}
+		for j := range k {
+			theta.SetVec(j, theta.AtVec(j)+l.dz.AtVec(j)*d[j])
+		}
+		res.MulVec(X, theta)
+		res.SubVec(y, res)
+	}
+	return nil
 }

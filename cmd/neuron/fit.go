@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/fit"
@@ -43,14 +44,21 @@ type scoreOutput struct {
 	RateDataHz  float64 `json:"rate_data_hz"`
 	RateModelHz float64 `json:"rate_model_hz"`
 	RateError   float64 `json:"rate_error"`
+	// VoltageRMS is the subthreshold voltage error (mV), present only with
+	// a voltage trace.
+	VoltageRMS *float64 `json:"voltage_rms_mv,omitempty"`
 }
 
 func toScoreOutput(s fit.Score) scoreOutput {
-	return scoreOutput{
+	out := scoreOutput{
 		StartMS: s.Window.StartMS, EndMS: s.Window.EndMS, Gamma: s.Gamma(),
 		NData: s.Coincidence.NData, NModel: s.Coincidence.NModel, NCoinc: s.Coincidence.NCoinc,
 		RateDataHz: s.RateData, RateModelHz: s.RateModel, RateError: s.RateError(),
 	}
+	if v := s.VoltageRMS; !math.IsNaN(v) && !math.IsInf(v, 0) {
+		out.VoltageRMS = &v
+	}
+	return out
 }
 
 const fitSynopsis = `--current I.f32 --dt 0.1 --spikes ref.csv [--voltage v.f32] --train 0:10000 [--test 10000:20000] > params.json
@@ -72,7 +80,14 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	evals := fs.Int("evals", 600, "maximum number of model simulations")
 	delta := fs.Float64("delta", 2, "coincidence precision Δ (ms)")
 	simDT := fs.Float64("simdt", fit.DefaultSimDT, "integration step of the model (ms)")
+	vWeight := fs.Float64("voltage-weight", 0, "weight of the subthreshold voltage error per mV in the objective (0: default 0.1; negative: off)")
+	validation := fs.Float64("validation", 0, "hold out this many ms at the end of --train to choose among the search's points (0: none)")
+	theta := fs.String("theta", "auto", "adaptive threshold: auto (if the voltage shows one), on or off")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	thetaMode, err := parseTheta(*theta)
+	if err != nil {
 		return err
 	}
 	if *currentPath == "" || *spikesPath == "" || *dt <= 0 || *train == "" {
@@ -83,7 +98,10 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	o := fit.Options{Seed: *seed, MaxEvals: *evals, DeltaMS: *delta, SimDT: *simDT}
+	o := fit.Options{
+		Seed: *seed, MaxEvals: *evals, DeltaMS: *delta, SimDT: *simDT,
+		VoltageWeight: *vWeight, ValidationMS: *validation, Theta: thetaMode,
+	}
 	if o.Train, err = fit.ParseWindow(*train, *dt); err != nil {
 		return err
 	}
@@ -113,6 +131,18 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+func parseTheta(s string) (fit.ThetaMode, error) {
+	switch s {
+	case "auto":
+		return fit.ThetaAuto, nil
+	case "on":
+		return fit.ThetaOn, nil
+	case "off":
+		return fit.ThetaOff, nil
+	}
+	return 0, fmt.Errorf("--theta %q: want auto, on or off", s)
 }
 
 func loadRecording(currentPath string, dt float64, spikesPath, voltagePath string) (fit.Recording, error) {

@@ -28,6 +28,10 @@ func TestDispatch(t *testing.T) {
 	if code := run([]string{"fit"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "required") {
 		t.Errorf("fit without flags: code %d, %q", code, errb.String())
 	}
+	errb.Reset()
+	if code := run([]string{"fit", "--theta", "sometimes"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "auto, on or off") {
+		t.Errorf("fit --theta sometimes: code %d, %q", code, errb.String())
+	}
 }
 
 // fit then predict through the command line on a recording of a known
@@ -73,6 +77,13 @@ func TestFitPredictCommands(t *testing.T) {
 	}
 	if res.Test == nil || res.GammaTest < 0.9 {
 		t.Errorf("fit: Γ test %.3f, want ≥ 0.9", res.GammaTest)
+	}
+	// The recording is the model's own voltage, so the fitted model follows
+	// it between spikes to a fraction of a millivolt.
+	if vr := res.Train.VoltageRMS; vr == nil || *vr > 0.5 {
+		t.Errorf("fit: train voltage RMS %v mV, want ≤ 0.5", vr)
+	} else {
+		t.Logf("train voltage RMS %.3f mV", *vr)
 	}
 	pp := write("params.json", func(w *os.File) error { _, err := w.Write(out.Bytes()); return err })
 

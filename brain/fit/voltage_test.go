@@ -1,0 +1,69 @@
+package fit_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/neuron-sim/neuron/brain/fit"
+)
+
+// A model scored against its own recording follows it exactly between
+// spikes (VoltageRMS = 0 up to rounding); a shifted leak reversal shows as
+// a voltage error of the order of the shift.
+func TestVoltageRMS(t *testing.T) {
+	rec := synthetic(t, 3000, 4)
+	w := fit.Window{StartMS: 0, EndMS: 3000}
+	s, err := fit.Evaluate(adex(), rec, w, fit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.VoltageRMS > 1e-9 || s.Gamma() != 1 {
+		t.Errorf("own model: voltage RMS %g mV, Γ %v; want 0 and 1", s.VoltageRMS, s.Gamma())
+	}
+	p := adex()
+	p.EL += 1
+	s, err = fit.Evaluate(p, rec, w, fit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A 1 mV shift of EL moves the subthreshold voltage by up to
+	// GL/(GL + a) · 1 mV = 0.83 mV in steady state, less where spikes and
+	// adaptation intervene.
+	if s.VoltageRMS < 0.3 || s.VoltageRMS > 1.2 {
+		t.Errorf("EL + 1 mV: voltage RMS %.3f mV, want 0.3–1.2", s.VoltageRMS)
+	}
+	rec.Voltage = nil
+	s, err = fit.Evaluate(adex(), rec, w, fit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(s.VoltageRMS) {
+		t.Errorf("no voltage: VoltageRMS = %v, want NaN", s.VoltageRMS)
+	}
+}
+
+// The regression finds a spike-triggered moving threshold where the cell
+// has one (here; TestEstimatesRecoverAdEx checks that it keeps the
+// threshold fixed where the cell has none).
+func TestRegressionMovingThreshold(t *testing.T) {
+	for _, c := range []struct {
+		dTheta, tauTheta float64
+	}{{2, 20}} {
+		p := adex()
+		p.DeltaTheta, p.TauTheta = c.dTheta, c.tauTheta
+		rec := syntheticP(t, p, 8000, 5)
+		w := fit.Window{StartMS: 0, EndMS: 8000}
+		iv, err := fit.EstimateDynamicIV(rec.Voltage, rec.Current, rec.DT, rec.Spikes, w, fit.IVOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := fit.EstimateSubthreshold(rec.Voltage, rec.Current, rec.DT, rec.Spikes, w, iv.VT, iv.DeltaT, fit.RegressOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("truth Δθ %v τθ %v: Δθ %v τθ %v, residual %.4f (fixed threshold %.4f) mV/ms", c.dTheta, c.tauTheta, st.DeltaTheta, st.TauTheta, st.RMSResidual, st.RMSFixedThreshold)
+		if st.DeltaTheta != c.dTheta || (c.dTheta > 0 && st.TauTheta != c.tauTheta) {
+			t.Errorf("truth Δθ %v mV, τθ %v ms: estimated %v mV, %v ms", c.dTheta, c.tauTheta, st.DeltaTheta, st.TauTheta)
+		}
+	}
+}
