@@ -10,7 +10,10 @@ import (
 // SpikeSourceArray replays given spike times (PyNN's SpikeSourceArray,
 // NEST's spike_generator): generator i fires at every time in Times[i]
 // (ms). A spike at time t is emitted in step floor(t/dt), i.e. at the end
-// of the step that contains t, like a neuron's spike.
+// of the step that contains t, like a neuron's spike. A time within 1e-9
+// of a step boundary (in units of dt) counts as on it, so that times
+// written in decimal, such as 99.9 ms at dt = 0.1 ms, land in the step the
+// user means despite binary rounding (99.9/0.1 = 998.9999…).
 type SpikeSourceArray struct {
 	// Name labels the group.
 	Name string
@@ -66,7 +69,7 @@ func (s *SpikeSourceArray) prepare(dt float64, _, _ uint64) error {
 	maxPerStep := 1
 	for i, ts := range s.Times {
 		for _, t := range ts {
-			s.events = append(s.events, srcEvent{step: int64(math.Floor(t / dt)), id: int32(i)})
+			s.events = append(s.events, srcEvent{step: stepOf(t, dt), id: int32(i)})
 		}
 	}
 	slices.SortFunc(s.events, func(a, b srcEvent) int {
@@ -114,4 +117,10 @@ func (s *SpikeSourceArray) restoreState(d *decoder) error {
 		return fmt.Errorf("brain: SpikeSourceArray %q: restored position %d outside [0, %d]", s.Name, s.pos, len(s.events))
 	}
 	return d.err
+}
+
+// stepOf is the step containing time t (ms): floor(t/dt), with a time within
+// 1e-9 steps below a boundary taken to be on it.
+func stepOf(t, dt float64) int64 {
+	return int64(math.Floor(t/dt + 1e-9))
 }
