@@ -26,7 +26,14 @@ import (
 // τf, VT and ΔT. ΔT and a first VT come from the dynamic I–V curve; the
 // coefficient of the exponential then refines VT; τw and τf are chosen on
 // grids by the smallest residual. Samples within ExcludeMS after a spike
-// (the action potential) and above CutMV are left out.
+// (the action potential), above CutMV and below MinMV are left out.
+//
+// With the best τw and τf, a spike-triggered moving threshold
+// VT + Δθ Σ e^{−(t−t_s)/τθ} in the exponential term (the GeneralizedNeuron's
+// DeltaTheta, TauTheta; cf. the moving threshold of Mensi et al. 2012) is
+// tried on a grid, and kept only if it explains at least ThetaMinGain of
+// the residual variance (IB of Pospischil et al. 2008: 52 %, kept; RS: 8 %
+// and FS: 6 %, fixed threshold).
 //
 // The GeneralizedNeuron has one adaptation current, which takes the slow
 // component (a, b, τw: spike-frequency adaptation, which sets the f–I
@@ -66,7 +73,9 @@ type RegressOptions struct {
 	// DeltaThetaGrid and TauThetaGrid are the spike-triggered threshold
 	// increments (mV) and their decay time constants (ms) tried, with the
 	// best τw and τf, for a moving threshold in the exponential term
-	// [0, 0.5, 1, 2, 4 mV × 10, 30, 100 ms]; see Subthreshold.DeltaTheta.
+	// [0.25, 0.5, 1, 1.5, 2, 3, 4 mV × 5, 10, 20, 40, 80 ms]; see
+	// Subthreshold.DeltaTheta. An empty, non-nil grid keeps the threshold
+	// fixed.
 	DeltaThetaGrid, TauThetaGrid []float64
 	// ThetaMinGain is the fraction of the residual variance of the best
 	// fixed-threshold fit that a moving threshold must explain to be kept
