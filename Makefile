@@ -5,6 +5,7 @@ PY        := /usr/bin/python3
 NB        ?= $(sort $(wildcard notebooks/[0-9]*.ipynb))
 REPORTS   ?= reports
 NB_TIMEOUT ?= 900
+NB_JOBS   ?= 2
 export PATH := $(GOBIN):/usr/local/go/bin:$(PATH)
 export GOTOOLCHAIN := local
 
@@ -21,7 +22,7 @@ setup:
 	@bash docker/install.sh
 
 reports: setup
-	$(PY) scripts/run_notebooks.py --timeout $(NB_TIMEOUT) --html-dir $(REPORTS) $(NB)
+	$(PY) scripts/run_notebooks.py --jobs $(NB_JOBS) --timeout $(NB_TIMEOUT) --html-dir $(REPORTS) $(NB)
 	@if [ -f scripts/check_report_charts.py ]; then \
 	  $(PY) scripts/check_report_charts.py --min 0 --overlaps $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)); fi
 	@echo "reports written:"; for f in $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)); do echo "  $(CURDIR)/$$f"; done

@@ -138,12 +138,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds")
     ap.add_argument("--html-dir", help="write one HTML report per passing notebook here")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="notebooks executed at once, each with its own kernel (default 1)")
     ap.add_argument("notebooks", nargs="+")
     args = ap.parse_args()
     passed = failed = 0
-    for path in args.notebooks:
+    if args.jobs > 1:
+        # Separate processes: each notebook gets its own kernel and event loop.
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            futures = [pool.submit(run, p, args.timeout, args.html_dir) for p in args.notebooks]
+            results = [f.result() for f in futures]
+    else:
+        results = None
+    for k, path in enumerate(args.notebooks):
         print(f"== {path}", flush=True)
-        problems, elapsed, report = run(path, args.timeout, args.html_dir)
+        problems, elapsed, report = results[k] if results else run(path, args.timeout, args.html_dir)
         if problems:
             failed += 1
             print(f"FAIL {path} ({elapsed:.1f} s)")
