@@ -34,6 +34,15 @@
 // Panel.SpikeTimesMS and AdaptationData.SpikeTimesMS draw each spike as a vertical stroke from
 // the trace up to a peak value, leaving the samples unchanged ([SpikeStrokePoints]).
 //
+// # Claims, errors and tables
+//
+// Notebooks assert what they claim. [Check] and [Checkf] show a claim as a green PASS or red FAIL
+// line with its target and measured value, and fail the cell on a false claim; [Must], [Must2]
+// and [NoError] show an error as a readable line and fail the cell. In a notebook the cell's
+// program then exits with status 1 (no stack trace); outside a notebook they panic, so tests
+// can recover. [Table] renders a small table of results. [SpikesFromRecorder] and
+// [SpikesFromTrains] turn recorded spikes into the [Spikes] the chart builders take.
+//
 // # The ECharts library, offline
 //
 // ECharts 5.6.0 (Apache-2.0; see assets/LICENSE, assets/NOTICE, assets/licenses/LICENSE-d3)

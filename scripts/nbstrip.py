@@ -3,12 +3,13 @@
 
 usage: nbstrip.py [--check] NOTEBOOK...
   --check   change nothing; exit 1 naming every notebook that still holds outputs.
-Cell metadata `tags` and `nbtest` are kept; everything nbclient adds is dropped.
+Cell metadata `tags`, `nbtest` and `scrolled` (false: Notebook 6 never folds the output
+into a scroll box) are kept; everything nbclient adds is dropped.
 """
 import json
 import sys
 
-KEEP_CELL_META = ("tags", "nbtest")
+KEEP_CELL_META = ("tags", "nbtest", "scrolled")
 
 
 def strip(nb):

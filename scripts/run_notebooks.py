@@ -6,7 +6,8 @@ usage: run_notebooks.py [--timeout S] [--html-dir DIR] NOTEBOOK...
 A notebook fails when any cell raises (compile error, panic, failed `!` command), when an output
 is an error or stderr shows `panic:`, when it exceeds the per-cell timeout, or when a cell's
 metadata `nbtest` check fails:
-    "nbtest": {"stdout_regex": "...", "mime": ["text/html"], "min_outputs": 2}
+    "nbtest": {"stdout_regex": "...", "html_regex": "...", "mime": ["text/html"], "min_outputs": 2}
+(html_regex is searched in the cell's text/html outputs, e.g. the PASS lines of nbhelpers.Check).
 Cells tagged `raises-exception` may fail without failing the notebook (nbclient's convention).
 The kernel runs with the notebook's folder as working directory ($GONB_DIR), which the
 notebooks' first cell uses to find the repository's go.mod.
@@ -62,6 +63,10 @@ def check_cell(idx, cell):
                          if o.get("output_type") == "stream" and o.get("name") == "stdout")
         if "stdout_regex" in spec and not re.search(spec["stdout_regex"], stdout, re.M):
             problems.append(f"cell {idx}: stdout does not match {spec['stdout_regex']!r}; stdout was:\n{stdout[-1500:]}")
+        html = "".join(o.get("data", {}).get("text/html", "") if isinstance(o.get("data", {}).get("text/html", ""), str)
+                       else "".join(o["data"]["text/html"]) for o in outs)
+        if "html_regex" in spec and not re.search(spec["html_regex"], html, re.M):
+            problems.append(f"cell {idx}: HTML output does not match {spec['html_regex']!r}")
         mimes = set()
         for o in outs:
             mimes.update(o.get("data", {}).keys())
