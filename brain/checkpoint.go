@@ -58,15 +58,19 @@ func (n *Network) MarshalBinary() ([]byte, error) {
 			b = appendI64s(b, pl.ot)
 		}
 	}
-	b = appendLen(b, len(n.srcs))
+	e := &StateEncoder{b: appendLen(b, len(n.srcs))}
 	for _, s := range n.srcs {
-		b = s.appendState(b)
+		if st, ok := s.(Stateful); ok {
+			st.SaveState(e)
+		}
 	}
-	b = appendLen(b, len(n.injs))
+	e.b = appendLen(e.b, len(n.injs))
 	for _, in := range n.injs {
-		b = in.src.appendState(b)
+		if st, ok := in.src.(Stateful); ok {
+			st.SaveState(e)
+		}
 	}
-	return b, nil
+	return e.b, nil
 }
 
 // UnmarshalBinary restores a state written by MarshalBinary into a network
@@ -82,7 +86,7 @@ func (n *Network) UnmarshalBinary(data []byte) error {
 	if len(data) < len(checkpointMagic)+8 || string(data[:len(checkpointMagic)]) != checkpointMagic {
 		return fmt.Errorf("%w: missing header", ErrCheckpoint)
 	}
-	d := &decoder{b: data[len(checkpointMagic)+8:], what: "header"}
+	d := &StateDecoder{b: data[len(checkpointMagic)+8:], what: "header"}
 	step := int64(binary.LittleEndian.Uint64(data[len(checkpointMagic):]))
 	count := func(what string, want int) {
 		d.what = what
@@ -102,9 +106,9 @@ func (n *Network) UnmarshalBinary(data []byte) error {
 	count("rings", len(n.rings))
 	for _, r := range n.rings {
 		d.what = "delay ring of " + n.pops[r.pop].Name
-		d.f64s(r.buf)
+		d.Float64s(r.buf)
 		slots := r.slotDirty()
-		d.bools(slots)
+		d.Bools(slots)
 		r.setSlotDirty(slots)
 	}
 	count("projections", len(n.projs))
@@ -116,32 +120,38 @@ func (n *Network) UnmarshalBinary(data []byte) error {
 				_ = p.SetWeight(0, p.constW)
 			}
 		}
-		d.f32s(p.weights)
+		d.Float32s(p.weights)
 		if pl := p.plastic; pl != nil {
-			d.f64s(pl.r1)
-			d.f64s(pl.r2)
-			d.f64s(pl.o1)
-			d.f64s(pl.o2)
-			d.i64s(pl.rt)
-			d.i64s(pl.ot)
+			d.Float64s(pl.r1)
+			d.Float64s(pl.r2)
+			d.Float64s(pl.o1)
+			d.Float64s(pl.o2)
+			d.Int64s(pl.rt)
+			d.Int64s(pl.ot)
 		}
 	}
 	count("sources", len(n.srcs))
 	for _, s := range n.srcs {
 		d.what = "source " + s.SourceName()
-		if err := s.restoreState(d); err != nil {
-			break
+		if st, ok := s.(Stateful); ok {
+			if err := st.RestoreState(d); err != nil {
+				d.Fail("%v", unwrapPrefix(err))
+				break
+			}
 		}
 	}
 	count("current sources", len(n.injs))
 	for _, in := range n.injs {
 		d.what = "current source " + in.src.String()
-		if err := in.src.restoreState(d); err != nil {
-			break
+		if st, ok := in.src.(Stateful); ok {
+			if err := st.RestoreState(d); err != nil {
+				d.Fail("%v", unwrapPrefix(err))
+				break
+			}
 		}
 	}
 	if d.err == nil && len(d.b) != 0 {
-		d.fail("%d trailing bytes", len(d.b))
+		d.Fail("%d trailing bytes", len(d.b))
 	}
 	if d.err != nil {
 		return fmt.Errorf("%w: %w", ErrCheckpoint, unwrapPrefix(d.err))

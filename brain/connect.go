@@ -11,21 +11,27 @@ import (
 )
 
 // A Connector decides which presynaptic cells project to which postsynaptic
-// cells (PyNN's connectors). The connectors are AllToAll, OneToOne,
-// FixedProbability, FixedInDegree, FixedOutDegree, FromList and
-// FromMatrix. Random connectors draw from streams keyed by the projection
-// index and the global id of the row (or column) they build, so the same
-// seed gives the same wiring on any number of cores.
+// cells (PyNN's connectors). The library's connectors are AllToAll,
+// OneToOne, FixedProbability, FixedInDegree, FixedOutDegree, FromList and
+// FromMatrix; a type of yours that implements Connector is used the same
+// way by Network.Connect. Random connectors draw from streams keyed by the
+// projection index and the global id of the row (or column) they build
+// (ConnBuilder.RowRand, ColumnRand), so the same seed gives the same
+// wiring on any number of cores.
 type Connector interface {
-	// connect fills g.rowPtr and g.targets (targets ascending within a
-	// row) and optionally g.weights / g.delays (one per synapse).
-	connect(g *connGen) error
+	// Connect builds the projection's synapses with one of b's builders
+	// (Rows, RowsParallel, Columns or SetCSR) and, optionally, gives each
+	// synapse its weight and delay (SetWeights, SetDelays).
+	Connect(b *ConnBuilder) error
 	// String describes the connector.
 	String() string
 }
 
-// connGen is the work area of one projection's connectivity build.
-type connGen struct {
+// ConnBuilder is the work area of one projection's connectivity, handed to
+// Connector.Connect by Network.Build. Synapses are stored in compressed
+// sparse rows: the targets of presynaptic cell i, ascending, then those of
+// cell i+1.
+type ConnBuilder struct {
 	seed        uint64
 	proj        uint64 // projection index (stream key)
 	preBase     uint64 // global id of presynaptic cell 0 (stream key)
@@ -39,29 +45,87 @@ type connGen struct {
 	delays  []float64 // per synapse, ms; nil: use the projection's Delay
 }
 
+// NPre is the number of presynaptic cells (or generators).
+func (g *ConnBuilder) NPre() int { return g.nPre }
+
+// NPost is the number of postsynaptic cells.
+func (g *ConnBuilder) NPost() int { return g.nPost }
+
+// Recurrent reports whether the projection goes from a population to
+// itself (so that i == j is an autapse).
+func (g *ConnBuilder) Recurrent() bool { return g.same }
+
+// SetWeights gives every synapse its own signed weight (pA or nS, Dale's
+// law), in the order the builders stored them (row by row, ascending
+// targets); it overrides the projection's Weight. Call it after building.
+func (g *ConnBuilder) SetWeights(w []float64) error {
+	if len(w) != len(g.targets) {
+		return fmt.Errorf("brain: ConnBuilder.SetWeights: %d weights for %d synapses", len(w), len(g.targets))
+	}
+	g.weights = w
+	return nil
+}
+
+// SetDelays gives every synapse its own delay (ms), as SetWeights.
+func (g *ConnBuilder) SetDelays(d []float64) error {
+	if len(d) != len(g.targets) {
+		return fmt.Errorf("brain: ConnBuilder.SetDelays: %d delays for %d synapses", len(d), len(g.targets))
+	}
+	g.delays = d
+	return nil
+}
+
+// SetCSR stores connectivity built elsewhere: rowPtr (NPre+1 offsets,
+// rowPtr[0] = 0, non-decreasing) and targets (postsynaptic indices < NPost,
+// ascending within a row; repeats allowed). b keeps the slices.
+func (g *ConnBuilder) SetCSR(rowPtr, targets []uint32) error {
+	if len(rowPtr) != g.nPre+1 || rowPtr[0] != 0 || int(rowPtr[g.nPre]) != len(targets) {
+		return fmt.Errorf("brain: ConnBuilder.SetCSR: rowPtr of length %d must have NPre+1 = %d offsets from 0 to len(targets) = %d", len(rowPtr), g.nPre+1, len(targets))
+	}
+	if err := g.checkSize(int64(len(targets))); err != nil {
+		return err
+	}
+	for i := range g.nPre {
+		lo, hi := rowPtr[i], rowPtr[i+1]
+		if hi < lo {
+			return fmt.Errorf("brain: ConnBuilder.SetCSR: rowPtr[%d] = %d > rowPtr[%d] = %d", i, lo, i+1, hi)
+		}
+		for s := lo; s < hi; s++ {
+			if int(targets[s]) >= g.nPost || (s > lo && targets[s] < targets[s-1]) {
+				return fmt.Errorf("brain: ConnBuilder.SetCSR: row %d: target %d out of range [0, %d) or not ascending", i, targets[s], g.nPost)
+			}
+		}
+	}
+	g.rowPtr, g.targets = rowPtr, targets
+	return nil
+}
+
 // maxSynapses bounds one projection (32-bit synapse indices).
 const maxSynapses = math.MaxUint32 - 1
 
-func (g *connGen) checkSize(n int64) error {
+func (g *ConnBuilder) checkSize(n int64) error {
 	if n > maxSynapses {
 		return fmt.Errorf("brain: projection would hold %d synapses, more than the %d a 32-bit index allows", n, int64(maxSynapses))
 	}
 	return nil
 }
 
-// rowStream is the connectivity stream of presynaptic row i.
-func (g *connGen) rowStream(i int) *rand.Rand {
+// RowRand returns the random stream of presynaptic row i, keyed by the
+// projection and the global id of cell i.
+func (g *ConnBuilder) RowRand(i int) *rand.Rand {
 	return rand.New(newStream(g.seed, streamConnect, g.proj<<1, g.preBase+uint64(i)))
 }
 
-// colStream is the connectivity stream of postsynaptic column j.
-func (g *connGen) colStream(j int) *rand.Rand {
+// ColumnRand returns the random stream of postsynaptic column j, keyed
+// by the projection and the global id of cell j.
+func (g *ConnBuilder) ColumnRand(j int) *rand.Rand {
 	return rand.New(newStream(g.seed, streamConnect, g.proj<<1|1, g.postBase+uint64(j)))
 }
 
-// byRows builds the CSR arrays from a row generator that appends the
-// ascending targets of row i to dst.
-func (g *connGen) byRows(row func(i int, dst []uint32) []uint32) error {
+// Rows builds the synapses row by row: row(i, dst) appends the ascending
+// targets of presynaptic cell i to dst and returns it. Rows calls row for
+// i = 0 … NPre−1 in order, from one goroutine.
+func (g *ConnBuilder) Rows(row func(i int, dst []uint32) []uint32) error {
 	g.rowPtr = make([]uint32, g.nPre+1)
 	var buf []uint32
 	for i := range g.nPre {
@@ -75,17 +139,18 @@ func (g *connGen) byRows(row func(i int, dst []uint32) []uint32) error {
 	return nil
 }
 
-// byRowsParallel is byRows for a row generator that is a pure function of
-// i with no shared scratch, and an expected total of synapses: large
-// projections generate their rows in parallel chunks (one per core), which
-// are joined in row order, so the result is the serial one.
-func (g *connGen) byRowsParallel(expect float64, row func(i int, dst []uint32) []uint32) error {
+// RowsParallel is Rows for a row function that is a pure function of i
+// (draw only from RowRand(i)) with no shared scratch, given the expected
+// total of synapses: large projections generate their rows in parallel
+// chunks (one per core), joined in row order, so the result is the serial
+// one.
+func (g *ConnBuilder) RowsParallel(expect float64, row func(i int, dst []uint32) []uint32) error {
 	w := runtime.GOMAXPROCS(0)
 	if w == 1 || g.nPre < 4096 || expect < 1<<18 {
 		if expect < maxSynapses {
 			g.targets = make([]uint32, 0, int(expect*1.01)+64)
 		}
-		return g.byRows(row)
+		return g.Rows(row)
 	}
 	type part struct {
 		targets []uint32
@@ -138,10 +203,11 @@ func (g *connGen) byRowsParallel(expect float64, row func(i int, dst []uint32) [
 	return nil
 }
 
-// byColumns builds the CSR arrays from a column generator that appends the
-// presynaptic sources of column j to dst. The generator must be a pure
-// function of j (it is called twice: once to count, once to fill).
-func (g *connGen) byColumns(col func(j int, dst []uint32) []uint32) error {
+// Columns builds the synapses column by column: col(j, dst) appends the
+// presynaptic cells of postsynaptic cell j to dst and returns it. col must
+// be a pure function of j (draw only from ColumnRand(j)): it is called
+// twice, once to count and once to fill.
+func (g *ConnBuilder) Columns(col func(j int, dst []uint32) []uint32) error {
 	count := make([]int64, g.nPre+1)
 	var buf []uint32
 	var total int64
@@ -180,8 +246,9 @@ type AllToAll struct {
 
 func (c AllToAll) String() string { return fmt.Sprintf("AllToAll{NoSelf: %v}", c.NoSelf) }
 
-func (c AllToAll) connect(g *connGen) error {
-	return g.byRowsParallel(float64(g.nPre)*float64(g.nPost), func(i int, dst []uint32) []uint32 {
+// Connect builds the synapses.
+func (c AllToAll) Connect(g *ConnBuilder) error {
+	return g.RowsParallel(float64(g.nPre)*float64(g.nPost), func(i int, dst []uint32) []uint32 {
 		for j := range g.nPost {
 			if c.NoSelf && g.same && i == j {
 				continue
@@ -198,11 +265,12 @@ type OneToOne struct{}
 
 func (OneToOne) String() string { return "OneToOne{}" }
 
-func (OneToOne) connect(g *connGen) error {
+// Connect builds the synapses.
+func (OneToOne) Connect(g *ConnBuilder) error {
 	if g.nPre != g.nPost {
 		return fmt.Errorf("brain: OneToOne needs equal sizes, got %d presynaptic and %d postsynaptic cells", g.nPre, g.nPost)
 	}
-	return g.byRows(func(i int, dst []uint32) []uint32 { return append(dst, uint32(i)) })
+	return g.Rows(func(i int, dst []uint32) []uint32 { return append(dst, uint32(i)) })
 }
 
 // FixedProbability connects each ordered pair independently with
@@ -218,16 +286,17 @@ func (c FixedProbability) String() string {
 	return fmt.Sprintf("FixedProbability{P: %v, NoSelf: %v}", c.P, c.NoSelf)
 }
 
-func (c FixedProbability) connect(g *connGen) error {
+// Connect builds the synapses.
+func (c FixedProbability) Connect(g *ConnBuilder) error {
 	if !(c.P >= 0 && c.P <= 1) {
 		return fmt.Errorf("brain: FixedProbability.P = %v must be in [0, 1]", c.P)
 	}
 	if c.P == 0 {
-		return g.byRows(func(int, []uint32) []uint32 { return nil })
+		return g.Rows(func(int, []uint32) []uint32 { return nil })
 	}
 	logq := math.Log1p(-c.P) // < 0, −Inf when P == 1
-	return g.byRowsParallel(c.P*float64(g.nPre)*float64(g.nPost), func(i int, dst []uint32) []uint32 {
-		r := g.rowStream(i)
+	return g.RowsParallel(c.P*float64(g.nPre)*float64(g.nPost), func(i int, dst []uint32) []uint32 {
+		r := g.RowRand(i)
 		j := -1
 		for {
 			// Gap to the next connected target: geometric on {0, 1, …}.
@@ -308,7 +377,8 @@ func (c FixedInDegree) String() string {
 	return fmt.Sprintf("FixedInDegree{K: %d, NoSelf: %v}", c.K, c.NoSelf)
 }
 
-func (c FixedInDegree) connect(g *connGen) error {
+// Connect builds the synapses.
+func (c FixedInDegree) Connect(g *ConnBuilder) error {
 	avail := g.nPre
 	if c.NoSelf && g.same {
 		avail--
@@ -317,12 +387,12 @@ func (c FixedInDegree) connect(g *connGen) error {
 		return fmt.Errorf("brain: FixedInDegree.K = %d must be in [0, %d]", c.K, avail)
 	}
 	seen := make([]bool, g.nPre)
-	return g.byColumns(func(j int, dst []uint32) []uint32 {
+	return g.Columns(func(j int, dst []uint32) []uint32 {
 		ex := -1
 		if c.NoSelf && g.same {
 			ex = j
 		}
-		return sampleDistinct(g.colStream(j), g.nPre, c.K, ex, seen, dst)
+		return sampleDistinct(g.ColumnRand(j), g.nPre, c.K, ex, seen, dst)
 	})
 }
 
@@ -337,7 +407,8 @@ func (c FixedOutDegree) String() string {
 	return fmt.Sprintf("FixedOutDegree{K: %d, NoSelf: %v}", c.K, c.NoSelf)
 }
 
-func (c FixedOutDegree) connect(g *connGen) error {
+// Connect builds the synapses.
+func (c FixedOutDegree) Connect(g *ConnBuilder) error {
 	avail := g.nPost
 	if c.NoSelf && g.same {
 		avail--
@@ -346,12 +417,12 @@ func (c FixedOutDegree) connect(g *connGen) error {
 		return fmt.Errorf("brain: FixedOutDegree.K = %d must be in [0, %d]", c.K, avail)
 	}
 	seen := make([]bool, g.nPost)
-	return g.byRows(func(i int, dst []uint32) []uint32 {
+	return g.Rows(func(i int, dst []uint32) []uint32 {
 		ex := -1
 		if c.NoSelf && g.same {
 			ex = i
 		}
-		return sampleDistinct(g.rowStream(i), g.nPost, c.K, ex, seen, dst)
+		return sampleDistinct(g.RowRand(i), g.nPost, c.K, ex, seen, dst)
 	})
 }
 
@@ -366,7 +437,8 @@ type FromList struct {
 
 func (c FromList) String() string { return fmt.Sprintf("FromList{%d pairs}", len(c.Pairs)) }
 
-func (c FromList) connect(g *connGen) error {
+// Connect builds the synapses.
+func (c FromList) Connect(g *ConnBuilder) error {
 	n := len(c.Pairs)
 	if c.Weights != nil && len(c.Weights) != n {
 		return fmt.Errorf("brain: FromList: %d weights for %d pairs", len(c.Weights), n)
@@ -391,27 +463,39 @@ func (c FromList) connect(g *connGen) error {
 		}
 		return cmp.Compare(pa[1], pb[1])
 	})
-	g.rowPtr = make([]uint32, g.nPre+1)
-	g.targets = make([]uint32, n)
+	rowPtr := make([]uint32, g.nPre+1)
+	targets := make([]uint32, n)
+	var weights, delays []float64
 	if c.Weights != nil {
-		g.weights = make([]float64, n)
+		weights = make([]float64, n)
 	}
 	if c.Delays != nil {
-		g.delays = make([]float64, n)
+		delays = make([]float64, n)
 	}
 	for s, k := range order {
 		p := c.Pairs[k]
-		g.rowPtr[p[0]+1]++
-		g.targets[s] = uint32(p[1])
+		rowPtr[p[0]+1]++
+		targets[s] = uint32(p[1])
 		if c.Weights != nil {
-			g.weights[s] = c.Weights[k]
+			weights[s] = c.Weights[k]
 		}
 		if c.Delays != nil {
-			g.delays[s] = c.Delays[k]
+			delays[s] = c.Delays[k]
 		}
 	}
 	for i := range g.nPre {
-		g.rowPtr[i+1] += g.rowPtr[i]
+		rowPtr[i+1] += rowPtr[i]
+	}
+	if err := g.SetCSR(rowPtr, targets); err != nil {
+		return err
+	}
+	if weights != nil {
+		if err := g.SetWeights(weights); err != nil {
+			return err
+		}
+	}
+	if delays != nil {
+		return g.SetDelays(delays)
 	}
 	return nil
 }
@@ -428,17 +512,16 @@ type FromMatrix struct {
 
 func (c FromMatrix) String() string { return fmt.Sprintf("FromMatrix{%d rows}", len(c.W)) }
 
-func (c FromMatrix) connect(g *connGen) error {
+// Connect builds the synapses.
+func (c FromMatrix) Connect(g *ConnBuilder) error {
 	if len(c.W) != g.nPre {
 		return fmt.Errorf("brain: FromMatrix: %d rows for %d presynaptic cells", len(c.W), g.nPre)
 	}
 	if c.Delays != nil && len(c.Delays) != g.nPre {
 		return fmt.Errorf("brain: FromMatrix: %d delay rows for %d presynaptic cells", len(c.Delays), g.nPre)
 	}
-	g.weights = []float64{}
-	if c.Delays != nil {
-		g.delays = []float64{}
-	}
+	weights := []float64{}
+	var delays []float64
 	for i, row := range c.W {
 		if len(row) != g.nPost {
 			return fmt.Errorf("brain: FromMatrix: row %d has %d columns for %d postsynaptic cells", i, len(row), g.nPost)
@@ -447,16 +530,26 @@ func (c FromMatrix) connect(g *connGen) error {
 			return fmt.Errorf("brain: FromMatrix: delay row %d has %d columns for %d postsynaptic cells", i, len(c.Delays[i]), g.nPost)
 		}
 	}
-	return g.byRows(func(i int, dst []uint32) []uint32 {
+	err := g.Rows(func(i int, dst []uint32) []uint32 {
 		for j, w := range c.W[i] {
 			if w != 0 {
 				dst = append(dst, uint32(j))
-				g.weights = append(g.weights, w)
+				weights = append(weights, w)
 				if c.Delays != nil {
-					g.delays = append(g.delays, c.Delays[i][j])
+					delays = append(delays, c.Delays[i][j])
 				}
 			}
 		}
 		return dst
 	})
+	if err != nil {
+		return err
+	}
+	if err := g.SetWeights(weights); err != nil {
+		return err
+	}
+	if c.Delays != nil {
+		return g.SetDelays(delays)
+	}
+	return nil
 }

@@ -10,17 +10,27 @@ import (
 // chosen neurons of a population with Network.Inject. Each step the
 // network zeroes the populations' IExt and every source adds its current
 // (pA) for the step t = step·dt … (step+1)·dt, evaluated at the start of
-// the step. The sources are DCClamp, StepClamp, RampClamp,
-// SineClamp, TraceClamp and OUNoise.
+// the step. The library's sources are DCClamp, StepClamp, RampClamp,
+// SineClamp, TraceClamp and OUNoise; a type of yours that implements
+// CurrentSource is injected the same way.
+//
+// Network.Inject calls Validate; Network.Build calls Prepare once per
+// injection; every step the network calls Add from one goroutine. A source
+// with state of its own (noise, filters) implements Stateful so that
+// Network.Save and Restore carry it, and must not be injected twice (give
+// each injection its own value; Inject copies an *OUNoise for you).
 type CurrentSource interface {
-	validate() error
-	// prepare readies the source for n target cells; ids are the global
-	// neuron ids of the targets (stream keys).
-	prepare(dt float64, seed uint64, ids []uint64) error
-	// add adds the current of step into dst[cells[k]].
-	add(step int64, dt float64, cells []int32, dst []float64)
-	appendState(b []byte) []byte
-	restoreState(d *decoder) error
+	// Validate reports bad parameters, naming the field and value.
+	Validate() error
+	// Prepare readies the source for streams.Len() target cells and time
+	// step dt (ms). streams holds one random stream per target, keyed by
+	// the target's global neuron id (and by the injection, so that two
+	// sources injected into one cell draw independent numbers).
+	Prepare(dt float64, streams Streams) error
+	// Add adds the current (pA) of step to dst[cells[k]] for every target
+	// k. It must not allocate.
+	Add(step int64, dt float64, cells []int32, dst []float64)
+	// String describes the source in messages.
 	String() string
 }
 
@@ -46,13 +56,11 @@ func finiteAll(name string, xs ...float64) error {
 	return nil
 }
 
-// statelessCurrent is the part of CurrentSource shared by the
-// deterministic clamps, which carry no state between steps.
+// statelessCurrent is the Prepare shared by the deterministic clamps.
 type statelessCurrent struct{}
 
-func (statelessCurrent) prepare(float64, uint64, []uint64) error { return nil }
-func (statelessCurrent) appendState(b []byte) []byte             { return b }
-func (statelessCurrent) restoreState(*decoder) error             { return nil }
+// Prepare does nothing: the clamp is a function of time alone.
+func (statelessCurrent) Prepare(float64, Streams) error { return nil }
 
 func addConst(v float64, cells []int32, dst []float64) {
 	for _, c := range cells {
@@ -70,14 +78,16 @@ type DCClamp struct {
 
 func (c DCClamp) String() string { return fmt.Sprintf("DCClamp{%v pA}", c.AmpPA) }
 
-func (c DCClamp) validate() error {
+// Validate reports bad parameters.
+func (c DCClamp) Validate() error {
 	if err := finiteAll(c.String(), c.AmpPA); err != nil {
 		return err
 	}
 	return checkWindow(c.String(), c.StartMS, c.StopMS)
 }
 
-func (c DCClamp) add(step int64, dt float64, cells []int32, dst []float64) {
+// Add adds the step's current to dst[cells[k]].
+func (c DCClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
 	if window(float64(step)*dt, c.StartMS, c.StopMS) {
 		addConst(c.AmpPA, cells, dst)
 	}
@@ -94,7 +104,8 @@ type StepClamp struct {
 
 func (c StepClamp) String() string { return fmt.Sprintf("StepClamp{%d steps}", len(c.TimesMS)) }
 
-func (c StepClamp) validate() error {
+// Validate reports bad parameters.
+func (c StepClamp) Validate() error {
 	if len(c.TimesMS) != len(c.AmpsPA) || len(c.TimesMS) == 0 {
 		return fmt.Errorf("brain: StepClamp: %d times for %d amplitudes (need equal, ≥ 1)", len(c.TimesMS), len(c.AmpsPA))
 	}
@@ -109,7 +120,8 @@ func (c StepClamp) validate() error {
 	return nil
 }
 
-func (c StepClamp) add(step int64, dt float64, cells []int32, dst []float64) {
+// Add adds the step's current to dst[cells[k]].
+func (c StepClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
 	t := float64(step) * dt
 	k := -1
 	for k+1 < len(c.TimesMS) && c.TimesMS[k+1] <= t {
@@ -132,7 +144,8 @@ func (c RampClamp) String() string {
 	return fmt.Sprintf("RampClamp{%v→%v pA, %v–%v ms}", c.FromPA, c.ToPA, c.StartMS, c.StopMS)
 }
 
-func (c RampClamp) validate() error {
+// Validate reports bad parameters.
+func (c RampClamp) Validate() error {
 	if err := finiteAll(c.String(), c.FromPA, c.ToPA, c.StartMS, c.StopMS); err != nil {
 		return err
 	}
@@ -142,7 +155,8 @@ func (c RampClamp) validate() error {
 	return nil
 }
 
-func (c RampClamp) add(step int64, dt float64, cells []int32, dst []float64) {
+// Add adds the step's current to dst[cells[k]].
+func (c RampClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
 	t := float64(step) * dt
 	if window(t, c.StartMS, c.StopMS) {
 		addConst(c.FromPA+(c.ToPA-c.FromPA)*(t-c.StartMS)/(c.StopMS-c.StartMS), cells, dst)
@@ -163,7 +177,8 @@ func (c SineClamp) String() string {
 	return fmt.Sprintf("SineClamp{%v pA at %v Hz}", c.AmpPA, c.FreqHz)
 }
 
-func (c SineClamp) validate() error {
+// Validate reports bad parameters.
+func (c SineClamp) Validate() error {
 	if err := finiteAll(c.String(), c.AmpPA, c.OffsetPA, c.FreqHz, c.PhaseDeg); err != nil {
 		return err
 	}
@@ -173,7 +188,8 @@ func (c SineClamp) validate() error {
 	return checkWindow(c.String(), c.StartMS, c.StopMS)
 }
 
-func (c SineClamp) add(step int64, dt float64, cells []int32, dst []float64) {
+// Add adds the step's current to dst[cells[k]].
+func (c SineClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
 	t := float64(step) * dt
 	if window(t, c.StartMS, c.StopMS) {
 		ph := 2*math.Pi*c.FreqHz*(t-c.StartMS)/1000 + c.PhaseDeg*math.Pi/180
@@ -194,7 +210,8 @@ func (c TraceClamp) String() string {
 	return fmt.Sprintf("TraceClamp{%d samples every %v ms}", len(c.ValuesPA), c.SampleMS)
 }
 
-func (c TraceClamp) validate() error {
+// Validate reports bad parameters.
+func (c TraceClamp) Validate() error {
 	if len(c.ValuesPA) == 0 || !(c.SampleMS > 0) {
 		return fmt.Errorf("brain: %v: needs samples and SampleMS > 0", c)
 	}
@@ -204,7 +221,8 @@ func (c TraceClamp) validate() error {
 	return checkWindow(c.String(), c.StartMS, 0)
 }
 
-func (c TraceClamp) add(step int64, dt float64, cells []int32, dst []float64) {
+// Add adds the step's current to dst[cells[k]].
+func (c TraceClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
 	t := float64(step)*dt - c.StartMS
 	if t < 0 {
 		return
@@ -242,7 +260,8 @@ func (c *OUNoise) String() string {
 	return fmt.Sprintf("OUNoise{mean %v pA, sd %v pA, τ %v ms}", c.MeanPA, c.SigmaPA, c.TauMS)
 }
 
-func (c *OUNoise) validate() error {
+// Validate reports bad parameters.
+func (c *OUNoise) Validate() error {
 	if err := finiteAll(c.String(), c.MeanPA, c.SigmaPA, c.TauMS); err != nil {
 		return err
 	}
@@ -252,20 +271,24 @@ func (c *OUNoise) validate() error {
 	return nil
 }
 
-func (c *OUNoise) prepare(dt float64, seed uint64, ids []uint64) error {
+// Prepare draws every target's initial current from the stationary
+// distribution with its own stream.
+func (c *OUNoise) Prepare(dt float64, streams Streams) error {
 	c.decay = math.Exp(-dt / c.TauMS)
 	c.kick = c.SigmaPA * math.Sqrt(-math.Expm1(-2*dt/c.TauMS))
-	c.i = make([]float64, len(ids))
-	c.pcg = make([]rand.PCG, len(ids))
-	for k, id := range ids {
-		c.pcg[k].Seed(seed, streamKey(streamOU, id, 0))
+	n := streams.Len()
+	c.i = make([]float64, n)
+	c.pcg = make([]rand.PCG, n)
+	for k := range n {
+		streams.Seed(&c.pcg[k], k)
 		r := rand.New(&c.pcg[k])
 		c.i[k] = c.MeanPA + c.SigmaPA*r.NormFloat64()
 	}
 	return nil
 }
 
-func (c *OUNoise) add(_ int64, _ float64, cells []int32, dst []float64) {
+// Add adds the step's current to dst[cells[k]].
+func (c *OUNoise) Add(_ int64, _ float64, cells []int32, dst []float64) {
 	m, a, b := c.MeanPA, c.decay, c.kick
 	for k, cell := range cells {
 		dst[cell] += c.i[k]
@@ -274,20 +297,19 @@ func (c *OUNoise) add(_ int64, _ float64, cells []int32, dst []float64) {
 	}
 }
 
-func (c *OUNoise) appendState(b []byte) []byte {
-	b = appendF64s(b, c.i)
+// SaveState writes the currents and random states.
+func (c *OUNoise) SaveState(e *StateEncoder) {
+	e.Float64s(c.i)
 	for k := range c.pcg {
-		b, _ = c.pcg[k].AppendBinary(b)
+		e.PCG(&c.pcg[k])
 	}
-	return b
 }
 
-func (c *OUNoise) restoreState(d *decoder) error {
-	d.f64s(c.i)
+// RestoreState reads what SaveState wrote.
+func (c *OUNoise) RestoreState(d *StateDecoder) error {
+	d.Float64s(c.i)
 	for k := range c.pcg {
-		if err := d.pcg(&c.pcg[k]); err != nil {
-			return err
-		}
+		d.PCG(&c.pcg[k])
 	}
-	return d.err
+	return d.Err()
 }

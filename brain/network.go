@@ -61,9 +61,9 @@ type Network struct {
 	injs    []*injection
 	rings   []*ring
 
-	spikeRecs  []spikeRec
-	stateRecs  []*StateRecorder
-	weightRecs []*WeightRecorder
+	monitors   []Monitor         // recorders and user monitors, in the order added
+	weightRecs []*WeightRecorder // resolved by Build
+	view       StepView
 
 	popSpikes [][]int32    // spikes of each population in the current step
 	srcSpikes [][]int32    // spikes of each source in the current step
@@ -89,11 +89,6 @@ type Network struct {
 
 	step  int64
 	built bool
-}
-
-type spikeRec struct {
-	pop int // population index, or −1−source index
-	rec *SpikeRecorder
 }
 
 type injection struct {
@@ -293,7 +288,7 @@ func (n *Network) Inject(pop *Population, cells []int, c Compartment, cs Current
 	if err := n.AddPopulation(pop); err != nil {
 		return err
 	}
-	if err := cs.validate(); err != nil {
+	if err := cs.Validate(); err != nil {
 		return err
 	}
 	if c >= NumCompartments {
@@ -332,7 +327,7 @@ func (n *Network) RecordSpikes(pop *Population) (*SpikeRecorder, error) {
 	if err != nil {
 		return nil, err
 	}
-	n.spikeRecs = append(n.spikeRecs, spikeRec{pop: n.popIndex(pop), rec: r})
+	n.monitors = append(n.monitors, spikeMonitor{pop: n.popIndex(pop), rec: r})
 	return r, nil
 }
 
@@ -346,7 +341,7 @@ func (n *Network) RecordSourceSpikes(src Source) (*SpikeRecorder, error) {
 	if err != nil {
 		return nil, err
 	}
-	n.spikeRecs = append(n.spikeRecs, spikeRec{pop: -1 - n.srcIndex(src), rec: r})
+	n.monitors = append(n.monitors, spikeMonitor{pop: -1 - n.srcIndex(src), rec: r})
 	return r, nil
 }
 
@@ -361,7 +356,7 @@ func (n *Network) RecordState(pop *Population, neurons []int, variables []string
 		return nil, err
 	}
 	r.DT = n.dt()
-	n.stateRecs = append(n.stateRecs, r)
+	n.monitors = append(n.monitors, stateMonitor{r})
 	return r, nil
 }
 
@@ -394,7 +389,7 @@ func (n *Network) Build() error {
 	for k, s := range n.srcs {
 		n.srcBase[k] = base
 		base += uint64(s.Len())
-		if err := s.prepare(n.DT, n.Seed, n.srcBase[k]); err != nil {
+		if err := s.Prepare(n.DT, NewStreams(n.Seed, streamPoisson, n.srcBase[k], s.Len())); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -470,13 +465,16 @@ func (n *Network) Build() error {
 		n.groups[g] = append(n.groups[g], p)
 	}
 	// Current sources.
-	for _, in := range n.injs {
+	for k, in := range n.injs {
 		ids := make([]uint64, len(in.cells))
-		for k, c := range in.cells {
-			ids[k] = n.popBase[in.pop] + uint64(c)
+		for j, c := range in.cells {
+			ids[j] = n.popBase[in.pop] + uint64(c)
 		}
-		if err := in.src.prepare(n.DT, n.Seed, ids); err != nil {
-			errs = append(errs, err)
+		// Streams keyed by target cell and injection (the first injection
+		// into a cell has salt 0).
+		st := Streams{seed: n.Seed, kind: streamOU, salt: uint64(k), ids: ids, n: len(ids)}
+		if err := in.src.Prepare(n.DT, st); err != nil {
+			errs = append(errs, fmt.Errorf("brain: current source %v: %w", in.src, unwrapPrefix(err)))
 		}
 	}
 	for _, w := range n.weightRecs {
@@ -498,7 +496,10 @@ func (n *Network) Build() error {
 	n.srcSpikes = make([][]int32, len(n.srcs))
 	n.srcBuf = make([][2][]int32, len(n.srcs))
 	for k, s := range n.srcs {
-		c := s.spikesPerStep()
+		c := 64
+		if h, ok := s.(SpikesPerStepHint); ok {
+			c = max(h.SpikesPerStep(), 1)
+		}
 		n.srcBuf[k] = [2][]int32{make([]int32, 0, c), make([]int32, 0, c)}
 	}
 	n.popDeg = make([][]int32, len(n.pops))
@@ -541,7 +542,7 @@ type Progress struct {
 // first step boundary after ctx is cancelled and returns ctx's error; the
 // network is then consistent and can Run again. It returns a
 // *BlowUpError (wrapped) when a population diverges.
-func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Progress)) error {
+func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Progress)) (err error) {
 	if !n.built {
 		if err := n.Build(); err != nil {
 			return err
@@ -584,6 +585,14 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 		}
 	}
 	defer n.deliverPending()
+	if err := n.startMonitors(steps); err != nil {
+		return err
+	}
+	defer func() {
+		if e := n.endMonitors(); e != nil && err == nil {
+			err = e
+		}
+	}()
 	done := ctx.Done()
 	for k := int64(0); k < steps; k++ {
 		if done != nil {
@@ -672,7 +681,7 @@ func (n *Network) stepOnce() error {
 		if in.comp == Distal {
 			dst = pop.IExtDist
 		}
-		in.src.add(s, n.DT, in.cells, dst)
+		in.src.Add(s, n.DT, in.cells, dst)
 	}
 	n.phase(phaseWork)
 	n.pending = false
@@ -715,16 +724,6 @@ func (n *Network) stepOnce() error {
 			n.events += int64(deg[i])
 		}
 	}
-	for _, r := range n.spikeRecs {
-		if r.pop >= 0 {
-			r.rec.Record(s, n.popSpikes[r.pop])
-		} else {
-			r.rec.Record(s, n.srcSpikes[-1-r.pop])
-		}
-	}
-	for _, r := range n.stateRecs {
-		r.Record(s)
-	}
 	if len(n.plastic) > 0 {
 		// A plastic synapse transmits with its weight from before this
 		// step's updates (the statement order of the Song et al. 2000
@@ -736,12 +735,9 @@ func (n *Network) stepOnce() error {
 			n.taskLearn(0)
 		}
 	}
-	for _, w := range n.weightRecs {
-		w.record(s)
-	}
 	n.pending = true
 	n.step++
-	return nil
+	return n.observe()
 }
 
 // Summary describes the network in a few lines: populations, sources,

@@ -136,7 +136,7 @@ func (n *Network) work(k int) {
 	par := s & 1
 	if k >= len(n.segs) {
 		k -= len(n.segs)
-		n.srcBuf[k][par] = n.srcs[k].emit(s, n.srcBuf[k][par])
+		n.srcBuf[k][par] = n.srcs[k].Emit(s, n.srcBuf[k][par])
 		return
 	}
 	seg := n.segs[k]

@@ -43,3 +43,57 @@ func newStream(seed, kind, a, b uint64) *rand.PCG {
 func NewStream(seed, kind, id uint64) *rand.Rand {
 	return rand.New(newStream(seed, streamModel, kind, id))
 }
+
+// Streams hands a component the random streams of a network: one
+// independent stream per element (generator of a source, target cell of
+// a current source, neuron of a population), keyed by the network seed,
+// the kind of component and the element's global id, never by goroutine
+// or scheduling order. A component that draws element k's numbers only
+// from Stream(k) (or a PCG seeded by Seed) gives the same results for any
+// GOMAXPROCS or worker count, and however the network is split.
+type Streams struct {
+	seed, kind, salt uint64
+	base             uint64   // global id of element 0 when ids is nil
+	ids              []uint64 // global id of each element, or nil
+	n                int
+}
+
+// NewStreams returns the streams of n elements whose global ids are
+// base … base+n−1, under seed, for a component of the given kind (any
+// number; kinds below 1<<32 are reserved for the library). Network.Build
+// hands components their streams; call it yourself to test a component
+// alone.
+func NewStreams(seed, kind, base uint64, n int) Streams {
+	return Streams{seed: seed, kind: kind, base: base, n: n}
+}
+
+// Len is the number of elements.
+func (s Streams) Len() int { return s.n }
+
+// NetworkSeed is the network seed.
+func (s Streams) NetworkSeed() uint64 { return s.seed }
+
+// ID is the global id of element k.
+func (s Streams) ID(k int) uint64 {
+	if s.ids != nil {
+		return s.ids[k]
+	}
+	return s.base + uint64(k)
+}
+
+// Seed seeds p (in place, no allocation) with the stream of element k.
+func (s Streams) Seed(p *rand.PCG, k int) {
+	p.Seed(s.seed, streamKey(s.kind, s.ID(k), s.salt))
+}
+
+// Stream returns a generator of the stream of element k.
+func (s Streams) Stream(k int) *rand.Rand {
+	return rand.New(rand.NewPCG(s.seed, streamKey(s.kind, s.ID(k), s.salt)))
+}
+
+// Sub returns streams independent of s for the same elements, one family
+// per sub (for a component that needs several streams per element).
+func (s Streams) Sub(sub uint64) Streams {
+	s.salt = splitmix64(s.salt ^ splitmix64(sub+0x5eed))
+	return s
+}

@@ -431,7 +431,7 @@ func TestCheckpointBitIdentical(t *testing.T) {
 // TestStepAllocs: a network step allocates nothing.
 func TestStepAllocs(t *testing.T) {
 	net, _ := richNetwork(t, 2, 200)
-	net.spikeRecs = nil // recorders grow their buffers by design
+	net.monitors = nil // recorders grow their buffers by design
 	if err := net.Run(context.Background(), 200, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -471,11 +471,11 @@ func TestCurrentClamps(t *testing.T) {
 	dst := make([]float64, 2)
 	cells := []int32{1}
 	at := func(c CurrentSource, tMS float64) float64 {
-		if err := c.validate(); err != nil {
+		if err := c.Validate(); err != nil {
 			t.Fatal(err)
 		}
 		clear(dst)
-		c.add(int64(math.Round(tMS/0.1)), 0.1, cells, dst)
+		c.Add(int64(math.Round(tMS/0.1)), 0.1, cells, dst)
 		if dst[0] != 0 {
 			t.Fatal("current leaked into an unselected cell")
 		}
@@ -510,7 +510,7 @@ func TestCurrentClamps(t *testing.T) {
 	for i := range cellsAll {
 		cellsAll[i] = int32(i)
 	}
-	if err := ou.prepare(0.1, 1, ids); err != nil {
+	if err := ou.Prepare(0.1, NewStreams(1, streamOU, 0, len(ids))); err != nil {
 		t.Fatal(err)
 	}
 	buf := make([]float64, 1000)
@@ -519,7 +519,7 @@ func TestCurrentClamps(t *testing.T) {
 	for k := range 2000 {
 		copy(prev, buf)
 		clear(buf)
-		ou.add(int64(k), 0.1, cellsAll, buf)
+		ou.Add(int64(k), 0.1, cellsAll, buf)
 		if k > 0 {
 			for i := range buf {
 				x, y := prev[i]-10, buf[i]-10

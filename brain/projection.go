@@ -256,7 +256,7 @@ func (p *Projection) SetWeight(s int, w float64) error {
 
 // build generates the connectivity, weights and delays.
 func (p *Projection) build(net *Network) error {
-	g := connGen{
+	g := ConnBuilder{
 		seed: net.Seed, proj: uint64(p.index),
 		nPre: p.nPre, nPost: p.nPost,
 		postBase: net.popBase[p.postIdx],
@@ -267,8 +267,11 @@ func (p *Projection) build(net *Network) error {
 	} else {
 		g.preBase = net.srcBase[-1-p.preIdx] | 1<<62
 	}
-	if err := p.conn.connect(&g); err != nil {
+	if err := p.conn.Connect(&g); err != nil {
 		return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
+	}
+	if g.rowPtr == nil {
+		return fmt.Errorf("brain: projection %q: connector %v built nothing (Connect must call Rows, RowsParallel, Columns or SetCSR)", p.Name, p.conn)
 	}
 	p.rowPtr, p.targets = g.rowPtr, g.targets
 	nSyn := len(p.targets)

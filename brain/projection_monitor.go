@@ -40,6 +40,7 @@ func (n *Network) RecordWeights(p *Projection, pairs [][2]int, every int) (*Weig
 		}
 	}
 	n.weightRecs = append(n.weightRecs, w)
+	n.monitors = append(n.monitors, w)
 	return w, nil
 }
 

@@ -1,9 +1,17 @@
 package brain
 
 // Source is a group of spike generators that can start a projection
-// (Network.ConnectSource): a *PoissonGroup or a *SpikeSourceArray. Each
-// generator stands in for one presynaptic cell; Inhibitory says which
-// receptor its synapses use (Dale's law).
+// (Network.ConnectSource). Each generator stands in for one presynaptic
+// cell; IsInhibitory says which receptor its synapses use (Dale's law).
+// The library's sources are PoissonGroup and SpikeSourceArray; a type of
+// yours that implements Source plugs in the same way.
+//
+// Network.Build calls Prepare once; each step k (t = k·dt to (k+1)·dt) the
+// network calls Emit, from one goroutine at a time, possibly a different
+// one each step. A source that carries state from step to step
+// (generators, queues) implements Stateful so that Network.Save and
+// Restore carry it; one that knows how many spikes a step can bring
+// implements SpikesPerStepHint to size the network's buffers.
 type Source interface {
 	// Len is the number of generators.
 	Len() int
@@ -11,19 +19,22 @@ type Source interface {
 	SourceName() string
 	// IsInhibitory reports whether the group's synapses are inhibitory.
 	IsInhibitory() bool
+	// Prepare readies the group for stepping with time step dt (ms).
+	// streams holds one random stream per generator, keyed by the
+	// generator's global source id: draw generator i's numbers only from
+	// streams.Stream(i) (or streams.Seed) and results do not depend on the
+	// worker count.
+	Prepare(dt float64, streams Streams) error
+	// Emit appends to dst[:0] the generators that fire during step (t =
+	// step·dt to (step+1)·dt), in a fixed order, a generator repeated if
+	// it fires more than once, and returns it. It must not allocate once
+	// dst has grown to the step's spike count.
+	Emit(step int64, dst []int32) []int32
+}
 
-	// prepare readies the group for stepping with time step dt (ms),
-	// random streams under seed keyed by global source ids from base.
-	prepare(dt float64, seed, base uint64) error
-	// emit appends to dst[:0] the generators that fire during step
-	// (t = step·dt to (step+1)·dt), in a fixed order, a generator repeated
-	// if it fires more than once, and returns it.
-	emit(step int64, dst []int32) []int32
-	// spikesPerStep is a generous estimate of the spikes of one step, to
-	// size the network's buffers (they grow if needed).
-	spikesPerStep() int
-	// appendState / restoreState carry the group's dynamic state for
-	// Network.Save and Network.Restore.
-	appendState(b []byte) []byte
-	restoreState(d *decoder) error
+// SpikesPerStepHint is implemented by a Source that can bound the
+// spikes of one step: the network sizes its buffers with it (they grow if
+// needed, so a low estimate costs allocations, not correctness).
+type SpikesPerStepHint interface {
+	SpikesPerStep() int
 }

@@ -61,7 +61,8 @@ func (s *SpikeSourceArray) validate() error {
 	return nil
 }
 
-func (s *SpikeSourceArray) prepare(dt float64, _, _ uint64) error {
+// Prepare sorts the spike times into steps of dt (ms).
+func (s *SpikeSourceArray) Prepare(dt float64, _ Streams) error {
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -91,7 +92,8 @@ func (s *SpikeSourceArray) prepare(dt float64, _, _ uint64) error {
 	return nil
 }
 
-func (s *SpikeSourceArray) emit(step int64, dst []int32) []int32 {
+// Emit appends the generators firing during step to dst[:0].
+func (s *SpikeSourceArray) Emit(step int64, dst []int32) []int32 {
 	dst = dst[:0]
 	for s.pos < len(s.events) && s.events[s.pos].step < step {
 		s.pos++ // events before the current step (e.g. after Restore)
@@ -103,20 +105,19 @@ func (s *SpikeSourceArray) emit(step int64, dst []int32) []int32 {
 	return dst
 }
 
-func (s *SpikeSourceArray) spikesPerStep() int { return s.maxPerStep }
+// SpikesPerStep is the most spikes any step brings.
+func (s *SpikeSourceArray) SpikesPerStep() int { return s.maxPerStep }
 
-func (s *SpikeSourceArray) appendState(b []byte) []byte {
-	return appendI64s(b, []int64{int64(s.pos)})
-}
+// SaveState writes the replay position.
+func (s *SpikeSourceArray) SaveState(e *StateEncoder) { e.Int64(int64(s.pos)) }
 
-func (s *SpikeSourceArray) restoreState(d *decoder) error {
-	var p [1]int64
-	d.i64s(p[:])
-	s.pos = int(p[0])
-	if d.err == nil && (s.pos < 0 || s.pos > len(s.events)) {
+// RestoreState reads what SaveState wrote.
+func (s *SpikeSourceArray) RestoreState(d *StateDecoder) error {
+	s.pos = int(d.Int64())
+	if d.Err() == nil && (s.pos < 0 || s.pos > len(s.events)) {
 		return fmt.Errorf("brain: SpikeSourceArray %q: restored position %d outside [0, %d]", s.Name, s.pos, len(s.events))
 	}
-	return d.err
+	return d.Err()
 }
 
 // stepOf is the step containing time t (ms): floor(t/dt), with a time within

@@ -109,7 +109,9 @@ func (g *PoissonGroup) rate(i int) float64 {
 	return g.RateHz
 }
 
-func (g *PoissonGroup) prepare(dt float64, seed, base uint64) error {
+// Prepare readies the group for time step dt (ms): each generator's
+// random stream comes from streams (keyed by its global id).
+func (g *PoissonGroup) Prepare(dt float64, streams Streams) error {
 	if err := g.validate(); err != nil {
 		return err
 	}
@@ -141,7 +143,7 @@ func (g *PoissonGroup) prepare(dt float64, seed, base uint64) error {
 		g.head[k] = -1
 	}
 	for i := range g.N {
-		g.pcg[i].Seed(seed, streamKey(streamPoisson, base+uint64(i), 0))
+		streams.Seed(&g.pcg[i], i)
 		g.next[i] = g.StartMS
 		g.advance(i)
 		g.schedule(int32(i))
@@ -191,7 +193,8 @@ func (g *PoissonGroup) schedule(i int32) {
 	g.head[b] = i
 }
 
-func (g *PoissonGroup) emit(step int64, out []int32) []int32 {
+// Emit appends the generators firing during step to out[:0].
+func (g *PoissonGroup) Emit(step int64, out []int32) []int32 {
 	out = out[:0]
 	b := step & g.mask
 	cur := g.head[b]
@@ -215,8 +218,8 @@ func (g *PoissonGroup) emit(step int64, out []int32) []int32 {
 	return out
 }
 
-// spikesPerStep is four times the expected spikes of one step, plus 64.
-func (g *PoissonGroup) spikesPerStep() int {
+// SpikesPerStep is four times the expected spikes of one step, plus 64.
+func (g *PoissonGroup) SpikesPerStep() int {
 	total := 0.0
 	for i := range g.N {
 		total += g.rate(i)
@@ -227,26 +230,25 @@ func (g *PoissonGroup) spikesPerStep() int {
 // Next returns generator i's next scheduled spike time (ms; +Inf: none).
 func (g *PoissonGroup) Next(i int) float64 { return g.next[i] }
 
-func (g *PoissonGroup) appendState(b []byte) []byte {
+// SaveState writes the generators' random states and queue.
+func (g *PoissonGroup) SaveState(e *StateEncoder) {
 	for i := range g.pcg {
-		b, _ = g.pcg[i].AppendBinary(b)
+		e.PCG(&g.pcg[i])
 	}
-	b = appendF64s(b, g.next)
-	b = appendI64s(b, g.due)
-	b = appendI32s(b, g.link)
-	b = appendI32s(b, g.head)
-	return b
+	e.Float64s(g.next)
+	e.Int64s(g.due)
+	e.Int32s(g.link)
+	e.Int32s(g.head)
 }
 
-func (g *PoissonGroup) restoreState(d *decoder) error {
+// RestoreState reads what SaveState wrote.
+func (g *PoissonGroup) RestoreState(d *StateDecoder) error {
 	for i := range g.pcg {
-		if err := d.pcg(&g.pcg[i]); err != nil {
-			return err
-		}
+		d.PCG(&g.pcg[i])
 	}
-	d.f64s(g.next)
-	d.i64s(g.due)
-	d.i32s(g.link)
-	d.i32s(g.head)
-	return d.err
+	d.Float64s(g.next)
+	d.Int64s(g.due)
+	d.Int32s(g.link)
+	d.Int32s(g.head)
+	return d.Err()
 }
