@@ -4,6 +4,7 @@
 //	neuron fit       fit a GeneralizedNeuron to a recording (fit.go)
 //	neuron predict   predict spikes of fitted parameters (predict.go)
 //	neuron accuracy  spike-time prediction benchmark on the reference cells (accuracy.go)
+//	neuron sweep     parameter sweeps, shards of array jobs, merging (sweep.go)
 //
 // Run "neuron help" for the list and "neuron <command> -h" for the flags of
 // one command.
