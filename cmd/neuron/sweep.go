@@ -166,4 +166,3 @@ func terminalProgress(w io.Writer, name string, start time.Time) func(done, tota
 		fmt.Fprintln(w, s)
 	}
 }
-
