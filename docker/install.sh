@@ -2,8 +2,9 @@
 # One install path for neuron, shared by the README (make setup), CI (.ci/run → make test) and
 # docker/Dockerfile. It is idempotent: when everything is already in place it takes seconds.
 #
-#   1. Debian packages: Jupyter (classic Notebook 6, nbconvert, nbclient) and Chromium (used by
-#      the report checks). PyPI is never needed.
+#   1. Debian packages: Jupyter (classic Notebook 6, nbconvert, nbclient), Chromium (used by
+#      the report checks), libhdf5-dev (NWB/SONATA output through cgo) and python3-h5py (checks
+#      the HDF5 files in CI). PyPI is never needed.
 #   2. Go: the go on PATH must be at least the go.mod version; if it is missing, the toolchain is
 #      fetched from the Go module proxy (the proxy serves whole toolchains as modules).
 #   3. GoNB, goimports and gopls built from the go.mod `tool` pins into <repo>/.bin.
@@ -27,10 +28,14 @@ command -v /usr/bin/jupyter-notebook >/dev/null 2>&1 || need_pkgs+=(jupyter-note
 $PY -c 'import nbclient' >/dev/null 2>&1 || need_pkgs+=(python3-nbclient)
 [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
 for tool in make git curl unzip; do command -v "$tool" >/dev/null 2>&1 || need_pkgs+=("$tool"); done
+# HDF5 for format/nwb and format/sonata (cgo), h5py for the CI check of the files they write.
+[ -f /usr/include/hdf5/serial/hdf5.h ] || need_pkgs+=(libhdf5-dev)
+$PY -c 'import h5py' >/dev/null 2>&1 || need_pkgs+=(python3-h5py)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     log "this machine has no apt-get. Install these yourself, then run again:"
-    log "  Jupyter Notebook 6 with nbconvert and nbclient (python3), Chromium, make, git, curl, unzip"
+    log "  Jupyter Notebook 6 with nbconvert and nbclient (python3), Chromium, make, git, curl, unzip,"
+    log "  the HDF5 C library and headers (libhdf5-dev) and h5py"
     log "  missing here: ${need_pkgs[*]}"
     exit 1
   fi
