@@ -8,6 +8,9 @@ NB_TIMEOUT ?= 900
 NB_JOBS   ?= 2
 export PATH := $(GOBIN):/usr/local/go/bin:$(PATH)
 export GOTOOLCHAIN := local
+# format/nwb and format/sonata link Debian's HDF5 (libhdf5-dev) through cgo.
+export CGO_CFLAGS  := -O2 -g -I/usr/include/hdf5/serial
+export CGO_LDFLAGS := -O2 -g -L/usr/lib/x86_64-linux-gnu/hdf5/serial
 
 .PHONY: help setup reports test go-test vet check-imports nb-check nb-lint lab nb-strip bench echarts-vendor
 

@@ -81,7 +81,8 @@ type job struct {
 }
 
 // Create opens path for writing (truncating it) and returns a recorder
-// for net. Add it to the network (AddMonitor) so that it sees every step.
+// added to net as a monitor: from now on it records every step of every
+// Run, of the streams declared on it.
 func Create(path string, net *brain.Network, o Options) (*Recorder, error) {
 	if net == nil {
 		return nil, errors.New("brain/stream: Create: nil network")
@@ -128,6 +129,10 @@ func Create(path string, net *brain.Network, o Options) (*Recorder, error) {
 	}
 	go r.write()
 	r.control(kindMeta, 0, meta)
+	if err := net.AddMonitor(r); err != nil {
+		r.Close()
+		return nil, err
+	}
 	return r, nil
 }
 
