@@ -99,7 +99,9 @@ func (r *SpikeRecorder) EstimateBytes(steps int64) int64 {
 	return int64(math.Ceil(spikes))*8 + int64(cap(r.steps)+cap(r.neurons))*4
 }
 
-// StateVariables are the names a StateRecorder accepts.
+// StateVariables are the names a StateRecorder accepts for a population
+// of the GeneralizedNeuron (a population of a NeuronModel accepts its
+// declared variables and IExt, IE, II: Population.VarNames).
 var StateVariables = []string{"V", "Vd", "W", "Theta", "IExt", "IE", "II", "IEd", "IId"}
 
 // StateRecorder samples selected state variables of selected neurons every
@@ -148,28 +150,9 @@ func NewStateRecorder(pop *Population, neurons []int, variables []string, every 
 	}
 	r := &StateRecorder{Neurons: slices.Clone(neurons), Variables: slices.Clone(variables), Every: int64(every), DT: pop.dt}
 	for _, v := range variables {
-		var s []float64
-		switch v {
-		case "V":
-			s = pop.V
-		case "Vd":
-			s = pop.Vd
-		case "W":
-			s = pop.W
-		case "Theta":
-			s = pop.Theta
-		case "IExt":
-			s = pop.IExt
-		case "IE":
-			s = pop.syn[Proximal][Excitatory]
-		case "II":
-			s = pop.syn[Proximal][Inhibitory]
-		case "IEd":
-			s = pop.syn[Distal][Excitatory]
-		case "IId":
-			s = pop.syn[Distal][Inhibitory]
-		default:
-			return nil, fmt.Errorf("brain: state recorder: variable %q: unknown (want one of %v)", v, StateVariables)
+		s := pop.Var(v)
+		if s == nil {
+			return nil, fmt.Errorf("brain: state recorder: variable %q: unknown (want one of %v)", v, pop.VarNames())
 		}
 		r.src = append(r.src, s)
 	}

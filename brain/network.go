@@ -379,6 +379,7 @@ func (n *Network) Build() error {
 	var base uint64
 	for k, p := range n.pops {
 		n.popBase[k] = base
+		p.seed, p.base = n.Seed, base
 		base += uint64(p.N)
 		if err := p.Prepare(n.DT); err != nil {
 			errs = append(errs, err)

@@ -107,7 +107,7 @@ func (n *Network) plan(w int) {
 			}
 			s := &segment{id: len(n.segs), pop: k, lo: lo, hi: hi, groups: gs, rings: rs,
 				buf: [2][]int32{make([]int32, 0, hi-lo), make([]int32, 0, hi-lo)}}
-			if !p.k.lif {
+			if !p.k.lif && p.mod == nil {
 				s.sc = newFullScratch()
 			}
 			n.segs = append(n.segs, s)

@@ -15,6 +15,7 @@ const (
 	streamPoisson                   // one Poisson source
 	streamOU                        // Ornstein–Uhlenbeck noise of one neuron
 	streamModel                     // initial conditions drawn by model constructors
+	streamNeuron                    // one neuron of a NeuronModel (State.Streams)
 )
 
 // splitmix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014), a

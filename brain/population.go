@@ -15,6 +15,7 @@ const DefaultDT = 0.1
 // variable) found by Population.Step.
 type BlowUpError struct {
 	Population string  // Population.Name
+	Model      string  // the NeuronModel's type ("" for the GeneralizedNeuron)
 	Neuron     int     // neuron index within the population
 	Variable   string  // "V", "Vd", "W", "Theta", "IExt", "Input(Proximal,Excitatory)", …
 	Value      float64 // the offending value
@@ -22,8 +23,12 @@ type BlowUpError struct {
 }
 
 func (e *BlowUpError) Error() string {
-	return fmt.Sprintf("brain: population %q neuron %d: %s = %v at t = %g ms (numerical blow-up)",
-		e.Population, e.Neuron, e.Variable, e.Value, e.TimeMS)
+	model := ""
+	if e.Model != "" {
+		model = " (model " + e.Model + ")"
+	}
+	return fmt.Sprintf("brain: population %q%s neuron %d: %s = %v at t = %g ms (numerical blow-up)",
+		e.Population, model, e.Neuron, e.Variable, e.Value, e.TimeMS)
 }
 
 // ErrNotPrepared is returned by Step when Prepare has not been called.
@@ -105,6 +110,9 @@ type Population struct {
 	k        kernelConsts
 	heun     heunConsts // fused kernel (general model, current synapses)
 	fc       fullConsts // general model: Heun kernel and fullSlow
+
+	mod        *modelPop // the NeuronModel, nil for the GeneralizedNeuron
+	seed, base uint64    // network seed and global id of neuron 0 (random streams)
 
 	workers int
 	chunks  []chunk
@@ -229,6 +237,9 @@ func (p *Population) Prepare(dt float64) error {
 	if !(dt > 0) || math.IsInf(dt, 0) {
 		return fmt.Errorf("brain: population %q: dt = %v: must be a finite number > 0 ms", p.Name, dt)
 	}
+	if p.mod != nil {
+		return p.prepareModel(dt)
+	}
 	if err := p.P.Validate(); err != nil {
 		return fmt.Errorf("brain: population %q: %w", p.Name, err)
 	}
@@ -285,7 +296,9 @@ func (p *Population) setupChunks() {
 		ch.lo = p.N * c / nw
 		ch.hi = p.N * (c + 1) / nw
 		ch.spikes = make([]int32, 0, ch.hi-ch.lo)
-		ch.sc = newFullScratch()
+		if p.mod == nil {
+			ch.sc = newFullScratch()
+		}
 		ch.run = func() {
 			ch.spikes, ch.err = p.stepRange(ch, p.curStep)
 			p.wg.Done()
@@ -341,6 +354,9 @@ func (p *Population) SpikeOffset(i int) float64 { return p.offset[i] }
 // stepRange steps the neurons of one chunk and returns their spikes.
 func (p *Population) stepRange(ch *chunk, step int64) ([]int32, error) {
 	lo, hi, dst := ch.lo, ch.hi, ch.spikes[:0]
+	if p.mod != nil {
+		return p.stepModel(lo, hi, step, dst)
+	}
 	if p.k.lif {
 		if p.P.Synapse.Model == ConductanceExp {
 			return p.stepLIFCond(lo, hi, step, dst)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // stateMagic starts every MarshalBinary encoding (format version 1).
@@ -16,6 +17,9 @@ var ErrBadState = errors.New("brain: bad population state")
 // stateSlices lists, in encoding order, every slice that makes up the
 // dynamic state and per-neuron configuration of the population.
 func (p *Population) stateSlices() [][]float64 {
+	if p.mod != nil {
+		return append(slices.Clone(p.mod.st.vars), p.IExt, p.syn[Proximal][Excitatory], p.syn[Proximal][Inhibitory])
+	}
 	s := [][]float64{p.V, p.Vd, p.W, p.Theta, p.IExt, p.IBias, p.Theta0, p.Size,
 		p.ref, p.mu, p.vr, p.offset,
 		p.syn[Proximal][Excitatory], p.syn[Proximal][Inhibitory]}
@@ -27,7 +31,9 @@ func (p *Population) stateSlices() [][]float64 {
 
 // MarshalBinary encodes the population's state (V, Vd, W, Theta, synaptic
 // variables, refractory clocks, running input statistics, IExt and the
-// per-neuron IBias, Theta0 and Size). Parameters are not included: restore
+// per-neuron IBias, Theta0 and Size; for a NeuronModel, its declared
+// variables, IExt, the synaptic inputs and, if the model is Stateful, its
+// own state). Parameters are not included: restore
 // into a population built with the same Params and N.
 func (p *Population) MarshalBinary() ([]byte, error) {
 	ss := p.stateSlices()
@@ -39,6 +45,11 @@ func (p *Population) MarshalBinary() ([]byte, error) {
 		for _, x := range s {
 			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(x))
 		}
+	}
+	if st, ok := p.Model().(Stateful); ok {
+		e := &StateEncoder{b: buf}
+		st.SaveState(e)
+		buf = e.b
 	}
 	return buf, nil
 }
@@ -62,13 +73,26 @@ func (p *Population) UnmarshalBinary(data []byte) error {
 	if m != uint64(len(ss)) {
 		return fmt.Errorf("%w: %d state arrays, population %q has %d (dendrite mismatch?)", ErrBadState, m, p.Name, len(ss))
 	}
-	if uint64(len(data)) != m*n*8 {
+	st, stateful := p.Model().(Stateful)
+	if uint64(len(data)) < m*n*8 || (!stateful && uint64(len(data)) != m*n*8) {
 		return fmt.Errorf("%w: %d bytes of data, want %d", ErrBadState, len(data), m*n*8)
 	}
 	for _, s := range ss {
 		for i := range s {
 			s[i] = math.Float64frombits(binary.LittleEndian.Uint64(data))
 			data = data[8:]
+		}
+	}
+	if stateful {
+		d := &StateDecoder{b: data, what: "model of population " + p.Name}
+		if err := st.RestoreState(d); err != nil {
+			return fmt.Errorf("%w: %w", ErrBadState, err)
+		}
+		if d.err == nil && len(d.b) != 0 {
+			d.Fail("%d trailing bytes", len(d.b))
+		}
+		if d.err != nil {
+			return fmt.Errorf("%w: %w", ErrBadState, d.err)
 		}
 	}
 	for i, s := range p.Size {
