@@ -69,6 +69,16 @@ type Options struct {
 	// above half the training window, fits the whole window [0: none].
 	ValidationMS float64
 
+	// Extra are further training sweeps (for example the current steps of
+	// an f–I protocol), each simulated from rest over its whole length and
+	// scored like the training window (−Γ + RatePenalty·rate error², no
+	// voltage term); their mean, times ExtraWeight, is added to the
+	// objective. See DetectSpikes for sweeps without spike times.
+	Extra []Recording
+	// ExtraWeight weighs the extra sweeps against the main training window
+	// [1]; a negative value ignores them.
+	ExtraWeight float64
+
 	// Theta decides whether the adaptive threshold (DeltaTheta, TauTheta)
 	// is part of the model [ThetaAuto].
 	Theta ThetaMode
@@ -141,6 +151,12 @@ func (o Options) withDefaults() Options {
 	if o.Free == nil {
 		o.Free = DefaultFree
 	}
+	if o.ExtraWeight == 0 {
+		o.ExtraWeight = 1
+	}
+	if o.ExtraWeight < 0 {
+		o.ExtraWeight = 0
+	}
 	return o
 }
 
@@ -187,6 +203,9 @@ type Result struct {
 	// Validation scores Params on the held-out end of the training
 	// window (zero if Options.ValidationMS is not used).
 	Validation Score
+	// Extra scores Params on each of Options.Extra, from rest over the
+	// whole sweep.
+	Extra []Score
 	// GammaTrain and GammaTest repeat Train.Gamma() and Test.Gamma().
 	GammaTrain, GammaTest float64
 	// Evals is the number of model simulations the search used.
@@ -491,6 +510,10 @@ func Fit(rec Recording, o Options) (Result, error) {
 		}
 	}
 	in := resample(rec.Current, rec.DT, o.SimDT)
+	extras, err := prepareExtra(o)
+	if err != nil {
+		return Result{}, err
+	}
 	var vt *vtrace
 	if rec.Voltage != nil {
 		lo := o.VoltageMinMV
@@ -513,7 +536,11 @@ func Fit(rec Recording, o Options) (Result, error) {
 		if err != nil {
 			return badObjective
 		}
-		return o.objective(sc)
+		fe, err := extraObjective(&s, o, extras)
+		if err != nil {
+			return badObjective
+		}
+		return o.objective(sc) + fe
 	}
 	score := func(p brain.Params) float64 {
 		evals++
@@ -604,6 +631,11 @@ func Fit(rec Recording, o Options) (Result, error) {
 			return Result{}, err
 		}
 		res.Test, res.GammaTest = sc, sc.Gamma()
+	}
+	if len(extras) > 0 {
+		if res.Extra, err = scoreExtra(o, &s, extras); err != nil {
+			return Result{}, err
+		}
 	}
 	return res, nil
 }

@@ -43,6 +43,7 @@ func Simulate(p brain.Params, current []float64, dt, simDT float64, withV bool) 
 type sim struct {
 	pop *brain.Population
 	h   float64
+	p   brain.Params
 }
 
 func (s *sim) init(p brain.Params, h float64) error {
@@ -53,9 +54,12 @@ func (s *sim) init(p brain.Params, h float64) error {
 	if err := pop.Prepare(h); err != nil {
 		return err
 	}
-	s.pop, s.h = pop, h
+	s.pop, s.h, s.p = pop, h, p
 	return nil
 }
+
+// reset puts the simulation back at rest with the same parameters.
+func (s *sim) reset() error { return s.init(s.p, s.h) }
 
 // run integrates steps [k0, k1) of the input in (one value per step, pA)
 // from the population's current state and returns the spike times (ms,

@@ -1,0 +1,113 @@
+package fit
+
+import (
+	"fmt"
+	"math"
+)
+
+// Sweeps: a real current-clamp protocol is a set of sweeps (a noise sweep,
+// a family of current steps, …). Fit takes one Recording as the main sweep
+// (the one with the Train and Test windows) and any number of further
+// training sweeps in Options.Extra, typically the steps of an f–I
+// protocol, so that the fitted model keeps the cell's f–I curve as well as
+// its spike timing under noise.
+//
+// A reader of another file format (NWB current-clamp series, ABF, …) only
+// has to build one Recording per sweep: the stimulus in pA sampled every
+// DT ms, the response voltage in mV on the same samples (or nil), and the
+// spike times in ms (DetectSpikes finds them in a voltage trace). Then
+//
+//	res, err := fit.Fit(noise, fit.Options{Train: …, Test: …, Extra: steps})
+
+// DetectSpikes returns the spike times (ms) of a voltage trace v (mV,
+// v[i] = V(i·dt)): the upward crossings of thresholdMV, linearly
+// interpolated between samples. A new spike is only counted once the
+// voltage has fallen below the threshold again.
+func DetectSpikes(v []float64, dt, thresholdMV float64) ([]float64, error) {
+	if !(dt > 0) || math.IsInf(dt, 0) {
+		return nil, fmt.Errorf("%w: DetectSpikes dt = %v ms", ErrInput, dt)
+	}
+	if math.IsNaN(thresholdMV) || math.IsInf(thresholdMV, 0) {
+		return nil, fmt.Errorf("%w: DetectSpikes threshold = %v mV", ErrInput, thresholdMV)
+	}
+	var out []float64
+	for i := 1; i < len(v); i++ {
+		a, b := v[i-1], v[i]
+		if math.IsNaN(a) || math.IsNaN(b) {
+			return nil, fmt.Errorf("%w: DetectSpikes v[%d] is NaN", ErrInput, i)
+		}
+		if a < thresholdMV && b >= thresholdMV {
+			out = append(out, (float64(i-1)+(thresholdMV-a)/(b-a))*dt)
+		}
+	}
+	return out, nil
+}
+
+// extraSweep is a training sweep on the simulation grid.
+type extraSweep struct {
+	in     []float64
+	spikes []float64
+	w      Window
+}
+
+// prepareExtra checks the extra sweeps of o and resamples their currents
+// to the simulation step.
+func prepareExtra(o Options) ([]extraSweep, error) {
+	var out []extraSweep
+	for i, r := range o.Extra {
+		if err := r.Validate(); err != nil {
+			return nil, fmt.Errorf("%w (Extra[%d])", err, i)
+		}
+		in := resample(r.Current, r.DT, o.SimDT)
+		out = append(out, extraSweep{in: in, spikes: r.Spikes, w: Window{0, float64(len(in)) * o.SimDT}})
+	}
+	return out, nil
+}
+
+// extraObjective is ExtraWeight times the mean over the extra sweeps of
+// −Γ + RatePenalty·(relative rate error)², each sweep simulated from rest
+// (no voltage term). A sweep on which neither cell nor model fires adds 0
+// (−Γ of two silent trains is taken as −1).
+func extraObjective(s *sim, p Options, extras []extraSweep) (float64, error) {
+	if len(extras) == 0 || p.ExtraWeight == 0 {
+		return 0, nil
+	}
+	o := p
+	o.VoltageWeight = 0
+	o.WarmupMS = 0
+	var sum float64
+	for _, e := range extras {
+		if err := s.reset(); err != nil {
+			return 0, err
+		}
+		sc, err := evaluate(s, e.in, e.spikes, e.w, o, nil)
+		if err != nil {
+			return 0, err
+		}
+		if sc.Coincidence.NData == 0 && sc.Coincidence.NModel == 0 {
+			sum += -1
+			continue
+		}
+		sum += o.objective(sc)
+	}
+	return p.ExtraWeight * sum / float64(len(extras)), nil
+}
+
+// scoreExtra scores p on every extra sweep.
+func scoreExtra(p Options, s *sim, extras []extraSweep) ([]Score, error) {
+	o := p
+	o.VoltageWeight = 0
+	o.WarmupMS = 0
+	var out []Score
+	for _, e := range extras {
+		if err := s.reset(); err != nil {
+			return nil, err
+		}
+		sc, err := evaluate(s, e.in, e.spikes, e.w, o, nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}

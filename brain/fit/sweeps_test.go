@@ -1,0 +1,97 @@
+package fit_test
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/neuron-sim/neuron/brain/fit"
+	"github.com/neuron-sim/neuron/brain/reference"
+)
+
+func TestDetectSpikes(t *testing.T) {
+	cases := []struct {
+		name string
+		v    []float64
+		dt   float64
+		want []float64
+	}{
+		{"none", []float64{-70, -60, -50}, 0.1, nil},
+		{"one, interpolated", []float64{-70, -10, 30, 10, -60}, 0.5, []float64{0.5 + 0.5*10/40.0}},
+		{"two, recrossing needed", []float64{-70, 10, 20, -5, 5, -70}, 1, []float64{70.0 / 80, 3.5}},
+		{"at threshold counts", []float64{-1, 0}, 1, []float64{1}},
+	}
+	for _, c := range cases {
+		got, err := fit.DetectSpikes(c.v, c.dt, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(got) != len(c.want) {
+			t.Fatalf("%s: %v, want %v", c.name, got, c.want)
+		}
+		for i := range got {
+			if math.Abs(got[i]-c.want[i]) > 1e-12 {
+				t.Errorf("%s: spike %d at %v ms, want %v", c.name, i, got[i], c.want[i])
+			}
+		}
+	}
+	if _, err := fit.DetectSpikes([]float64{0, 1}, 0, 0); !errors.Is(err, fit.ErrInput) || !strings.Contains(err.Error(), "dt = 0") {
+		t.Errorf("dt 0: err = %v", err)
+	}
+	if _, err := fit.DetectSpikes([]float64{0, math.NaN()}, 1, 0); !errors.Is(err, fit.ErrInput) || !strings.Contains(err.Error(), "v[1]") {
+		t.Errorf("NaN: err = %v", err)
+	}
+}
+
+// The spikes DetectSpikes finds in a reference cell's voltage are the
+// cell's own (interpolated between 0.01 ms steps) to within a sample.
+func TestDetectSpikesMatchesReference(t *testing.T) {
+	c := reference.NewFS()
+	in := reference.Step(5000, 0.1, 50, 450, 600)
+	sp, v, err := c.Run(in, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := fit.DetectSpikes(v, 0.1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(sp) || len(sp) < 5 {
+		t.Fatalf("%d spikes detected, cell fired %d", len(got), len(sp))
+	}
+	for i := range sp {
+		if math.Abs(got[i]-sp[i]) > 0.1 {
+			t.Errorf("spike %d: %.3f ms detected, %.3f ms fired", i, got[i], sp[i])
+		}
+	}
+}
+
+// Extra sweeps are scored and reported; a bad one is named.
+func TestFitExtraSweeps(t *testing.T) {
+	c := reference.NewFS()
+	noiseIn := reference.Step(20000, 0.1, 0, 2000, 500)
+	sp, err := c.Spikes(noiseIn, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := reference.Step(6000, 0.1, 100, 500, 800)
+	spStep, err := c.Spikes(step, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := fit.Recording{DT: 0.1, Current: noiseIn, Spikes: sp}
+	extra := []fit.Recording{{DT: 0.1, Current: step, Spikes: spStep}}
+	res, err := fit.Fit(rec, fit.Options{Train: fit.Window{StartMS: 0, EndMS: 2000}, MaxEvals: 40, Extra: extra})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Extra) != 1 || res.Extra[0].Coincidence.NData != len(spStep) {
+		t.Fatalf("Extra scores %+v, want one with %d recorded spikes", res.Extra, len(spStep))
+	}
+	bad := []fit.Recording{extra[0], {DT: 0.1}}
+	_, err = fit.Fit(rec, fit.Options{Train: fit.Window{StartMS: 0, EndMS: 2000}, MaxEvals: 40, Extra: bad})
+	if !errors.Is(err, fit.ErrInput) || !strings.Contains(err.Error(), "Extra[1]") {
+		t.Errorf("bad extra sweep: err = %v", err)
+	}
+}

@@ -1,0 +1,112 @@
+package validate_test
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/neuron-sim/neuron/brain/fit/validate"
+	"github.com/neuron-sim/neuron/brain/reference"
+)
+
+// The held-out protocols share no variant and no noise seed with the
+// tuning protocols; each cell and regime has its share; the regimes are
+// what their σ/μ says.
+func TestFamilySplit(t *testing.T) {
+	ps := validate.Family(2, 3)
+	seen := map[string]bool{}
+	type key struct {
+		split, cell, regime string
+	}
+	count := map[key]int{}
+	tuneVar, tuneSeed := map[int]bool{}, map[uint64]bool{}
+	for _, p := range ps {
+		if seen[p.ID] {
+			t.Errorf("duplicate id %s", p.ID)
+		}
+		seen[p.ID] = true
+		count[key{p.Split, p.Cell, p.Regime}]++
+		if p.Split == validate.Tuning {
+			tuneVar[p.Variant], tuneSeed[p.Seed] = true, true
+		}
+		fluct := p.MuOverSigma == 0 || 1/p.MuOverSigma >= 1
+		if fluct != (p.Regime == validate.Fluctuation) {
+			t.Errorf("%s: σ/μ = 1/%.3g in regime %s", p.ID, p.MuOverSigma, p.Regime)
+		}
+		if p.RateHz < 3 || p.RateHz > 30 || p.TrainS < 5 || p.TrainS > 20 {
+			t.Errorf("%s: rate %v Hz, training %v s outside the family", p.ID, p.RateHz, p.TrainS)
+		}
+	}
+	for _, p := range ps {
+		if p.Split == validate.HeldOut && (tuneVar[p.Variant] || tuneSeed[p.Seed]) {
+			t.Errorf("held-out %s shares variant %d or seed %d with the tuning set", p.ID, p.Variant, p.Seed)
+		}
+	}
+	for _, cell := range validate.Cells {
+		for _, r := range []string{validate.Fluctuation, validate.Mean} {
+			if n := count[key{validate.Tuning, cell, r}]; n != 2 {
+				t.Errorf("%s %s: %d tuning protocols, want 2", cell, r, n)
+			}
+			if n := count[key{validate.HeldOut, cell, r}]; n != 5 {
+				t.Errorf("%s %s: %d held-out protocols, want 3 drawn + 2 issue protocols", cell, r, n)
+			}
+		}
+	}
+}
+
+func TestVariant(t *testing.T) {
+	p0, f0, err := validate.Variant("RS", 0)
+	if err != nil || len(f0) != 0 || p0 != reference.RS() {
+		t.Fatalf("variant 0 = %+v, %v, %v; want the published RS", p0, f0, err)
+	}
+	ib := reference.IB()
+	for v := 1; v < 40; v++ {
+		p, f, err := validate.Variant("IB", v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f) != 5 {
+			t.Fatalf("IB variant %d perturbs %d conductances, want 5", v, len(f))
+		}
+		for name, x := range f {
+			if x < 0.8 || x > 1.2 {
+				t.Errorf("variant %d: %s × %.3f outside [0.8, 1.2]", v, name, x)
+			}
+		}
+		if math.Abs(p.GL/ib.GL-f["gL"]) > 1e-12 || math.Abs(p.GLeak/ib.GLeak-f["gleak"]) > 1e-12 {
+			t.Errorf("variant %d: factors %v not applied: %+v", v, f, p)
+		}
+	}
+	if _, f, _ := validate.Variant("FS", 3); f["gM"] != 0 || f["gL"] != 0 {
+		t.Errorf("FS has no M or L current, factors %v", f)
+	}
+	if _, _, err := validate.Variant("LTS", 1); !errors.Is(err, validate.ErrInput) {
+		t.Errorf("LTS: err = %v, want ErrInput", err)
+	}
+}
+
+// The suite integrates the reference cells with ReferenceStepMS instead of
+// the package's default: the spike times agree to within 0.02 ms.
+func TestReferenceStep(t *testing.T) {
+	for _, mk := range []func() *reference.Cell{reference.NewRS, reference.NewIB} {
+		c := mk()
+		in := reference.Step(8000, 0.1, 50, 750, 900)
+		a, err := c.Spikes(in, 0.1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.MaxStepMS = validate.ReferenceStepMS
+		b, err := c.Spikes(in, 0.1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a) != len(b) || len(a) < 5 {
+			t.Fatalf("%s: %d spikes at 0.01 ms, %d at %v ms", c.Params().Name, len(a), len(b), validate.ReferenceStepMS)
+		}
+		for i := range a {
+			if d := math.Abs(a[i] - b[i]); d > 0.02 {
+				t.Errorf("%s spike %d: %.4f vs %.4f ms", c.Params().Name, i, a[i], b[i])
+			}
+		}
+	}
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"text/tabwriter"
+
+	"github.com/neuron-sim/neuron/brain/fit"
+	"github.com/neuron-sim/neuron/brain/fit/validate"
+)
+
+func init() {
+	register(command{
+		name:    "validate",
+		summary: "validation suite of the fitter: a family of protocols on perturbed reference cells, held-out scores as distributions (JSON)",
+		run:     runValidate,
+	})
+}
+
+const validateSynopsis = `[--split all|tuning|heldout] [--cells RS,FS,IB] [--ids id,…] [--cache dir]
+       [--brian2 testdata/brian2] [--export-brian2 tmpdir] [--workers 1] [--out testdata/validation.json]
+
+Runs the fitter over the protocol family of brain/fit/validate (Family):
+fluctuation- and mean-driven OU currents (τ = 5 ms, σ/μ from 0.3 to ∞),
+3–30 Hz, 5–20 s of training, voltage at 2, 10, 20 kHz or none, on the
+Pospischil RS, FS and IB cells with conductances perturbed by up to ±20 %,
+plus the issue's protocol recorded from brain/reference and from Brian2
+(stored in --brian2). Each fit is scored on the 10 s after its training
+window (Γ at ±2 ms, rate error) and on five 1 s current steps (f–I error),
+beside the self-consistency ceilings (the cell against itself with gleak
++2 % and +5 %). Results and their summary (median and worst per split,
+cell and regime) are written as JSON to --out; the table to stdout.
+
+--export-brian2 dir writes, for the Brian2 protocols, the metadata into
+--brian2 and the currents into dir, for scripts/brian2_pospischil.py.`
+
+type validateOutput struct {
+	Command   string              `json:"command"`
+	Fit       validateFitSettings `json:"fit"`
+	Results   []validate.Result   `json:"results"`
+	Summary   []validate.Summary  `json:"summary"`
+	Protocols int                 `json:"protocols"`
+}
+
+type validateFitSettings struct {
+	Seed     uint64 `json:"seed"`
+	MaxEvals int    `json:"max_evals"`
+	NoSteps  bool   `json:"no_steps"`
+}
+
+func runValidate(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("validate", validateSynopsis, stderr)
+	split := fs.String("split", "all", "protocols to run: all, tuning or heldout")
+	cells := fs.String("cells", "RS,FS,IB", "comma-separated cells")
+	ids := fs.String("ids", "", "comma-separated protocol ids (default: all of --split and --cells)")
+	nTuning := fs.Int("tuning", 1, "random tuning protocols per cell and regime")
+	nHeld := fs.Int("heldout", 3, "random held-out protocols per cell and regime")
+	cache := fs.String("cache", "", "directory caching the generated recordings")
+	brian := fs.String("brian2", "testdata/brian2", "directory of the stored Brian2 recordings")
+	export := fs.String("export-brian2", "", "write Brian2 inputs (currents into this directory, metadata into --brian2) and stop")
+	workers := fs.Int("workers", 1, "protocols run in parallel")
+	evals := fs.Int("evals", 0, "maximum simulations per fit (0: the fitter's default)")
+	seed := fs.Uint64("seed", 1, "seed of the search")
+	noSteps := fs.Bool("no-steps", false, "fit the noise sweep alone (no step sweeps)")
+	out := fs.String("out", "", "JSON output file")
+	list := fs.Bool("list", false, "list the protocols and stop")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	for _, c := range strings.Split(*cells, ",") {
+		want[strings.ToUpper(strings.TrimSpace(c))] = true
+	}
+	wantID := map[string]bool{}
+	for _, id := range strings.Split(*ids, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			wantID[id] = true
+		}
+	}
+	var ps []validate.Protocol
+	for _, p := range validate.Family(*nTuning, *nHeld) {
+		if (*split != "all" && p.Split != *split) || !want[p.Cell] || (len(wantID) > 0 && !wantID[p.ID]) {
+			continue
+		}
+		if *export != "" && p.Simulator != validate.SimBrian2 {
+			continue
+		}
+		ps = append(ps, p)
+	}
+	if len(ps) == 0 {
+		return fmt.Errorf("no protocol selected (--split %q, --cells %q, --ids %q)", *split, *cells, *ids)
+	}
+	if *list {
+		b, _ := json.MarshalIndent(ps, "", " ")
+		_, err := fmt.Fprintln(stdout, string(b))
+		return err
+	}
+	o := validate.Options{Fit: fit.Options{Seed: *seed, MaxEvals: *evals}, NoSteps: *noSteps}
+	results := make([]validate.Result, len(ps))
+	errs := make([]error, len(ps))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range max(1, min(*workers, runtime.NumCPU())) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				p := ps[i]
+				d, err := validate.Cached(*cache, p)
+				if err == nil && *export != "" {
+					err = validate.ExportBrian2(d, *brian, *export)
+					errs[i] = err
+					continue
+				}
+				if err == nil && p.Simulator == validate.SimBrian2 {
+					err = validate.LoadBrian2(d, *brian)
+				}
+				if err == nil {
+					results[i], err = validate.Run(d, o)
+				}
+				errs[i] = err
+				mu.Lock()
+				if err != nil {
+					fmt.Fprintf(stderr, "neuron validate: %s: %v\n", p.ID, err)
+				} else {
+					r := results[i]
+					fmt.Fprintf(stderr, "neuron validate: %-28s Γ train %.3f test %.3f (ceil %.3f/%.3f) rate err %.1f %% f–I err %.1f %% (%.0f s)\n",
+						p.ID, r.GammaTrain, r.GammaTest, r.Ceilings[0].GammaTest, r.Ceilings[1].GammaTest, 100*r.RateError, 100*r.FIError, r.FitSeconds)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range ps {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	if *export != "" {
+		fmt.Fprintf(stdout, "exported %d Brian2 protocols: metadata in %s, currents in %s\n", len(ps), *brian, *export)
+		return nil
+	}
+	sum := validate.Summarise(results)
+	if err := printSummary(stdout, sum); err != nil {
+		return err
+	}
+	if *out == "" {
+		return nil
+	}
+	res := validateOutput{
+		Command:   "neuron validate " + strings.Join(args, " "),
+		Fit:       validateFitSettings{Seed: *seed, MaxEvals: *evals, NoSteps: *noSteps},
+		Results:   results,
+		Summary:   sum,
+		Protocols: len(results),
+	}
+	b, err := json.MarshalIndent(res, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(*out, append(b, '\n'), 0o644)
+}
+
+func printSummary(w io.Writer, sum []validate.Summary) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "split\tcell\tregime\tn\tΓ test median\tworst\tceiling +2 %\t+5 %\trate err median\tworst\tf–I err median\tworst\tceiling f–I +2 %\t")
+	for _, s := range sum {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.1f %%\t%.1f %%\t%.1f %%\t%.1f %%\t%.1f %%\t\n",
+			s.Split, s.Cell, s.Regime, s.N, s.GammaTest.Median, s.GammaTest.Worst, s.Ceiling2, s.Ceiling5,
+			100*s.RateError.Median, 100*s.RateError.Worst, 100*s.FIError.Median, 100*s.FIError.Worst, 100*s.CeilingFI2)
+	}
+	return tw.Flush()
+}
