@@ -125,7 +125,7 @@ func Variant(cell string, v int) (reference.Params, map[string]float64, error) {
 
 // Choices of the random part of the family.
 var (
-	fluctMuOverSigma = []float64{0, 0, 1.0 / 3, 0.5} // σ/μ = ∞, ∞, 3, 2
+	fluctMuOverSigma = []float64{0, 0, 1.0 / 3, 0.5}  // σ/μ = ∞, ∞, 3, 2
 	meanMuOverSigma  = []float64{1 / 0.8, 2, 1 / 0.3} // σ/μ = 0.8, 0.5, 0.3
 	rates            = []float64{3, 5, 10, 20, 30}
 	trainLengths     = []float64{5, 10, 20}
