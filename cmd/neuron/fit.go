@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 
 	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/fit"
@@ -27,11 +28,13 @@ type fitOutput struct {
 	GammaTest  float64      `json:"gamma_test,omitempty"`
 	Train      scoreOutput  `json:"train"`
 	Test       *scoreOutput `json:"test,omitempty"`
-	Evals      int          `json:"evals"`
-	Seed       uint64       `json:"seed"`
-	DeltaMS    float64      `json:"delta_ms"`
-	SimDT      float64      `json:"sim_dt_ms"`
-	Initial    brain.Params `json:"initial"`
+	// Extra scores the fit on each --sweep, in order.
+	Extra   []scoreOutput `json:"extra,omitempty"`
+	Evals   int           `json:"evals"`
+	Seed    uint64        `json:"seed"`
+	DeltaMS float64       `json:"delta_ms"`
+	SimDT   float64       `json:"sim_dt_ms"`
+	Initial brain.Params  `json:"initial"`
 }
 
 type scoreOutput struct {
@@ -66,7 +69,10 @@ const fitSynopsis = `--current I.f32 --dt 0.1 --spikes ref.csv [--voltage v.f32]
 Traces are raw little-endian float32 (.f32, .bin, .raw, .dat) or text (one
 value per line, or the last column; optional header). Spike times are text in
 ms. Windows are start:end in ms; the suffix "s" gives seconds and "samples"
-sample indices of --dt (0:10000 = 0:10s = 0:100000samples at dt = 0.1 ms).`
+sample indices of --dt (0:10000 = 0:10s = 0:100000samples at dt = 0.1 ms).
+Each --sweep adds a further training sweep (current and spike files, e.g.
+one current step of an f–I protocol), simulated from rest and scored like
+the training window, so that the fit keeps the f–I curve too.`
 
 func runFit(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("fit", fitSynopsis, stderr)
@@ -83,6 +89,8 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	vWeight := fs.Float64("voltage-weight", 0, "weight of the subthreshold voltage error per mV in the objective (0: default 0.1; negative: off)")
 	validation := fs.Float64("validation", 0, "hold out this many ms at the end of --train to choose among the search's points (0: none)")
 	theta := fs.String("theta", "auto", "adaptive threshold: auto (if the voltage shows one), on or off")
+	var sweeps sweepList
+	fs.Var(&sweeps, "sweep", "extra training sweep current-file:spikes-file (same --dt; repeatable), e.g. the steps of an f–I protocol")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -101,6 +109,14 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	o := fit.Options{
 		Seed: *seed, MaxEvals: *evals, DeltaMS: *delta, SimDT: *simDT,
 		VoltageWeight: *vWeight, ValidationMS: *validation, Theta: thetaMode,
+	}
+	for _, sw := range sweeps {
+		cur, sp, _ := strings.Cut(sw, ":")
+		r, err := loadRecording(cur, *dt, sp, "")
+		if err != nil {
+			return fmt.Errorf("--sweep %s: %w", sw, err)
+		}
+		o.Extra = append(o.Extra, r)
 	}
 	if o.Train, err = fit.ParseWindow(*train, *dt); err != nil {
 		return err
@@ -123,6 +139,9 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 		t := toScoreOutput(res.Test)
 		out.Test = &t
 	}
+	for _, e := range res.Extra {
+		out.Extra = append(out.Extra, toScoreOutput(e))
+	}
 	fmt.Fprintf(stderr, "neuron fit: Γ train %.3f", res.GammaTrain)
 	if *test != "" {
 		fmt.Fprintf(stderr, ", Γ test %.3f, rate error %.1f %%", res.GammaTest, 100*res.Test.RateError())
@@ -131,6 +150,20 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// sweepList collects repeated --sweep flags.
+type sweepList []string
+
+func (s *sweepList) String() string { return strings.Join(*s, ",") }
+
+func (s *sweepList) Set(v string) error {
+	cur, sp, ok := strings.Cut(v, ":")
+	if !ok || cur == "" || sp == "" {
+		return fmt.Errorf("want current-file:spikes-file, got %q", v)
+	}
+	*s = append(*s, v)
+	return nil
 }
 
 func parseTheta(s string) (fit.ThetaMode, error) {

@@ -65,15 +65,32 @@ func TestFitPredictCommands(t *testing.T) {
 	vp := write("v.csv", func(w *os.File) error { return fit.WriteColumn(w, "V_mV", v) })
 	sPath := write("ref.csv", func(w *os.File) error { return fit.WriteSpikes(w, sp) })
 
+	step := reference.Step(5000, 0.1, 100, 400, 600)
+	stepSp, _, err := fit.Simulate(truth, step, 0.1, 0.1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stepI := write("step.f32", func(w *os.File) error { return fit.WriteFloat32(w, step) })
+	stepS := write("step.csv", func(w *os.File) error { return fit.WriteSpikes(w, stepSp) })
+
 	var out, errb bytes.Buffer
+	if code := run([]string{"fit", "--current", ip, "--dt", "0.1", "--spikes", sPath, "--train", "0:3000",
+		"--sweep", stepI}, &out, &errb); code != 2 && !strings.Contains(errb.String(), "current-file:spikes-file") {
+		t.Errorf("--sweep without spikes: code %d, stderr %q", code, errb.String())
+	}
+	out.Reset()
+	errb.Reset()
 	code := run([]string{"fit", "--current", ip, "--dt", "0.1", "--spikes", sPath, "--voltage", vp,
-		"--train", "0:30000samples", "--test", "3000:6000", "--evals", "60"}, &out, &errb)
+		"--train", "0:30000samples", "--test", "3000:6000", "--evals", "60", "--sweep", stepI + ":" + stepS}, &out, &errb)
 	if code != 0 {
 		t.Fatalf("fit: code %d: %s", code, errb.String())
 	}
 	var res fitOutput
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 		t.Fatal(err)
+	}
+	if len(res.Extra) != 1 || res.Extra[0].NData != len(stepSp) || len(stepSp) < 3 {
+		t.Errorf("fit: extra sweep scores %+v, want one with the step's %d spikes", res.Extra, len(stepSp))
 	}
 	if res.Test == nil || res.GammaTest < 0.9 {
 		t.Errorf("fit: Γ test %.3f, want ≥ 0.9", res.GammaTest)

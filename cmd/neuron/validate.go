@@ -40,27 +40,13 @@ cell and regime) are written as JSON to --out; the table to stdout.
 --export-brian2 dir writes, for the Brian2 protocols, the metadata into
 --brian2 and the currents into dir, for scripts/brian2_pospischil.py.`
 
-type validateOutput struct {
-	Command   string              `json:"command"`
-	Fit       validateFitSettings `json:"fit"`
-	Results   []validate.Result   `json:"results"`
-	Summary   []validate.Summary  `json:"summary"`
-	Protocols int                 `json:"protocols"`
-}
-
-type validateFitSettings struct {
-	Seed     uint64 `json:"seed"`
-	MaxEvals int    `json:"max_evals"`
-	NoSteps  bool   `json:"no_steps"`
-}
-
 func runValidate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("validate", validateSynopsis, stderr)
 	split := fs.String("split", "all", "protocols to run: all, tuning or heldout")
 	cells := fs.String("cells", "RS,FS,IB", "comma-separated cells")
 	ids := fs.String("ids", "", "comma-separated protocol ids (default: all of --split and --cells)")
 	nTuning := fs.Int("tuning", 1, "random tuning protocols per cell and regime")
-	nHeld := fs.Int("heldout", 3, "random held-out protocols per cell and regime")
+	nHeld := fs.Int("heldout", 2, "random held-out protocols per cell and regime")
 	cache := fs.String("cache", "", "directory caching the generated recordings")
 	brian := fs.String("brian2", "testdata/brian2", "directory of the stored Brian2 recordings")
 	export := fs.String("export-brian2", "", "write Brian2 inputs (currents into this directory, metadata into --brian2) and stop")
@@ -120,10 +106,14 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 					continue
 				}
 				if err == nil && p.Simulator == validate.SimBrian2 {
-					err = validate.LoadBrian2(d, *brian)
+					d, err = validate.WithBrian2(d, *brian)
 				}
 				if err == nil {
+					c0 := cpuSeconds()
 					results[i], err = validate.Run(d, o)
+					if *workers == 1 {
+						results[i].FitCPUSeconds = cpuSeconds() - c0
+					}
 				}
 				errs[i] = err
 				mu.Lock()
@@ -159,9 +149,9 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		return nil
 	}
-	res := validateOutput{
-		Command:   "neuron validate " + strings.Join(args, " "),
-		Fit:       validateFitSettings{Seed: *seed, MaxEvals: *evals, NoSteps: *noSteps},
+	res := validate.Stored{
+		Command: "neuron validate " + strings.Join(args, " "),
+		Seed:    *seed, MaxEvals: *evals, NoSteps: *noSteps,
 		Results:   results,
 		Summary:   sum,
 		Protocols: len(results),

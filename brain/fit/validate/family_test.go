@@ -13,7 +13,7 @@ import (
 // tuning protocols; each cell and regime has its share; the regimes are
 // what their σ/μ says.
 func TestFamilySplit(t *testing.T) {
-	ps := validate.Family(2, 3)
+	ps := validate.Family(2, 2)
 	seen := map[string]bool{}
 	type key struct {
 		split, cell, regime string
@@ -47,8 +47,8 @@ func TestFamilySplit(t *testing.T) {
 			if n := count[key{validate.Tuning, cell, r}]; n != 2 {
 				t.Errorf("%s %s: %d tuning protocols, want 2", cell, r, n)
 			}
-			if n := count[key{validate.HeldOut, cell, r}]; n != 5 {
-				t.Errorf("%s %s: %d held-out protocols, want 3 drawn + 2 issue protocols", cell, r, n)
+			if n := count[key{validate.HeldOut, cell, r}]; n != 4 {
+				t.Errorf("%s %s: %d held-out protocols, want 2 drawn + 2 issue protocols", cell, r, n)
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/neuron-sim/neuron/brain/analysis"
 	"github.com/neuron-sim/neuron/brain/fit"
@@ -263,7 +264,25 @@ func within(s []float64, w fit.Window) []float64 {
 // Cached is Generate with a cache: if dir holds a Data of the same
 // protocol it is returned, else the protocol is generated and stored
 // there (dir "" disables the cache).
+//
+// A SimBrian2 protocol is generated as its brain/reference twin (the same
+// protocol with Simulator SimGo and "go" for "brian2" in its ID, which
+// Family also lists) and shares its cache entry.
 func Cached(dir string, p Protocol) (*Data, error) {
+	q := p
+	if p.Simulator == SimBrian2 {
+		q.Simulator = SimGo
+		q.ID = strings.Replace(p.ID, SimBrian2, SimGo, 1)
+	}
+	d, err := cached(dir, q)
+	if err != nil {
+		return nil, err
+	}
+	d.Protocol = p
+	return d, nil
+}
+
+func cached(dir string, p Protocol) (*Data, error) {
 	if dir == "" {
 		return Generate(p)
 	}

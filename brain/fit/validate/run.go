@@ -33,6 +33,30 @@ type Result struct {
 	Params     brain.Params `json:"params"`
 	Evals      int          `json:"evals"`
 	FitSeconds float64      `json:"fit_seconds"`
+	// FitCPUSeconds is the CPU time of the fit (s), measured by the
+	// command when it runs one protocol at a time (0: not measured).
+	FitCPUSeconds float64 `json:"fit_cpu_seconds,omitempty"`
+}
+
+// Stored is the file `neuron validate --out` writes (testdata/validation.json).
+type Stored struct {
+	// Command is the command line that produced the file.
+	Command string `json:"command"`
+	// Seed and MaxEvals are the search settings (0: the fitter's default).
+	Seed     uint64 `json:"seed"`
+	MaxEvals int    `json:"max_evals"`
+	// NoSteps is true if the step sweeps were left out of training.
+	NoSteps   bool      `json:"no_steps"`
+	Protocols int       `json:"protocols"`
+	Results   []Result  `json:"results"`
+	Summary   []Summary `json:"summary"`
+}
+
+// ReadStored reads a file written by `neuron validate --out`.
+func ReadStored(path string) (Stored, error) {
+	var s Stored
+	err := readJSON(path, &s)
+	return s, err
 }
 
 // Options configure Run.
