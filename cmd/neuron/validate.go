@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"text/tabwriter"
 
 	"github.com/neuron-sim/neuron/brain/fit"
 	"github.com/neuron-sim/neuron/brain/fit/validate"
@@ -143,8 +142,11 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	sum := validate.Summarise(results)
-	if err := printSummary(stdout, sum); err != nil {
+	if err := validate.WriteTable(stdout, sum); err != nil {
 		return err
+	}
+	for _, g := range validate.Goals(sum) {
+		fmt.Fprintln(stdout, g)
 	}
 	if *out == "" {
 		return nil
@@ -164,15 +166,4 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return os.WriteFile(*out, append(b, '\n'), 0o644)
-}
-
-func printSummary(w io.Writer, sum []validate.Summary) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "split\tcell\tregime\tn\tΓ test median\tworst\tceiling +2 %\t+5 %\trate err median\tworst\tf–I err median\tworst\tceiling f–I +2 %\t")
-	for _, s := range sum {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.1f %%\t%.1f %%\t%.1f %%\t%.1f %%\t%.1f %%\t\n",
-			s.Split, s.Cell, s.Regime, s.N, s.GammaTest.Median, s.GammaTest.Worst, s.Ceiling2, s.Ceiling5,
-			100*s.RateError.Median, 100*s.RateError.Worst, 100*s.FIError.Median, 100*s.FIError.Worst, 100*s.CeilingFI2)
-	}
-	return tw.Flush()
 }
