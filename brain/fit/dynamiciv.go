@@ -184,13 +184,21 @@ func (r *DynamicIV) fitCurve(vLin, maxF float64) error {
 	icpt := (sy - slope*sx) / sw
 	tauM := -1 / slope
 	el := icpt * tauM
-	// Nonlinear least squares on bins with F < maxF; weights capped so
-	// that the sparse spike-initiation bins are not swamped.
+	// Nonlinear least squares on the bins up to the first one above the
+	// resting potential whose F exceeds maxF (the spike-initiation zone
+	// beyond which the samples are too few); weights capped so that the
+	// sparse spike-initiation bins are not swamped. Below rest F is large
+	// and positive only because the voltage is far from EL (strongly
+	// hyperpolarising input), and a bin there with F > maxF is skipped,
+	// not taken for the top of the curve.
 	var xs, ys, ws []float64
 	vTop := r.VBins[0]
 	for j, x := range r.VBins {
 		if r.F[j] > maxF {
-			break
+			if x > el {
+				break
+			}
+			continue
 		}
 		xs = append(xs, x)
 		ys = append(ys, r.F[j])

@@ -261,12 +261,24 @@ func evaluate(s *sim, in, data []float64, w Window, o Options, vt *vtrace) (Scor
 	}
 	model := spikesIn(spikes, w)
 	ref := spikesIn(data, w)
-	c, err := analysis.GammaFactor(ref, model, o.DeltaMS, w.Duration())
+	c, err := coincidence(ref, model, o.DeltaMS, w.Duration())
 	if err != nil {
 		return Score{}, err
 	}
 	sec := w.Duration() / 1000
 	return Score{Window: w, Coincidence: c, RateData: float64(len(ref)) / sec, RateModel: float64(len(model)) / sec, VoltageRMS: vrms}, nil
+}
+
+// coincidence is analysis.GammaFactor, except for a model train so fast
+// that chance alone accounts for every coincidence (2νΔ ≥ 1, where Γ is
+// undefined): its Γ is 0, chance level, with the counts filled in.
+func coincidence(ref, model []float64, deltaMS, durationMS float64) (analysis.Coincidence, error) {
+	if nu := float64(len(model)) / durationMS; 2*nu*deltaMS >= 1 {
+		return analysis.Coincidence{NData: len(ref), NModel: len(model),
+			NCoinc: analysis.CountCoincidences(ref, model, deltaMS),
+			Expect: 2 * nu * deltaMS * float64(len(ref)), Norm: 1 - 2*nu*deltaMS}, nil
+	}
+	return analysis.GammaFactor(ref, model, deltaMS, durationMS)
 }
 
 // objective is the value the search minimises for a score:

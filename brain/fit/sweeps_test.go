@@ -95,3 +95,22 @@ func TestFitExtraSweeps(t *testing.T) {
 		t.Errorf("bad extra sweep: err = %v", err)
 	}
 }
+
+// A model that fires so fast that Γ is undefined (2νΔ ≥ 1) scores Γ = 0
+// instead of failing the evaluation.
+func TestEvaluateRunawayModel(t *testing.T) {
+	p := fit.InitialFromIV(fit.DynamicIV{C: 100, GL: 10, EL: -70, VT: -55, DeltaT: 2, VReset: -60})
+	p.TRef, p.B, p.A = 0, 0, 0
+	in := make([]float64, 10000)
+	for i := range in {
+		in[i] = 5000
+	}
+	rec := fit.Recording{DT: 0.1, Current: in, Spikes: []float64{100, 500}}
+	sc, err := fit.Evaluate(p, rec, fit.Window{StartMS: 0, EndMS: 1000}, fit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.RateModel < 250 || sc.Gamma() != 0 {
+		t.Errorf("model at %.0f Hz: Γ = %v, want 0 (rate above 250 Hz)", sc.RateModel, sc.Gamma())
+	}
+}

@@ -2,9 +2,11 @@ package fit_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/neuron-sim/neuron/brain/fit"
+	"github.com/neuron-sim/neuron/brain/reference"
 )
 
 // A model scored against its own recording follows it exactly between
@@ -65,5 +67,35 @@ func TestRegressionMovingThreshold(t *testing.T) {
 		if st.DeltaTheta != c.dTheta || (c.dTheta > 0 && st.TauTheta != c.tauTheta) {
 			t.Errorf("truth Δθ %v mV, τθ %v ms: estimated %v mV, %v ms", c.dTheta, c.tauTheta, st.DeltaTheta, st.TauTheta)
 		}
+	}
+}
+
+// Under zero-mean, strongly fluctuating current the voltage spends long
+// stretches far below rest, where the dynamic I–V curve is large and
+// positive; the exponential fit must still find the spike-initiation zone
+// (Pospischil FS cell: the threshold of the exponential near −50 mV), not
+// stop at the most hyperpolarised bin.
+func TestDynamicIVZeroMeanCurrent(t *testing.T) {
+	c := reference.NewFS()
+	in, err := reference.OU(nil, 40000, 0.1, 0, 900, 5, rand.New(rand.NewPCG(3, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, v, err := c.Run(in, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sp) < 20 {
+		t.Fatalf("FS fired %d spikes in 4 s", len(sp))
+	}
+	iv, err := fit.EstimateDynamicIV(v, in, 0.1, sp, fit.Window{StartMS: 0, EndMS: 4000}, fit.IVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if iv.VBins[0] > -100 {
+		t.Fatalf("lowest voltage bin %.1f mV: the input did not hyperpolarise the cell", iv.VBins[0])
+	}
+	if iv.VT < -58 || iv.VT > -44 || math.Abs(iv.EL+70) > 2 {
+		t.Errorf("VT = %.1f mV (want −58…−44), EL = %.1f mV (want −70 ± 2)", iv.VT, iv.EL)
 	}
 }
