@@ -3,6 +3,7 @@ package nbhelpers_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -120,7 +121,7 @@ func TestMembraneChartSeriesAndSizes(t *testing.T) {
 	if o.Series[0].MarkLine == nil || !strings.Contains(string(*o.Series[0].MarkLine), `"yAxis":-50`) {
 		t.Errorf("threshold line missing: %v", o.Series[0].MarkLine)
 	}
-	if !strings.Contains(o.Title.Subtext, "6000 of 30000 samples drawn") {
+	if want := fmt.Sprintf("%d of 30000 samples drawn", 3*nbhelpers.DefaultMaxPointsPerTrace); !strings.Contains(o.Title.Subtext, want) {
 		t.Errorf("subtitle %q does not state the decimation", o.Title.Subtext)
 	}
 	if len(o.DataZoom) != 2 || o.Tooltip["show"] != true || o.Legend["show"] != true {

@@ -230,12 +230,19 @@ type seriesOpt struct {
 	// one frame. Progressive rendering stalls headless Chromium under a virtual time budget
 	// (heatmaps never finish), and the data here is already bounded in Go.
 	Progressive int `json:"progressive"`
+	// Sampling "lttb" lets ECharts thin a line to the pixels it covers (largest-triangle-
+	// three-buckets) at the current zoom: all the points sent are drawn once zoomed in.
+	Sampling string `json:"sampling,omitempty"`
 }
 
 func noProgressive(ms charts.MultiSeries) []seriesOpt {
 	out := make([]seriesOpt, len(ms))
 	for i, s := range ms {
 		out[i] = seriesOpt{SingleSeries: s}
+		// Spike strokes (connectNulls false: NaN-separated segments) must keep every point.
+		if s.Type == "line" && s.ConnectNulls == nil {
+			out[i].Sampling = "lttb"
+		}
 	}
 	return out
 }
@@ -252,11 +259,44 @@ const drawScript = `(function () {
     }
     return null;
   }
+  // Tooltip rows name the panel (its y axis, with unit) and the series, with values rounded
+  // to 4 significant digits; spike strokes (connectNulls: false) are left out.
+  function esc(t) { return String(t).replace(/[&<>"]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+  function num(v) {
+    if (typeof v !== "number" || !isFinite(v)) { return "–"; }
+    var a = Math.abs(v);
+    if (a !== 0 && (a >= 1e6 || a < 1e-3)) { return v.toExponential(3); }
+    return String(parseFloat(v.toPrecision(4)));
+  }
+  function axisName(list, i) {
+    list = Array.isArray(list) ? list : [list || {}];
+    return (list[i || 0] || list[0] || {}).name || "";
+  }
+  function axisTooltip(params) {
+    if (!Array.isArray(params)) { params = [params]; }
+    var head = null, rows = [];
+    params.forEach(function (p) {
+      var s = option.series[p.seriesIndex] || {};
+      if (s.connectNulls === false) { return; }
+      var v = p.value, x = Array.isArray(v) ? v[0] : p.axisValue, y = Array.isArray(v) ? v[v.length - 1] : v;
+      if (head === null) {
+        var xs = typeof x === "number" ? num(x) : String(p.axisValueLabel || x);
+        head = (axisName(option.xAxis, s.xAxisIndex) || "x") + " = " + xs;
+      }
+      var panel = axisName(option.yAxis, s.yAxisIndex);
+      rows.push(p.marker + (panel ? '<span style="color:#666">' + esc(panel) + "</span> · " : "") +
+        esc(p.seriesName) + ": <b>" + num(y) + "</b>");
+    });
+    return (head === null ? "" : esc(head) + "<br>") + rows.join("<br>");
+  }
   function tryDraw() {
     if (typeof window.echarts === "undefined") { return false; }
     var el = target();
     if (el === null) { return false; }
     el.setAttribute("data-nbchart-drawn", "1");
+    if (option.tooltip && !Array.isArray(option.tooltip) && option.tooltip.trigger === "axis") {
+      option.tooltip.formatter = axisTooltip;
+    }
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option);
     if (typeof window.ResizeObserver !== "undefined") {
@@ -306,7 +346,7 @@ var palette = []string{
 func colorOf(i int) string { return palette[i%len(palette)] }
 
 // rectOpts are the global options shared by every chart on x/y axes: title with subtitle,
-// tooltip, scrollable legend, toolbox, x zoom (mouse wheel + slider) and a grid that leaves room
+// tooltip, scrollable legend, toolbox (PNG, reset), x zoom (Ctrl + wheel, slider) and a grid that leaves room
 // for all of them (see [Layout.header]). The toolbox stands upright in the right margin at the
 // top of the plot, away from the title, which may be as long as the chart is wide.
 func rectOpts(lay Layout, hd header, tooltipTrigger string, legend bool) []charts.GlobalOpts {
@@ -328,11 +368,20 @@ func rectOpts(lay Layout, hd header, tooltipTrigger string, legend bool) []chart
 	}
 }
 
-// xZoom is the dataZoom option: mouse-wheel/drag zoom plus a slider, on every x axis at
+// insideZoom is an "inside" dataZoom that zooms on Ctrl + wheel (or a pinch) and pans by
+// dragging, but leaves the plain mouse wheel to the page, so a reader scrolling through a
+// notebook is never caught by a chart.
+func insideZoom(axis string, index any) map[string]any {
+	return map[string]any{"type": "inside", axis: index, "filterMode": "none",
+		"zoomOnMouseWheel": "ctrl", "moveOnMouseWheel": false, "moveOnMouseMove": true,
+		"preventDefaultMouseMove": false}
+}
+
+// xZoom is the dataZoom option: Ctrl + wheel and drag zoom plus a slider, on every x axis at
 // once (which links stacked panels). filterMode "none" keeps lines continuous at the edges.
 func xZoom() []map[string]any {
 	return []map[string]any{
-		{"type": "inside", "xAxisIndex": "all", "filterMode": "none"},
+		insideZoom("xAxisIndex", "all"),
 		{"type": "slider", "xAxisIndex": "all", "filterMode": "none", "bottom": 8, "height": 18},
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neuron-sim/neuron/brain"
 )
@@ -164,5 +165,46 @@ func TestSpikesShiftFold(t *testing.T) {
 	}
 	if _, err := (Spikes{}).Fold(10, 3); !errors.Is(err, ErrRange) {
 		t.Errorf("Fold with N = 0: %v", err)
+	}
+}
+
+func TestProgressStopSaysSo(t *testing.T) {
+	var buf bytes.Buffer
+	p := NewTerminalProgress(&buf, "net")
+	p.Update(420, 1000)
+	p.Stop()
+	p.Update(900, 1000) // ignored after Stop
+	p.Done()            // ignored after Stop
+	out := buf.String()
+	if !strings.Contains(out, "stopped at 42% (420 / 1000 ms)") || !strings.Contains(out, "interrupted") || strings.Contains(out, "done:") {
+		t.Errorf("terminal output after Stop:\n%s", out)
+	}
+	h := StoppedProgressHTML("net", 420, 1000, time.Second)
+	if !strings.Contains(h, "#c23531") || !strings.Contains(h, "stopped at 42%") || !strings.Contains(h, "width:42.0%") {
+		t.Errorf("stopped HTML: %s", h)
+	}
+	if d := ProgressHTML("net", 1000, 1000, time.Second, true); strings.Contains(d, "stopped") || !strings.Contains(d, "#3ba272") {
+		t.Errorf("done HTML: %s", d)
+	}
+}
+
+// Charts leave the plain mouse wheel to the page (zoom needs Ctrl), thin lines in the browser
+// (LTTB) and format axis tooltips with panel names and rounded values.
+func TestChartReadingOptions(t *testing.T) {
+	tr := Traces{TimeMS: []float64{0, 1, 2}, Values: [][]float64{{-70, -65.123456, -60}}, Labels: []string{"pyr"}}
+	c, err := LinkedTracesChart("lk", []Panel{{YName: "V (mV)", Traces: tr, SpikeTimesMS: [][]float64{{1}}}}, LinkedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := c.HTML()
+	for _, want := range []string{`"zoomOnMouseWheel":"ctrl"`, `"moveOnMouseWheel":false`, `"sampling":"lttb"`,
+		"option.tooltip.formatter = axisTooltip", "toPrecision(4)"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("chart HTML lacks %s", want)
+		}
+	}
+	// The spike-stroke series (NaN-separated) must not be thinned.
+	if n := strings.Count(c.Option, `"sampling":"lttb"`); n != 1 {
+		t.Errorf("%d series with LTTB sampling, want 1 (the trace, not its spike strokes)", n)
 	}
 }

@@ -279,8 +279,8 @@ func ConnectivityChart(name string, m Matrix, o HeatmapOptions) (*Chart, error) 
 	}
 	patch := map[string]any{
 		"dataZoom": []map[string]any{
-			{"type": "inside", "xAxisIndex": 0},
-			{"type": "inside", "yAxisIndex": 0},
+			insideZoom("xAxisIndex", 0),
+			insideZoom("yAxisIndex", 0),
 		},
 		"visualMap": []map[string]any{{
 			"type": "continuous", "min": lo, "max": hi, "calculable": true, "orient": "vertical",

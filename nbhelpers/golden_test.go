@@ -11,7 +11,7 @@ import (
 	"github.com/neuron-sim/neuron/nbhelpers"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*_golden.* files")
+var update = flag.Bool("update", false, "rewrite the golden files in ../testdata/charts")
 
 // TestGoldenChart pins the complete chart HTML (option JSON, id, draw script) of a small f–I
 // chart, so that changes in go-echarts or in our encoding show up as a diff. Regenerate with
@@ -28,7 +28,7 @@ func TestGoldenChart(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := []byte(c.ID + "\n" + pretty.String() + "\n")
-	path := filepath.Join("testdata", "fi_chart_golden.json")
+	path := filepath.Join("..", "testdata", "charts", "fi_chart_golden.json")
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
 	"time"
@@ -43,15 +44,78 @@ type Progress struct {
 	w          io.Writer
 	tty        bool
 	done       bool
+	stopped    bool
 	now        func() time.Time
+}
+
+// active holds the notebook progress displays still running. When the cell is interrupted
+// (GoNB sends SIGINT to the cell's program, then kills it), each of them is redrawn as
+// stopped before the program exits, so the saved display does not look frozen mid-run.
+var active struct {
+	sync.Mutex
+	set     map[*Progress]bool
+	watched bool
+}
+
+func watchInterrupt(p *Progress) {
+	active.Lock()
+	defer active.Unlock()
+	if active.set == nil {
+		active.set = map[*Progress]bool{}
+	}
+	active.set[p] = true
+	if active.watched {
+		return
+	}
+	active.watched = true
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt)
+	go func() {
+		<-ch
+		StopAll()
+		gonbui.Sync()
+		exit(130) // 128 + SIGINT, as a shell reports it
+	}()
+}
+
+// StopAll redraws every running notebook progress display as stopped ("stopped at 42 % …,
+// interrupted"). The interrupt handler calls it; call it yourself before ending a cell early.
+func StopAll() {
+	active.Lock()
+	list := make([]*Progress, 0, len(active.set))
+	for p := range active.set {
+		list = append(list, p)
+	}
+	active.set = nil
+	active.Unlock()
+	for _, p := range list {
+		p.Stop()
+	}
+}
+
+// Stop marks the run as stopped before it finished: the display turns red and says where it
+// stopped. Further updates are ignored. It does nothing after Done.
+func (p *Progress) Stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.done {
+		return
+	}
+	p.done, p.stopped = true, true
+	p.renderState(p.now().Sub(p.start), stateStopped)
+	if p.notebook {
+		gonbui.Sync()
+	}
 }
 
 // NewProgress returns a progress display: inline in a GoNB notebook, else a terminal bar on
 // standard error.
 func NewProgress(label string) *Progress {
 	if gonbui.IsNotebook {
-		return &Progress{label: label, notebook: true, displayID: "nbhelpers-progress-" + gonbui.UniqueId(),
+		p := &Progress{label: label, notebook: true, displayID: "nbhelpers-progress-" + gonbui.UniqueId(),
 			interval: 250 * time.Millisecond, now: time.Now, start: time.Now(), lastDecile: -1}
+		watchInterrupt(p)
+		return p
 	}
 	return NewTerminalProgress(os.Stderr, label)
 }
@@ -127,19 +191,37 @@ func (p *Progress) Done() {
 	p.done = true
 	p.render(p.now().Sub(p.start), true)
 	if p.notebook {
+		active.Lock()
+		delete(active.set, p)
+		active.Unlock()
 		gonbui.Sync()
 	}
 }
 
+// Progress states: running, finished (Done) or stopped before the end (Stop, interrupt).
+const (
+	stateRunning = iota
+	stateDone
+	stateStopped
+)
+
 // render writes the current state; p.mu is held.
 func (p *Progress) render(elapsed time.Duration, final bool) {
+	st := stateRunning
+	if final {
+		st = stateDone
+	}
+	p.renderState(elapsed, st)
+}
+
+func (p *Progress) renderState(elapsed time.Duration, st int) {
 	if p.notebook {
-		gonbui.UpdateHTML(p.displayID, ProgressHTML(p.label, p.lastDone, p.lastTotal, elapsed, final))
+		gonbui.UpdateHTML(p.displayID, progressHTML(p.label, p.lastDone, p.lastTotal, elapsed, st))
 		return
 	}
-	line := ProgressLine(p.label, p.lastDone, p.lastTotal, elapsed, final, 30)
+	line := progressLine(p.label, p.lastDone, p.lastTotal, elapsed, st, 30)
 	switch {
-	case p.tty && final:
+	case p.tty && st != stateRunning:
 		fmt.Fprintf(p.w, "\r%s\n", line)
 	case p.tty:
 		fmt.Fprintf(p.w, "\r%s", line)
@@ -159,14 +241,17 @@ func fmtDuration(d time.Duration) string {
 }
 
 // progressText is the common status text: "42% · 420 / 1000 ms · 1.2 s, ETA 1.6 s".
-func progressText(doneMS, totalMS float64, elapsed time.Duration, final bool) string {
+func progressText(doneMS, totalMS float64, elapsed time.Duration, st int) string {
 	frac := 0.0
 	if totalMS > 0 {
 		frac = doneMS / totalMS
 	}
 	s := fmt.Sprintf("%3.0f%% · %.6g / %.6g ms · %s", 100*frac, doneMS, totalMS, fmtDuration(elapsed))
 	switch {
-	case final:
+	case st == stateStopped:
+		s = fmt.Sprintf("stopped at %.0f%% (%.6g / %.6g ms) after %s: interrupted, the run did not finish",
+			100*frac, doneMS, totalMS, fmtDuration(elapsed))
+	case st == stateDone:
 		s = fmt.Sprintf("done: %.6g / %.6g ms in %s", doneMS, totalMS, fmtDuration(elapsed))
 		if elapsed > 0 && doneMS > 0 {
 			s += fmt.Sprintf(" (%.3g ms simulated per s)", doneMS/elapsed.Seconds())
@@ -181,6 +266,14 @@ func progressText(doneMS, totalMS float64, elapsed time.Duration, final bool) st
 // ProgressLine renders the terminal bar, e.g.
 // "network [############------------------]  40% · 400 / 1000 ms · 1.2 s, ETA 1.8 s".
 func ProgressLine(label string, doneMS, totalMS float64, elapsed time.Duration, final bool, width int) string {
+	st := stateRunning
+	if final {
+		st = stateDone
+	}
+	return progressLine(label, doneMS, totalMS, elapsed, st, width)
+}
+
+func progressLine(label string, doneMS, totalMS float64, elapsed time.Duration, st int, width int) string {
 	frac := 0.0
 	if totalMS > 0 {
 		frac = math.Min(math.Max(doneMS/totalMS, 0), 1)
@@ -188,18 +281,35 @@ func ProgressLine(label string, doneMS, totalMS float64, elapsed time.Duration, 
 	width = max(width, 1)
 	n := int(frac*float64(width) + 0.5)
 	return fmt.Sprintf("%s [%s%s] %s", label, strings.Repeat("#", n), strings.Repeat("-", width-n),
-		progressText(doneMS, totalMS, elapsed, final))
+		progressText(doneMS, totalMS, elapsed, st))
 }
 
 // ProgressHTML renders the notebook progress block: label, bar and status text.
 func ProgressHTML(label string, doneMS, totalMS float64, elapsed time.Duration, final bool) string {
+	st := stateRunning
+	if final {
+		st = stateDone
+	}
+	return progressHTML(label, doneMS, totalMS, elapsed, st)
+}
+
+// StoppedProgressHTML renders the block of a run that stopped before the end (red bar, "stopped
+// at …: interrupted").
+func StoppedProgressHTML(label string, doneMS, totalMS float64, elapsed time.Duration) string {
+	return progressHTML(label, doneMS, totalMS, elapsed, stateStopped)
+}
+
+func progressHTML(label string, doneMS, totalMS float64, elapsed time.Duration, st int) string {
 	frac := 0.0
 	if totalMS > 0 {
 		frac = math.Min(math.Max(doneMS/totalMS, 0), 1)
 	}
 	color := "#5470c6"
-	if final {
+	switch st {
+	case stateDone:
 		color = "#3ba272"
+	case stateStopped:
+		color = "#c23531"
 	}
 	return fmt.Sprintf(`<div data-nbprogress="%s" style="font:12px sans-serif;display:flex;align-items:center;gap:8px;margin:4px 0">`+
 		`<span>%s</span>`+
@@ -207,5 +317,5 @@ func ProgressHTML(label string, doneMS, totalMS float64, elapsed time.Duration, 
 		`<div style="width:%.1f%%;height:100%%;background:%s"></div></div>`+
 		`<span>%s</span></div>`,
 		html.EscapeString(label), html.EscapeString(label), 100*frac, color,
-		html.EscapeString(progressText(doneMS, totalMS, elapsed, final)))
+		html.EscapeString(progressText(doneMS, totalMS, elapsed, st)))
 }

@@ -22,12 +22,13 @@ type Traces struct {
 	Labels []string
 }
 
-// Default point budgets for traces: with ~12 bytes per [t,v] pair, 2000 points per trace and
-// 40000 per chart keep a chart under about 0.5 MB of option JSON (NOTEBOOKS.md §3: a
-// 3 × 2000-point line chart is 191 KB with go-echarts' default encoding).
+// Default point budgets for traces: with ~12 bytes per [t,v] pair, 8000 points per trace and
+// 48000 per chart keep a chart under about 0.6 MB of option JSON. Lines are drawn with
+// ECharts' LTTB sampling, which thins them to the pixels they cover, so the points sent show
+// up as detail when the reader zooms in.
 const (
-	DefaultMaxPointsPerTrace = 2000
-	DefaultMaxPointsPerChart = 40000
+	DefaultMaxPointsPerTrace = 8000
+	DefaultMaxPointsPerChart = 48000
 )
 
 func (tr Traces) validate(field string) error {
