@@ -27,8 +27,10 @@ setup:
 reports: setup
 	$(PY) scripts/run_notebooks.py --jobs $(NB_JOBS) --timeout $(NB_TIMEOUT) --html-dir $(REPORTS) $(NB)
 	@if [ -f scripts/check_report_charts.py ]; then \
-	  $(PY) scripts/check_report_charts.py --min 0 --overlaps $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)); fi
-	@echo "reports written:"; for f in $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)); do echo "  $(CURDIR)/$$f"; done
+	  $(PY) scripts/check_report_charts.py --min 0 --overlaps --max-mb 5 $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)) \
+	    $(patsubst notebooks/%.ipynb,$(REPORTS)/%.reader.html,$(NB)); fi
+	@echo "reports written (NN.html: code and outputs; NN.reader.html: contents, code folded):"; \
+	  for f in $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)) $(patsubst notebooks/%.ipynb,$(REPORTS)/%.reader.html,$(NB)); do echo "  $(CURDIR)/$$f"; done
 
 vet:
 	go vet ./...

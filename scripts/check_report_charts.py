@@ -17,6 +17,8 @@ and subtitle text, legend, axis labels and names, visual map, toolbox and zoom s
 plot areas, must not overlap. Overlaps are listed as OVERLAP lines; with --overlaps they fail
 the report.
 
+Every report must also be at most --max-mb MB (default 5).
+
 Exit status: 0 when every report has at least N charts (default 1), all of them drew (and, with
 --overlaps, none has overlapping parts); 1 otherwise, naming the charts; 2 on usage or tool
 errors.
@@ -315,6 +317,8 @@ def main(argv=None):
     p.add_argument("--overlaps", action="store_true",
                    help="fail when parts of a chart overlap (title block, legend, axis labels and names, "
                         "toolbox, zoom slider, plot areas); without it overlaps are only reported")
+    p.add_argument("--max-mb", type=float, default=5.0,
+                   help="fail a report larger than this many MB (10^6 bytes; default 5)")
     p.add_argument("--chromium", default=None, help="Chromium binary (default: first of %s on PATH)" % ", ".join(CHROMIUM_CANDIDATES))
     p.add_argument("reports", nargs="+", help="HTML reports to check")
     args = p.parse_args(argv)
@@ -326,7 +330,13 @@ def main(argv=None):
         return 2
     failed = []
     for path in args.reports:
+        size = os.path.getsize(path) / 1e6
+        if size > args.max_mb:
+            print("%s: %.2f MB, larger than the %.1f MB limit for a report" % (path, size, args.max_mb), flush=True)
+            failed.append(path)
+            continue
         ok, lines = check_file(path, args, chromium)
+        lines[0:0] = ["%s: %.2f MB (limit %.1f MB)" % (path, size, args.max_mb)]
         print("\n".join(lines), flush=True)
         if not ok:
             failed.append(path)

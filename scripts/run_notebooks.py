@@ -3,6 +3,10 @@
 
 usage: run_notebooks.py [--timeout S] [--html-dir DIR] NOTEBOOK...
 
+With --html-dir, each passing notebook gives two reports: NN_x.html (code and outputs) and
+NN_x.reader.html (a table of contents, code folded behind "code" toggles), both opening with a
+provenance block (version, commit, Go, seeds, date, machine; scripts/report_extras.py).
+
 A notebook fails when any cell raises (compile error, panic, failed `!` command), when an output
 is an error or stderr shows `panic:`, when it exceeds the per-cell timeout, or when a cell's
 metadata `nbtest` check fails:
@@ -21,6 +25,8 @@ import tempfile
 import time
 
 import nbformat
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -129,13 +135,19 @@ def run(path, timeout, html_dir):
     report = None
     if html_dir and not problems:
         from nbconvert import HTMLExporter
+        import report_extras
         os.makedirs(html_dir, exist_ok=True)
-        body, _ = HTMLExporter().from_notebook_node(nb)
-        body = standalone(body)
-        name = os.path.splitext(os.path.basename(path))[0] + ".html"
-        report = os.path.join(html_dir, name)
-        with open(report, "w", encoding="utf-8", newline="") as f:
-            f.write(body)
+        full = report_extras.with_provenance(path, nb)
+        base = os.path.splitext(os.path.basename(path))[0]
+        # The full report (code shown), and the reader's version (contents, code folded).
+        for name, node, exporter in (
+                (base + ".html", full, HTMLExporter()),
+                (base + ".reader.html", report_extras.reader_notebook(full), HTMLExporter(exclude_input=True))):
+            body, _ = exporter.from_notebook_node(node)
+            out = os.path.join(html_dir, name)
+            with open(out, "w", encoding="utf-8", newline="") as f:
+                f.write(standalone(body))
+            report = report or out
     return problems, elapsed, report
 
 
