@@ -26,8 +26,12 @@ var ErrCheckpoint = errors.New("brain: bad network checkpoint")
 // run(a) + MarshalBinary + UnmarshalBinary + run(b) is bit-identical to
 // run(a+b).
 func (n *Network) MarshalBinary() ([]byte, error) {
+	if err := n.acquire("MarshalBinary"); err != nil {
+		return nil, err
+	}
+	defer n.release()
 	if !n.built {
-		if err := n.Build(); err != nil {
+		if err := n.build(); err != nil {
 			return nil, err
 		}
 	}
@@ -78,8 +82,12 @@ func (n *Network) MarshalBinary() ([]byte, error) {
 // current sources, in the same order, and the same seed); it builds the
 // network first if needed. Recorders keep what they hold and continue.
 func (n *Network) UnmarshalBinary(data []byte) error {
+	if err := n.acquire("UnmarshalBinary"); err != nil {
+		return err
+	}
+	defer n.release()
 	if !n.built {
-		if err := n.Build(); err != nil {
+		if err := n.build(); err != nil {
 			return err
 		}
 	}

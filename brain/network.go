@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // Network holds populations, spike sources, projections, current sources
@@ -39,7 +39,10 @@ import (
 //
 // Build a Network with AddPopulation / Connect / ConnectSource / Inject /
 // Record*, then Run (which calls Build if needed). A Network is not safe
-// for concurrent use.
+// for concurrent use: a second Run, Build, Save or Restore while one is in
+// progress returns an error. A population or spike source belongs to the
+// network that built it (another network holding it fails to Build); DT
+// and Seed are fixed by Build.
 type Network struct {
 	// DT is the time step (ms); 0 means DefaultDT (0.1 ms).
 	DT float64
@@ -89,6 +92,13 @@ type Network struct {
 
 	step  int64
 	built bool
+
+	// guards (network_guard.go)
+	builtDT   float64     // DT at Build
+	builtSeed uint64      // Seed at Build
+	busy      atomic.Bool // a Run, Build, Save or Restore is in progress
+	broken    error       // a recovered panic left the state half updated
+	owned     *ownedList  // populations and sources claimed by this network
 }
 
 type injection struct {
@@ -187,7 +197,12 @@ func (n *Network) Step() int64 { return n.step }
 func (n *Network) SynapticEvents() int64 { return n.events }
 
 // TimeMS is the simulated time so far (ms).
-func (n *Network) TimeMS() float64 { return float64(n.step) * n.dt() }
+func (n *Network) TimeMS() float64 {
+	if n.built {
+		return float64(n.step) * n.builtDT
+	}
+	return float64(n.step) * n.dt()
+}
 
 func (n *Network) dt() float64 {
 	if n.DT == 0 {
@@ -246,6 +261,9 @@ func (n *Network) addProjection(p *Projection, post *Population, c Connector, s 
 		return err
 	}
 	lo, hi := s.Weight.bounds()
+	if err := checkWeightBounds(p.Name, s.Weight, lo, hi); err != nil {
+		return err
+	}
 	switch {
 	case p.inhib && hi > 0:
 		return fmt.Errorf("brain: projection %q: Weight %+v can be > 0 but the presynaptic cells are inhibitory (Dale's law: weights ≤ 0)", p.Name, s.Weight)
@@ -258,6 +276,9 @@ func (n *Network) addProjection(p *Projection, post *Population, c Connector, s 
 	if s.STDP != nil {
 		if err := s.STDP.Validate(); err != nil {
 			return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
+		}
+		if s.STDP.WMax > MaxWeight {
+			return fmt.Errorf("brain: projection %q: STDP WMax = %v beyond the bound of %g (MaxWeight)", p.Name, s.STDP.WMax, float64(MaxWeight))
 		}
 		rule := *s.STDP
 		s.STDP = &rule // the projection keeps its own copy
@@ -363,16 +384,28 @@ func (n *Network) RecordState(pop *Population, neurons []int, variables []string
 // Build validates the model, prepares every population for the time step,
 // generates connectivity, weights and delays, and allocates the delay
 // rings and work buffers. Run calls it if needed; calling it twice is an
-// error.
-func (n *Network) Build() error {
+// error. DT (in [MinDT, MaxDT]) and Seed are fixed from then on.
+func (n *Network) Build() (err error) {
+	if err := n.acquire("Build"); err != nil {
+		return err
+	}
+	defer n.release()
+	defer n.recoverBug("Build", &err)
+	return n.build()
+}
+
+func (n *Network) build() error {
 	if n.built {
 		return ErrBuilt
 	}
 	if n.DT == 0 {
 		n.DT = DefaultDT
 	}
-	if !(n.DT > 0) || math.IsInf(n.DT, 0) {
-		return fmt.Errorf("brain: Network.DT = %v: must be a finite number > 0 ms", n.DT)
+	if err := checkDT(n.DT); err != nil {
+		return err
+	}
+	if err := n.checkOwners(); err != nil {
+		return err
 	}
 	var errs []error
 	n.popBase = make([]uint64, len(n.pops))
@@ -525,6 +558,8 @@ func (n *Network) Build() error {
 		p := n.plastic[k]
 		p.learn(n.preSpikes(p), n.popSpikes[p.postIdx], n.cur)
 	}
+	n.builtDT, n.builtSeed = n.DT, n.Seed
+	n.claimAll()
 	n.built = true
 	return nil
 }
@@ -542,17 +577,30 @@ type Progress struct {
 // called about every 1 % of the run and at its end. Run stops at the
 // first step boundary after ctx is cancelled and returns ctx's error; the
 // network is then consistent and can Run again. It returns a
-// *BlowUpError (wrapped) when a population diverges.
+// *BlowUpError (wrapped) when a population diverges, an error when the
+// step count would pass MaxSteps or when DT or Seed changed after Build,
+// and a *BugError if the library panicked (the network is then unusable).
 func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Progress)) (err error) {
+	if err := n.acquire("Run"); err != nil {
+		return err
+	}
+	defer n.release()
+	defer n.recoverBug("Run", &err)
+	if n.broken != nil {
+		return fmt.Errorf("brain: Run: network unusable after an earlier failure: %w", n.broken)
+	}
 	if !n.built {
-		if err := n.Build(); err != nil {
+		if err := n.build(); err != nil {
 			return err
 		}
 	}
-	if !(durationMS >= 0) || math.IsInf(durationMS, 0) {
-		return fmt.Errorf("brain: Run: duration %v ms: must be finite and ≥ 0", durationMS)
+	if err := n.checkFrozen(); err != nil {
+		return err
 	}
-	steps := int64(math.Round(durationMS / n.DT))
+	steps, err := n.runSteps(durationMS)
+	if err != nil {
+		return err
+	}
 	every := max(steps/100, 1)
 	for _, p := range n.pops {
 		if !p.prepared {

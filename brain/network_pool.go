@@ -2,6 +2,7 @@ package brain
 
 import (
 	"runtime"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 )
@@ -209,6 +210,9 @@ type team struct {
 	// must not wake it for the wrong phase.
 	mainWait atomic.Uint64
 	mainWake chan struct{}
+	// panicked is the first panic of a task (re-raised by do in the
+	// caller's goroutine, where Run recovers it).
+	panicked atomic.Pointer[BugError]
 }
 
 const (
@@ -261,7 +265,7 @@ func (t *team) claim() {
 		if !t.ticket.CompareAndSwap(tk, tk+1) {
 			continue
 		}
-		t.funcs[tk>>(2*taskBits)&3](int(k))
+		t.run(int(tk>>(2*taskBits)&3), int(k))
 		tag := tk >> (2*taskBits + 2)
 		if t.finished.Add(1) == tag<<32|count && t.mainWait.CompareAndSwap(tag, 0) {
 			t.mainWake <- struct{}{}
@@ -317,6 +321,11 @@ func (t *team) do(fn, count int) {
 	if count == 0 {
 		return
 	}
+	defer func() {
+		if b := t.panicked.Load(); b != nil {
+			panic(b)
+		}
+	}()
 	tag := (t.gen.Load() + 1) & tagMask
 	if tag == 0 {
 		tag = 1 // 0 means "not waiting" in mainWait
@@ -341,6 +350,16 @@ func (t *team) do(fn, count int) {
 		return
 	}
 	<-t.mainWake // the last finisher took mainWait: its token is on the way
+}
+
+// run runs one task, recording a panic instead of crashing the process.
+func (t *team) run(fn, k int) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.panicked.CompareAndSwap(nil, &BugError{Value: r, Stack: string(debug.Stack())})
+		}
+	}()
+	t.funcs[fn](k)
 }
 
 // close stops the workers.

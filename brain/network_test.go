@@ -577,7 +577,9 @@ func TestStorageAndRecording(t *testing.T) {
 	// A recorded pair with no synapse is an error (at Build, or at once
 	// after it).
 	net2 := NewNetwork(0.1, 1)
-	p2 := must(net2.Connect(a, b, OneToOne{}, SynapseSpec{Weight: Const(1)}))
+	a2 := must(NewPopulation("a", 1000, Generic()))
+	b2 := must(NewPopulation("b", 1000, Pyramidal()))
+	p2 := must(net2.Connect(a2, b2, OneToOne{}, SynapseSpec{Weight: Const(1)}))
 	must(net2.RecordWeights(p2, [][2]int{{0, 1}}, 1))
 	if err := net2.Build(); err == nil || !strings.Contains(err.Error(), "no synapse 0→1") {
 		t.Errorf("Build with a missing recorded synapse: %v", err)

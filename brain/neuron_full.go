@@ -262,7 +262,9 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32, sc *fullScrat
 		}
 		v1 := v + 0.5*hC*(f1+f2)
 		w1 := w + 0.5*hW*(dw1+dw2)
-		ok := v1-th1 < xFastV && vp-th1 < xFastV
+		// (a fast step must end below VPeak too, or the spike would be
+		// detected a step late when VPeak − θ < xFast·ΔT)
+		ok := v1-th1 < xFastV && vp-th1 < xFastV && v1 < c.vpeak
 		if c.dT == 0 {
 			ok = v1 < th1
 		}
@@ -433,10 +435,17 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 		var ex float64 // e^min(x, xMax) at the substep's start
 		if c.dT > 0 {
 			x := (v - th) * c.invDT
-			if x >= c.xCommit && c.xPeak > c.xCommit {
+			// xPeak of this neuron's θ (θ moves with the adaptive and
+			// sensory thresholds; the division matches k.xPeak bit for bit
+			// when θ = VT)
+			if xp := (c.vpeak - th) / c.dT; x >= c.xCommit && xp > c.xCommit {
 				// The upswing is committed: the time left to reach VPeak under
 				// the dominant exponential term, dx/dt = e^x/τm.
-				tail := c.tauM * (expKernel(-x) - c.eNegPeak)
+				ePk := c.eNegPeak
+				if xp != c.xPeak {
+					ePk = expKernel(-xp)
+				}
+				tail := max(0, c.tauM*(expKernel(-x)-ePk))
 				if t+tail <= h {
 					w += tail * (c.a*(v-c.el) - w) * c.invTauW
 					if thDyn {

@@ -81,10 +81,11 @@ func (p *Population) fullSlowRef(c *fullConsts, i int, v, vd, w, th, thInf, g, i
 		hs := min(k.hs, h-t)
 		if c.dT > 0 {
 			x := (v - th) / c.dT
-			if x >= c.xCommit && c.xPeak > c.xCommit {
+			// xPeak of the neuron's current θ (adaptive threshold)
+			if xp := (c.vpeak - th) / c.dT; x >= c.xCommit && xp > c.xCommit {
 				// The upswing is committed: the time left to reach VPeak under
 				// the dominant exponential term, dx/dt = e^x/τm.
-				tail := c.tauM * (expKernel(-x) - expKernel(-c.xPeak))
+				tail := max(0, c.tauM*(expKernel(-x)-expKernel(-xp)))
 				if t+tail <= h {
 					wAt := w + tail*(c.a*(v-c.el)-w)*c.invTauW
 					th = relaxTh(th, tail)

@@ -45,6 +45,10 @@ type heunConsts struct {
 	// xMax·ΔT where it bounds the exponential's argument), or, with
 	// ΔT = 0, +Inf, 0 (V < θ) and +Inf.
 	startLim, xFastV, vpLim float64
+	// vpeak is VPeak (+Inf when ΔT = 0): a fast step must also end below
+	// it, so that a spike is detected in the step where V crosses VPeak
+	// even when VPeak lies closer to θ than xFast·ΔT.
+	vpeak float64
 
 	// expFast's constants and the lower bounds of x and V as fields: the
 	// compiler folds field loads into the arithmetic, but loads literal
@@ -83,7 +87,9 @@ func makeHeun(p Params, k *kernelConsts, f *fullConsts) heunConsts {
 		c.startLim = xf * p.DeltaT
 		c.xFastV = k.xFast * p.DeltaT
 		c.vpLim = xf * p.DeltaT
+		c.vpeak = p.VPeak
 	} else {
+		c.vpeak = math.Inf(1)
 		c.startLim = math.Inf(1)
 		c.xFastV = 0
 		c.vpLim = math.Inf(1)
@@ -284,7 +290,7 @@ func heunStage2Soma(c *heunConsts, V, W, Th, th1s []float64, in, st [][4]float64
 		wp := s[1]
 		f2 := c.ngl*(vp-c.el) - wp + in[i][1] + ex
 		v1 := V[i] + c.hC2*(s[2]+f2)
-		if !(v1-th1 < c.xFastV) || !(vp-th1 < c.vpLim) || !(v1 > c.vMin) {
+		if !(v1-th1 < c.xFastV) || !(vp-th1 < c.vpLim) || !(v1 > c.vMin) || !(v1 < c.vpeak) {
 			ev[ne] = int32(i)
 			ne++
 			continue
@@ -350,7 +356,7 @@ func heunStage2Dend(c *heunConsts, V, Vd, W, Th, th1s []float64, in [][4]float64
 		f2 := c.ngl*(vp-c.el) - wp + in[i][1] + ex
 		f2 -= c.gc * (vp - vdp)
 		v1 := V[i] + c.hC2*(s[3]+f2)
-		if !(v1-th1 < c.xFastV) || !(vp-th1 < c.vpLim) || !(v1 > c.vMin) {
+		if !(v1-th1 < c.xFastV) || !(vp-th1 < c.vpLim) || !(v1 > c.vMin) || !(v1 < c.vpeak) {
 			ev[ne] = int32(i)
 			ne++
 			continue

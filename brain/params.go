@@ -208,6 +208,18 @@ func (e *ParamError) Error() string {
 // Unwrap lets errors.Is(err, ErrInvalidParams) match.
 func (e *ParamError) Unwrap() error { return ErrInvalidParams }
 
+// Bounds of Params beyond which a value is taken to be a mistake rather
+// than a model (Validate rejects it): every potential (EL, VT, VPeak,
+// VReset, DeltaTheta, ThetaDropMax, Synapse.EE, Synapse.EI) within
+// ±MaxVoltage mV, the slope factor DeltaT ≤ MaxDeltaT mV (measured values
+// are 0.5–15 mV), and every other field within ±MaxParamMagnitude in its
+// unit.
+const (
+	MaxVoltage        = 1000.0
+	MaxDeltaT         = 100.0
+	MaxParamMagnitude = 1e9
+)
+
 // Validate checks every field and returns an error naming the first bad
 // field and its value (a *ParamError wrapping ErrInvalidParams), or nil.
 func (p Params) Validate() error {
@@ -229,6 +241,16 @@ func (p Params) Validate() error {
 	for _, x := range finite {
 		if math.IsNaN(x.v) || math.IsInf(x.v, 0) {
 			return bad(x.f, x.v, "must be finite")
+		}
+		limit, unit := MaxParamMagnitude, ""
+		switch x.f {
+		case "EL", "VT", "VPeak", "VReset", "DeltaTheta", "ThetaDropMax", "Synapse.EE", "Synapse.EI":
+			limit, unit = MaxVoltage, " mV"
+		case "DeltaT":
+			limit, unit = MaxDeltaT, " mV"
+		}
+		if math.Abs(x.v) > limit {
+			return bad(x.f, x.v, fmt.Sprintf("magnitude beyond the bound of %g%s (see MaxVoltage, MaxDeltaT, MaxParamMagnitude)", limit, unit))
 		}
 	}
 	switch {

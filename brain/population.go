@@ -267,6 +267,9 @@ func (p *Population) Prepare(dt float64) error {
 			return fmt.Errorf("brain: population %q: Theta0[%d] = %v: must exceed VReset = %v", p.Name, i, v, p.P.VReset)
 		}
 	}
+	if err := checkSubsteps(p.Name, p.P, dt); err != nil {
+		return err
+	}
 	p.k = makeKernelConsts(p.P, dt)
 	p.k.unitSize = unit
 	p.dt = dt

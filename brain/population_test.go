@@ -97,7 +97,7 @@ func TestBlowUpError(t *testing.T) {
 	}
 	// runaway exponential with a huge VPeak is capped and detected, not a hang
 	q := Pyramidal()
-	q.VPeak = 1e6
+	q.VPeak = MaxVoltage // the largest allowed
 	pop = mustPop(t, 1, q, 0.1)
 	pop.IExt[0] = 5000
 	for k := range int64(1000) {

@@ -283,6 +283,10 @@ func (p *Projection) build(net *Network) error {
 		sign = -1
 	}
 	checkDale := func(s int, w float64) error {
+		if math.Abs(w) > MaxWeight {
+			pre, post, _ := p.Synapse(s)
+			return fmt.Errorf("brain: projection %q: synapse %d (%d→%d): weight %v beyond the bound of ±%g (MaxWeight, pA or nS)", p.Name, s, pre, post, w, float64(MaxWeight))
+		}
 		if math.IsNaN(w) || math.IsInf(w, 0) || w*sign < 0 {
 			kind := "excitatory, weights must be ≥ 0"
 			if p.inhib {

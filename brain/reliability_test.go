@@ -1,0 +1,346 @@
+package brain
+
+import (
+	"context"
+	"errors"
+	"math"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// testNet is a small recurrent network driven by Poisson input: a
+// population of n Generic cells and a source, dt in ms.
+func testNet(t *testing.T, dt float64, pop *Population, src Source) *Network {
+	t.Helper()
+	net := NewNetwork(dt, 7)
+	must(net.Connect(pop, pop, FixedProbability{P: 0.1}, SynapseSpec{Weight: Const(20), Delay: Const(1)}))
+	must(net.ConnectSource(src, pop, FixedProbability{P: 0.2}, SynapseSpec{Weight: Const(150)}))
+	return net
+}
+
+func spikeCount(t *testing.T, net *Network, pop *Population, ms float64) int {
+	t.Helper()
+	rec := must(net.RecordSpikes(pop))
+	if err := net.Run(context.Background(), ms, nil); err != nil {
+		t.Fatal(err)
+	}
+	return rec.Len()
+}
+
+// A step count that the clock cannot hold is an error, not a silent
+// zero-step run; so is a DT outside [MinDT, MaxDT].
+func TestRunStepCountBounds(t *testing.T) {
+	for _, c := range []struct {
+		dt, ms float64
+		want   string
+	}{
+		{1e-300, 10, "Network.DT = 1e-300"},
+		{1e-9, 1e10, "Network.DT = 1e-09"},
+		{1e-6, 1e10, "would pass its limit of 2⁵³ steps"},
+		{1e-6, 1e300, "would pass its limit"},
+		{1e3, 10, "Network.DT = 1000"},
+		{0.1, -1, "must be finite and ≥ 0"},
+	} {
+		pop := must(NewPopulation("p", 2, Generic()))
+		net := NewNetwork(c.dt, 1)
+		must(0, net.AddPopulation(pop))
+		err := net.Run(context.Background(), c.ms, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("dt %v, Run(%v): error %v, want one containing %q", c.dt, c.ms, err, c.want)
+		}
+		if net.Step() != 0 {
+			t.Errorf("dt %v, Run(%v): %d steps done after the error", c.dt, c.ms, net.Step())
+		}
+	}
+	// The limit counts the steps already done.
+	net := NewNetwork(1e-6, 1)
+	must(0, net.AddPopulation(must(NewPopulation("p", 1, Generic()))))
+	if err := net.Run(context.Background(), 0.01, nil); err != nil || net.Step() != 10000 {
+		t.Fatalf("Run: %v, %d steps", err, net.Step())
+	}
+	net.step = MaxSteps - 5
+	if err := net.Run(context.Background(), 6e-6, nil); err == nil || net.Step() != MaxSteps-5 {
+		t.Errorf("Run past MaxSteps: error %v, step %d", err, net.Step())
+	}
+}
+
+// A population or source built into one network cannot be built into a
+// second (the second would re-prepare it with its own dt and step it);
+// the first network's results stay those of a network alone.
+func TestPopulationBelongsToOneNetwork(t *testing.T) {
+	alone := func() int {
+		pop := must(NewPopulation("p", 200, Generic()))
+		src := must(NewPoissonGroup("in", 100, 20))
+		net := testNet(t, 0.1, pop, src)
+		return spikeCount(t, net, pop, 100)
+	}
+	want := alone()
+	if want < 50 {
+		t.Fatalf("test network too quiet: %d spikes", want)
+	}
+	pop := must(NewPopulation("p", 200, Generic()))
+	src := must(NewPoissonGroup("in", 100, 20))
+	net1 := testNet(t, 0.1, pop, src)
+	if err := net1.Build(); err != nil {
+		t.Fatal(err)
+	}
+	net2 := NewNetwork(0.5, 3)
+	must(0, net2.AddPopulation(pop))
+	if err := net2.Build(); err == nil || !strings.Contains(err.Error(), `population "p" already belongs to another network`) {
+		t.Errorf("second network with the population: Build error %v", err)
+	}
+	net3 := NewNetwork(0.5, 3)
+	other := must(NewPopulation("q", 10, Generic()))
+	must(net3.ConnectSource(src, other, AllToAll{}, SynapseSpec{Weight: Const(1)}))
+	if err := net3.Run(context.Background(), 1, nil); err == nil || !strings.Contains(err.Error(), `source "in" already belongs to another network`) {
+		t.Errorf("second network with the source: Run error %v", err)
+	}
+	if got := spikeCount(t, net1, pop, 100); got != want {
+		t.Errorf("first network: %d spikes, alone %d", got, want)
+	}
+	// Re-preparing the population by hand with another step is caught.
+	if err := pop.Prepare(0.05); err != nil {
+		t.Fatal(err)
+	}
+	if err := net1.Run(context.Background(), 1, nil); err == nil || !strings.Contains(err.Error(), "prepared with dt = 0.05 ms outside the network") {
+		t.Errorf("Run after Prepare(0.05): %v", err)
+	}
+	// Once the first network is gone, the population is free again.
+	net1 = nil
+	for range 3 {
+		runtime.GC()
+	}
+	net4 := NewNetwork(0.1, 1)
+	must(0, net4.AddPopulation(pop))
+	if err := net4.Build(); err != nil {
+		t.Errorf("Build after the first network was collected: %v", err)
+	}
+}
+
+// DT and Seed are fixed by Build: changing them afterwards is an error,
+// and the clock stays consistent with the populations.
+func TestDTAndSeedFixedAtBuild(t *testing.T) {
+	pop := must(NewPopulation("p", 50, Generic()))
+	src := must(NewPoissonGroup("in", 50, 20))
+	net := testNet(t, 0.1, pop, src)
+	if err := net.Run(context.Background(), 100, nil); err != nil {
+		t.Fatal(err)
+	}
+	net.DT = 1
+	if err := net.Run(context.Background(), 900, nil); err == nil || !strings.Contains(err.Error(), "Network.DT changed from 0.1 to 1 ms after Build") {
+		t.Errorf("Run after DT change: %v", err)
+	}
+	if got := net.TimeMS(); got != 100 {
+		t.Errorf("clock %v ms after the refused run, want 100", got)
+	}
+	net.DT = 0.1
+	net.Seed = 8
+	if err := net.Run(context.Background(), 1, nil); err == nil || !strings.Contains(err.Error(), "Network.Seed changed from 7 to 8") {
+		t.Errorf("Run after Seed change: %v", err)
+	}
+	net.Seed = 7
+	if err := net.Run(context.Background(), 1, nil); err != nil {
+		t.Errorf("Run with DT and Seed restored: %v", err)
+	}
+}
+
+// Two goroutines running one network: the second gets an error, with no
+// data race (run with -race).
+func TestConcurrentRunIsAnError(t *testing.T) {
+	for _, workers := range []int{1, 2} {
+		pop := must(NewPopulation("p", 300, Generic()))
+		src := must(NewPoissonGroup("in", 100, 20))
+		net := testNet(t, 0.1, pop, src)
+		net.Workers = workers
+		// While a Run is in progress (inside its progress callback), Run,
+		// Build, Save and Restore from other goroutines are refused.
+		var others []error
+		first := true
+		err := net.Run(context.Background(), 50, func(Progress) {
+			if !first {
+				return
+			}
+			first = false
+			var wg sync.WaitGroup
+			errs := make([]error, 4)
+			wg.Go(func() { errs[0] = net.Run(context.Background(), 10, nil) })
+			wg.Go(func() { errs[1] = net.Build() })
+			wg.Go(func() { _, errs[2] = net.MarshalBinary() })
+			wg.Go(func() { errs[3] = net.UnmarshalBinary(nil) })
+			wg.Wait()
+			others = errs
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, err := range others {
+			if err == nil || !strings.Contains(err.Error(), "in use by another goroutine") {
+				t.Errorf("workers %d: concurrent call %d: %v", workers, k, err)
+			}
+		}
+		if net.Step() != 500 {
+			t.Errorf("workers %d: %d steps, want 500", workers, net.Step())
+		}
+		// Free-running goroutines: each Run either runs whole or is refused.
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for g := range errs {
+			wg.Go(func() { errs[g] = net.Run(context.Background(), 20, nil) })
+		}
+		wg.Wait()
+		ran := 0
+		for _, err := range errs {
+			if err == nil {
+				ran++
+			} else if !strings.Contains(err.Error(), "in use by another goroutine") {
+				t.Errorf("workers %d: %v", workers, err)
+			}
+		}
+		if want := int64(500 + 200*ran); net.Step() != want {
+			t.Errorf("workers %d: %d steps after %d whole runs, want %d", workers, net.Step(), ran, want)
+		}
+	}
+}
+
+// A panic inside Run (here in a RateFunc callback, on the calling
+// goroutine and on a worker) comes back as a *BugError and leaves the
+// network refusing to run.
+func TestRunPanicBecomesError(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		pop := must(NewPopulation("p", 100, Generic()))
+		src := &PoissonGroup{Name: "in", N: 100, MaxRateHz: 50, RateFunc: func(tMS float64) float64 {
+			if tMS > 5 {
+				panic("rate function broke")
+			}
+			return 10
+		}}
+		net := testNet(t, 0.1, pop, src)
+		net.Workers = workers
+		err := net.Run(context.Background(), 20, nil)
+		var bug *BugError
+		if !errors.As(err, &bug) || !strings.Contains(err.Error(), "rate function broke") || !strings.Contains(err.Error(), "a bug") {
+			t.Fatalf("workers %d: Run error %v, want a *BugError", workers, err)
+		}
+		if err := net.Run(context.Background(), 1, nil); err == nil || !strings.Contains(err.Error(), "unusable") {
+			t.Errorf("workers %d: Run after a panic: %v", workers, err)
+		}
+	}
+}
+
+// Legal-looking but absurd values are refused with the field named.
+func TestAbsurdValuesRefused(t *testing.T) {
+	set := func(f func(*Params)) Params { p := Pyramidal(); f(&p); return p }
+	for _, c := range []struct {
+		p     Params
+		field string
+	}{
+		{set(func(p *Params) { p.VT = 1e300; p.VPeak = 2e300 }), "VT"},
+		{set(func(p *Params) { p.DeltaT = 1e6 }), "DeltaT"},
+		{set(func(p *Params) { p.EL = -5000 }), "EL"},
+		{set(func(p *Params) { p.C = 1e12 }), "C"},
+		{set(func(p *Params) { p.Synapse.EE = 1e4 }), "Synapse.EE"},
+		{set(func(p *Params) { p.IBias = 1e10 }), "IBias"},
+	} {
+		_, err := NewPopulation("x", 1, c.p)
+		if err == nil || !strings.Contains(err.Error(), c.field+" = ") || !strings.Contains(err.Error(), "bound") {
+			t.Errorf("%s: %v", c.field, err)
+		}
+	}
+	// A time constant far below dt: refused at Prepare, not a hang.
+	p := Pyramidal()
+	p.C = 1e-9
+	pop := must(NewPopulation("fast", 1, p))
+	if err := pop.Prepare(0.1); err == nil || !strings.Contains(err.Error(), "substeps") {
+		t.Errorf("C = 1e-9: %v", err)
+	}
+	// Weights.
+	pre := must(NewPopulation("pre", 3, Generic()))
+	post := must(NewPopulation("post", 3, Generic()))
+	net := NewNetwork(0.1, 1)
+	for _, w := range []Value{Const(1e300), Uniform(0, 1e7), Normal(1e7, 1, 0, 0), Exponential(1e7, 0)} {
+		if _, err := net.Connect(pre, post, AllToAll{}, SynapseSpec{Weight: w}); err == nil || !strings.Contains(err.Error(), "MaxWeight") {
+			t.Errorf("weight %+v: %v", w, err)
+		}
+	}
+	rule := SongRule(1e300)
+	if _, err := net.Connect(pre, post, AllToAll{}, SynapseSpec{Weight: Const(1), STDP: &rule}); err == nil || !strings.Contains(err.Error(), "WMax") {
+		t.Errorf("STDP WMax 1e300: %v", err)
+	}
+	must(net.Connect(pre, post, FromList{Pairs: [][2]int{{0, 1}}, Weights: []float64{1e300}}, SynapseSpec{}))
+	if err := net.Build(); err == nil || !strings.Contains(err.Error(), "weight 1e+300 beyond the bound") {
+		t.Errorf("list weight 1e300: %v", err)
+	}
+}
+
+// A spike is detected in the step where V crosses VPeak: after every step
+// V ≤ VPeak, for every preset, with VPeak at its preset value and close
+// to VT (closer than the fast path's xFast·ΔT), both synapse models (the
+// fused Heun kernel and the general one), three step sizes and currents
+// from rheobase to far above; spike offsets lie within the step.
+func TestSpikeDetectedInCrossingStep(t *testing.T) {
+	presets := []struct {
+		name string
+		p    func() Params
+	}{{"generic", Generic}, {"pyramidal", Pyramidal}, {"interneuron", Interneuron},
+		{"sensory", Sensory}, {"purkinje", Purkinje}, {"granule", Granule}, {"motor", Motor}}
+	checked, spikes := 0, 0
+	for _, pr := range presets {
+		for _, peak := range []string{"preset", "VT+5", "VT+2ΔT"} {
+			for _, model := range []SynapseModel{CurrentExp, ConductanceExp} {
+				for _, dt := range []float64{0.025, 0.1, 0.5} {
+					p := pr.p()
+					if p.DeltaT == 0 {
+						continue // LIF: θ is the spike level (tested in neuron_lif_test)
+					}
+					switch peak {
+					case "VT+5":
+						p.VPeak = p.VT + 5
+					case "VT+2ΔT":
+						p.VPeak = p.VT + 2*p.DeltaT
+					}
+					p.Synapse.Model = model
+					if model == ConductanceExp {
+						p.Synapse.EE, p.Synapse.EI = 0, -80
+					}
+					currents := []float64{0.8, 1.5, 3, 6, 12}
+					pop := must(NewPopulation(pr.name, len(currents), p))
+					if err := pop.Prepare(dt); err != nil {
+						t.Fatal(err)
+					}
+					rh := max(p.Rheobase(), 50)
+					for k := range int64(math.Round(300 / dt)) {
+						for i, f := range currents {
+							pop.IExt[i] = f * rh
+							if k%7 == 0 { // synaptic kicks as well
+								pop.Input(Proximal, Excitatory)[i] += 0.5 * f
+							}
+						}
+						sp, err := pop.Step(k)
+						if err != nil {
+							t.Fatalf("%s %s %v dt %v: %v", pr.name, peak, model, dt, err)
+						}
+						spikes += len(sp)
+						for _, i := range sp {
+							if o := pop.SpikeOffset(int(i)); !(o >= 0 && o <= dt) {
+								t.Errorf("%s %s %v dt %v: spike offset %v outside [0, %v]", pr.name, peak, model, dt, o, dt)
+							}
+						}
+						for i, v := range pop.V {
+							checked++
+							if v > p.VPeak {
+								t.Fatalf("%s VPeak %s (%v mV) %v dt %v, %.0f pA: V = %v mV above VPeak after step %d",
+									pr.name, peak, p.VPeak, model, dt, pop.IExt[i], v, k)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if spikes < 1000 {
+		t.Errorf("only %d spikes in the sweep: the currents do not exercise the spike path", spikes)
+	}
+	t.Logf("%d samples checked, %d spikes", checked, spikes)
+}
