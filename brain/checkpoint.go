@@ -53,13 +53,10 @@ func (n *Network) MarshalBinary() ([]byte, error) {
 	b = appendLen(b, len(n.projs))
 	for _, p := range n.projs {
 		b = appendF32s(b, p.weights)
-		if pl := p.plastic; pl != nil {
-			b = appendF64s(b, pl.r1)
-			b = appendF64s(b, pl.r2)
-			b = appendF64s(b, pl.o1)
-			b = appendF64s(b, pl.o2)
-			b = appendI64s(b, pl.rt)
-			b = appendI64s(b, pl.ot)
+		if st, ok := p.rule.(Stateful); ok {
+			e := &StateEncoder{b: b}
+			st.SaveState(e)
+			b = e.b
 		}
 	}
 	e := &StateEncoder{b: appendLen(b, len(n.srcs))}
@@ -129,13 +126,10 @@ func (n *Network) UnmarshalBinary(data []byte) error {
 			}
 		}
 		d.Float32s(p.weights)
-		if pl := p.plastic; pl != nil {
-			d.Float64s(pl.r1)
-			d.Float64s(pl.r2)
-			d.Float64s(pl.o1)
-			d.Float64s(pl.o2)
-			d.Int64s(pl.rt)
-			d.Int64s(pl.ot)
+		if st, ok := p.rule.(Stateful); ok {
+			if err := st.RestoreState(d); err != nil {
+				d.Fail("%v", unwrapPrefix(err))
+			}
 		}
 	}
 	count("sources", len(n.srcs))

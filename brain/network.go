@@ -273,6 +273,9 @@ func (n *Network) addProjection(p *Projection, post *Population, c Connector, s 
 	if s.Compartment >= NumCompartments {
 		return fmt.Errorf("brain: projection %q: unknown compartment %d", p.Name, s.Compartment)
 	}
+	if s.STDP != nil && s.Plasticity != nil {
+		return fmt.Errorf("brain: projection %q: both STDP and Plasticity set (choose one)", p.Name)
+	}
 	if s.STDP != nil {
 		if err := s.STDP.Validate(); err != nil {
 			return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
@@ -487,7 +490,7 @@ func (n *Network) build() error {
 			comp = Proximal
 		}
 		p.ring = rings[ringKey{p.postIdx, comp, p.recep}]
-		if p.plastic != nil {
+		if p.rule != nil {
 			n.plastic = append(n.plastic, p)
 		}
 		g, ok := group[p.ring]
@@ -556,7 +559,7 @@ func (n *Network) build() error {
 	n.taskFlush = n.flush
 	n.taskLearn = func(k int) {
 		p := n.plastic[k]
-		p.learn(n.preSpikes(p), n.popSpikes[p.postIdx], n.cur)
+		p.rule.Learn(p.syn, n.cur, n.preSpikes(p), n.popSpikes[p.postIdx])
 	}
 	n.builtDT, n.builtSeed = n.DT, n.Seed
 	n.claimAll()
@@ -810,6 +813,8 @@ func (n *Network) Summary() string {
 		plastic := ""
 		if p.spec.STDP != nil {
 			plastic = ", STDP"
+		} else if p.rule != nil {
+			plastic = fmt.Sprintf(", plastic (%T)", p.rule)
 		}
 		fmt.Fprintf(&b, "  projection %s %s: %d synapses, %.2f B/synapse, %s%s\n",
 			p.Name, p.conn.String(), p.NumSynapses(), p.BytesPerSynapse(), p.recep, plastic)

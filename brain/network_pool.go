@@ -159,7 +159,7 @@ func (n *Network) deliverInto(seg *segment, s int64, plastic bool) {
 	lo, hi := uint32(seg.lo), uint32(seg.hi)
 	for _, g := range seg.groups {
 		for _, p := range n.groups[g] {
-			if (p.plastic != nil) == plastic {
+			if (p.rule != nil) == plastic {
 				p.deliverRange(s, n.preSpikes(p), lo, hi, seg.id)
 			}
 		}

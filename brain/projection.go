@@ -25,8 +25,16 @@ type SynapseSpec struct {
 	// Compartment is where the synapses land: Proximal (soma, the zero
 	// value) or Distal (dendrite).
 	Compartment Compartment
-	// STDP makes the synapses plastic; nil means static.
+	// STDP makes the synapses plastic with the library's STDP rule; nil
+	// means static (unless Plasticity is set).
 	STDP *STDP
+	// Plasticity, when not nil, makes the synapses plastic with a rule of
+	// yours (or STDP.NewRule). A rule value belongs to one projection.
+	// Set at most one of STDP and Plasticity.
+	Plasticity PlasticityRule
+	// Modulator, when not nil, is the neuromodulatory signal (dopamine,
+	// reward) the plasticity rule reads through Synapses.Modulation.
+	Modulator Modulator
 }
 
 // Projection is the set of synapses from one presynaptic population or
@@ -64,48 +72,8 @@ type Projection struct {
 	groupEnd    []uint32  // one past the last synapse of each group
 	maxDelay    int64     // largest delay (steps)
 
-	plastic *plasticity
-}
-
-// plasticity is the STDP state of a projection.
-//
-// The traces are event-driven: each cell's traces are stored as they were
-// right after its last spike, at step rt[i] (ot[j]), and decayed to the
-// current step only when a spike reads them, x(k) = x(t)·exp(−(k−t)·dt/τ),
-// so that a step costs nothing for the cells that do not spike.
-type plasticity struct {
-	rule           STDP
-	dPlus, dMinus  decay     // decay of r1, o1
-	dX, dY         decay     // decay of r2, o2
-	r1, r2         []float64 // presynaptic traces (nPre) at step rt; r2 nil without triplet terms
-	o1, o2         []float64 // postsynaptic traces (nPost) at step ot; o2 nil without triplet terms
-	rt, ot         []int64   // step of each cell's last trace update
-	colPtr, colSyn []uint32  // incoming synapses of each postsynaptic cell
-}
-
-// decay is exp(−n·dt/τ) for whole numbers of steps n ≥ 0, tabulated for
-// small n.
-type decay struct {
-	tab  []float64
-	rate float64 // dt/τ
-}
-
-const decayTable = 2048
-
-func newDecay(dt, tau float64) decay {
-	d := decay{rate: dt / tau, tab: make([]float64, decayTable)}
-	for n := range d.tab {
-		d.tab[n] = math.Exp(-float64(n) * d.rate)
-	}
-	return d
-}
-
-// at is exp(−n·dt/τ).
-func (d *decay) at(n int64) float64 {
-	if uint64(n) < decayTable {
-		return d.tab[n]
-	}
-	return math.Exp(-float64(n) * d.rate)
+	rule PlasticityRule // nil: static synapses
+	syn  *Synapses      // the rule's view of the synapses
 }
 
 // NumSynapses is the number of synapses.
@@ -125,8 +93,8 @@ func (p *Projection) Post() *Population { return p.post }
 // law: the presynaptic cell type).
 func (p *Projection) Receptor() Receptor { return p.recep }
 
-// Plastic reports whether the projection has STDP.
-func (p *Projection) Plastic() bool { return p.plastic != nil }
+// Plastic reports whether the projection has a plasticity rule.
+func (p *Projection) Plastic() bool { return p.rule != nil }
 
 // Bytes is the memory held by the projection's connectivity and plasticity
 // state (bytes): row offsets, targets, weights, delay groups, incoming
@@ -143,10 +111,14 @@ func (p *Projection) Bytes() int64 {
 func (p *Projection) Storage() (perSynapse, perCell int64) {
 	perSynapse = int64(4 * (len(p.targets) + len(p.weights)))
 	perCell = int64(4*(len(p.rowPtr)+len(p.groupPtr)+len(p.groupEnd)) + 2*len(p.groupDelay))
-	if pl := p.plastic; pl != nil {
-		perSynapse += int64(4 * len(pl.colSyn))
-		perCell += int64(4 * len(pl.colPtr))
-		perCell += int64(8 * (len(pl.r1) + len(pl.r2) + len(pl.o1) + len(pl.o2) + len(pl.rt) + len(pl.ot)))
+	if sy := p.syn; sy != nil {
+		perSynapse += int64(4 * len(sy.colSyn))
+		perCell += int64(4 * len(sy.colPtr))
+	}
+	if b, ok := p.rule.(StorageReporter); ok {
+		s, c := b.StorageBytes()
+		perSynapse += s
+		perCell += c
 	}
 	return perSynapse, perCell
 }
@@ -304,7 +276,7 @@ func (p *Projection) build(net *Network) error {
 	switch {
 	case g.weights != nil:
 		w64 = g.weights
-	case p.spec.Weight.IsConst() && p.spec.STDP == nil:
+	case p.spec.Weight.IsConst() && p.spec.STDP == nil && p.spec.Plasticity == nil:
 		p.constW = math.Abs(p.spec.Weight.A)
 	default:
 		w64 = make([]float64, nSyn)
@@ -388,9 +360,12 @@ func (p *Projection) build(net *Network) error {
 	}
 
 	if p.spec.STDP != nil {
-		if err := p.buildPlasticity(dt); err != nil {
-			return err
-		}
+		p.rule = p.spec.STDP.NewRule()
+	} else {
+		p.rule = p.spec.Plasticity
+	}
+	if p.rule != nil {
+		return p.buildPlasticity(dt)
 	}
 	return nil
 }
@@ -447,55 +422,6 @@ func (p *Projection) groupDelays(d []int64) {
 		}
 		p.groupPtr[i+1] = uint32(len(p.groupEnd))
 	}
-}
-
-func (p *Projection) buildPlasticity(dt float64) error {
-	rule := *p.spec.STDP
-	if err := rule.Validate(); err != nil {
-		return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
-	}
-	if p.weights == nil { // plastic synapses need their own weights
-		p.weights = make([]float32, len(p.targets))
-		for s := range p.weights {
-			p.weights[s] = float32(p.constW)
-		}
-	}
-	for s, w := range p.weights {
-		if float64(w) < rule.WMin || float64(w) > rule.WMax {
-			pre, post, _ := p.Synapse(s)
-			return fmt.Errorf("brain: projection %q: synapse %d (%d→%d): initial weight magnitude %v outside the STDP bounds [%v, %v]", p.Name, s, pre, post, w, rule.WMin, rule.WMax)
-		}
-	}
-	pl := &plasticity{rule: rule,
-		dPlus: newDecay(dt, rule.TauPlus), dMinus: newDecay(dt, rule.TauMinus),
-		r1: make([]float64, p.nPre), o1: make([]float64, p.nPost),
-		rt: make([]int64, p.nPre), ot: make([]int64, p.nPost),
-	}
-	if rule.A3Minus != 0 {
-		pl.dX = newDecay(dt, rule.TauX)
-		pl.r2 = make([]float64, p.nPre)
-	}
-	if rule.A3Plus != 0 {
-		pl.dY = newDecay(dt, rule.TauY)
-		pl.o2 = make([]float64, p.nPost)
-	}
-	// Incoming synapses per postsynaptic cell, ascending synapse index
-	// (and so ascending presynaptic index).
-	pl.colPtr = make([]uint32, p.nPost+1)
-	for _, t := range p.targets {
-		pl.colPtr[t+1]++
-	}
-	for j := range p.nPost {
-		pl.colPtr[j+1] += pl.colPtr[j]
-	}
-	pl.colSyn = make([]uint32, len(p.targets))
-	fill := slices.Clone(pl.colPtr[:p.nPost])
-	for s, t := range p.targets {
-		pl.colSyn[fill[t]] = uint32(s)
-		fill[t]++
-	}
-	p.plastic = pl
-	return nil
 }
 
 // deliverRange enqueues the spikes of step (ascending presynaptic
@@ -647,71 +573,3 @@ func lowerBound(tg []uint32, a, b, x uint32) uint32 {
 	return a
 }
 
-// learn applies STDP at step k: presynaptic spikes depress (then bump
-// r1, r2), postsynaptic spikes potentiate (then bump o1, o2), every trace
-// read at its value at step k.
-func (p *Projection) learn(pre, post []int32, k int64) {
-	pl := p.plastic
-	rule := &pl.rule
-	ws, tg, rp := p.weights, p.targets, p.rowPtr
-	o1, ot := pl.o1, pl.ot
-	for _, i := range pre {
-		age := k - pl.rt[i]
-		r2 := 0.0
-		if pl.r2 != nil {
-			r2 = pl.r2[i] * pl.dX.at(age)
-		}
-		lo, hi := rp[i], rp[i+1]
-		ts, ww := tg[lo:hi], ws[lo:hi]
-		ww = ww[:len(ts)]
-		for s, j := range ts {
-			ww[s] = float32(rule.depress(float64(ww[s]), o1[j]*pl.dMinus.at(k-ot[j]), r2))
-		}
-		pl.r1[i] = rule.jump(pl.r1[i] * pl.dPlus.at(age))
-		if pl.r2 != nil {
-			pl.r2[i] = rule.jump(r2)
-		}
-		pl.rt[i] = k
-	}
-	for _, j := range post {
-		age := k - ot[j]
-		o2 := 0.0
-		if pl.o2 != nil {
-			o2 = pl.o2[j] * pl.dY.at(age)
-		}
-		i := 0
-		for _, s := range pl.colSyn[pl.colPtr[j]:pl.colPtr[j+1]] {
-			// Presynaptic cell of s: incoming synapses are ascending, so
-			// search forward from the last one (galloping).
-			if rp[i+1] <= s {
-				i = p.rowOf(s, i)
-			}
-			ws[s] = float32(rule.potentiate(float64(ws[s]), pl.r1[i]*pl.dPlus.at(k-pl.rt[i]), o2))
-		}
-		o1[j] = rule.jump(o1[j] * pl.dMinus.at(age))
-		if pl.o2 != nil {
-			pl.o2[j] = rule.jump(o2)
-		}
-		ot[j] = k
-	}
-}
-
-// rowOf returns the presynaptic cell whose row holds synapse s, searching
-// forward from cell i (rowPtr[i+1] ≤ s).
-func (p *Projection) rowOf(s uint32, i int) int {
-	rp := p.rowPtr
-	step := 1
-	for i+step < p.nPre && rp[i+step+1] <= s {
-		step *= 2
-	}
-	lo, hi := i+step/2+1, min(i+step, p.nPre-1) // rp[lo] ≤ s: the row is in [lo, hi]
-	for lo < hi {
-		m := int(uint(lo+hi+1) >> 1)
-		if rp[m] <= s {
-			lo = m
-		} else {
-			hi = m - 1
-		}
-	}
-	return lo
-}

@@ -248,3 +248,153 @@ func (s *STDP) jump(x float64) float64 {
 	}
 	return x + 1
 }
+
+// NewRule returns the PlasticityRule that applies s to one projection
+// (SynapseSpec.STDP does this for you): its state is the traces below,
+// saved with the network.
+func (s STDP) NewRule() PlasticityRule { return &stdpRule{rule: s} }
+
+// stdpRule is the STDP state of a projection.
+//
+// The traces are event-driven: each cell's traces are stored as they were
+// right after its last spike, at step rt[i] (ot[j]), and decayed to the
+// current step only when a spike reads them, x(k) = x(t)·exp(−(k−t)·dt/τ),
+// so that a step costs nothing for the cells that do not spike.
+type stdpRule struct {
+	rule           STDP
+	dPlus, dMinus  decay     // decay of r1, o1
+	dX, dY         decay     // decay of r2, o2
+	r1, r2         []float64 // presynaptic traces (nPre) at step rt; r2 nil without triplet terms
+	o1, o2         []float64 // postsynaptic traces (nPost) at step ot; o2 nil without triplet terms
+	rt, ot         []int64   // step of each cell's last trace update
+	colPtr, colSyn []uint32  // incoming synapses of each postsynaptic cell
+}
+
+// decay is exp(−n·dt/τ) for whole numbers of steps n ≥ 0, tabulated for
+// small n.
+type decay struct {
+	tab  []float64
+	rate float64 // dt/τ
+}
+
+const decayTable = 2048
+
+func newDecay(dt, tau float64) decay {
+	d := decay{rate: dt / tau, tab: make([]float64, decayTable)}
+	for n := range d.tab {
+		d.tab[n] = math.Exp(-float64(n) * d.rate)
+	}
+	return d
+}
+
+// at is exp(−n·dt/τ).
+func (d *decay) at(n int64) float64 {
+	if uint64(n) < decayTable {
+		return d.tab[n]
+	}
+	return math.Exp(-float64(n) * d.rate)
+}
+
+// Prepare checks the rule and the initial weights and allocates the
+// traces.
+func (pl *stdpRule) Prepare(sy *Synapses, dt float64) error {
+	rule := pl.rule
+	if err := rule.Validate(); err != nil {
+		return err
+	}
+	for s, w := range sy.Weights() {
+		if float64(w) < rule.WMin || float64(w) > rule.WMax {
+			pre := sy.RowOf(uint32(s), 0)
+			return fmt.Errorf("brain: synapse %d (%d→%d): initial weight magnitude %v outside the STDP bounds [%v, %v]", s, pre, sy.Targets()[s], w, rule.WMin, rule.WMax)
+		}
+	}
+	nPre, nPost := sy.NPre(), sy.NPost()
+	pl.dPlus, pl.dMinus = newDecay(dt, rule.TauPlus), newDecay(dt, rule.TauMinus)
+	pl.r1, pl.o1 = make([]float64, nPre), make([]float64, nPost)
+	pl.rt, pl.ot = make([]int64, nPre), make([]int64, nPost)
+	if rule.A3Minus != 0 {
+		pl.dX = newDecay(dt, rule.TauX)
+		pl.r2 = make([]float64, nPre)
+	}
+	if rule.A3Plus != 0 {
+		pl.dY = newDecay(dt, rule.TauY)
+		pl.o2 = make([]float64, nPost)
+	}
+	pl.colPtr, pl.colSyn = sy.Incoming()
+	return nil
+}
+
+// Learn applies STDP at step k: presynaptic spikes depress (then bump
+// r1, r2), postsynaptic spikes potentiate (then bump o1, o2), every trace
+// read at its value at step k.
+func (pl *stdpRule) Learn(sy *Synapses, k int64, pre, post []int32) {
+	rule := &pl.rule
+	ws, tg, rp := sy.Weights(), sy.Targets(), sy.RowPtr()
+	o1, ot := pl.o1, pl.ot
+	for _, i := range pre {
+		age := k - pl.rt[i]
+		r2 := 0.0
+		if pl.r2 != nil {
+			r2 = pl.r2[i] * pl.dX.at(age)
+		}
+		lo, hi := rp[i], rp[i+1]
+		ts, ww := tg[lo:hi], ws[lo:hi]
+		ww = ww[:len(ts)]
+		for s, j := range ts {
+			ww[s] = float32(rule.depress(float64(ww[s]), o1[j]*pl.dMinus.at(k-ot[j]), r2))
+		}
+		pl.r1[i] = rule.jump(pl.r1[i] * pl.dPlus.at(age))
+		if pl.r2 != nil {
+			pl.r2[i] = rule.jump(r2)
+		}
+		pl.rt[i] = k
+	}
+	for _, j := range post {
+		age := k - ot[j]
+		o2 := 0.0
+		if pl.o2 != nil {
+			o2 = pl.o2[j] * pl.dY.at(age)
+		}
+		i := 0
+		for _, s := range pl.colSyn[pl.colPtr[j]:pl.colPtr[j+1]] {
+			// Presynaptic cell of s: incoming synapses are ascending, so
+			// search forward from the last one (galloping).
+			if rp[i+1] <= s {
+				i = sy.RowOf(s, i)
+			}
+			ws[s] = float32(rule.potentiate(float64(ws[s]), pl.r1[i]*pl.dPlus.at(k-pl.rt[i]), o2))
+		}
+		o1[j] = rule.jump(o1[j] * pl.dMinus.at(age))
+		if pl.o2 != nil {
+			pl.o2[j] = rule.jump(o2)
+		}
+		ot[j] = k
+	}
+}
+
+// SaveState writes the traces and the steps of their last updates.
+func (pl *stdpRule) SaveState(e *StateEncoder) {
+	e.Float64s(pl.r1)
+	e.Float64s(pl.r2)
+	e.Float64s(pl.o1)
+	e.Float64s(pl.o2)
+	e.Int64s(pl.rt)
+	e.Int64s(pl.ot)
+}
+
+// RestoreState reads what SaveState wrote.
+func (pl *stdpRule) RestoreState(d *StateDecoder) error {
+	d.Float64s(pl.r1)
+	d.Float64s(pl.r2)
+	d.Float64s(pl.o1)
+	d.Float64s(pl.o2)
+	d.Int64s(pl.rt)
+	d.Int64s(pl.ot)
+	return d.Err()
+}
+
+// StorageBytes counts the traces and their times (per cell).
+func (pl *stdpRule) StorageBytes() (perSynapse, perCell int64) {
+	return 0, int64(8 * (len(pl.r1) + len(pl.r2) + len(pl.o1) + len(pl.o2) + len(pl.rt) + len(pl.ot)))
+}
+

@@ -1,0 +1,169 @@
+package brain
+
+import (
+	"fmt"
+	"slices"
+)
+
+// A PlasticityRule changes the weights of a projection's synapses as the
+// network runs (SynapseSpec.Plasticity). The library's rule is STDP (pair
+// and triplet, additive or multiplicative; STDP.NewRule); a rule of yours
+// (reward-modulated STDP, a homeostatic rule, a voltage-based rule) plugs
+// in the same way and gets the same service: its state is saved and
+// restored with the network if it implements Stateful, and it runs once
+// per step after the step's spikes are known, in a fixed order, so its
+// results do not depend on the worker count.
+//
+// Weights are magnitudes in the projection's units (pA or nS, before the
+// presynaptic Efficacy), 32-bit, one per synapse: Synapses.Weights. The
+// spikes of a step are delivered with the weights from before that step's
+// Learn.
+type PlasticityRule interface {
+	// Prepare allocates the rule's per-synapse and per-cell state for the
+	// synapses s (whose weights are set) and time step dt (ms), and checks
+	// the initial weights, naming a bad synapse and value. Network.Build
+	// calls it once.
+	Prepare(s *Synapses, dt float64) error
+	// Learn is called once per step, every step (with or without spikes:
+	// it is also the per-step hook), after the step's spikes: pre holds
+	// the presynaptic cells (or generators) that fired during step, in
+	// ascending order (a generator repeated if it fired twice), post the
+	// postsynaptic cells that fired, ascending. It updates the weights,
+	// must not allocate, and runs concurrently with the Learn of other
+	// projections (not with its own).
+	Learn(s *Synapses, step int64, pre, post []int32)
+}
+
+// StorageReporter is implemented by a PlasticityRule that reports the
+// memory of its state (bytes) for Projection.Storage: arrays with one
+// entry per synapse, and the rest.
+type StorageReporter interface {
+	StorageBytes() (perSynapse, perCell int64)
+}
+
+// A Modulator is a neuromodulatory signal (dopamine, reward, attention)
+// that a plasticity rule reads through Synapses.Modulation.
+type Modulator interface {
+	// Level is the signal at time tMS (ms), dimensionless.
+	Level(tMS float64) float64
+}
+
+// ModulatorFunc is a Modulator given by a function of time.
+type ModulatorFunc func(tMS float64) float64
+
+// Level returns f(tMS).
+func (f ModulatorFunc) Level(tMS float64) float64 { return f(tMS) }
+
+// Synapses is a plasticity rule's view of its projection: connectivity in
+// compressed sparse rows (the synapses of presynaptic cell i are
+// lo … hi−1, Row(i), with targets ascending within each delay), the
+// mutable weights, and on request the incoming synapses of each
+// postsynaptic cell.
+type Synapses struct {
+	p              *Projection
+	dt             float64
+	colPtr, colSyn []uint32
+}
+
+// Name is the projection's name.
+func (s *Synapses) Name() string { return s.p.Name }
+
+// NPre is the number of presynaptic cells (or generators).
+func (s *Synapses) NPre() int { return s.p.nPre }
+
+// NPost is the number of postsynaptic cells.
+func (s *Synapses) NPost() int { return s.p.nPost }
+
+// Len is the number of synapses.
+func (s *Synapses) Len() int { return len(s.p.targets) }
+
+// DT is the time step (ms).
+func (s *Synapses) DT() float64 { return s.dt }
+
+// Row returns the synapses lo … hi−1 of presynaptic cell i.
+func (s *Synapses) Row(i int) (lo, hi int) { return int(s.p.rowPtr[i]), int(s.p.rowPtr[i+1]) }
+
+// RowPtr returns the row offsets (NPre+1 values; read only).
+func (s *Synapses) RowPtr() []uint32 { return s.p.rowPtr }
+
+// Targets returns the postsynaptic cell of every synapse (read only).
+func (s *Synapses) Targets() []uint32 { return s.p.targets }
+
+// Weights returns the weight magnitude of every synapse; the rule writes
+// into it.
+func (s *Synapses) Weights() []float32 { return s.p.weights }
+
+// Incoming returns, for every postsynaptic cell j, its incoming synapses
+// colSyn[colPtr[j]:colPtr[j+1]], ascending (and so by ascending
+// presynaptic cell). It is built at the first call (4 bytes per synapse,
+// counted by Projection.Storage); call it in Prepare.
+func (s *Synapses) Incoming() (colPtr, colSyn []uint32) {
+	if s.colPtr == nil {
+		p := s.p
+		s.colPtr = make([]uint32, p.nPost+1)
+		for _, t := range p.targets {
+			s.colPtr[t+1]++
+		}
+		for j := range p.nPost {
+			s.colPtr[j+1] += s.colPtr[j]
+		}
+		s.colSyn = make([]uint32, len(p.targets))
+		fill := slices.Clone(s.colPtr[:p.nPost])
+		for k, t := range p.targets {
+			s.colSyn[fill[t]] = uint32(k)
+			fill[t]++
+		}
+	}
+	return s.colPtr, s.colSyn
+}
+
+// RowOf returns the presynaptic cell whose row holds synapse syn,
+// searching forward from cell from (the row of from must end at or before
+// syn, or hold it): walking a cell's ascending incoming synapses, pass the
+// previous answer as from.
+func (s *Synapses) RowOf(syn uint32, from int) int {
+	rp, n := s.p.rowPtr, s.p.nPre
+	i := from
+	if rp[i+1] > syn {
+		return i
+	}
+	step := 1
+	for i+step < n && rp[i+step+1] <= syn {
+		step *= 2
+	}
+	lo, hi := i+step/2+1, min(i+step, n-1) // rp[lo] ≤ syn: the row is in [lo, hi]
+	for lo < hi {
+		m := int(uint(lo+hi+1) >> 1)
+		if rp[m] <= syn {
+			lo = m
+		} else {
+			hi = m - 1
+		}
+	}
+	return lo
+}
+
+// Modulation is the projection's Modulator at the start of step (0
+// without one).
+func (s *Synapses) Modulation(step int64) float64 {
+	if s.p.spec.Modulator == nil {
+		return 0
+	}
+	return s.p.spec.Modulator.Level(float64(step) * s.dt)
+}
+
+// buildPlasticity gives the projection per-synapse weights and prepares
+// its rule.
+func (p *Projection) buildPlasticity(dt float64) error {
+	if p.weights == nil { // plastic synapses need their own weights
+		p.weights = make([]float32, len(p.targets))
+		for s := range p.weights {
+			p.weights[s] = float32(p.constW)
+		}
+	}
+	p.syn = &Synapses{p: p, dt: dt}
+	if err := p.rule.Prepare(p.syn, dt); err != nil {
+		return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
+	}
+	return nil
+}
