@@ -572,4 +572,3 @@ func lowerBound(tg []uint32, a, b, x uint32) uint32 {
 	}
 	return a
 }
-

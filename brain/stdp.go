@@ -397,4 +397,3 @@ func (pl *stdpRule) RestoreState(d *StateDecoder) error {
 func (pl *stdpRule) StorageBytes() (perSynapse, perCell int64) {
 	return 0, int64(8 * (len(pl.r1) + len(pl.r2) + len(pl.o1) + len(pl.o2) + len(pl.rt) + len(pl.ot)))
 }
-
