@@ -183,6 +183,24 @@ static int read_numeric(hid_t loc, const char *name, hid_t mtype, void *buf) {
 	return rc < 0 ? -1 : 0;
 }
 
+// put_enum_u8 writes a scalar enum attribute (base uint8) with members
+// names[i] = i, holding value.
+static int put_enum_u8(hid_t loc, const char *name, char **names, int n, unsigned char value) {
+	hid_t t = H5Tenum_create(H5T_NATIVE_UINT8);
+	if (t < 0) return -1;
+	for (int i = 0; i < n; i++) {
+		unsigned char v = (unsigned char)i;
+		if (H5Tenum_insert(t, names[i], &v) < 0) { H5Tclose(t); return -1; }
+	}
+	hid_t sp = H5Screate(H5S_SCALAR);
+	hid_t a = H5Acreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+	herr_t rc = -1;
+	if (a >= 0) { rc = H5Awrite(a, t, &value); H5Aclose(a); }
+	H5Sclose(sp);
+	H5Tclose(t);
+	return rc < 0 ? -1 : 0;
+}
+
 static hid_t native_double(void) { return H5T_NATIVE_DOUBLE; }
 static hid_t native_int64(void) { return H5T_NATIVE_INT64; }
 static hid_t native_float(void) { return H5T_NATIVE_FLOAT; }
@@ -416,6 +434,22 @@ func putNumeric(o Obj, name string, ft, mt C.hid_t, v unsafe.Pointer) error {
 	return nil
 }
 
+// AttrEnum writes a scalar enum attribute (uint8 base) whose members are
+// names (with values 0, 1, …), holding names[value].
+func AttrEnum(o Obj, name string, names []string, value int) error {
+	if value < 0 || value >= len(names) || len(names) > 256 {
+		return fmt.Errorf("h5: enum attribute %s of %s: value %d of %d names", name, o.Path(), value, len(names))
+	}
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	p := cstrings(names)
+	defer freeCStrings(p, len(names))
+	if C.put_enum_u8(o.hid(), cn, p, C.int(len(names)), C.uchar(value)) != 0 {
+		return fmt.Errorf("h5: write enum attribute %s of %s", name, o.Path())
+	}
+	return nil
+}
+
 // AttrRef writes a scalar object reference to the object at path (an
 // absolute path in the same file).
 func (g *Group) AttrRef(name, path string) error { return attrRef(g, g.file, name, path) }
@@ -585,6 +619,24 @@ func (g *Group) Float64s(name string, data []float64, dims ...int) (*Dataset, er
 		}
 	}
 	return d, nil
+}
+
+// Float64 writes a scalar float64 dataset.
+func (g *Group) Float64(name string, v float64) (*Dataset, error) {
+	sp, err := hdf5.CreateDataspace(hdf5.S_SCALAR)
+	if err != nil {
+		return nil, fmt.Errorf("h5: dataspace for %s: %w", g.child(name), err)
+	}
+	defer sp.Close()
+	d, err := g.fg.CreateDataset(name, typeF64, sp)
+	if err != nil {
+		return nil, fmt.Errorf("h5: create dataset %s: %w", g.child(name), err)
+	}
+	if err := d.Write(&v); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("h5: write %s: %w", g.child(name), err)
+	}
+	return &Dataset{d: d, path: g.child(name), file: g.file}, nil
 }
 
 // Int64s writes a 1-D int64 dataset.
