@@ -12,7 +12,7 @@ export GOTOOLCHAIN := local
 export CGO_CFLAGS  := -O2 -g -I/usr/include/hdf5/serial
 export CGO_LDFLAGS := -O2 -g -L/usr/lib/x86_64-linux-gnu/hdf5/serial
 
-.PHONY: help setup reports test go-test vet check-imports nb-check nb-lint lab nb-strip bench echarts-vendor
+.PHONY: help setup reports test go-test h5-check vet check-imports nb-check nb-lint lab nb-strip bench echarts-vendor
 
 help:
 	@echo "make setup    install Jupyter (Debian packages), build GoNB/goimports/gopls, register the kernel"
@@ -55,7 +55,15 @@ nb-lint:
 go-test:
 	go test -timeout 30m ./...
 
-test: setup vet check-imports nb-check nb-lint go-test reports
+# The NWB and SONATA files the Go writers produce, opened outside Go with h5py: structure and
+# bit-for-bit spike times and traces (scripts/check_h5.py).
+H5_OUT ?= $(CURDIR)/build/h5-check
+h5-check:
+	@rm -rf "$(H5_OUT)" && mkdir -p "$(H5_OUT)"
+	go test -count=1 -run '^TestWriteForPython$$' ./format/nwb -args -h5out "$(H5_OUT)"
+	$(PY) scripts/check_h5.py "$(H5_OUT)"
+
+test: setup vet check-imports nb-check nb-lint go-test h5-check reports
 
 # Jupyter refuses to run as root without --allow-root (the usual case in containers).
 lab: setup
