@@ -13,6 +13,9 @@ import sys
 
 from jupyter_client.kernelspec import KernelSpecManager
 
+HDF5_INCLUDE = "/usr/include/hdf5/serial"
+HDF5_LIB = "/usr/lib/x86_64-linux-gnu/hdf5/serial"
+
 
 def main(argv):
     if len(argv) < 2:
@@ -30,10 +33,15 @@ def main(argv):
     env = spec.setdefault("env", {})
     env["PATH"] = ":".join(dirs + ["${PATH}"])
     env.setdefault("GOTOOLCHAIN", "local")
+    # Notebooks that write NWB/SONATA compile format/nwb and format/sonata, which link Debian's
+    # HDF5 through cgo: give the kernel the same flags as the Makefile.
+    if os.path.isdir(HDF5_INCLUDE):
+        env["CGO_CFLAGS"] = "-O2 -g -I" + HDF5_INCLUDE
+        env["CGO_LDFLAGS"] = "-O2 -g -L" + HDF5_LIB
     with open(path, "w", encoding="utf-8") as f:
         json.dump(spec, f, indent=1)
         f.write("\n")
-    print(f"install_kernel: {path}: PATH={env['PATH']}")
+    print(f"install_kernel: {path}: PATH={env['PATH']}" + (" (+ HDF5 cgo flags)" if "CGO_CFLAGS" in env else ""))
     return 0
 
 

@@ -3,8 +3,10 @@
 pynwb writes one (the test fixture of format/nwb's current-clamp reader), with h5py only.
 
 Two current-clamp sweeps (CurrentClampStimulusSeries in /stimulus/presentation and
-CurrentClampSeries in /acquisition, paired by their sweep_number attribute) and one
-voltage-clamp sweep. The response is a leaky integrate-and-fire cell (C = 200 pF,
+CurrentClampSeries in /acquisition, paired by their sweep_number attribute): sweep 3 a
+300 pA step over [100, 600) ms, sweep 4 the same window filled with 220 pA plus
+Ornstein-Uhlenbeck noise (sd 120 pA, tau 5 ms, seeded), the kind of sweep a fit needs;
+and one voltage-clamp sweep. The response is a leaky integrate-and-fire cell (C = 200 pF,
 gL = 10 nS, EL = -70 mV, threshold -50 mV, reset -60 mV, 2 ms refractory; forward Euler
 at 0.1 ms) driven by the stimulus; each spike is one sample at +20 mV. The response is
 stored as int16 with conversion 1e-5 V per unit (as acquisition systems do), the
@@ -80,9 +82,13 @@ def main(out):
         typed(e, "core", "IntracellularElectrode")
         e.attrs["description"] = "fixture electrode"
         n = int(0.8 * RATE)  # 800 ms
-        for sweep, amp, start in [(3, 300.0, 1.0), (4, 450.0, 2.0)]:
+        rng = np.random.default_rng(7)
+        for sweep, amp, noise, start in [(3, 300.0, 0.0, 1.0), (4, 220.0, 120.0, 2.0)]:
             i = np.zeros(n, dtype=np.float32)
-            i[int(100 / DT):int(600 / DT)] = amp
+            x, a = 0.0, np.exp(-DT / 5.0)
+            for k in range(int(100 / DT), int(600 / DT)):
+                x = a * x + noise * np.sqrt(1 - a * a) * rng.standard_normal()
+                i[k] = amp + x
             v, spikes = lif(i.astype(np.float64))
             stim = "data_%05d_DA0" % sweep
             resp = "data_%05d_AD0" % sweep

@@ -238,7 +238,7 @@ func (r *Recorder) SourceSpikes(src brain.Source) error {
 	return nil
 }
 
-// State records the named variables (brain.StateVariables) of the given
+// State records the named variables (Population.VarNames) of the given
 // neurons of pop after every step k with k % every == 0, like
 // brain.Network.RecordState.
 func (r *Recorder) State(pop *brain.Population, neurons []int, variables []string, every int) error {
@@ -279,29 +279,13 @@ func (r *Recorder) State(pop *brain.Population, neurons []int, variables []strin
 	return nil
 }
 
-// variable returns the state slice of pop named v (brain.StateVariables).
+// variable returns the state slice of pop named v (pop.VarNames: the
+// brain.StateVariables, or a NeuronModel's variables).
 func variable(pop *brain.Population, v string) ([]float64, error) {
-	switch v {
-	case "V":
-		return pop.V, nil
-	case "Vd":
-		return pop.Vd, nil
-	case "W":
-		return pop.W, nil
-	case "Theta":
-		return pop.Theta, nil
-	case "IExt":
-		return pop.IExt, nil
-	case "IE":
-		return pop.Input(brain.Proximal, brain.Excitatory), nil
-	case "II":
-		return pop.Input(brain.Proximal, brain.Inhibitory), nil
-	case "IEd":
-		return pop.Input(brain.Distal, brain.Excitatory), nil
-	case "IId":
-		return pop.Input(brain.Distal, brain.Inhibitory), nil
+	if s := pop.Var(v); s != nil {
+		return s, nil
 	}
-	return nil, fmt.Errorf("brain/stream: State: variable %q: unknown (want one of %v)", v, brain.StateVariables)
+	return nil, fmt.Errorf("brain/stream: State: variable %q of population %q: unknown (want one of %v)", v, pop.Name, pop.VarNames())
 }
 
 // recordStep records the spikes and samples of step; spikes(k) returns

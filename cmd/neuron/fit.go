@@ -65,6 +65,7 @@ func toScoreOutput(s fit.Score) scoreOutput {
 }
 
 const fitSynopsis = `--current I.f32 --dt 0.1 --spikes ref.csv [--voltage v.f32] --train 0:10000 [--test 10000:20000] > params.json
+       neuron fit --nwb cell.nwb --nwb-sweep NAME [--nwb-sweep NAME2 ...] --train 0:5000 [--test ...] > params.json
 
 Traces are raw little-endian float32 (.f32, .bin, .raw, .dat) or text (one
 value per line, or the last column; optional header). Spike times are text in
@@ -72,7 +73,12 @@ ms. Windows are start:end in ms; the suffix "s" gives seconds and "samples"
 sample indices of --dt (0:10000 = 0:10s = 0:100000samples at dt = 0.1 ms).
 Each --sweep adds a further training sweep (current and spike files, e.g.
 one current step of an f–I protocol), simulated from rest and scored like
-the training window, so that the fit keeps the f–I curve too.`
+the training window, so that the fit keeps the f–I curve too.
+With --nwb, the current (CurrentClampStimulusSeries), the voltage
+(CurrentClampSeries) and the sampling come from the first --nwb-sweep of an NWB 2 file,
+named by its series name or sweep_number, with time 0 at the sweep's first
+sample; the spikes are where the voltage first reaches --spike-threshold.
+Further --nwb-sweep sweeps are extra training sweeps, like --sweep.`
 
 func runFit(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("fit", fitSynopsis, stderr)
@@ -91,6 +97,10 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	theta := fs.String("theta", "auto", "adaptive threshold: auto (if the voltage shows one), on or off")
 	var sweeps sweepList
 	fs.Var(&sweeps, "sweep", "extra training sweep current-file:spikes-file (same --dt; repeatable), e.g. the steps of an f–I protocol")
+	nwbPath := fs.String("nwb", "", "read current, voltage and spikes from current-clamp sweeps of this NWB 2 file instead (with --nwb-sweep)")
+	var nwbSweeps stringList
+	fs.Var(&nwbSweeps, "nwb-sweep", "a current-clamp sweep of --nwb, by CurrentClampSeries name or sweep_number: the first is the recording, further ones extra training sweeps (repeatable)")
+	spikeMV := fs.Float64("spike-threshold", 0, "with --nwb: spikes are where the voltage first reaches this (mV)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -98,18 +108,41 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *currentPath == "" || *spikesPath == "" || *dt <= 0 || *train == "" {
-		fs.Usage()
-		return errors.New("--current, --dt, --spikes and --train are required")
-	}
-	rec, err := loadRecording(*currentPath, *dt, *spikesPath, *voltagePath)
-	if err != nil {
-		return err
+	var rec fit.Recording
+	var extra []fit.Recording // further --nwb-sweep sweeps
+	if *nwbPath != "" {
+		if len(nwbSweeps) == 0 || *train == "" || *currentPath != "" || *spikesPath != "" || *voltagePath != "" {
+			fs.Usage()
+			return errors.New("--nwb needs --nwb-sweep and --train, and replaces --current, --spikes and --voltage")
+		}
+		for k, name := range nwbSweeps {
+			r, err := loadNWBSweep(*nwbPath, name, *spikeMV)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "neuron fit: %s sweep %s: %d samples at %g ms, %d spikes\n", *nwbPath, name, len(r.Current), r.DT, len(r.Spikes))
+			if k == 0 {
+				rec, *dt = r, r.DT
+			} else if r.DT != rec.DT {
+				return fmt.Errorf("--nwb-sweep %s: sampled at %g ms, the first at %g ms", name, r.DT, rec.DT)
+			} else {
+				extra = append(extra, r)
+			}
+		}
+	} else {
+		if *currentPath == "" || *spikesPath == "" || *dt <= 0 || *train == "" {
+			fs.Usage()
+			return errors.New("--current, --dt, --spikes and --train are required")
+		}
+		if rec, err = loadRecording(*currentPath, *dt, *spikesPath, *voltagePath); err != nil {
+			return err
+		}
 	}
 	o := fit.Options{
 		Seed: *seed, MaxEvals: *evals, DeltaMS: *delta, SimDT: *simDT,
 		VoltageWeight: *vWeight, ValidationMS: *validation, Theta: thetaMode,
 	}
+	o.Extra = append(o.Extra, extra...)
 	for _, sw := range sweeps {
 		cur, sp, _ := strings.Cut(sw, ":")
 		r, err := loadRecording(cur, *dt, sp, "")
@@ -195,4 +228,17 @@ func loadRecording(currentPath string, dt float64, spikesPath, voltagePath strin
 		}
 	}
 	return rec, rec.Validate()
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+
+func (s *stringList) Set(v string) error {
+	if v == "" {
+		return errors.New("empty value")
+	}
+	*s = append(*s, v)
+	return nil
 }

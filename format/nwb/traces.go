@@ -8,21 +8,23 @@ import (
 )
 
 // variableUnit gives the SI unit and the conversion from the recorded
-// unit of each of brain.StateVariables, and where the series belongs.
-func variableUnit(v string) (unit string, conv float64, where Where, err error) {
+// unit of each of brain.StateVariables (a model's own variables keep their
+// values, conversion 1), and where the series belongs.
+func variableUnit(v string) (unit string, conv float64, where Where) {
 	switch v {
 	case "V", "Vd", "Theta":
-		return "volts", 1e-3, Acquisition, nil
+		return "volts", 1e-3, Acquisition
 	case "W":
-		return "amperes", 1e-12, Acquisition, nil
+		return "amperes", 1e-12, Acquisition
 	case "IExt":
-		return "amperes", 1e-12, Stimulus, nil
+		return "amperes", 1e-12, Stimulus
 	case "IE", "II", "IEd", "IId":
 		// pA for current synapses, nS for conductance synapses: the
 		// recorder does not know which, so the unit says both.
-		return "pA (current synapses) or nS (conductance synapses)", 1, Acquisition, nil
+		return "pA (current synapses) or nS (conductance synapses)", 1, Acquisition
 	}
-	return "", 0, 0, fmt.Errorf("format/nwb: variable %q: unknown (want one of %v)", v, brain.StateVariables)
+	// A NeuronModel's own variable: its unit is the model's business.
+	return "model units (see the model's documentation)", 1, Acquisition
 }
 
 // seriesName is the default name of a population's variable series.
@@ -44,10 +46,7 @@ func regular(timesMS []float64, every int64, dt float64) (startS, rateHz float64
 }
 
 func build(pop, v string, neurons []int, every int64, dt float64, timesMS []float64, trace func(i int) ([]float64, error)) (TimeSeries, error) {
-	unit, conv, where, err := variableUnit(v)
-	if err != nil {
-		return TimeSeries{}, err
-	}
+	unit, conv, where := variableUnit(v)
 	n := len(timesMS)
 	ts := TimeSeries{
 		Name: seriesName(pop, v), Where: where, Unit: unit, Conversion: conv, Channels: len(neurons),

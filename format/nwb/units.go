@@ -16,7 +16,9 @@ import (
 type Population = spikes.Population
 
 // FromRecorder returns the spikes of an in-memory recorder.
-func FromRecorder(name string, r *brain.SpikeRecorder) Population { return spikes.FromRecorder(name, r) }
+func FromRecorder(name string, r *brain.SpikeRecorder) Population {
+	return spikes.FromRecorder(name, r)
+}
 
 // FromStream returns the spikes of a stream file's spike stream, read
 // block by block.
