@@ -225,6 +225,18 @@ type Spikes struct {
 // Len is the number of spikes in the stream.
 func (sp *Spikes) Len() int64 { return sp.s.total }
 
+// Bytes is the size of the stream's blocks in the file (headers and
+// payloads).
+func (sp *Spikes) Bytes() int64 { return sp.s.bytes() }
+
+func (s *rstream) bytes() int64 {
+	var n int64
+	for _, b := range s.blocks {
+		n += blockSize + int64(b.size)
+	}
+	return n
+}
+
 // Each calls fn for every step in [fromStep, toStep) with spikes, in step
 // order, with the neurons that spiked (in recorded order; the slice is
 // reused after fn returns). It reads one block at a time.
@@ -395,6 +407,10 @@ type State struct {
 
 // Len is the number of samples.
 func (st *State) Len() int64 { return st.s.total }
+
+// Bytes is the size of the stream's blocks in the file (headers and
+// payloads).
+func (st *State) Bytes() int64 { return st.s.bytes() }
 
 // each calls fn for every sample with step in [from, to), with its values
 // (variable-major, len(Variables)·len(Neurons), still encoded).

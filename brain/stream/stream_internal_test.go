@@ -130,6 +130,11 @@ func TestRoundTripMatchesMemory(t *testing.T) {
 					t.Errorf("neuron %d: times differ", i)
 				}
 			}
+			st0, _ := f.State("cells")
+			info, _ := os.Stat(path)
+			if got := headerSize + sp.Bytes() + st0.Bytes(); got > info.Size() || got < info.Size()-2048 {
+				t.Errorf("stream bytes %d + %d, file %d", sp.Bytes(), st0.Bytes(), info.Size())
+			}
 			cnt, err := sp.Counts()
 			if err != nil || !slices.Equal(cnt, d.mem.Counts()) {
 				t.Errorf("counts differ (%v)", err)
