@@ -65,6 +65,9 @@ func benchNet(n int, seed uint64, el float64, model SynapseModel, we, wi float64
 // The synaptic jumps of the benchmark are in mV of ge (τm dv/dt = ge);
 // with C = 200 pF and gL = 10 nS they are currents of gL·we. The
 // reference mean rate is 5.7–6.0 Hz. Populations are "exc" and "inh".
+//
+// Deprecated: use models.CUBA (package brain/models, with the reference
+// figures as data); this name stays while callers move.
 func CUBA(n int, seed uint64) (*Network, error) {
 	net, exc, inh, err := benchNet(n, seed, -49, CurrentExp, 16.2, -90)
 	if err != nil {
@@ -88,6 +91,9 @@ func CUBA(n int, seed uint64) (*Network, error) {
 //
 // (z independent standard normals). The reference mean rate is 18–20 Hz.
 // Populations are "exc" and "inh".
+//
+// Deprecated: use models.COBA (package brain/models, with the reference
+// figures as data); this name stays while callers move.
 func COBA(n int, seed uint64) (*Network, error) {
 	net, exc, inh, err := benchNet(n, seed, -60, ConductanceExp, 6, -67)
 	if err != nil {
@@ -118,6 +124,9 @@ func COBA(n int, seed uint64) (*Network, error) {
 // The reference output rate is ≈ 26 Hz over 100 s, and the weights move
 // to the bounds (BENCHMARKS.md). The STDP projection is
 // net.Projections()[0].
+//
+// Deprecated: use models.SongSTDP (package brain/models, with the reference
+// figures as data); this name stays while callers move.
 func SongSTDP(seed uint64) (*Network, error) {
 	const gL = 10.0        // nS
 	const gmax = 0.01 * gL // nS (Song et al. 2000 via the Brian2 example)
@@ -188,6 +197,9 @@ func pspPeakPerPA(tauM, tauS, c float64) float64 {
 // (g = 5, η = 2, asynchronous irregular), "SIfast" (g = 6, η = 4,
 // synchronous irregular with fast oscillations), "SIslow" (g = 4.5,
 // η = 0.9, synchronous irregular with slow oscillations).
+//
+// Deprecated: use models.BrunelPoint (package brain/models, with the reference
+// figures as data); this name stays while callers move.
 func BrunelPoint(name string, ne int) (BrunelParams, error) {
 	bp := BrunelParams{NE: ne, Epsilon: 0.1, JmV: 0.1, DelayMS: 1.5}
 	switch name {
@@ -208,6 +220,9 @@ func BrunelPoint(name string, ne int) (BrunelParams, error) {
 // Brunel builds the network of bp; populations "exc" and "inh", external
 // sources "extE" and "extI". Membrane potentials start uniform between
 // reset and threshold.
+//
+// Deprecated: use models.Brunel (package brain/models, with the reference
+// figures as data); this name stays while callers move.
 func Brunel(bp BrunelParams, seed uint64) (*Network, error) {
 	if bp.NE < 8 || !(bp.Epsilon > 0 && bp.Epsilon <= 1) || !(bp.JmV > 0) || !(bp.G >= 0) || !(bp.Eta >= 0) || !(bp.DelayMS > 0) {
 		return nil, fmt.Errorf("brain: Brunel: invalid parameters %+v", bp)

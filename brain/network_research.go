@@ -165,6 +165,9 @@ func researchExternal() [][]float64 {
 // Over 8 seeds × 5 cycles (tested) neuron 9 fires 19–22 spikes per cycle,
 // and neurons 2, 3 and 5 fire their first spike of every cycle 17–23 ms
 // after its onset (protocol steps 4–5), then 3–5 spikes in the volley.
+//
+// Deprecated: use models.Research (package brain/models, with the reference
+// figures as data); this name stays while callers move.
 func ResearchNetwork(seed uint64) (*ResearchCircuit, error) {
 	exc, err := NewPopulation("pyramidal", researchNE, Pyramidal())
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 )
 
 func init() {
@@ -34,8 +35,8 @@ const benchSynopsis = `[--models cuba,coba,stdp] [--cores 1,2] [--compare-brian2
 
 Runs the benchmark networks of BENCHMARKS.md (Brette et al. 2007 CUBA and
 COBA, 4000 neurons, 1 s; Song, Miller & Abbott 2000 STDP, 1000 inputs,
-100 s), each built with the public brain API (brain.CUBA, brain.COBA,
-brain.SongSTDP) with every spike recorded, and prints per model and core
+100 s), each built with the public brain API (models.CUBA, models.COBA,
+models.SongSTDP) with every spike recorded, and prints per model and core
 count: spikes, mean rates (checked against the reference ranges), the
 construction and run times, simulated seconds per wall second, synaptic
 events per second, connectivity bytes per synapse and the peak resident
@@ -235,14 +236,14 @@ func measureModel(model string, n int, ms float64, cores int, seed uint64) (*ben
 	var err error
 	switch model {
 	case "cuba":
-		net, err = brain.CUBA(n, seed)
+		net, err = models.CUBA(n, seed)
 	case "coba":
-		net, err = brain.COBA(n, seed)
+		net, err = models.COBA(n, seed)
 	case "stdp":
 		if n != 1000 {
-			return nil, errors.New("the STDP model has 1000 inputs (brain.SongSTDP)")
+			return nil, errors.New("the STDP model has 1000 inputs (models.SongSTDP)")
 		}
-		net, err = brain.SongSTDP(seed)
+		net, err = models.SongSTDP(seed)
 	default:
 		return nil, fmt.Errorf("unknown model %q", model)
 	}
@@ -289,7 +290,7 @@ func measureModel(model string, n int, ms float64, cores int, seed uint64) (*ben
 	}
 	if model == "stdp" {
 		proj := net.Projections()[0]
-		gmax := 0.1 // nS: brain.SongSTDP's 0.01·gL
+		gmax := models.SongGMax // nS: 0.01·gL of the Song cell
 		w := proj.Weights(nil)
 		for _, x := range w {
 			if x < 0.1*gmax {
@@ -435,13 +436,14 @@ func lastLines(s string, k int) string {
 // seeds 1–2) on this machine. For STDP it is the output rate over the run
 // (reference ≈ 26 Hz; the bands of brain's TestSongSTDP).
 func rateBand(model string) (lo, hi float64) {
+	r := models.Song.RateHz
 	switch model {
 	case "cuba":
-		return 5.2, 6.2
+		r = models.CUBARate
 	case "coba":
-		return 17.0, 20.5
+		r = models.COBARate
 	}
-	return 21, 31
+	return r.Lo, r.Hi
 }
 
 // meanRate is the rate over all simulated cells (Hz).
@@ -461,16 +463,16 @@ func checkResult(r *benchResult) string {
 		bad = append(bad, fmt.Sprintf("mean rate %.2f Hz ∉ [%g, %g]", m, lo, hi))
 	}
 	if r.Model == "stdp" && r.DurationMS >= 100000 {
-		// BENCHMARKS.md after 100 s: 21 % below 0.1 gmax, 17 % above
-		// 0.9 gmax, mean 0.48 gmax (bands as in TestSongSTDP).
-		if r.WLow < 0.15 || r.WLow > 0.30 {
-			bad = append(bad, fmt.Sprintf("w<0.1gmax %.2f ∉ [0.15, 0.30]", r.WLow))
+		// After 100 s: 21 % below 0.1 gmax, 17 % above 0.9 gmax, mean
+		// 0.48 gmax (models.Song).
+		if ref := models.Song.BelowTenth; !ref.Contains(r.WLow) {
+			bad = append(bad, fmt.Sprintf("w<0.1gmax %.2f ∉ %v", r.WLow, ref))
 		}
-		if r.WHigh < 0.11 || r.WHigh > 0.25 {
-			bad = append(bad, fmt.Sprintf("w>0.9gmax %.2f ∉ [0.11, 0.25]", r.WHigh))
+		if ref := models.Song.AboveNine; !ref.Contains(r.WHigh) {
+			bad = append(bad, fmt.Sprintf("w>0.9gmax %.2f ∉ %v", r.WHigh, ref))
 		}
-		if r.WMean < 0.43 || r.WMean > 0.53 {
-			bad = append(bad, fmt.Sprintf("mean w %.2f gmax ∉ [0.43, 0.53]", r.WMean))
+		if ref := models.Song.MeanWeight; !ref.Contains(r.WMean) {
+			bad = append(bad, fmt.Sprintf("mean w %.2f gmax ∉ %v", r.WMean, ref))
 		}
 	}
 	if len(bad) == 0 {
