@@ -1,0 +1,173 @@
+package diehlcook
+
+import (
+	"fmt"
+	"math"
+)
+
+// Rule selects the spike-timing-dependent plasticity rule on the
+// input→excitatory synapses.
+type Rule int
+
+const (
+	// RulePaper is the rule of the paper's equation (3): at each
+	// postsynaptic spike every input weight changes by
+	// Δw = η_post (x_pre − x_tar)(w_max − w)^μ, where the presynaptic trace
+	// x_pre jumps by 1 at each input spike and decays with τ_pre. Inputs
+	// that rarely precede a postsynaptic spike (x_pre < x_tar) are depressed.
+	RulePaper Rule = iota
+	// RuleTriplet is the rule the paper's published Brian code runs by
+	// default: an input spike sets its trace to 1 and depresses each of its
+	// weights by η_pre·post1; a postsynaptic spike potentiates each weight by
+	// η_post·pre·post2 (post2 read before it is set to 1).
+	RuleTriplet
+)
+
+// String returns "paper" or "triplet".
+func (r Rule) String() string {
+	switch r {
+	case RulePaper:
+		return "paper"
+	case RuleTriplet:
+		return "triplet"
+	}
+	return fmt.Sprintf("Rule(%d)", int(r))
+}
+
+// ParseRule maps "paper" or "triplet" to a Rule.
+func ParseRule(s string) (Rule, error) {
+	switch s {
+	case "paper":
+		return RulePaper, nil
+	case "triplet":
+		return RuleTriplet, nil
+	}
+	return 0, fmt.Errorf("diehlcook: rule %q: want paper or triplet", s)
+}
+
+// Params are the parameters of the Diehl & Cook (2015) network. Units are
+// in each field's comment. Paper returns the published values; the table in
+// the package documentation says where each comes from.
+type Params struct {
+	NExc int // number of excitatory (and of inhibitory) cells
+
+	Dt        float64 // integration step, ms
+	PresentMs float64 // presentation of one image, ms
+	RestMs    float64 // rest between presentations, ms
+
+	// Excitatory cells: conductance-based LIF with adaptive threshold.
+	TauE       float64 // membrane time constant, ms
+	VRestE     float64 // resting potential, mV
+	VResetE    float64 // reset potential, mV
+	VThreshE   float64 // threshold before adaptation, mV
+	RefracE    float64 // refractory period, ms
+	EExc       float64 // excitatory reversal potential, mV
+	EInhE      float64 // inhibitory reversal potential of excitatory cells, mV
+	ThetaInit  float64 // initial adaptive threshold θ, mV
+	ThetaShift float64 // threshold offset: spike when v > VThreshE + θ − ThetaShift, mV
+	ThetaPlus  float64 // increment of θ per spike during training, mV
+	TauTheta   float64 // decay time constant of θ, ms
+
+	// Inhibitory cells: conductance-based LIF.
+	TauI     float64 // membrane time constant, ms
+	VRestI   float64 // resting potential, mV
+	VResetI  float64 // reset potential, mV
+	VThreshI float64 // threshold, mV
+	RefracI  float64 // refractory period, ms
+	EInhI    float64 // inhibitory reversal potential of inhibitory cells, mV
+
+	TauGe float64 // excitatory conductance decay, ms
+	TauGi float64 // inhibitory conductance decay, ms
+	WEI   float64 // excitatory→inhibitory (one-to-one) weight, dimensionless conductance jump
+	WIE   float64 // inhibitory→excitatory (all but one) weight
+
+	// Input→excitatory plasticity.
+	Rule     Rule
+	TauPre   float64 // presynaptic trace, ms
+	TauPost1 float64 // postsynaptic trace of the triplet rule's depression, ms
+	TauPost2 float64 // postsynaptic trace of the triplet rule's potentiation, ms
+	EtaPre   float64 // learning rate at input spikes (triplet rule)
+	EtaPost  float64 // learning rate at postsynaptic spikes
+	WMax     float64 // maximum weight
+	XTar     float64 // target presynaptic trace x_tar (paper rule)
+	Mu       float64 // weight dependence exponent μ (paper rule)
+	NormSum  float64 // sum of each excitatory cell's input weights after normalisation
+	InitW    float64 // initial weights are (U[0,1) + 0.01)·InitW
+
+	// Input encoding and re-presentation.
+	RateScale    float64 // Hz per unit of pixel intensity (0–255) at the first presentation
+	RateStep     float64 // added Hz per unit intensity at each re-presentation
+	MinSpikes    int     // re-present while the excitatory layer fires fewer spikes
+	MaxAttempts  int     // at most this many presentations of one image
+	InputPerCell int     // number of inputs (28×28 pixels)
+}
+
+// Paper returns the parameters of Diehl & Cook (2015) for nExc excitatory
+// cells (the paper used 100, 400, 1600 and 6400).
+func Paper(nExc int) Params {
+	return Params{
+		NExc: nExc, Dt: 0.5, PresentMs: 350, RestMs: 150,
+		TauE: 100, VRestE: -65, VResetE: -65, VThreshE: -52, RefracE: 5,
+		EExc: 0, EInhE: -100,
+		ThetaInit: 20, ThetaShift: 20, ThetaPlus: 0.05, TauTheta: 1e7,
+		TauI: 10, VRestI: -60, VResetI: -45, VThreshI: -40, RefracI: 2, EInhI: -85,
+		TauGe: 1, TauGi: 2, WEI: 10.4, WIE: 17,
+		Rule: RulePaper, TauPre: 20, TauPost1: 20, TauPost2: 40,
+		EtaPre: 0.0001, EtaPost: 0.01, WMax: 1, XTar: 0.4, Mu: 0.2,
+		NormSum: 78, InitW: 0.3,
+		RateScale: 0.25, RateStep: 0.125, MinSpikes: 5, MaxAttempts: 20,
+		InputPerCell: 784,
+	}
+}
+
+// Validate reports the first parameter out of its domain, naming it.
+func (p Params) Validate() error {
+	pos := []struct {
+		name string
+		v    float64
+	}{
+		{"Dt", p.Dt}, {"PresentMs", p.PresentMs}, {"TauE", p.TauE}, {"RefracE", p.RefracE},
+		{"TauTheta", p.TauTheta}, {"TauI", p.TauI}, {"RefracI", p.RefracI},
+		{"TauGe", p.TauGe}, {"TauGi", p.TauGi}, {"TauPre", p.TauPre},
+		{"TauPost1", p.TauPost1}, {"TauPost2", p.TauPost2}, {"WMax", p.WMax},
+		{"NormSum", p.NormSum}, {"InitW", p.InitW}, {"RateScale", p.RateScale},
+	}
+	for _, f := range pos {
+		if !(f.v > 0) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("diehlcook: %s = %g: must be positive and finite", f.name, f.v)
+		}
+	}
+	nonneg := []struct {
+		name string
+		v    float64
+	}{
+		{"RestMs", p.RestMs}, {"ThetaInit", p.ThetaInit}, {"ThetaPlus", p.ThetaPlus},
+		{"WEI", p.WEI}, {"WIE", p.WIE}, {"EtaPre", p.EtaPre}, {"EtaPost", p.EtaPost},
+		{"XTar", p.XTar}, {"Mu", p.Mu}, {"RateStep", p.RateStep},
+	}
+	for _, f := range nonneg {
+		if !(f.v >= 0) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("diehlcook: %s = %g: must be non-negative and finite", f.name, f.v)
+		}
+	}
+	switch {
+	case p.NExc < 1:
+		return fmt.Errorf("diehlcook: NExc = %d: need at least one excitatory cell", p.NExc)
+	case p.InputPerCell != 784:
+		return fmt.Errorf("diehlcook: InputPerCell = %d: MNIST images have 784 pixels", p.InputPerCell)
+	case p.MinSpikes < 0:
+		return fmt.Errorf("diehlcook: MinSpikes = %d: must be non-negative", p.MinSpikes)
+	case p.MaxAttempts < 1:
+		return fmt.Errorf("diehlcook: MaxAttempts = %d: need at least one presentation", p.MaxAttempts)
+	case p.Rule != RulePaper && p.Rule != RuleTriplet:
+		return fmt.Errorf("diehlcook: Rule = %d: unknown rule", int(p.Rule))
+	case p.VResetE >= p.VThreshE+p.ThetaInit-p.ThetaShift:
+		return fmt.Errorf("diehlcook: VResetE = %g mV: must lie below the initial threshold %g mV",
+			p.VResetE, p.VThreshE+p.ThetaInit-p.ThetaShift)
+	case p.VResetI >= p.VThreshI:
+		return fmt.Errorf("diehlcook: VResetI = %g mV: must lie below VThreshI = %g mV", p.VResetI, p.VThreshI)
+	case 255*(p.RateScale+float64(p.MaxAttempts-1)*p.RateStep)*p.Dt/1000 >= 1:
+		return fmt.Errorf("diehlcook: RateScale = %g Hz: the highest input rate reaches one spike per step", p.RateScale)
+	}
+	return nil
+}

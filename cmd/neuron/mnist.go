@@ -1,0 +1,397 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	dc "github.com/neuron-sim/neuron/brain/models/diehlcook"
+)
+
+func init() {
+	register(command{
+		name:    "mnist",
+		summary: "Diehl & Cook (2015) STDP network on MNIST: train, label, test",
+		run:     runMNIST,
+	})
+}
+
+const mnistSynopsis = `[train|label|test|all] [flags]
+
+Unsupervised digit recognition by STDP (Diehl & Cook 2015). Phases:
+  train  present the first --images training images --passes times, learning
+         by STDP; checkpoints to --state every --every images and resumes from
+         it after a kill (same flags → identical final weights)
+  label  label each cell by its highest average response to --label-images
+         training images (network frozen); writes the labels to --json
+  test   classify --test-images test images by the labelled cells' vote;
+         writes accuracy and confusion matrix to --json
+  all    (default) the three phases in turn
+The MNIST files come from the pinned Go module ` + dc.MNISTModule + `@` + dc.MNISTVersion + `
+(or $NEURON_MNIST_DIR).`
+
+// mnistResult is the JSON file the command writes (and the notebook reads).
+type mnistResult struct {
+	Model  string  `json:"model"`
+	NExc   int     `json:"n_exc"`
+	Rule   string  `json:"rule"`
+	Seed   uint64  `json:"seed"`
+	Passes int     `json:"passes"`
+	Images int     `json:"train_images"`
+	Dt     float64 `json:"dt_ms"`
+
+	Train *mnistTrain `json:"train,omitempty"`
+	Label *mnistLabel `json:"label,omitempty"`
+	Test  *mnistTest  `json:"test,omitempty"`
+}
+
+type mnistTrain struct {
+	ImagesSeen       int             `json:"images_seen"`
+	Presentations    int             `json:"presentations"`
+	SpikesPerImage   float64         `json:"spikes_per_image"`
+	WallSeconds      float64         `json:"wall_seconds"`
+	CPUSeconds       float64         `json:"cpu_seconds"`
+	CPUSecondsPerImg float64         `json:"cpu_seconds_per_image"`
+	Curve            []dc.CurvePoint `json:"curve"`
+	WeightsSHA256    string          `json:"weights_sha256"`
+	ThetaMeanMV      float64         `json:"theta_mean_mv"`
+	// Fields are the learned receptive fields, 784 values per cell (row-major
+	// 28×28), quantised to 0–255 of WMax and hex-encoded, one string per cell.
+	Fields []string `json:"fields,omitempty"`
+}
+
+type mnistLabel struct {
+	Images      int     `json:"images"`
+	Workers     int     `json:"workers"`
+	WallSeconds float64 `json:"wall_seconds"`
+	Assign      []int   `json:"assignments"`
+}
+
+type mnistTest struct {
+	Images          int         `json:"images"`
+	Workers         int         `json:"workers"`
+	Accuracy        float64     `json:"accuracy"`
+	Confusion       [10][10]int `json:"confusion"`
+	WallSeconds     float64     `json:"wall_seconds"`
+	SecondsPerImage float64     `json:"wall_seconds_per_image"`
+}
+
+func runMNIST(args []string, stdout, stderr io.Writer) error {
+	phase := "all"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		phase, args = args[0], args[1:]
+	}
+	switch phase {
+	case "train", "label", "test", "all":
+	default:
+		return fmt.Errorf("unknown phase %q (train, label, test, all)", phase)
+	}
+	fs := newFlagSet("mnist", mnistSynopsis, stderr)
+	n := fs.Int("n", 400, "excitatory cells")
+	passes := fs.Int("passes", 0, "passes over the training images (0: the paper's, 1 for ≤ 100 cells, 3 for 400, 7 for 1600, 15 above)")
+	images := fs.Int("images", 60000, "training images per pass (the first ones of the set)")
+	labelImages := fs.Int("label-images", 60000, "training images used to label the cells")
+	testImages := fs.Int("test-images", 10000, "test images to classify")
+	seed := fs.Uint64("seed", 1, "seed of the initial weights and of the Poisson inputs")
+	rule := fs.String("rule", "paper", "plasticity rule: paper (eq. 3) or triplet (the published code's)")
+	workers := fs.Int("workers", 0, "goroutines for labelling and testing (0: GOMAXPROCS)")
+	state := fs.String("state", "", "training checkpoint file (required for separate phases)")
+	every := fs.Int("every", 1000, "save the checkpoint every this many training images")
+	block := fs.Int("block", 10000, "images per block of the training-time accuracy estimate")
+	jsonPath := fs.String("json", "", "results file (read and updated by each phase)")
+	fields := fs.Bool("fields", false, "store the receptive fields in the results file")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *passes == 0 {
+		switch {
+		case *n <= 100:
+			*passes = 1
+		case *n <= 400:
+			*passes = 3
+		case *n <= 1600:
+			*passes = 7
+		default:
+			*passes = 15
+		}
+	}
+	if *every < 1 {
+		return fmt.Errorf("--every = %d: must be positive", *every)
+	}
+	if *workers < 0 {
+		return fmt.Errorf("--workers = %d: must be non-negative", *workers)
+	}
+	if *workers == 0 {
+		*workers = runtime.GOMAXPROCS(0)
+	}
+	if phase != "all" && *state == "" {
+		return fmt.Errorf("--state is required for the %s phase", phase)
+	}
+	if (phase == "label" || phase == "test") && *jsonPath == "" {
+		return fmt.Errorf("--json is required for the %s phase", phase)
+	}
+	p := dc.Paper(*n)
+	r, err := dc.ParseRule(*rule)
+	if err != nil {
+		return err
+	}
+	p.Rule = r
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	dir, err := dc.MNISTDir()
+	if err != nil {
+		return err
+	}
+	train, test, err := dc.LoadMNIST(dir)
+	if err != nil {
+		return err
+	}
+	if *images < 1 || *images > train.Len() {
+		return fmt.Errorf("--images = %d: want 1..%d", *images, train.Len())
+	}
+	if *labelImages < 1 || *labelImages > train.Len() {
+		return fmt.Errorf("--label-images = %d: want 1..%d", *labelImages, train.Len())
+	}
+	if *testImages < 1 || *testImages > test.Len() {
+		return fmt.Errorf("--test-images = %d: want 1..%d", *testImages, test.Len())
+	}
+
+	res := &mnistResult{Model: "Diehl & Cook (2015)", NExc: *n, Rule: p.Rule.String(), Seed: *seed,
+		Passes: *passes, Images: *images, Dt: p.Dt}
+	if *jsonPath != "" && phase != "train" && phase != "all" {
+		if err := readJSON(*jsonPath, res); err != nil {
+			return err
+		}
+		if res.NExc != *n || res.Seed != *seed || res.Rule != p.Rule.String() || res.Passes != *passes || res.Images != *images {
+			return fmt.Errorf("%s was written by a different run (n %d, seed %d, rule %s, passes %d, images %d)",
+				*jsonPath, res.NExc, res.Seed, res.Rule, res.Passes, res.Images)
+		}
+	}
+
+	// Training (or loading the trained model).
+	t, err := openTrainer(*state, p, *seed, *passes, *images, *block)
+	if err != nil {
+		return err
+	}
+	if phase == "train" || phase == "all" {
+		if err := trainLoop(t, train, *state, *every, *quiet, stderr); err != nil {
+			return err
+		}
+		res.Train = trainSummary(t, *fields)
+		fmt.Fprintf(stdout, "trained %d cells on %d images (%d passes): %.2f ms CPU per image, %.1f s wall\n",
+			*n, t.Done, *passes, 1000*res.Train.CPUSecondsPerImg, t.WallSeconds)
+	} else if !t.Finished() {
+		return fmt.Errorf("%s: training not finished (%d of %d images); run the train phase", *state, t.Done, t.Total())
+	}
+	if res.Train == nil {
+		res.Train = trainSummary(t, *fields)
+	}
+	if phase == "train" {
+		return writeResult(*jsonPath, res)
+	}
+
+	// Labelling.
+	if phase == "label" || phase == "all" {
+		d, _ := train.Slice(0, *labelImages)
+		start := time.Now()
+		counts, err := dc.Responses(t.Model, d, *seed, 2, *workers, bar(stderr, "label", d.Len(), *quiet))
+		if err != nil {
+			return err
+		}
+		assign, err := dc.Assign(counts, d.Labels)
+		if err != nil {
+			return err
+		}
+		res.Label = &mnistLabel{Images: d.Len(), Workers: *workers, WallSeconds: time.Since(start).Seconds(), Assign: assign}
+		fmt.Fprintf(stdout, "labelled %d cells on %d images in %.1f s (%d workers)\n", *n, d.Len(), res.Label.WallSeconds, *workers)
+		if phase == "label" {
+			return writeResult(*jsonPath, res)
+		}
+	}
+	if res.Label == nil {
+		return fmt.Errorf("%s holds no labels; run the label phase", *jsonPath)
+	}
+
+	// Testing.
+	d, _ := test.Slice(0, *testImages)
+	start := time.Now()
+	counts, err := dc.Responses(t.Model, d, *seed, 3, *workers, bar(stderr, "test", d.Len(), *quiet))
+	if err != nil {
+		return err
+	}
+	acc, conf, err := dc.Evaluate(counts, d.Labels, res.Label.Assign)
+	if err != nil {
+		return err
+	}
+	wall := time.Since(start).Seconds()
+	res.Test = &mnistTest{Images: d.Len(), Workers: *workers, Accuracy: acc, Confusion: conf,
+		WallSeconds: wall, SecondsPerImage: wall / float64(d.Len())}
+	fmt.Fprintf(stdout, "test accuracy %.2f %% on %d images (%.2f ms wall per image, %d workers)\n",
+		100*acc, d.Len(), 1000*res.Test.SecondsPerImage, *workers)
+	return writeResult(*jsonPath, res)
+}
+
+// openTrainer resumes the checkpoint at path if it exists (checking that it
+// belongs to the same run) or starts a new training.
+func openTrainer(path string, p dc.Params, seed uint64, passes, images, block int) (*dc.Trainer, error) {
+	if path != "" {
+		t, err := dc.LoadTrainer(path)
+		if err == nil {
+			if t.Model.P != p || t.Seed != seed || t.Passes != passes || t.Images != images || t.BlockSize != block {
+				return nil, fmt.Errorf("checkpoint %s belongs to another run (n %d, rule %s, seed %d, passes %d, images %d, block %d)",
+					path, t.Model.P.NExc, t.Model.P.Rule, t.Seed, t.Passes, t.Images, t.BlockSize)
+			}
+			return t, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return dc.NewTrainer(p, seed, passes, images, block)
+}
+
+func trainLoop(t *dc.Trainer, d *dc.Dataset, path string, every int, quiet bool, stderr io.Writer) error {
+	progress := bar(stderr, "train", t.Total(), quiet)
+	wall0, cpu0 := time.Now(), cpuSeconds()
+	baseWall, baseCPU := t.WallSeconds, t.CPUSeconds
+	save := func() error {
+		t.WallSeconds = baseWall + time.Since(wall0).Seconds()
+		t.CPUSeconds = baseCPU + cpuSeconds() - cpu0
+		if path == "" {
+			return nil
+		}
+		return t.Save(path)
+	}
+	for !t.Finished() {
+		if err := t.Step(d); err != nil {
+			return err
+		}
+		progress(t.Done)
+		if t.Done%every == 0 || t.Finished() {
+			if err := save(); err != nil {
+				return err
+			}
+		}
+	}
+	return save()
+}
+
+func trainSummary(t *dc.Trainer, fields bool) *mnistTrain {
+	s := &mnistTrain{ImagesSeen: t.Done, Presentations: t.Presentations, WallSeconds: t.WallSeconds,
+		CPUSeconds: t.CPUSeconds, Curve: t.Curve, WeightsSHA256: weightsHash(t.Model)}
+	if t.Done > 0 {
+		s.SpikesPerImage = float64(t.Spikes) / float64(t.Done)
+		s.CPUSecondsPerImg = t.CPUSeconds / float64(t.Done)
+	}
+	for _, th := range t.Model.Theta {
+		s.ThetaMeanMV += th / float64(len(t.Model.Theta))
+	}
+	if fields {
+		n := t.Model.P.NExc
+		buf := make([]byte, 784)
+		for j := 0; j < n; j++ {
+			for i := range buf {
+				buf[i] = byte(math.Round(255 * t.Model.W[i*n+j] / t.Model.P.WMax))
+			}
+			s.Fields = append(s.Fields, hex.EncodeToString(buf))
+		}
+	}
+	return s
+}
+
+// weightsHash is the SHA-256 of the weights and thresholds (float64 bits,
+// little-endian): equal hashes mean bit-identical learned models.
+func weightsHash(m *dc.Model) string {
+	h := sha256.New()
+	var b [8]byte
+	for _, xs := range [][]float64{m.W, m.Theta} {
+		for _, x := range xs {
+			binary.LittleEndian.PutUint64(b[:], math.Float64bits(x))
+			h.Write(b[:])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// bar returns a progress callback drawing "\rphase [#####.....] done/total
+// rate ETA" on w at most twice a second (nil when quiet).
+func bar(w io.Writer, name string, total int, quiet bool) func(int) {
+	if quiet {
+		return nil
+	}
+	var mu sync.Mutex
+	start := time.Now()
+	var last time.Time
+	first := -1
+	return func(done int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first < 0 {
+			first = done - 1
+		}
+		now := time.Now()
+		if done < total && now.Sub(last) < 500*time.Millisecond {
+			return
+		}
+		last = now
+		const width = 30
+		k := width * done / total
+		el := now.Sub(start).Seconds()
+		per := el / float64(max(done-first, 1))
+		eta := time.Duration(per*float64(total-done)) * time.Second
+		fmt.Fprintf(w, "\r%s [%s%s] %d/%d %.2f ms/image, ETA %s   ", name,
+			repeat('#', k), repeat('.', width-k), done, total, 1000*per, eta.Round(time.Second))
+		if done >= total {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+func repeat(c byte, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = c
+	}
+	return string(b)
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+func writeResult(path string, res *mnistResult) error {
+	if path == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(res, "", " ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
