@@ -1,16 +1,10 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
-	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -39,52 +33,6 @@ Unsupervised digit recognition by STDP (Diehl & Cook 2015). Phases:
   all    (default) the three phases in turn
 The MNIST files come from the pinned Go module ` + dc.MNISTModule + `@` + dc.MNISTVersion + `
 (or $NEURON_MNIST_DIR).`
-
-// mnistResult is the JSON file the command writes (and the notebook reads).
-type mnistResult struct {
-	Model  string  `json:"model"`
-	NExc   int     `json:"n_exc"`
-	Rule   string  `json:"rule"`
-	Seed   uint64  `json:"seed"`
-	Passes int     `json:"passes"`
-	Images int     `json:"train_images"`
-	Dt     float64 `json:"dt_ms"`
-
-	Train *mnistTrain `json:"train,omitempty"`
-	Label *mnistLabel `json:"label,omitempty"`
-	Test  *mnistTest  `json:"test,omitempty"`
-}
-
-type mnistTrain struct {
-	ImagesSeen       int             `json:"images_seen"`
-	Presentations    int             `json:"presentations"`
-	SpikesPerImage   float64         `json:"spikes_per_image"`
-	WallSeconds      float64         `json:"wall_seconds"`
-	CPUSeconds       float64         `json:"cpu_seconds"`
-	CPUSecondsPerImg float64         `json:"cpu_seconds_per_image"`
-	Curve            []dc.CurvePoint `json:"curve"`
-	WeightsSHA256    string          `json:"weights_sha256"`
-	ThetaMeanMV      float64         `json:"theta_mean_mv"`
-	// Fields are the learned receptive fields, 784 values per cell (row-major
-	// 28×28), quantised to 0–255 of WMax and hex-encoded, one string per cell.
-	Fields []string `json:"fields,omitempty"`
-}
-
-type mnistLabel struct {
-	Images      int     `json:"images"`
-	Workers     int     `json:"workers"`
-	WallSeconds float64 `json:"wall_seconds"`
-	Assign      []int   `json:"assignments"`
-}
-
-type mnistTest struct {
-	Images          int         `json:"images"`
-	Workers         int         `json:"workers"`
-	Accuracy        float64     `json:"accuracy"`
-	Confusion       [10][10]int `json:"confusion"`
-	WallSeconds     float64     `json:"wall_seconds"`
-	SecondsPerImage float64     `json:"wall_seconds_per_image"`
-}
 
 func runMNIST(args []string, stdout, stderr io.Writer) error {
 	phase := "all"
@@ -171,12 +119,14 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--test-images = %d: want 1..%d", *testImages, test.Len())
 	}
 
-	res := &mnistResult{Model: "Diehl & Cook (2015)", NExc: *n, Rule: p.Rule.String(), Seed: *seed,
+	res := &dc.Result{Model: "Diehl & Cook (2015)", NExc: *n, Rule: p.Rule.String(), Seed: *seed,
 		Passes: *passes, Images: *images, Dt: p.Dt}
 	if *jsonPath != "" && phase != "train" && phase != "all" {
-		if err := readJSON(*jsonPath, res); err != nil {
+		r, err := dc.ReadResult(*jsonPath)
+		if err != nil {
 			return err
 		}
+		res = r
 		if res.NExc != *n || res.Seed != *seed || res.Rule != p.Rule.String() || res.Passes != *passes || res.Images != *images {
 			return fmt.Errorf("%s was written by a different run (n %d, seed %d, rule %s, passes %d, images %d)",
 				*jsonPath, res.NExc, res.Seed, res.Rule, res.Passes, res.Images)
@@ -192,14 +142,14 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 		if err := trainLoop(t, train, *state, *every, *quiet, stderr); err != nil {
 			return err
 		}
-		res.Train = trainSummary(t, *fields)
+		res.Train = dc.SummarizeTraining(t, *fields)
 		fmt.Fprintf(stdout, "trained %d cells on %d images (%d passes): %.2f ms CPU per image, %.1f s wall\n",
 			*n, t.Done, *passes, 1000*res.Train.CPUSecondsPerImg, t.WallSeconds)
 	} else if !t.Finished() {
 		return fmt.Errorf("%s: training not finished (%d of %d images); run the train phase", *state, t.Done, t.Total())
 	}
 	if res.Train == nil {
-		res.Train = trainSummary(t, *fields)
+		res.Train = dc.SummarizeTraining(t, *fields)
 	}
 	if phase == "train" {
 		return writeResult(*jsonPath, res)
@@ -217,7 +167,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		res.Label = &mnistLabel{Images: d.Len(), Workers: *workers, WallSeconds: time.Since(start).Seconds(), Assign: assign}
+		res.Label = &dc.LabelResult{Images: d.Len(), Workers: *workers, WallSeconds: time.Since(start).Seconds(), Assign: assign}
 		fmt.Fprintf(stdout, "labelled %d cells on %d images in %.1f s (%d workers)\n", *n, d.Len(), res.Label.WallSeconds, *workers)
 		if phase == "label" {
 			return writeResult(*jsonPath, res)
@@ -239,7 +189,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	wall := time.Since(start).Seconds()
-	res.Test = &mnistTest{Images: d.Len(), Workers: *workers, Accuracy: acc, Confusion: conf,
+	res.Test = &dc.TestResult{Images: d.Len(), Workers: *workers, Accuracy: acc, Confusion: conf,
 		WallSeconds: wall, SecondsPerImage: wall / float64(d.Len())}
 	fmt.Fprintf(stdout, "test accuracy %.2f %% on %d images (%.2f ms wall per image, %d workers)\n",
 		100*acc, d.Len(), 1000*res.Test.SecondsPerImage, *workers)
@@ -281,7 +231,9 @@ func trainLoop(t *dc.Trainer, d *dc.Dataset, path string, every int, quiet bool,
 		if err := t.Step(d); err != nil {
 			return err
 		}
-		progress(t.Done)
+		if progress != nil {
+			progress(t.Done)
+		}
 		if t.Done%every == 0 || t.Finished() {
 			if err := save(); err != nil {
 				return err
@@ -289,43 +241,6 @@ func trainLoop(t *dc.Trainer, d *dc.Dataset, path string, every int, quiet bool,
 		}
 	}
 	return save()
-}
-
-func trainSummary(t *dc.Trainer, fields bool) *mnistTrain {
-	s := &mnistTrain{ImagesSeen: t.Done, Presentations: t.Presentations, WallSeconds: t.WallSeconds,
-		CPUSeconds: t.CPUSeconds, Curve: t.Curve, WeightsSHA256: weightsHash(t.Model)}
-	if t.Done > 0 {
-		s.SpikesPerImage = float64(t.Spikes) / float64(t.Done)
-		s.CPUSecondsPerImg = t.CPUSeconds / float64(t.Done)
-	}
-	for _, th := range t.Model.Theta {
-		s.ThetaMeanMV += th / float64(len(t.Model.Theta))
-	}
-	if fields {
-		n := t.Model.P.NExc
-		buf := make([]byte, 784)
-		for j := 0; j < n; j++ {
-			for i := range buf {
-				buf[i] = byte(math.Round(255 * t.Model.W[i*n+j] / t.Model.P.WMax))
-			}
-			s.Fields = append(s.Fields, hex.EncodeToString(buf))
-		}
-	}
-	return s
-}
-
-// weightsHash is the SHA-256 of the weights and thresholds (float64 bits,
-// little-endian): equal hashes mean bit-identical learned models.
-func weightsHash(m *dc.Model) string {
-	h := sha256.New()
-	var b [8]byte
-	for _, xs := range [][]float64{m.W, m.Theta} {
-		for _, x := range xs {
-			binary.LittleEndian.PutUint64(b[:], math.Float64bits(x))
-			h.Write(b[:])
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // bar returns a progress callback drawing "\rphase [#####.....] done/total
@@ -370,28 +285,9 @@ func repeat(c byte, n int) string {
 	return string(b)
 }
 
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
-
-func writeResult(path string, res *mnistResult) error {
+func writeResult(path string, res *dc.Result) error {
 	if path == "" {
 		return nil
 	}
-	b, err := json.MarshalIndent(res, "", " ")
-	if err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return dc.WriteResult(path, res)
 }
