@@ -159,7 +159,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 	if phase == "label" || phase == "all" {
 		d, _ := train.Slice(0, *labelImages)
 		start := time.Now()
-		counts, err := dc.Responses(t.Model, d, *seed, 2, *workers, bar(stderr, "label", d.Len(), *quiet))
+		counts, err := dc.Responses(t.Model, d, *seed, dc.PhaseLabel, *workers, bar(stderr, "label", d.Len(), *quiet))
 		if err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 	// Testing.
 	d, _ := test.Slice(0, *testImages)
 	start := time.Now()
-	counts, err := dc.Responses(t.Model, d, *seed, 3, *workers, bar(stderr, "test", d.Len(), *quiet))
+	counts, err := dc.Responses(t.Model, d, *seed, dc.PhaseTest, *workers, bar(stderr, "test", d.Len(), *quiet))
 	if err != nil {
 		return err
 	}

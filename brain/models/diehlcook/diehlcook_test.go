@@ -237,13 +237,13 @@ func TestResponsesWorkers(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.Normalize()
-	r1, err := Responses(m, d, 9, phaseTest, 1, nil)
+	r1, err := Responses(m, d, 9, PhaseTest, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	total := 0
 	for _, w := range []int{2, 3, 7} {
-		rw, err := Responses(m, d, 9, phaseTest, w, nil)
+		rw, err := Responses(m, d, 9, PhaseTest, w, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

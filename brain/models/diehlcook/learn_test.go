@@ -21,7 +21,7 @@ func learnRun(t testing.TB, n int, seed uint64, trainN, labelN, testN int) float
 		}
 	}
 	ld, _ := train.Slice(trainN, trainN+labelN)
-	lc, err := Responses(tr.Model, ld, seed, phaseLabel, 0, nil)
+	lc, err := Responses(tr.Model, ld, seed, PhaseLabel, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func learnRun(t testing.TB, n int, seed uint64, trainN, labelN, testN int) float
 		t.Fatal(err)
 	}
 	td, _ := test.Slice(0, testN)
-	tc, err := Responses(tr.Model, td, seed, phaseTest, 0, nil)
+	tc, err := Responses(tr.Model, td, seed, PhaseTest, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func BenchmarkTestImage400(b *testing.B) {
 	b.ResetTimer()
 	cpu0, okCPU := threadCPUNanos()
 	for i := 0; i < b.N; i++ {
-		s.Show(m, train.Images[i%train.Len()], false, pcg, 1, phaseTest, 0, i)
+		s.Show(m, train.Images[i%train.Len()], false, pcg, 1, PhaseTest, 0, i)
 	}
 	if cpu1, ok := threadCPUNanos(); ok && okCPU {
 		b.ReportMetric(float64(cpu1-cpu0)/1e6/float64(b.N), "cpu-ms/image")

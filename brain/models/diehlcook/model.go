@@ -75,7 +75,7 @@ type Sim struct {
 	// derived constants
 	decGe, decGi, decTheta float64
 	dtTauE, dtTauI         float64
-	refE, refI             int
+	refE, refI, holdE      int
 	decPre, decPost1       []float64 // exp(−k·dt/τ) for k = 0..steps
 	decPost2               []float64
 
@@ -111,12 +111,16 @@ func NewSim(p Params) (*Sim, error) {
 		decTheta: math.Exp(-p.Dt / p.TauTheta),
 		dtTauE:   p.Dt / p.TauE, dtTauI: p.Dt / p.TauI,
 		refE: int(math.Round(p.RefracE / p.Dt)), refI: int(math.Round(p.RefracI / p.Dt)),
-		ve: make([]float64, n), ge: make([]float64, n), gi: make([]float64, n),
+		holdE: int(math.Round(p.HoldE / p.Dt)),
+		ve:    make([]float64, n), ge: make([]float64, n), gi: make([]float64, n),
 		lastE: make([]int32, n), vi: make([]float64, n), gei: make([]float64, n),
 		lastI: make([]int32, n), counts: make([]int32, n),
 		xPre: make([]float64, p.InputPerCell), lastPre: make([]int32, p.InputPerCell),
 		lastPost: make([]int32, n), evStart: make([]int32, steps+1), fill: make([]int32, steps),
 		thresholdOff: p.VThreshE - p.ThetaShift,
+	}
+	if p.EulerConductances {
+		s.decGe, s.decGi = 1-p.Dt/p.TauGe, 1-p.Dt/p.TauGi
 	}
 	table := func(tau float64) []float64 {
 		t := make([]float64, steps+1)
@@ -213,18 +217,18 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 	vRestE, eInhE, vRestI := p.VRestE, p.EInhE, p.VRestI
 	off := s.thresholdOff
 	vThI := p.VThreshI
-	refE, refI := int32(s.refE), int32(s.refI)
+	refE, refI, holdE := int32(s.refE), int32(s.refI), int32(s.holdE)
 	eExc := p.EExc
 	for step := int32(0); step < int32(s.steps); step++ {
 		// 1. integrate (Euler for v, exact decay for conductances) and
 		//    find threshold crossings.
 		s.spikedE = s.spikedE[:0]
 		for j := range ve {
-			if step-lastE[j] >= refE {
+			if since := step - lastE[j]; since >= refE {
 				v := ve[j]
 				v += dtTauE * ((vRestE - v) + ge[j]*(eExc-v) + gi[j]*(eInhE-v))
 				ve[j] = v
-				if v > theta[j]+off {
+				if v > theta[j]+off && since >= holdE {
 					s.spikedE = append(s.spikedE, int32(j))
 				}
 			}

@@ -60,7 +60,8 @@ type Params struct {
 	VRestE     float64 // resting potential, mV
 	VResetE    float64 // reset potential, mV
 	VThreshE   float64 // threshold before adaptation, mV
-	RefracE    float64 // refractory period, ms
+	RefracE    float64 // refractory period (v held at VResetE), ms
+	HoldE      float64 // no spike within HoldE of the last one, ms (the published code's timer; ≤ RefracE: none)
 	EExc       float64 // excitatory reversal potential, mV
 	EInhE      float64 // inhibitory reversal potential of excitatory cells, mV
 	ThetaInit  float64 // initial adaptive threshold θ, mV
@@ -76,10 +77,13 @@ type Params struct {
 	RefracI  float64 // refractory period, ms
 	EInhI    float64 // inhibitory reversal potential of inhibitory cells, mV
 
-	TauGe float64 // excitatory conductance decay, ms
-	TauGi float64 // inhibitory conductance decay, ms
-	WEI   float64 // excitatory→inhibitory (one-to-one) weight, dimensionless conductance jump
-	WIE   float64 // inhibitory→excitatory (all but one) weight
+	// EulerConductances makes the conductances decay by the factor 1 − dt/τ per step (forward
+	// Euler, as the published Brian code integrates them) instead of exp(−dt/τ).
+	EulerConductances bool
+	TauGe             float64 // excitatory conductance decay, ms
+	TauGi             float64 // inhibitory conductance decay, ms
+	WEI               float64 // excitatory→inhibitory (one-to-one) weight, dimensionless conductance jump
+	WIE               float64 // inhibitory→excitatory (all but one) weight
 
 	// Input→excitatory plasticity.
 	Rule     Rule
@@ -107,11 +111,11 @@ type Params struct {
 func Paper(nExc int) Params {
 	return Params{
 		NExc: nExc, Dt: 0.5, PresentMs: 350, RestMs: 150,
-		TauE: 100, VRestE: -65, VResetE: -65, VThreshE: -52, RefracE: 5,
+		TauE: 100, VRestE: -65, VResetE: -65, VThreshE: -52, RefracE: 5, HoldE: 50,
 		EExc: 0, EInhE: -100,
 		ThetaInit: 20, ThetaShift: 20, ThetaPlus: 0.05, TauTheta: 1e7,
 		TauI: 10, VRestI: -60, VResetI: -45, VThreshI: -40, RefracI: 2, EInhI: -85,
-		TauGe: 1, TauGi: 2, WEI: 10.4, WIE: 17,
+		EulerConductances: true, TauGe: 1, TauGi: 2, WEI: 10.4, WIE: 17,
 		Rule: RulePaper, TauPre: 20, TauPost1: 20, TauPost2: 40,
 		EtaPre: 0.0001, EtaPost: 0.01, WMax: 1, XTar: 0.4, Mu: 0.2,
 		NormSum: 78, InitW: 0.3,
@@ -141,7 +145,7 @@ func (p Params) Validate() error {
 		name string
 		v    float64
 	}{
-		{"RestMs", p.RestMs}, {"ThetaInit", p.ThetaInit}, {"ThetaPlus", p.ThetaPlus},
+		{"RestMs", p.RestMs}, {"HoldE", p.HoldE}, {"ThetaInit", p.ThetaInit}, {"ThetaPlus", p.ThetaPlus},
 		{"WEI", p.WEI}, {"WIE", p.WIE}, {"EtaPre", p.EtaPre}, {"EtaPost", p.EtaPost},
 		{"XTar", p.XTar}, {"Mu", p.Mu}, {"RateStep", p.RateStep},
 	}
@@ -155,6 +159,8 @@ func (p Params) Validate() error {
 		return fmt.Errorf("diehlcook: NExc = %d: need at least one excitatory cell", p.NExc)
 	case p.InputPerCell != 784:
 		return fmt.Errorf("diehlcook: InputPerCell = %d: MNIST images have 784 pixels", p.InputPerCell)
+	case p.EulerConductances && (p.Dt >= p.TauGe || p.Dt >= p.TauGi):
+		return fmt.Errorf("diehlcook: Dt = %g ms: Euler-integrated conductances need Dt below TauGe and TauGi", p.Dt)
 	case p.MinSpikes < 0:
 		return fmt.Errorf("diehlcook: MinSpikes = %d: must be non-negative", p.MinSpikes)
 	case p.MaxAttempts < 1:

@@ -60,6 +60,16 @@ type TestResult struct {
 	SecondsPerImage float64     `json:"wall_seconds_per_image"`
 }
 
+// ConfusionRows returns the confusion matrix as rows (true digit) of
+// counts per predicted digit.
+func (r *TestResult) ConfusionRows() [][]int {
+	out := make([][]int, 10)
+	for i := range out {
+		out[i] = r.Confusion[i][:]
+	}
+	return out
+}
+
 // SummarizeTraining fills a TrainResult from a trainer; with fields it
 // also stores the quantised receptive fields.
 func SummarizeTraining(t *Trainer, fields bool) *TrainResult {

@@ -9,11 +9,12 @@ import (
 	"sync/atomic"
 )
 
-// Phases of a run; each draws its input spikes from its own random stream.
+// Phases of a run, passed to [Responses]: each draws its input spikes from
+// its own random stream.
 const (
-	phaseTrain = 1
-	phaseLabel = 2
-	phaseTest  = 3
+	PhaseTrain = 1
+	PhaseLabel = 2
+	PhaseTest  = 3
 )
 
 func splitmix(x uint64) uint64 {

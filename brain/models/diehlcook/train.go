@@ -87,7 +87,7 @@ func (t *Trainer) Step(d *Dataset) error {
 		t.sim, t.pcg = s, rand.NewPCG(0, 0)
 	}
 	pass, idx := t.Done/t.Images, t.Done%t.Images
-	counts, attempts := t.sim.Show(t.Model, d.Images[idx], true, t.pcg, t.Seed, phaseTrain, pass, idx)
+	counts, attempts := t.sim.Show(t.Model, d.Images[idx], true, t.pcg, t.Seed, PhaseTrain, pass, idx)
 	t.Presentations += attempts
 	l := int(d.Labels[idx])
 	for j, c := range counts {
