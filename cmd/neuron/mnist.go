@@ -31,6 +31,8 @@ Unsupervised digit recognition by STDP (Diehl & Cook 2015). Phases:
   test   classify --test-images test images by the labelled cells' vote;
          writes accuracy and confusion matrix to --json
   all    (default) the three phases in turn
+  status write the progress of an unfinished training (images seen, the
+         training-time accuracy curve) to --json without training
 The MNIST files come from the pinned Go module ` + dc.MNISTModule + `@` + dc.MNISTVersion + `
 (or $NEURON_MNIST_DIR).`
 
@@ -40,9 +42,9 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 		phase, args = args[0], args[1:]
 	}
 	switch phase {
-	case "train", "label", "test", "all":
+	case "train", "label", "test", "all", "status":
 	default:
-		return fmt.Errorf("unknown phase %q (train, label, test, all)", phase)
+		return fmt.Errorf("unknown phase %q (train, label, test, all, status)", phase)
 	}
 	fs := newFlagSet("mnist", mnistSynopsis, stderr)
 	n := fs.Int("n", 400, "excitatory cells")
@@ -89,7 +91,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 	if phase != "all" && *state == "" {
 		return fmt.Errorf("--state is required for the %s phase", phase)
 	}
-	if (phase == "label" || phase == "test") && *jsonPath == "" {
+	if (phase == "label" || phase == "test" || phase == "status") && *jsonPath == "" {
 		return fmt.Errorf("--json is required for the %s phase", phase)
 	}
 	p := dc.Paper(*n)
@@ -121,7 +123,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 
 	res := &dc.Result{Model: "Diehl & Cook (2015)", NExc: *n, Rule: p.Rule.String(), Seed: *seed,
 		Passes: *passes, Images: *images, Dt: p.Dt}
-	if *jsonPath != "" && phase != "train" && phase != "all" {
+	if *jsonPath != "" && (phase == "label" || phase == "test") {
 		r, err := dc.ReadResult(*jsonPath)
 		if err != nil {
 			return err
@@ -138,6 +140,15 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if phase == "status" {
+		if t.Done == 0 {
+			return fmt.Errorf("%s: no checkpoint to report", *state)
+		}
+		res.Train = dc.SummarizeTraining(t, *fields)
+		fmt.Fprintf(stdout, "%d cells: %d of %d training images, %.2f ms CPU per image so far\n",
+			*n, t.Done, t.Total(), 1000*res.Train.CPUSecondsPerImg)
+		return writeResult(*jsonPath, res)
+	}
 	if phase == "train" || phase == "all" {
 		if err := trainLoop(t, train, *state, *every, *quiet, stderr); err != nil {
 			return err
@@ -151,8 +162,8 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 	if res.Train == nil {
 		res.Train = dc.SummarizeTraining(t, *fields)
 	}
-	if phase == "train" {
-		return writeResult(*jsonPath, res)
+	if err := writeResult(*jsonPath, res); err != nil || phase == "train" {
+		return err
 	}
 
 	// Labelling.
@@ -169,8 +180,8 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 		}
 		res.Label = &dc.LabelResult{Images: d.Len(), Workers: *workers, WallSeconds: time.Since(start).Seconds(), Assign: assign}
 		fmt.Fprintf(stdout, "labelled %d cells on %d images in %.1f s (%d workers)\n", *n, d.Len(), res.Label.WallSeconds, *workers)
-		if phase == "label" {
-			return writeResult(*jsonPath, res)
+		if err := writeResult(*jsonPath, res); err != nil || phase == "label" {
+			return err
 		}
 	}
 	if res.Label == nil {

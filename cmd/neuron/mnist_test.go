@@ -61,6 +61,9 @@ func TestMNISTWorkersAndResume(t *testing.T) {
 	if err := tr.Save(filepath.Join(dir, "ck")); err != nil {
 		t.Fatal(err)
 	}
+	if s := mnistRun(t, dir, "status"); s.Train.ImagesSeen != 18 || s.Train.ImagesTotal != 50 || s.Test != nil {
+		t.Errorf("status of the checkpoint: %d of %d images seen", s.Train.ImagesSeen, s.Train.ImagesTotal)
+	}
 	mnistRun(t, dir, "train")
 	mnistRun(t, dir, "label", "-workers", "2")
 	c := mnistRun(t, dir, "test", "-workers", "2")
@@ -92,6 +95,7 @@ func TestMNISTBadFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"mnist", "fit"}, "unknown phase"},
+		{[]string{"mnist", "status", "-state", "/nonexistent/ck", "-json", "x.json"}, "no checkpoint"},
 		{[]string{"mnist", "label", "-json", "x.json"}, "--state"},
 		{[]string{"mnist", "-rule", "hebb"}, "hebb"},
 		{[]string{"mnist", "-n", "0"}, "NExc"},

@@ -41,18 +41,19 @@ func learnRun(t testing.TB, n int, seed uint64, trainN, labelN, testN int) float
 	return acc
 }
 
-// TestLearnsDigits: 50 cells trained on 1500 images classify held-out test
-// digits far above chance (10 %). Measured: 0.606, 0.631, 0.582 for seeds
-// 1–3; the floor, 0.50, lies below the lowest.
+// TestLearnsDigits: 50 cells trained on 3000 images classify held-out test
+// digits far above chance (10 %). Measured: 0.677, 0.667, 0.692 for seeds
+// 1–3 (labels from the next 1000 training images, the first 1000 test
+// images); the floor, 0.60, lies below the lowest.
 func TestLearnsDigits(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains a network on 1500 images")
+		t.Skip("trains a network on 3000 images")
 	}
 	for seed := uint64(1); seed <= 3; seed++ {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			acc := learnRun(t, 50, seed, 1500, 1000, 1000)
+			acc := learnRun(t, 50, seed, 3000, 1000, 1000)
 			t.Logf("accuracy %.3f", acc)
-			if acc < 0.50 {
+			if acc < 0.60 {
 				t.Errorf("accuracy %.3f below the floor", acc)
 			}
 		})

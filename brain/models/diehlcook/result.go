@@ -29,6 +29,7 @@ type Result struct {
 // TrainResult summarises the training phase.
 type TrainResult struct {
 	ImagesSeen       int          `json:"images_seen"`
+	ImagesTotal      int          `json:"images_total"` // passes × images: training is finished when equal
 	Presentations    int          `json:"presentations"`
 	SpikesPerImage   float64      `json:"spikes_per_image"`
 	WallSeconds      float64      `json:"wall_seconds"`
@@ -73,7 +74,7 @@ func (r *TestResult) ConfusionRows() [][]int {
 // SummarizeTraining fills a TrainResult from a trainer; with fields it
 // also stores the quantised receptive fields.
 func SummarizeTraining(t *Trainer, fields bool) *TrainResult {
-	s := &TrainResult{ImagesSeen: t.Done, Presentations: t.Presentations, WallSeconds: t.WallSeconds,
+	s := &TrainResult{ImagesSeen: t.Done, ImagesTotal: t.Total(), Presentations: t.Presentations, WallSeconds: t.WallSeconds,
 		CPUSeconds: t.CPUSeconds, Curve: t.Curve, WeightsSHA256: WeightsHash(t.Model)}
 	if t.Done > 0 {
 		s.SpikesPerImage = float64(t.Spikes) / float64(t.Done)
