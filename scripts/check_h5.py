@@ -4,7 +4,7 @@
 usage: check_h5.py DIR
 
 DIR holds what `go test ./format/nwb -run TestWriteForPython -args -h5out DIR` writes:
-run.nwb, spikes.h5, and the values they must contain as raw little-endian arrays
+run.nwb, spikes.h5, network/ (SONATA nodes and edges), and the values they must contain as raw little-endian arrays
 (*.f64, *.u64). The check opens both files with h5py, checks the groups, datasets and
 attributes the NWB 2 schema (core 2.6.0, hdmf-common) and the SONATA spike-file format
 require, and compares spike times, node ids and traces with the expected arrays bit for bit.
@@ -111,12 +111,35 @@ def check_sonata(d):
             check(np.all(np.diff(ts) >= 0), f"{pop}: sorted by time")
 
 
+def check_network(d):
+    net = os.path.join(d, "network")
+    with h5py.File(os.path.join(net, "nodes.h5"), "r") as f:
+        sizes = {}
+        for pop, g in f["nodes"].items():
+            n = len(g["node_type_id"])
+            sizes[pop] = n
+            check(len(g["node_group_id"]) == n and len(g["node_group_index"]) == n and "0" in g, f"nodes/{pop}: SONATA columns and group 0")
+        check(sizes == {"exc": 800, "inh": 200}, f"node populations {sizes}")
+    with open(os.path.join(net, "node_types.csv")) as t:
+        check(t.readline().split() == ["node_type_id", "pop_name", "model_type", "model_template", "ei"], "node_types.csv header")
+    with h5py.File(os.path.join(net, "edges.h5"), "r") as f:
+        check(len(f["edges"]) == 4, "one edge population per projection (4)")
+        for name, g in f["edges"].items():
+            src, dst = g["source_node_id"], g["target_node_id"]
+            sp, tp = text(src.attrs["node_population"]), text(dst.attrs["node_population"])
+            n = len(src)
+            check(n > 0 and len(dst) == n and len(g["0/syn_weight"]) == n and len(g["0/delay"]) == n, f"edges/{name}: {n} edges, columns agree")
+            check(src[:].max() < sizes[sp] and dst[:].max() < sizes[tp], f"edges/{name}: node ids within {sp} and {tp}")
+            check(np.all(g["0/delay"][:] > 0), f"edges/{name}: delays > 0 ms")
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
     check_nwb(argv[1])
     check_sonata(argv[1])
+    check_network(argv[1])
     # Cross-check: the same spikes in both files (NWB seconds = SONATA ms / 1000).
     with h5py.File(os.path.join(argv[1], "run.nwb"), "r") as n, h5py.File(os.path.join(argv[1], "spikes.h5"), "r") as s:
         nwb_all = np.sort(n["units/spike_times"][:])

@@ -98,3 +98,6 @@ func loadNWBSweep(path, sweep string, thresholdMV float64) (fit.Recording, error
 	}
 	return s.Recording(thresholdMV)
 }
+
+// writeSONATANetwork writes the network's SONATA node and edge files.
+func writeSONATANetwork(dir string, net *brain.Network) error { return sonata.WriteNetwork(dir, net) }

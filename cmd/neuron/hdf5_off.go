@@ -18,3 +18,5 @@ func convertRecording(path, nwbPath, sonataPath string, net *brain.Network, meta
 func loadNWBSweep(path, sweep string, thresholdMV float64) (fit.Recording, error) {
 	return fit.Recording{}, errNoHDF5
 }
+
+func writeSONATANetwork(dir string, net *brain.Network) error { return errNoHDF5 }

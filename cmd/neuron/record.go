@@ -23,7 +23,7 @@ func init() {
 	})
 }
 
-const recordSynopsis = `--model cuba --n 64000 --ms 1000 --out run.nrs [--verify] [--nwb run.nwb] [--sonata spikes.h5]
+const recordSynopsis = `--model cuba --n 64000 --ms 1000 --out run.nrs [--verify] [--nwb run.nwb] [--sonata spikes.h5] [--sonata-network DIR]
 
 Runs CUBA or COBA (Brette et al. 2007) for --ms of simulated time while a
 brain/stream Recorder writes every spike (and, with --trace-cells, the V of
@@ -32,8 +32,9 @@ without recording (the baseline of a memory comparison). The JSON result
 gives the spikes, a hash of every (population, step, neuron) taken during the
 run, the peak resident memory (VmHWM) and the wall time. --verify reads the
 file back afterwards, block by block, and checks that it gives the same
-spikes (count and hash). --nwb and --sonata convert the file (needs a build
-with HDF5, the default when cgo is on).`
+spikes (count and hash). --nwb and --sonata convert the file, and
+--sonata-network writes the network's SONATA node and edge files (these need a
+build with HDF5, the default when cgo is on).`
 
 // recordResult is the JSON written by "neuron record".
 type recordResult struct {
@@ -95,6 +96,7 @@ func runRecord(args []string, stdout, stderr io.Writer) error {
 	verify := fs.Bool("verify", false, "read the file back and compare count and hash")
 	nwbPath := fs.String("nwb", "", "also convert the file to NWB 2 (HDF5)")
 	sonataPath := fs.String("sonata", "", "also convert the spikes to a SONATA spike file (HDF5)")
+	networkDir := fs.String("sonata-network", "", "also write the network as SONATA node and edge files into this directory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -178,6 +180,11 @@ func runRecord(args []string, stdout, stderr io.Writer) error {
 	}
 	if *nwbPath != "" || *sonataPath != "" {
 		if err := convertRecording(*out, *nwbPath, *sonataPath, net, meta); err != nil {
+			return err
+		}
+	}
+	if *networkDir != "" {
+		if err := writeSONATANetwork(*networkDir, net); err != nil {
 			return err
 		}
 	}

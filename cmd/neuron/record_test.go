@@ -20,7 +20,7 @@ func TestRecordCommand(t *testing.T) {
 	dir := t.TempDir()
 	nrs, nwbPath, sonPath := filepath.Join(dir, "r.nrs"), filepath.Join(dir, "r.nwb"), filepath.Join(dir, "s.h5")
 	var out, errb bytes.Buffer
-	args := []string{"record", "--n", "1000", "--ms", "300", "--seed", "2", "--out", nrs, "--verify", "--trace-cells", "3", "--nwb", nwbPath, "--sonata", sonPath}
+	args := []string{"record", "--n", "1000", "--ms", "300", "--seed", "2", "--out", nrs, "--verify", "--trace-cells", "3", "--nwb", nwbPath, "--sonata", sonPath, "--sonata-network", filepath.Join(dir, "net")}
 	if code := run(args, &out, &errb); code != 0 {
 		t.Fatalf("record: code %d: %s", code, errb.String())
 	}
@@ -62,6 +62,9 @@ func TestRecordCommand(t *testing.T) {
 	}
 	if int64(n) != rec.Spikes {
 		t.Errorf("SONATA: %d spikes, want %d", n, rec.Spikes)
+	}
+	if nodes, err := sonata.ReadNodes(filepath.Join(dir, "net", sonata.NodesFile)); err != nil || nodes["exc"] != 800 {
+		t.Errorf("SONATA nodes %v (%v)", nodes, err)
 	}
 	for _, bad := range [][]string{{"record", "--model", "hh"}, {"record", "--verify"}, {"record", "--ms", "-1"}} {
 		if code := run(bad, &out, &errb); code != 1 {

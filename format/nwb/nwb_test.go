@@ -338,6 +338,9 @@ func TestWriteForPython(t *testing.T) {
 	if err := sw.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if err := sonata.WriteNetwork(filepath.Join(*h5out, "network"), r.net); err != nil {
+		t.Fatal(err)
+	}
 	// Expected values, raw little-endian, for the Python check.
 	times, ends := expectedTimesS(r.exc, r.inh)
 	writeRaw(t, "units_spike_times_s.f64", times)

@@ -81,3 +81,45 @@ func TestSpikesRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteNetwork writes the node and edge files of a network with a
+// spike source and checks every edge against the projection.
+func TestWriteNetwork(t *testing.T) {
+	net, err := brain.CUBA(1000, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := sonata.WriteNetwork(dir, net); err != nil {
+		t.Fatal(err)
+	}
+	if err := sonata.WriteNetwork(dir, net); err != nil { // a built network: written again
+		t.Fatal(err)
+	}
+	nodes, err := sonata.ReadNodes(filepath.Join(dir, sonata.NodesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nodes["exc"] != 800 || nodes["inh"] != 200 || len(nodes) != 2 {
+		t.Errorf("nodes %v", nodes)
+	}
+	for _, p := range net.Projections() {
+		name := p.Pre().Name + "__" + p.Post().Name
+		e, err := sonata.ReadEdges(filepath.Join(dir, sonata.EdgesFile), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(e.Source) != p.NumSynapses() || e.SourcePopulation != p.Pre().Name || e.TargetPopulation != p.Post().Name {
+			t.Fatalf("%s: %d edges (%s→%s), want %d", name, len(e.Source), e.SourcePopulation, e.TargetPopulation, p.NumSynapses())
+		}
+		for _, s := range []int{0, p.NumSynapses() / 2, p.NumSynapses() - 1} {
+			a, b, d := p.Synapse(s)
+			if e.Source[s] != uint64(a) || e.Target[s] != uint64(b) || e.Weight[s] != p.Weight(s) || e.DelayMS[s] != float64(d)*0.1 {
+				t.Errorf("%s synapse %d: file (%d→%d, %v, %v ms), network (%d→%d, %v, %d steps)", name, s, e.Source[s], e.Target[s], e.Weight[s], e.DelayMS[s], a, b, p.Weight(s), d)
+			}
+		}
+	}
+	if err := sonata.WriteNetwork(dir, nil); err == nil {
+		t.Error("nil network accepted")
+	}
+}
