@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// The standard benchmark networks of BENCHMARKS.md (Brette et al. 2007;
+// The standard benchmark networks (package brain/models; Brette et al. 2007;
 // Vogels & Abbott 2005; Song, Miller & Abbott 2000), built with the same
 // constructors users call (CUBA, COBA, SongSTDP) and run through
 // Network.Run. Compare with

@@ -1,7 +1,7 @@
 // Package brain is the simulation core of neuron: spiking neuron
 // populations, their inputs, monitors and (in the network files) the
-// networks that connect them. It is pure numerics: the standard library and
-// gonum, nothing that knows about notebooks or browsers.
+// networks that connect them. It is pure numerics and imports only the
+// standard library: nothing that knows about notebooks or browsers.
 //
 // # Units
 //
@@ -100,10 +100,14 @@
 //     and 0.01 ms give spike times within 0.2 ms over 1 s (tested;
 //     typically 0.05 ms).
 //
-// The exponentials of the kernels are a table-driven exp (2^(k/256) from a
-// table, e^r by its cubic Taylor polynomial), accurate to 5e-13 relative
-// (tested against math.Exp) and a fraction of its cost; synaptic and
-// membrane decay factors are per-population constants.
+// The exponentials of the kernels are table-driven (neuron_exp.go): the
+// fused Heun passes use 2^(k/256) from a table times the cubic Taylor
+// polynomial of e^r (expFast, 5e-13 relative), the general kernel and
+// fullSlow 2^(k/64) times a degree-5 polynomial (expInline, expKernel,
+// 4e-15), each tested against math.Exp and a fraction of its cost; where
+// a kernel repeats one inline, the function in neuron_exp.go is its
+// reference copy. Synaptic and membrane decay factors are per-population
+// constants.
 //
 // A NaN or infinite state variable makes Step return a *BlowUpError naming
 // population, neuron, variable, value and time. Large populations
@@ -122,4 +126,66 @@
 // are taken after the step's resets, so a recorded V never shows a spike;
 // SpikeSampleIndices places spike marks on a trace.
 // Population.MarshalBinary saves the dynamic state for a restart.
+//
+// # Your own models: the extension points
+//
+// Every part of a network is reached through a small exported interface,
+// and the library's own parts implement the same interfaces a user's type
+// does (written in a notebook cell, compiled by GoNB, run at compiled
+// speed):
+//
+//   - NeuronModel (model.go): state variables declared with units (Var),
+//     Prepare for a time step, and Step over a range [lo, hi) of
+//     struct-of-arrays State, appending the neurons that spiked.
+//     NewModelPopulation makes a population of it; Izhikevich is the
+//     library's example. ReceptorKernel (ExpCurrent, ExpConductance) is the
+//     postsynaptic kinetics a model calls. The GeneralizedNeuron
+//     (NewPopulation) is the library's hand-tuned model and keeps its own
+//     kernels (neuron_*.go).
+//   - PlasticityRule (plasticity.go): Prepare over a Synapses view, Learn
+//     once per step with the step's presynaptic and postsynaptic spikes; a
+//     Modulator (ModulatorFunc) carries a neuromodulator. STDP (stdp.go) is
+//     the library's rule.
+//   - Connector (connect.go) with ConnBuilder; Source (source.go);
+//     CurrentSource (input_current.go); Monitor (network_monitor.go), behind
+//     which the recorders run.
+//
+// What a built-in gets, a user's type gets: random streams keyed by global
+// ids (Streams, ConnBuilder.RowRand, State.Streams), so results do not
+// depend on the worker count; checkpoints (Network.Save and Restore carry
+// a model's declared variables, and any component implementing Stateful
+// writes its own state with a StateEncoder); recorders by variable name;
+// a *BlowUpError naming model, variable, neuron and time when a variable
+// becomes NaN or infinite; and a panic inside a model's Step returned by
+// Run as an error wrapping ErrModelPanic.
+//
+// # Files
+//
+//	network.go           Network: building, Build, Run, the step loop
+//	network_pool.go      multi-core stepping: segments, tasks, the worker team
+//	network_monitor.go   Monitor, StepView, AddMonitor; the recorders as monitors
+//	network_guard.go     guards against silent wrong results while running
+//	network_rng.go       random streams keyed by global ids (Streams, NewStream)
+//	network_models.go    constructors of the benchmark networks (deprecated; see brain/models)
+//	network_research.go  the research circuit (deprecated; see brain/models)
+//	population.go        Population (GeneralizedNeuron), Prepare, Step, BlowUpError
+//	population_state.go  Population.MarshalBinary / UnmarshalBinary
+//	params.go, presets.go  Params with validation; the cell-type presets and regions
+//	neuron_lif.go        exact LIF kernels (current and conductance synapses)
+//	neuron_heun.go       fused Heun passes of the general model (current synapses)
+//	neuron_full.go       general model: Heun kernel, adaptive fullSlow path
+//	neuron_exp.go        the table-driven exponentials of the kernels
+//	model.go             NeuronModel, State, Var, ReceptorKernel, NewModelPopulation
+//	model_izhikevich.go  the Izhikevich (2003) model as a NeuronModel
+//	current.go           SimulateCurrent, StepCurrent, ConstantCurrent, Trace
+//	input_current.go     CurrentSource and the current clamps, OUNoise
+//	source.go            Source; source_poisson.go PoissonGroup; source_array.go SpikeSourceArray
+//	connect.go           Connector, ConnBuilder and the connectors; connect_value.go Value
+//	projection.go        Projection: CSR connectivity, weights, delays, delivery
+//	projection_ring.go   delay ring buffers
+//	projection_monitor.go  WeightRecorder
+//	plasticity.go        PlasticityRule, Synapses, Modulator
+//	stdp.go              STDP: parameters, rule state, learning loop, checkpoint fields
+//	monitor.go           SpikeRecorder, StateRecorder, SpikeSampleIndices
+//	checkpoint.go        Network.Save / Restore; checkpoint_codec.go Stateful, StateEncoder, StateDecoder
 package brain

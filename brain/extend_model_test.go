@@ -502,3 +502,25 @@ func BenchmarkIzhikevichStep(b *testing.B) {
 }
 
 var sinkBenchIzh int
+
+// A population of a model written as Go: the library's Izhikevich model
+// (a user's type implementing brain.NeuronModel plugs in the same way),
+// regular spiking, under a 10 pA step (Izhikevich 2003, Fig. 2).
+func ExampleNewModelPopulation() {
+	net := brain.NewNetwork(0.1, 1)
+	rs, err := brain.NewModelPopulation("RS", 1, &brain.Izhikevich{A: 0.02, B: 0.2, C: -65, D: 8})
+	if err != nil {
+		panic(err)
+	}
+	net.Inject(rs, nil, brain.Proximal, brain.DCClamp{AmpPA: 10})
+	rec, _ := net.RecordSpikes(rs)
+	if err := net.Run(context.Background(), 200, nil); err != nil {
+		panic(err)
+	}
+	t := rec.Times(0)
+	fmt.Printf("%d spikes; first at %.1f ms, then intervals %.1f and %.1f ms (adapting)\n", len(t), t[0], t[1]-t[0], t[2]-t[1])
+	fmt.Println(rs.VarNames())
+	// Output:
+	// 5 spikes; first at 3.4 ms, then intervals 24.0 and 45.3 ms (adapting)
+	// [V U a b c d IExt IE II]
+}

@@ -779,7 +779,7 @@ func (n *Network) stepOnce() error {
 	if len(n.plastic) > 0 {
 		// A plastic synapse transmits with its weight from before this
 		// step's updates (the statement order of the Song et al. 2000
-		// benchmark, BENCHMARKS.md: ge += w, then w changes).
+		// benchmark as Brian2 writes it: ge += w, then w changes).
 		n.phase(phasePlastic)
 		if len(n.plastic) > 1 {
 			n.phase(phaseLearn)

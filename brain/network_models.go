@@ -5,8 +5,8 @@ import (
 	"math"
 )
 
-// Model constructors for the community's standard networks
-// (BENCHMARKS.md), built only with the public API so that benchmarks,
+// Model constructors for the community's standard networks (package
+// brain/models documents them with their reference figures), built only with the public API so that benchmarks,
 // notebooks and tests share them. Each returns an unbuilt network: add
 // recorders, then Run.
 
@@ -56,7 +56,7 @@ func benchNet(n int, seed uint64, el float64, model SynapseModel, we, wi float64
 }
 
 // CUBA is the current-based benchmark network of Brette et al. 2007
-// (benchmark 2; Vogels & Abbott 2005) with n neurons (BENCHMARKS.md):
+// (benchmark 2; Vogels & Abbott 2005) with n neurons:
 //
 //	τm dv/dt = (ge + gi) − (v − El),  El −49 mV, Vt −50 mV, Vr −60 mV
 //	we = 1.62 mV → 16.2 pA,  wi = −9 mV → −90 pA  (× gL = 10 nS)
@@ -83,7 +83,7 @@ func CUBA(n int, seed uint64) (*Network, error) {
 }
 
 // COBA is the conductance-based benchmark network of Brette et al. 2007
-// (benchmark 1; Vogels & Abbott 2005) with n neurons (BENCHMARKS.md):
+// (benchmark 1; Vogels & Abbott 2005) with n neurons:
 //
 //	τm dv/dt = ge(Ee − v) + gi(Ei − v) − (v − El),  El −60 mV, Ee 0 mV, Ei −80 mV
 //	exc spike: ge += 6 nS;  inh spike: gi += 67 nS
@@ -112,7 +112,8 @@ func COBA(n int, seed uint64) (*Network, error) {
 }
 
 // SongSTDP is the STDP benchmark of Song, Miller & Abbott 2000 (Nat
-// Neurosci 3:919) in the form of the Brian2 example (BENCHMARKS.md): 1000
+// Neurosci 3:919) in the form of the Brian2 example (Brian2 documentation,
+// examples/frompapers/Song_Miller_Abbott_2000): 1000
 // Poisson inputs at 15 Hz ("input") onto one conductance-based LIF neuron
 // ("post") through additive, all-to-all STDP synapses (SongRule), initial
 // weights uniform in [0, gmax):
@@ -122,7 +123,7 @@ func COBA(n int, seed uint64) (*Network, error) {
 //	gmax = 0.01 gL = 0.1 nS (gL = 10 nS, so C = 100 pF)
 //
 // The reference output rate is ≈ 26 Hz over 100 s, and the weights move
-// to the bounds (BENCHMARKS.md). The STDP projection is
+// to the bounds (models.Song). The STDP projection is
 // net.Projections()[0].
 //
 // Deprecated: use models.SongSTDP (package brain/models, with the reference

@@ -7,7 +7,7 @@ import "math/rand/v2"
 // stream kind and global ids (projection index, global neuron or source id).
 // No stream is keyed by goroutine or by the order in which work is
 // scheduled, so results do not depend on GOMAXPROCS or on how a network is
-// split (DESIGN.md, "Ready for more than one machine").
+// split over processes or machines.
 const (
 	streamConnect uint64 = 1 + iota // connectivity of one row/column of a projection
 	streamWeight                    // weights of one presynaptic row

@@ -58,8 +58,10 @@ func expKernel(x float64) float64 {
 }
 
 // expInline is expKernel's core for arguments already known to lie in
-// [−700, 700], small enough for the compiler to inline into the kernels
-// (a call would make Go spill every live floating-point register).
+// [−700, 700]. It is just over the Go compiler's inlining budget, and a
+// call would make Go spill every live floating-point register, so the
+// general kernel (neuron_full.go) repeats this body inline; this function
+// is the reference copy that the tests compare against math.Exp.
 func expInline(x float64) float64 {
 	// y = x·64/ln2 + 1.5·2^52 holds k = round(x·64/ln2) in its low mantissa
 	// bits (as base + k, base's low 48 bits zero), so bits 0–5 index the
@@ -84,8 +86,9 @@ var exp256Bits = func() (t [256]uint64) {
 // expFast returns e^x for x in [−700, 50] (the range the exponential-
 // integrator kernels clamp to) with a relative error below 5e-13 (tested
 // against math.Exp): far below the integration error, at about half the
-// cost of expKernel. It is the reference copy of the code that the kernels
-// repeat inline:
+// cost of expKernel. It is inlined where it is called; the fused Heun
+// passes (neuron_heun.go) repeat its body with its constants held in
+// registers, and this function is the reference copy of that code:
 //
 //	x = k·ln2/256 + r,   |r| ≤ ln2/512 ≈ 0.00135
 //	e^x = 2^(k>>8) · 2^((k&255)/256) · (1 + r + r²/2 + r³/6)

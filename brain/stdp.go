@@ -79,7 +79,7 @@ func (d WeightDependence) String() string {
 // spike times: the synaptic delay does not enter Δt. A spike is delivered
 // with the weight from before this step's updates, as in the statement
 // order of the Brian2 example of Song et al. 2000 ("ge += w", then "w =
-// clip(w + Apost, 0, gmax)"; BENCHMARKS.md). NEST delivers the depressed
+// clip(w + Apost, 0, gmax)"). NEST delivers the depressed
 // weight instead; the difference is one depression step, A−·o1 (about 1 %
 // of gmax in the Song network), but the output rate of a neuron driven
 // near threshold is sensitive to it.
@@ -118,7 +118,7 @@ type STDP struct {
 
 // SongRule returns the additive all-to-all rule of Song, Miller & Abbott
 // 2000 (Nat Neurosci 3:919) as used in the Brian2 benchmark
-// (BENCHMARKS.md): τ+ = τ− = 20 ms, A+ = 0.01·gmax, A− = 1.05·A+, hard
+// (Brian2 documentation, examples/frompapers): τ+ = τ− = 20 ms, A+ = 0.01·gmax, A− = 1.05·A+, hard
 // bounds [0, gmax].
 func SongRule(gmax float64) STDP {
 	return STDP{

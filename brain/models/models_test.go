@@ -34,7 +34,7 @@ func runBench(t *testing.T, name string, build func(int, uint64) (*brain.Network
 
 // TestCUBACOBARates checks the Vogels & Abbott 2005 / Brette et al. 2007
 // benchmark networks (N = 4000, 1 s) against the reference mean rates.
-// BENCHMARKS.md quotes 5.7–6.0 Hz (CUBA) and 18–20 Hz (COBA); the rate
+// The benchmark quotes 5.7–6.0 Hz (CUBA) and 18–20 Hz (COBA); the rate
 // depends on the random network drawn: Brian2 2.5.1 itself (the same
 // models run with /usr/bin/python3 and python3-brian on this machine,
 // numpy target) gave 5.50, 5.52, 5.62, 6.15 Hz (CUBA, mean 5.70) and
@@ -59,7 +59,7 @@ func TestCUBACOBARates(t *testing.T) {
 }
 
 // TestSongSTDP runs the Song, Miller & Abbott 2000 benchmark for the full
-// 100 s of BENCHMARKS.md and checks its reference figures: output rate
+// 100 s of the Brian2 example and checks its reference figures: output rate
 // ≈ 26 Hz, ≈ 21 % of the weights below 0.1·gmax and ≈ 17 % above
 // 0.9·gmax, mean ≈ 0.48·gmax, with a bimodal distribution; the output
 // rate falls as the weights spread (rate regulation).

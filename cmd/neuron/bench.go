@@ -33,7 +33,7 @@ func init() {
 
 const benchSynopsis = `[--models cuba,coba,stdp] [--cores 1,2] [--compare-brian2] [--scaling]
 
-Runs the benchmark networks of BENCHMARKS.md (Brette et al. 2007 CUBA and
+Runs the standard benchmark networks (Brette et al. 2007 CUBA and
 COBA, 4000 neurons, 1 s; Song, Miller & Abbott 2000 STDP, 1000 inputs,
 100 s), each built with the public brain API (models.CUBA, models.COBA,
 models.SongSTDP) with every spike recorded, and prints per model and core
@@ -425,7 +425,7 @@ func lastLines(s string, k int) string {
 }
 
 // rateBand is the accepted mean rate of a model (Hz). For CUBA and COBA it
-// is the mean over all cells, (N_E·r_E + N_I·r_I)/N: BENCHMARKS.md's
+// is the mean over all cells, (N_E·r_E + N_I·r_I)/N: the benchmark's
 // reference ranges (CUBA 5.7–6.0 Hz at N = 4000, 5.6–5.8 Hz over the
 // scaling series; COBA 18–20 Hz) widened by the spread between random
 // network realisations (seeds). That spread is a property of the model:
