@@ -7,8 +7,10 @@ import (
 	"io"
 )
 
-// checkpointMagic starts every network checkpoint (format version 2:
-// STDP traces with the step of their last update).
+// checkpointMagic starts the state payload of a network checkpoint
+// (payload version 2: STDP traces with the step of their last update),
+// which checkpoint_envelope.go wraps with the file format's header and
+// checksum.
 const checkpointMagic = "brainnet2"
 
 // ErrCheckpoint is wrapped by every Restore error about the checkpoint's
@@ -24,7 +26,8 @@ var ErrCheckpoint = errors.New("brain: bad network checkpoint")
 // constructed the same way) nor recorder contents.
 //
 // run(a) + MarshalBinary + UnmarshalBinary + run(b) is bit-identical to
-// run(a+b).
+// run(a+b). The encoding is versioned and ends with a CRC-32C checksum
+// over everything before it (checkpoint_envelope.go).
 func (n *Network) MarshalBinary() ([]byte, error) {
 	if err := n.acquire("MarshalBinary"); err != nil {
 		return nil, err
@@ -35,6 +38,15 @@ func (n *Network) MarshalBinary() ([]byte, error) {
 			return nil, err
 		}
 	}
+	payload, err := n.marshalState()
+	if err != nil {
+		return nil, err
+	}
+	return n.seal(payload), nil
+}
+
+// marshalState encodes the state payload of a built network.
+func (n *Network) marshalState() ([]byte, error) {
 	b := []byte(checkpointMagic)
 	b = binary.LittleEndian.AppendUint64(b, uint64(n.step))
 	b = appendLen(b, len(n.pops))
@@ -78,21 +90,49 @@ func (n *Network) MarshalBinary() ([]byte, error) {
 // constructed the same way (same populations, projections, sources and
 // current sources, in the same order, and the same seed); it builds the
 // network first if needed. Recorders keep what they hold and continue.
-func (n *Network) UnmarshalBinary(data []byte) error {
+// A checkpoint of another format version, of a network of another shape,
+// dt or seed, or one that fails its checksum is refused with an error
+// wrapping ErrCheckpoint that says which, and the network is left as it
+// was.
+func (n *Network) UnmarshalBinary(data []byte) (err error) {
 	if err := n.acquire("UnmarshalBinary"); err != nil {
 		return err
 	}
 	defer n.release()
+	defer n.recoverBug("UnmarshalBinary", &err)
 	if !n.built {
 		if err := n.build(); err != nil {
 			return err
 		}
 	}
+	payload, err := n.open(data)
+	if err != nil {
+		return err
+	}
+	before, err := n.marshalState()
+	if err != nil {
+		return err
+	}
+	if err := n.unmarshalState(payload); err != nil {
+		// a payload of another shape may have been partly applied
+		if e := n.unmarshalState(before); e != nil {
+			return fmt.Errorf("%w (and restoring the previous state failed: %w)", err, e)
+		}
+		return err
+	}
+	return nil
+}
+
+// unmarshalState restores a state payload written by marshalState.
+func (n *Network) unmarshalState(data []byte) error {
 	if len(data) < len(checkpointMagic)+8 || string(data[:len(checkpointMagic)]) != checkpointMagic {
 		return fmt.Errorf("%w: missing header", ErrCheckpoint)
 	}
 	d := &StateDecoder{b: data[len(checkpointMagic)+8:], what: "header"}
 	step := int64(binary.LittleEndian.Uint64(data[len(checkpointMagic):]))
+	if step < 0 || step > MaxSteps {
+		return fmt.Errorf("%w: step counter %d outside [0, 2⁵³]", ErrCheckpoint, step)
+	}
 	count := func(what string, want int) {
 		d.what = what
 		d.length(want, 0)
@@ -119,7 +159,7 @@ func (n *Network) UnmarshalBinary(data []byte) error {
 	count("projections", len(n.projs))
 	for _, p := range n.projs {
 		d.what = "projection " + p.Name
-		if p.weights == nil {
+		if p.weights == nil && d.err == nil {
 			// SetWeight may have made the checkpointed projection per-synapse.
 			if nw, k := binary.Uvarint(d.b); k > 0 && nw != 0 {
 				_ = p.SetWeight(0, p.constW)
@@ -172,11 +212,20 @@ func (n *Network) Save(w io.Writer) error {
 	return err
 }
 
-// Restore reads a state written by Save (see UnmarshalBinary).
+// Restore reads a state written by Save (see UnmarshalBinary). It reads
+// no more than the largest checkpoint this network can have written, so
+// an endless or oversized input is an error, not an unbounded read.
 func (n *Network) Restore(r io.Reader) error {
-	b, err := io.ReadAll(r)
+	limit, err := n.checkpointLimit()
 	if err != nil {
 		return err
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return fmt.Errorf("brain: Restore: %w", err)
+	}
+	if int64(len(b)) > limit {
+		return fmt.Errorf("%w: more than %d bytes, the largest checkpoint this network can write", ErrCheckpoint, limit)
 	}
 	return n.UnmarshalBinary(b)
 }

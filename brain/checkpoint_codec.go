@@ -141,7 +141,7 @@ func (d *StateDecoder) length(want, width int) bool {
 		return false
 	}
 	if want >= 0 && int(n) != want {
-		d.Fail("holds %d values where the network has %d (built differently?)", n, want)
+		d.Fail("holds %d values where this network has %d: a checkpoint of a network of another shape (restore into a network built the same way)", n, want)
 		return false
 	}
 	if uint64(len(d.b)-k) < n*uint64(width) {

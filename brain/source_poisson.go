@@ -67,6 +67,12 @@ func (g *PoissonGroup) SourceName() string { return g.Name }
 // IsInhibitory reports whether the group's synapses are inhibitory.
 func (g *PoissonGroup) IsInhibitory() bool { return g.Inhibitory }
 
+// MaxPoissonRateHz bounds the rate of one Poisson generator (Hz): a mean
+// interval of 10 µs, far above any neuron's rate (a higher rate stands for
+// many generators and is better written as more of them or a larger
+// weight). It keeps the event-by-event generation finite.
+const MaxPoissonRateHz = 1e5
+
 func (g *PoissonGroup) validate() error {
 	bad := func(f string, v any, why string) error {
 		return fmt.Errorf("brain: PoissonGroup %q: %s = %v: %s", g.Name, f, v, why)
@@ -74,21 +80,21 @@ func (g *PoissonGroup) validate() error {
 	if g.N <= 0 || g.N > math.MaxInt32 {
 		return bad("N", g.N, "must be in [1, 2³¹)")
 	}
-	if !(g.RateHz >= 0) || math.IsInf(g.RateHz, 0) {
-		return bad("RateHz", g.RateHz, "must be finite and ≥ 0")
+	if !(g.RateHz >= 0 && g.RateHz <= MaxPoissonRateHz) {
+		return bad("RateHz", g.RateHz, fmt.Sprintf("must be in [0, %g] Hz", float64(MaxPoissonRateHz)))
 	}
 	if g.Rates != nil {
 		if len(g.Rates) != g.N {
 			return bad("len(Rates)", len(g.Rates), fmt.Sprintf("must equal N = %d", g.N))
 		}
 		for i, r := range g.Rates {
-			if !(r >= 0) || math.IsInf(r, 0) {
-				return bad(fmt.Sprintf("Rates[%d]", i), r, "must be finite and ≥ 0")
+			if !(r >= 0 && r <= MaxPoissonRateHz) {
+				return bad(fmt.Sprintf("Rates[%d]", i), r, fmt.Sprintf("must be in [0, %g] Hz", float64(MaxPoissonRateHz)))
 			}
 		}
 	}
-	if g.RateFunc != nil && (!(g.MaxRateHz > 0) || math.IsInf(g.MaxRateHz, 0)) {
-		return bad("MaxRateHz", g.MaxRateHz, "must be finite and > 0 with RateFunc")
+	if g.RateFunc != nil && !(g.MaxRateHz > 0 && g.MaxRateHz <= MaxPoissonRateHz) {
+		return bad("MaxRateHz", g.MaxRateHz, fmt.Sprintf("must be in (0, %g] Hz with RateFunc", float64(MaxPoissonRateHz)))
 	}
 	if !(g.StartMS >= 0) || math.IsInf(g.StartMS, 0) {
 		return bad("StartMS", g.StartMS, "must be finite and ≥ 0")
@@ -250,5 +256,51 @@ func (g *PoissonGroup) RestoreState(d *StateDecoder) error {
 	d.Int64s(g.due)
 	d.Int32s(g.link)
 	d.Int32s(g.head)
-	return d.Err()
+	if err := d.Err(); err != nil {
+		return err
+	}
+	return g.checkQueue()
+}
+
+// checkQueue verifies a restored calendar queue, so that a crafted
+// checkpoint cannot make Emit loop forever or index out of range: every
+// next time is +Inf (due −1) or a finite time ≥ 0 in step due; every
+// bucket list holds distinct generators due in that bucket, and together
+// they hold every generator with a due step exactly once.
+func (g *PoissonGroup) checkQueue() error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("brain: PoissonGroup %q: restored queue: %s", g.Name, fmt.Sprintf(format, a...))
+	}
+	pending := 0
+	for i, t := range g.next {
+		switch {
+		case math.IsInf(t, 1):
+			if g.due[i] != -1 {
+				return bad("generator %d has no next spike but is due at step %d", i, g.due[i])
+			}
+		case !(t >= 0) || g.due[i] < 0 || g.due[i] > MaxSteps:
+			return bad("generator %d: next spike at %v ms, due step %d", i, t, g.due[i])
+		default:
+			pending++
+		}
+	}
+	seen := make([]bool, g.N)
+	listed := 0
+	for b, cur := range g.head {
+		for steps := 0; cur != -1; steps++ {
+			if cur < 0 || int(cur) >= g.N || seen[cur] || steps > g.N {
+				return bad("bucket %d: bad or repeated generator %d", b, cur)
+			}
+			if g.due[cur] < 0 || g.due[cur]&g.mask != int64(b) {
+				return bad("generator %d (due step %d) listed in bucket %d", cur, g.due[cur], b)
+			}
+			seen[cur] = true
+			listed++
+			cur = g.link[cur]
+		}
+	}
+	if listed != pending {
+		return bad("%d generators listed, %d have a next spike", listed, pending)
+	}
+	return nil
 }
