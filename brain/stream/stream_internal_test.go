@@ -2,12 +2,14 @@ package stream
 
 import (
 	"errors"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/neuron-sim/neuron/brain"
 )
@@ -356,4 +358,61 @@ func TestBadInput(t *testing.T) {
 	if _, err := f.Spikes("cells"); !errors.Is(err, ErrNoStream) {
 		t.Errorf("missing stream: %v", err)
 	}
+}
+
+// slowWriter is a disk that takes delay per write.
+type slowWriter struct {
+	w     io.Writer
+	delay time.Duration
+}
+
+func (s slowWriter) Write(p []byte) (int, error) {
+	time.Sleep(s.delay)
+	return s.w.Write(p)
+}
+
+// TestSlowDiskBoundedMemory records through a disk far slower than the
+// step loop: the loop waits for buffers (Stalls > 0), the buffers never
+// grow in number, and the file is still exact.
+func TestSlowDiskBoundedMemory(t *testing.T) {
+	d, net := newDriven(t, 200, 8)
+	path := filepath.Join(t.TempDir(), "slow.nrs")
+	r, err := Create(path, net, Options{BufferBytes: 512, Buffers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.out = slowWriter{r.f, 2 * time.Millisecond}
+	if err := r.Spikes(d.pop); err != nil {
+		t.Fatal(err)
+	}
+	const steps = 1500
+	for k := range int64(steps) {
+		d.step(t, k, r)
+	}
+	n, wait := r.Stalls()
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || wait <= 0 {
+		t.Errorf("a 2 ms/write disk never made the step loop wait (stalls %d, %v)", n, wait)
+	}
+	if r.Buffers() != 2 {
+		t.Errorf("%d buffers allocated, want 2 (1 spare + 1 stream)", r.Buffers())
+	}
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sp, _ := f.Spikes("cells")
+	got, err := sp.Recorder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs, gn := got.Spikes()
+	ws, wn := d.mem.Spikes()
+	if len(ws) < 1000 || !slices.Equal(gs, ws) || !slices.Equal(gn, wn) {
+		t.Errorf("%d spikes read, %d recorded", len(gs), len(ws))
+	}
+	t.Logf("%d spikes, %d stalls, %v waited", len(ws), n, wait)
 }

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"os"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/neuron-sim/neuron/brain"
 )
@@ -47,6 +49,7 @@ type Recorder struct {
 	opt  Options
 
 	f       *os.File
+	out     io.Writer // f (tests slow it down)
 	spikes  []*wstream
 	states  []*wstream
 	streams []*wstream
@@ -57,6 +60,10 @@ type Recorder struct {
 
 	mu  sync.Mutex
 	err error // first write error
+
+	buffers   int           // buffers allocated (spares, one per stream, grown ones)
+	stalls    int           // times the step loop waited for a spare buffer
+	stallTime time.Duration // and how long in all
 }
 
 // wstream is one stream being written.
@@ -119,7 +126,7 @@ func Create(path string, net *brain.Network, o Options) (*Recorder, error) {
 		return nil, fmt.Errorf("brain/stream: %w", err)
 	}
 	r := &Recorder{
-		path: path, dt: dt, net: net, opt: o, f: f,
+		path: path, dt: dt, net: net, opt: o, f: f, out: f, buffers: o.Buffers,
 		free: make(chan []byte, maxStreams+o.Buffers),
 		jobs: make(chan job, maxStreams+o.Buffers+16),
 		done: make(chan struct{}),
@@ -153,9 +160,9 @@ func (r *Recorder) write() {
 			j.h.size = uint32(len(j.buf))
 			j.h.crc = crc32.ChecksumIEEE(j.buf)
 			hdr = j.h.append(hdr[:0])
-			if _, err := r.f.Write(hdr); err != nil {
+			if _, err := r.out.Write(hdr); err != nil {
 				r.fail(err)
-			} else if _, err := r.f.Write(j.buf); err != nil {
+			} else if _, err := r.out.Write(j.buf); err != nil {
 				r.fail(err)
 			}
 		}
@@ -198,6 +205,7 @@ func (r *Recorder) declare(s *wstream) error {
 		return fmt.Errorf("brain/stream: %w", err)
 	}
 	s.buf = make([]byte, 0, r.opt.BufferBytes)
+	r.buffers++
 	r.streams = append(r.streams, s)
 	r.control(kindDeclare, uint16(s.info.ID), p)
 	return nil
@@ -317,6 +325,7 @@ func (r *Recorder) room(s *wstream, need int) {
 		r.flush(s)
 		if need > cap(s.buf) {
 			s.buf = make([]byte, 0, need)
+			r.buffers++
 		}
 	}
 }
@@ -363,7 +372,14 @@ func (r *Recorder) flush(s *wstream) {
 		return
 	}
 	r.jobs <- job{h: blockHeader{kind: s.kind, stream: uint16(s.info.ID), first: s.first, last: s.prev, count: s.count}, buf: s.buf, recycle: true}
-	s.buf = <-r.free
+	select {
+	case s.buf = <-r.free:
+	default:
+		t0 := time.Now()
+		s.buf = <-r.free
+		r.stalls++
+		r.stallTime += time.Since(t0)
+	}
 	s.count = 0
 }
 
@@ -391,6 +407,16 @@ func (r *Recorder) Counts() []int64 {
 	}
 	return c
 }
+
+// Stalls reports how often the step loop found no spare buffer and waited
+// for the writer to finish one, and how long it waited in all. A disk that
+// keeps up gives 0.
+func (r *Recorder) Stalls() (n int, wait time.Duration) { return r.stalls, r.stallTime }
+
+// Buffers is the number of buffers the recorder has allocated: Options.Buffers
+// spares plus one per stream (plus one per step or sample larger than a
+// buffer). It does not grow with the length of the run.
+func (r *Recorder) Buffers() int { return r.buffers }
 
 type endInfo struct {
 	Totals []int64 `json:"totals"`

@@ -47,6 +47,9 @@ type recordResult struct {
 	Recording   bool    `json:"recording"`
 	FileBytes   int64   `json:"file_bytes,omitempty"`
 	BytesSpike  float64 `json:"bytes_per_spike,omitempty"`
+	Buffers     int     `json:"buffers,omitempty"`
+	Stalls      int     `json:"stalls"`
+	StallMS     float64 `json:"stall_ms"`
 	PeakRSSMB   float64 `json:"peak_rss_mb"`
 	RunSeconds  float64 `json:"run_s"`
 	Verified    *bool   `json:"verified,omitempty"`
@@ -152,6 +155,8 @@ func runRecord(args []string, stdout, stderr io.Writer) error {
 	res := recordResult{Model: *model, N: *n, Seed: *seed, SimMS: *ms, Spikes: hash.n,
 		Hash: fmt.Sprintf("%016x", hash.h), Recording: rec != nil}
 	if rec != nil {
+		n, wait := rec.Stalls()
+		res.Buffers, res.Stalls, res.StallMS = rec.Buffers(), n, float64(wait)/1e6
 		if err := rec.Close(); err != nil {
 			return err
 		}
