@@ -22,7 +22,7 @@ type Chart struct {
 	Kind string
 	// ID is the DOM id of the chart's <div>: "nbc-" + Name + "-" + the first 12 hex digits
 	// of a SHA-256 over kind, name, size and option. Deterministic: the same call gives the
-	// same id in every process (GoNB runs each cell as a new process; see NOTEBOOKS.md P5).
+	// same id in every process (GoNB runs each cell as a new process; see docs/notebooks.md).
 	ID string
 	// Option is the ECharts option as JSON (valid JSON: no JavaScript functions), built with
 	// go-echarts. Tests can decode it to check series and data sizes.

@@ -123,6 +123,14 @@ func Must2[A, B any](a A, b B, err error) (A, B) {
 	return a, b
 }
 
+// Must3 is [Must] for functions that return three values and an error.
+func Must3[A, B, C any](a A, b B, c C, err error) (A, B, C) {
+	if err != nil {
+		fail(err)
+	}
+	return a, b, c
+}
+
 // NoError shows a non-nil err as a readable FAIL line and fails the cell (see [Must]); it does
 // nothing for nil.
 func NoError(err error) {

@@ -2,7 +2,7 @@
 """Brian2 C++ standalone versions of the standard benchmark networks.
 
 The same models as brain.CUBA, brain.COBA and brain.SongSTDP
-(/work/shared/BENCHMARKS.md; Brette et al. 2007, J Comput Neurosci 23:349;
+(docs/benchmarks.md; Brette et al. 2007, J Comput Neurosci 23:349;
 Vogels & Abbott 2005, J Neurosci 25:10786; Song, Miller & Abbott 2000, Nat
 Neurosci 3:919), written the way Brian2's own examples write them
 (examples/CUBA.py, examples/COBA.py, examples/synapses/STDP.py), built and

@@ -12,7 +12,7 @@ Rules, each applied to the code cells of every notebook given:
   duplicate     no function or type is defined (at the top level of a cell) in two notebooks:
                 shared code belongs in the library (nbhelpers, brain/analysis, ...).
 
-A chart call is a line that calls nbhelpers.Display... (all but DisplayHTML and DisplayTable),
+A chart call is a line that calls nbhelpers.Display... (or the same through an import alias) (all but DisplayHTML and DisplayTable),
 nbhelpers.Show..., or gonbui.DisplayPNG/DisplaySVG (static figures), or that carries the comment
 `//nbcheck:chart` (for chart helpers of other packages).
 
@@ -66,10 +66,21 @@ def declarations(src):
     return [n for n in names if n != "main"]
 
 
+IMPORT_ALIAS = re.compile(r'(\w+)\s+"github\.com/neuron-sim/neuron/nbhelpers"')
+
+
+def with_alias(line, aliases):
+    """The line with nbhelpers' import aliases (nb "…/nbhelpers") written as nbhelpers."""
+    for a in aliases:
+        line = re.sub(r"\b%s\." % re.escape(a), "nbhelpers.", line)
+    return line
+
+
 def check(path, nb):
     """Problems of one notebook (strings), and its declarations and statistics."""
     problems = []
     cells = list(code_cells(nb))
+    aliases = {a for c in cells for a in IMPORT_ALIAS.findall(c) if a not in ("nbhelpers", "_", ".")}
     if not cells:
         return ["no code cells"], [], {}
     first = cells[0]
@@ -88,6 +99,7 @@ def check(path, nb):
             problems.append(f"cell-length: code cell {idx} has {len(lines)} lines (max {MAX_CELL_LINES})")
         for k, line in enumerate(lines, start=1):
             at = lines_seen + k
+            line = with_alias(line, aliases)
             if ECHARTS_CALL.search(line) and not line.lstrip().startswith("//"):
                 echarts = True
             if SETUP_CALL.search(line) and not line.lstrip().startswith("//"):

@@ -6,7 +6,7 @@ Usage:
 
 For each report, a probe script is injected before the LAST </body> (the embedded
 echarts.min.js itself contains the string "</body>", so the first match would corrupt it; see
-NOTEBOOKS.md P11). The copy is loaded by headless Chromium with DNS blackholed
+docs/notebooks.md, "Editing report HTML"). The copy is loaded by headless Chromium with DNS blackholed
 (--host-resolver-rules="MAP * ~NOTFOUND") and --dump-dom. The probe waits (in Chromium's
 virtual time) until every [data-nbchart] element has an ECharts instance
 (echarts.getInstanceByDom) and a canvas whose pixels are not all the same, then writes the

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Put the tool folders on the GoNB kernel's PATH (pitfall P8 in shared/NOTEBOOKS.md).
+"""Put the tool folders on the GoNB kernel's PATH (docs/notebooks.md, "Kernel PATH").
 
 A Jupyter kernel inherits the *server's* environment, so a kernel started from a shell that lacks
 the project's .bin (gonb, goimports, gopls) or Go's bin folder fails every cell. jupyter-client

@@ -30,7 +30,7 @@ STYLE = """<style>
   padding:6px 10px;margin:6px 0 12px}
 .nb-provenance td{padding:0 12px 0 0;vertical-align:top}.nb-provenance td:first-child{color:#555}
 .nb-toc{font:14px/1.6 sans-serif;margin:6px 0 12px}.nb-toc ul{margin:0;padding-left:20px;list-style:none}
-.nb-toc li.l2{margin-left:16px}.nb-toc li.l3{margin-left:32px}
+.nb-toc li.l2{margin-left:16px}.nb-toc li.l3{margin-left:32px}.nb-toc a{color:#1a5fb4;text-decoration:none}
 details.nb-code{margin:4px 0;font:12px sans-serif}
 details.nb-code summary{cursor:pointer;color:#555}
 details.nb-code pre{background:#f5f5f5;border:1px solid #e0e0e0;padding:6px;overflow-x:auto;font-size:12px}

@@ -42,6 +42,11 @@ class CheckNotebooks(unittest.TestCase):
         self.assertEqual(rc, 0, out)
         self.assertIn("first chart at line 8", out)
 
+    def test_import_alias(self):
+        rc, out = self.run_check({"a.ipynb": nb(FIRST, SETUP, 'import nb "github.com/neuron-sim/neuron/nbhelpers"\n\n%%\nnb.NoError(nb.DisplayPSTH("r", p, o))')})
+        self.assertEqual(rc, 0, out)
+        self.assertIn("first chart at line 10", out)
+
     def test_long_cell_fails(self):
         rc, out = self.run_check({"a.ipynb": nb(FIRST, "%%\n" + "x := 1\n" * 40)})
         self.assertEqual(rc, 1)

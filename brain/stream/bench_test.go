@@ -13,7 +13,7 @@ import (
 var sinkSpikes int64
 
 // BenchmarkCUBARecording times 100 ms of CUBA (Brette et al. 2007,
-// BENCHMARKS.md) per iteration, after a 100 ms warm-up, without recording,
+// docs/benchmarks.md) per iteration, after a 100 ms warm-up, without recording,
 // with the in-memory spike recorders, and streaming every spike (and the
 // V of 10 cells every step) to a file. The cost of recording is the ratio
 // of stream to none, measured in one run:
