@@ -5,6 +5,8 @@
 //	neuron predict   predict spikes of fitted parameters (predict.go)
 //	neuron accuracy  spike-time prediction benchmark on the reference cells (accuracy.go)
 //	neuron sweep     parameter sweeps, shards of array jobs, merging (sweep.go)
+//	neuron cell      one cell under a current step, with an HTML report (quicklook.go)
+//	neuron network   Brunel's E–I network at (g, η), with an HTML report (quicklook.go)
 //
 // Run "neuron help" for the list and "neuron <command> -h" for the flags of
 // one command.
