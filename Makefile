@@ -12,7 +12,7 @@ export GOTOOLCHAIN := local
 export CGO_CFLAGS  := -O2 -g -I/usr/include/hdf5/serial
 export CGO_LDFLAGS := -O2 -g -L/usr/lib/x86_64-linux-gnu/hdf5/serial
 
-.PHONY: help setup reports test go-test h5-check vet check-imports nb-check nb-lint lab nb-strip bench echarts-vendor
+.PHONY: help setup reports test go-test h5-check vet check-imports nb-check nb-lint nb-live lab nb-strip bench echarts-vendor
 
 help:
 	@echo "make setup    install Jupyter (Debian packages), build GoNB/goimports/gopls, register the kernel"
@@ -24,11 +24,15 @@ help:
 setup:
 	@bash docker/install.sh
 
+# NEURON_EXPLORER_OFFLINE: headless runs skip the explorers' probe for a live page (see
+# nbhelpers/explorer) and show the WebAssembly explorers right away.
 reports: setup
-	$(PY) scripts/run_notebooks.py --jobs $(NB_JOBS) --timeout $(NB_TIMEOUT) --html-dir $(REPORTS) $(NB)
+	NEURON_EXPLORER_OFFLINE=1 $(PY) scripts/run_notebooks.py --jobs $(NB_JOBS) --timeout $(NB_TIMEOUT) --html-dir $(REPORTS) $(NB)
 	@if [ -f scripts/check_report_charts.py ]; then \
 	  $(PY) scripts/check_report_charts.py --min 0 --overlaps --max-mb 5 $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)) \
 	    $(patsubst notebooks/%.ipynb,$(REPORTS)/%.reader.html,$(NB)); fi
+	$(PY) scripts/check_explorers.py --min 0 $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)) \
+	  $(patsubst notebooks/%.ipynb,$(REPORTS)/%.reader.html,$(NB))
 	@echo "reports written (NN.html: code and outputs; NN.reader.html: contents, code folded):"; \
 	  for f in $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NB)) $(patsubst notebooks/%.ipynb,$(REPORTS)/%.reader.html,$(NB)); do echo "  $(CURDIR)/$$f"; done
 
@@ -63,7 +67,11 @@ h5-check:
 	go test -count=1 -run '^TestWriteForPython$$' ./format/nwb -args -h5out "$(H5_OUT)"
 	$(PY) scripts/check_h5.py "$(H5_OUT)"
 
-test: setup vet check-imports nb-check nb-lint go-test h5-check reports
+test: setup vet check-imports nb-check nb-lint go-test h5-check reports nb-live
+
+# The widget explorer of notebooks/13 in a live Jupyter Notebook page, driven by headless Chromium.
+nb-live: setup
+	$(PY) scripts/test_live_explorer.py
 
 # Jupyter refuses to run as root without --allow-root (the usual case in containers).
 lab: setup

@@ -109,6 +109,11 @@ def compare(kind, page, ref):
 def check_report(path, neuron, max_mb, min_explorers):
     size = os.path.getsize(path)
     ok = True
+    if min_explorers == 0:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            if 'class="neuron-explorer"' not in f.read():
+                print("%s: no explorers" % path)
+                return True
     print("%s: %.2f MB" % (path, size / 1e6))
     if size > max_mb * 1e6:
         print("  FAIL: larger than %g MB" % max_mb)
