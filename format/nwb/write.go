@@ -37,6 +37,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/neuron-sim/neuron/format/internal/h5"
@@ -222,8 +223,8 @@ type TimeSeries struct {
 	// t/RateHz s) or TimesS (one time per sample, s).
 	StartS, RateHz float64
 	TimesS         []float64
-	// ChannelNames optionally names the channels (stored as the
-	// "channels" attribute of data, as JSON text).
+	// ChannelNames optionally names the channels (appended to the
+	// comments: the schema has no field for them).
 	ChannelNames []string
 }
 
@@ -284,8 +285,14 @@ func (w *Writer) AddTimeSeries(ts TimeSeries) (err error) {
 			return err
 		}
 	}
-	if ts.Comments != "" {
-		if err := h5.AttrString(g, "comments", ts.Comments); err != nil {
+	comments := ts.Comments
+	if ts.ChannelNames != nil {
+		// The schema has no per-channel names for a TimeSeries: they go
+		// into comments.
+		comments = strings.TrimSpace(comments + "\nchannels: " + strings.Join(ts.ChannelNames, ", "))
+	}
+	if comments != "" {
+		if err := h5.AttrString(g, "comments", comments); err != nil {
 			return err
 		}
 	}
@@ -313,11 +320,6 @@ func (w *Writer) AddTimeSeries(ts TimeSeries) (err error) {
 	}
 	if err := h5.AttrString(d, "continuity", "continuous"); err != nil {
 		return err
-	}
-	if ts.ChannelNames != nil {
-		if err := h5.AttrStrings(d, "channels", ts.ChannelNames); err != nil {
-			return err
-		}
 	}
 	if ts.TimesS != nil {
 		t, err := g.Float64s("timestamps", ts.TimesS)
