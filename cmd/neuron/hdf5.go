@@ -19,7 +19,8 @@ import (
 )
 
 // convertRecording writes the spike streams (and state streams) of the
-// stream file at path as NWB and/or SONATA files.
+// stream file at path as NWB and/or SONATA files; net, if not nil, is
+// described in the NWB file.
 func convertRecording(path, nwbPath, sonataPath string, net *brain.Network, meta map[string]any) error {
 	f, err := stream.Open(path)
 	if err != nil {
@@ -38,10 +39,14 @@ func convertRecording(path, nwbPath, sonataPath string, net *brain.Network, meta
 		pops = append(pops, nwb.FromStream(sp))
 	}
 	if nwbPath != "" {
-		w, err := nwb.Create(nwbPath, nwb.Session{
-			Description: fmt.Sprintf("neuron record: %v %v cells, %v ms", meta["model"], meta["n"], meta["duration_ms"]),
-			StartTime:   time.Now(), Network: net.Summary(), Provenance: meta, Program: "neuron record " + moduleVersion(),
-		})
+		s := nwb.Session{
+			Description: fmt.Sprintf("neuron: %v %v cells, %v ms", meta["model"], meta["n"], meta["duration_ms"]),
+			StartTime:   time.Now(), Provenance: meta, Program: "neuron " + moduleVersion(),
+		}
+		if net != nil {
+			s.Network = net.Summary()
+		}
+		w, err := nwb.Create(nwbPath, s)
 		if err != nil {
 			return err
 		}

@@ -66,7 +66,15 @@ func TestRecordCommand(t *testing.T) {
 	if nodes, err := sonata.ReadNodes(filepath.Join(dir, "net", sonata.NodesFile)); err != nil || nodes["exc"] != 800 {
 		t.Errorf("SONATA nodes %v (%v)", nodes, err)
 	}
-	for _, bad := range [][]string{{"record", "--model", "hh"}, {"record", "--verify"}, {"record", "--ms", "-1"}} {
+	out.Reset()
+	conv := filepath.Join(dir, "c.nwb")
+	if code := run([]string{"convert", "--in", nrs, "--nwb", conv}, &out, &errb); code != 0 {
+		t.Fatalf("convert: code %d: %s", code, errb.String())
+	}
+	if u, err := nwb.ReadUnits(conv); err != nil || int64(len(u.SpikeTimesS)) != rec.Spikes {
+		t.Errorf("convert: %d spikes (%v), want %d", len(u.SpikeTimesS), err, rec.Spikes)
+	}
+	for _, bad := range [][]string{{"convert", "--in", nrs}, {"convert", "--in", filepath.Join(dir, "none"), "--nwb", conv}, {"record", "--model", "hh"}, {"record", "--verify"}, {"record", "--ms", "-1"}} {
 		if code := run(bad, &out, &errb); code != 1 {
 			t.Errorf("%v: code %d", bad, code)
 		}
