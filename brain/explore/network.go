@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/analysis"
+	"github.com/neuron-sim/neuron/brain/models"
 )
 
 // NetParams are the controls of the network explorer: Brunel 2000's model A (see
-// brain.Brunel) with ε = 0.1 and D = 1.5 ms, on a network smaller than Brunel's
+// models.Brunel) with ε = 0.1 and D = 1.5 ms, on a network smaller than Brunel's
 // NE = 10 000. As in brain's Brunel regime test, the EPSP J is scaled so that the recurrent
 // coupling CE·J stays Brunel's 100 mV (CE = 1000, J = 0.1 mV): J = 100 mV / CE, e.g. 1 mV
 // at NE = 1000 (CE = 100). The drive in units of threshold then matches Brunel's, and the
@@ -33,7 +33,7 @@ type NetParams struct {
 	BinMS float64 `json:"bin"`
 }
 
-// BrunelStates are the names brain.BrunelPoint accepts (Brunel 2000, Fig. 8).
+// BrunelStates are the names models.BrunelPoint accepts (Brunel 2000, Fig. 8).
 var BrunelStates = []string{"SR", "AI", "SIfast", "SIslow"}
 
 // DefaultNet returns the explorer's starting point: the asynchronous irregular state
@@ -110,7 +110,7 @@ func RunNet(p NetParams) (*NetResult, error) {
 		p.BinMS = 1
 	}
 	ce := math.Round(0.1 * float64(p.NE))
-	net, err := brain.Brunel(brain.BrunelParams{NE: p.NE, Epsilon: 0.1, JmV: 100 / ce, G: p.G, Eta: p.Eta, DelayMS: 1.5}, p.Seed)
+	net, err := models.Brunel(models.BrunelParams{NE: p.NE, Epsilon: 0.1, JmV: 100 / ce, G: p.G, Eta: p.Eta, DelayMS: 1.5}, p.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("explore: %w", err)
 	}

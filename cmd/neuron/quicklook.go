@@ -7,9 +7,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/analysis"
 	"github.com/neuron-sim/neuron/brain/explore"
+	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/nbhelpers/explorer"
 )
 
@@ -135,7 +135,7 @@ func writeReport(stdout io.Writer, path, title, frag string) error {
 }
 
 func brunelState(name string, ne int) ([2]float64, error) {
-	bp, err := brain.BrunelPoint(name, ne)
+	bp, err := models.BrunelPoint(name, ne)
 	if err != nil {
 		return [2]float64{}, err
 	}

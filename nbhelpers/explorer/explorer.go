@@ -28,8 +28,8 @@ import (
 	"math"
 	"strings"
 
-	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/explore"
+	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/nbhelpers"
 )
 
@@ -258,7 +258,7 @@ func networkHTML(name string, p explore.NetParams, mode int) (string, error) {
 	var sel strings.Builder
 	sel.WriteString(`<label>Brunel state <select data-preset="1"><option value="">(custom)</option>`)
 	for _, s := range explore.BrunelStates {
-		bp, err := brain.BrunelPoint(s, p.NE)
+		bp, err := models.BrunelPoint(s, p.NE)
 		if err != nil {
 			return "", err
 		}
@@ -370,7 +370,7 @@ const glueJS = `(function () {
 
 // brainPoint returns (g, η) of one of Brunel's example states.
 func brainPoint(state string, ne int) ([2]float64, error) {
-	bp, err := brain.BrunelPoint(state, ne)
+	bp, err := models.BrunelPoint(state, ne)
 	if err != nil {
 		return [2]float64{}, fmt.Errorf("explorer: %w", err)
 	}
