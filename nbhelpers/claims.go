@@ -131,6 +131,14 @@ func Must3[A, B, C any](a A, b B, c C, err error) (A, B, C) {
 	return a, b, c
 }
 
+// Must4 is [Must] for functions that return four values and an error.
+func Must4[A, B, C, D any](a A, b B, c C, d D, err error) (A, B, C, D) {
+	if err != nil {
+		fail(err)
+	}
+	return a, b, c, d
+}
+
 // NoError shows a non-nil err as a readable FAIL line and fails the cell (see [Must]); it does
 // nothing for nil.
 func NoError(err error) {
