@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"slices"
@@ -196,4 +197,31 @@ func sameOutcome(a, b Row) bool {
 		}
 	}
 	return true
+}
+
+// AppendJournal opens an existing journal for appending only, without
+// reading or repairing it: for workers of a distributed runner that add
+// rows to a journal the driver opened (with OpenJournal) before it started
+// them. The journal must already hold the header of spec and results.
+func AppendJournal(path string, spec Spec, results []string) (*Journal, error) {
+	t := NewTable(spec, results)
+	h, err := t.headerLine()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return nil, fmt.Errorf("sweep: journal: %w", err)
+	}
+	got := make([]byte, len(h))
+	r, err := os.Open(path)
+	if err == nil {
+		_, err = io.ReadFull(r, got)
+		r.Close()
+	}
+	if err != nil || !bytes.Equal(got, h) {
+		f.Close()
+		return nil, fmt.Errorf("sweep: journal %s does not start with the header of sweep %q", path, spec.Name)
+	}
+	return &Journal{f: f, t: t, lastSync: time.Now()}, nil
 }
