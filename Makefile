@@ -12,7 +12,7 @@ export GOTOOLCHAIN := local
 export CGO_CFLAGS  := -O2 -g -I/usr/include/hdf5/serial
 export CGO_LDFLAGS := -O2 -g -L/usr/lib/x86_64-linux-gnu/hdf5/serial
 
-.PHONY: help setup reports test go-test h5-check vet check-imports nb-check nb-lint nb-live lab nb-strip bench echarts-vendor
+.PHONY: help setup reports test go-test beam-test h5-check vet check-imports nb-check nb-lint nb-live lab nb-strip bench echarts-vendor
 
 help:
 	@echo "make setup    install Jupyter (Debian packages), build GoNB/goimports/gopls, register the kernel"
@@ -67,7 +67,12 @@ h5-check:
 	go test -count=1 -run '^TestWriteForPython$$' ./format/nwb -args -h5out "$(H5_OUT)"
 	$(PY) scripts/check_h5.py "$(H5_OUT)"
 
-test: setup vet check-imports nb-check nb-lint go-test h5-check reports nb-live
+# The Beam sweep runner is its own module (sweep/beam): vetted and tested on the Prism runner here,
+# so that the main module never compiles Beam (docs/sweeps.md).
+beam-test:
+	cd sweep/beam && go vet ./... && go test -timeout 20m ./...
+
+test: setup vet check-imports nb-check nb-lint go-test beam-test h5-check reports nb-live
 
 # The widget explorer of notebooks/13 in a live Jupyter Notebook page, driven by headless Chromium.
 nb-live: setup

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 )
@@ -276,4 +277,20 @@ func nanSlice(n int) []float64 {
 		v[i] = math.NaN()
 	}
 	return v
+}
+
+// ReadFile reads a table or journal file (see ReadTable) and sorts its rows
+// by index.
+func ReadFile(path string) (*Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("sweep: %w", err)
+	}
+	defer f.Close()
+	t, err := ReadTable(f)
+	if err != nil {
+		return nil, fmt.Errorf("sweep: %s: %w", path, err)
+	}
+	t.Sort()
+	return t, nil
 }

@@ -94,3 +94,32 @@ func brunelEval(ctx context.Context, p sweep.Point) ([]float64, error) {
 	osc, _ := analysis.OscillationIndex(pr, min(200, len(pr)/2))
 	return []float64{rate, cv, chi, osc, peak}, nil
 }
+
+// Regimes of Brunel (2000), in the order of the codes BrunelRegime returns.
+var Regimes = []string{"Q", "SR", "AI", "SI fast", "SI slow"}
+
+// BrunelRegime names the state of a row of the "brunel" function by the
+// criteria of Brunel 2000 (section 4): quiescent "Q" (rate_hz < 1), synchronous
+// regular "SR" (cells fire regularly: cv < 0.3), and, for irregular cells,
+// synchronous irregular with a fast global oscillation "SI fast" (an
+// oscillation index ≥ 0.35 at a spectral peak ≥ 100 Hz, a period of a few
+// delays), with a slow one "SI slow" (an oscillation index ≥ 0.35 below
+// 100 Hz), or else asynchronous irregular "AI". It returns the index in
+// Regimes, or −1 if a result it needs is NaN.
+func BrunelRegime(rateHz, cv, osc, peakHz float64) int {
+	switch {
+	case math.IsNaN(rateHz):
+		return -1
+	case rateHz < 1:
+		return 0
+	case math.IsNaN(cv):
+		return -1
+	case cv < 0.3:
+		return 1
+	case osc >= 0.35 && peakHz >= 100:
+		return 3
+	case osc >= 0.35:
+		return 4
+	}
+	return 2
+}
