@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/brain/analysis"
 	"github.com/neuron-sim/neuron/sweep"
 )
 
-// Brunel is the sweep function "brunel": it simulates brain.Brunel (model A
+// Brunel is the sweep function "brunel": it simulates models.Brunel (model A
 // of Brunel 2000, J Comput Neurosci 8:183) at the relative inhibition g and
 // external drive eta = ν_ext/ν_thr of the point, with the point's seed, and
 // measures the excitatory population after a transient.
@@ -65,7 +65,7 @@ func brunelEval(ctx context.Context, p sweep.Point) ([]float64, error) {
 	if float64(ne) != neF || ne < 8 {
 		return nil, fmt.Errorf("funcs: brunel: ne = %v, want an integer ≥ 8", neF)
 	}
-	bp := brain.BrunelParams{NE: ne, Epsilon: 0.1, G: g, Eta: eta, DelayMS: opt(p, "delay_ms", 1.5)}
+	bp := models.BrunelParams{NE: ne, Epsilon: 0.1, G: g, Eta: eta, DelayMS: opt(p, "delay_ms", 1.5)}
 	ce := math.Round(bp.Epsilon * float64(ne))
 	bp.JmV = opt(p, "j_mv", 100/ce)
 	dur := opt(p, "duration_ms", 300)
@@ -73,7 +73,7 @@ func brunelEval(ctx context.Context, p sweep.Point) ([]float64, error) {
 	if !(dur > 0) || !(t0 >= 0 && t0+10 <= dur) {
 		return nil, fmt.Errorf("funcs: brunel: duration_ms = %v, transient_ms = %v: want 0 ≤ transient ≤ duration − 10", dur, t0)
 	}
-	net, err := brain.Brunel(bp, p.Seed)
+	net, err := models.Brunel(bp, p.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("funcs: brunel: %w", err)
 	}
