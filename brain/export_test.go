@@ -1,0 +1,4 @@
+package brain
+
+// ThreadCPUNanos exports threadCPUNanos to the external tests.
+var ThreadCPUNanos = threadCPUNanos

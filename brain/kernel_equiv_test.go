@@ -1,0 +1,188 @@
+package brain
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// refNeuron is the state of one GeneralizedNeuron for refStep.
+type refNeuron struct {
+	V, Vd, W, Th              float64 // mV, mV, pA, mV
+	EP, IP, ED, ID            float64 // synaptic variables (pA or nS): proximal/distal, excitatory/inhibitory
+	IExt, IExtDist, IBias, T0 float64
+}
+
+// refStep is the readable reference form of the GeneralizedNeuron (the
+// equations of the package documentation, unit Size, no sensory variance
+// rule, not refractory, no spike in the step): the ODEs written as they
+// read, with every synaptic variable decaying exactly, integrated over dt
+// by classical Runge–Kutta in 2000 substeps (error ~1e-13 of the state).
+// Every specialised kernel must agree with it on random states.
+func refStep(p Params, n refNeuron, dt float64) refNeuron {
+	cond := p.Synapse.Model == ConductanceExp
+	deriv := func(s float64, v, vd, w, th float64) (dv, dvd, dw, dth float64) {
+		fe, fi := math.Exp(-s/p.Synapse.TauE), math.Exp(-s/p.Synapse.TauI)
+		var iProx, iDist float64
+		if cond {
+			iProx = n.EP*fe*(p.Synapse.EE-v) + n.IP*fi*(p.Synapse.EI-v)
+			iDist = n.ED*fe*(p.Synapse.EE-vd) + n.ID*fi*(p.Synapse.EI-vd)
+		} else {
+			iProx = n.EP*fe - n.IP*fi
+			iDist = n.ED*fe - n.ID*fi
+		}
+		expo := 0.0
+		if p.DeltaT > 0 {
+			expo = p.GL * p.DeltaT * math.Exp((v-th)/p.DeltaT)
+		}
+		dv = (-p.GL*(v-p.EL) + expo - p.Gc*(v-vd) - w + iProx + n.IExt + n.IBias) / p.C
+		if p.Gc > 0 {
+			dvd = (-p.GLd*(vd-p.EL) + p.Gc*(v-vd) + iDist + n.IExtDist) / p.Cd
+		}
+		if p.TauW > 0 {
+			dw = (p.A*(v-p.EL) - w) / p.TauW
+		}
+		if p.TauTheta > 0 {
+			dth = (n.T0 - th) / p.TauTheta
+		}
+		return
+	}
+	const sub = 2000
+	h := dt / sub
+	v, vd, w, th := n.V, n.Vd, n.W, n.Th
+	for k := range sub {
+		s := float64(k) * h
+		a1, b1, c1, d1 := deriv(s, v, vd, w, th)
+		a2, b2, c2, d2 := deriv(s+h/2, v+h/2*a1, vd+h/2*b1, w+h/2*c1, th+h/2*d1)
+		a3, b3, c3, d3 := deriv(s+h/2, v+h/2*a2, vd+h/2*b2, w+h/2*c2, th+h/2*d2)
+		a4, b4, c4, d4 := deriv(s+h, v+h*a3, vd+h*b3, w+h*c3, th+h*d3)
+		v += h / 6 * (a1 + 2*a2 + 2*a3 + a4)
+		vd += h / 6 * (b1 + 2*b2 + 2*b3 + b4)
+		w += h / 6 * (c1 + 2*c2 + 2*c3 + c4)
+		th += h / 6 * (d1 + 2*d2 + 2*d3 + d4)
+	}
+	n.V, n.Vd, n.W, n.Th = v, vd, w, th
+	return n
+}
+
+// TestKernelsMatchReference steps every kernel variant of the
+// GeneralizedNeuron once on random states and compares it with refStep.
+// The exact LIF propagators must agree to rounding; the other kernels are
+// second-order schemes (Heun, exponential Euler with mean conductances) and
+// must agree to their local error, O(dt³) per step (fullSlow: Heun
+// substeps with the exponential's rate × substep ≤ 0.2, so larger):
+// tolerances are the measured errors (printed with -v; seed 1) times about
+// 3, each far below what a missing term changes in one step (the dendritic
+// coupling Gc·(V−Vd)·dt/C is about 1 mV here, the adaptation current's
+// W·dt/C 0.02 mV).
+func TestKernelsMatchReference(t *testing.T) {
+	const dt = 0.1
+	cond := func(p Params) Params { p.Synapse.Model = ConductanceExp; return p }
+	sensory := Sensory()
+	sensory.TauVar, sensory.ThetaPerSD, sensory.ThetaDropMax = 0, 0, 0 // θ relaxes to θ0
+	steep := Pyramidal()
+	for _, c := range []struct {
+		name     string
+		p        Params
+		vLo, vHi float64 // V range relative to VT (mV)
+		tol      float64 // mV (V, Vd, θ) and pA (W)
+		kernel   string  // the path Prepare must choose
+		sized    bool    // random Size in [0.5, 2) (LIF only: the gain kernels)
+	}{
+		{"LIF current (exact propagators)", Generic(), -20, -2, 1e-9, "lif", false},
+		{"LIF conductance (exponential Euler)", cond(Generic()), -20, -2, 1e-5, "lif", false},
+		{"LIF current, any Size (gain kernel)", Generic(), -20, -2, 1e-9, "lif", true},
+		{"LIF conductance, any Size (gain kernel)", cond(Generic()), -20, -2, 1e-5, "lif", true},
+		{"AdEx soma, current (fused Heun)", Interneuron(), -20, -4, 3e-5, "heun", false},
+		{"AdEx + dendrite, current (fused Heun)", Pyramidal(), -20, -4, 2e-4, "heun", false},
+		{"AdEx + moving θ, current (fused Heun)", sensory, -20, -4, 1e-5, "heun", false},
+		{"AdEx + dendrite, conductance (Heun kernel)", cond(Pyramidal()), -20, -4, 2e-4, "full", false},
+		{"AdEx upswing, current (adaptive fullSlow)", steep, 3.0 * steep.DeltaT, 3.4 * steep.DeltaT, 5e-3, "heun", false},
+		{"AdEx upswing, conductance (adaptive fullSlow)", cond(steep), 3.0 * steep.DeltaT, 3.4 * steep.DeltaT, 5e-3, "full", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			const n = 512
+			pop := must(NewPopulation("ref", n, c.p))
+			r := rand.New(rand.NewPCG(1, 2))
+			u := func(lo, hi float64) float64 { return lo + (hi-lo)*r.Float64() }
+			if c.sized {
+				for i := range pop.Size {
+					pop.Size[i] = u(0.5, 2)
+				}
+			}
+			if err := pop.Prepare(dt); err != nil {
+				t.Fatal(err)
+			}
+			got := "full"
+			if pop.k.lif {
+				got = "lif"
+			} else if pop.k.heun {
+				got = "heun"
+			}
+			if got != c.kernel {
+				t.Fatalf("Prepare chose the %s kernel, want %s", got, c.kernel)
+			}
+			// The upswing cases start beyond the fast path's bound
+			// (V − θ)/ΔT > xFast, so every neuron takes fullSlow.
+			if c.p.DeltaT > 0 && c.vLo/c.p.DeltaT > 2 && !(c.vLo/c.p.DeltaT > pop.k.xFast) {
+				t.Fatalf("V − VT ≥ %.1f ΔT does not reach the slow path (xFast = %.2f)", c.vLo/c.p.DeltaT, pop.k.xFast)
+			}
+			syn := 150.0 // pA
+			if c.p.Synapse.Model == ConductanceExp {
+				syn = 5 // nS
+			}
+			refs := make([]refNeuron, n)
+			for i := range n {
+				x := refNeuron{V: c.p.VT + u(c.vLo, c.vHi), Vd: c.p.EL + u(-5, 15), W: u(0, 60), Th: c.p.VT,
+					EP: u(0, syn), IP: u(0, syn), ED: u(0, syn), ID: u(0, syn),
+					IExt: u(-100, 200), IBias: c.p.IBias, T0: c.p.VT}
+				if c.p.TauTheta > 0 {
+					x.Th = c.p.VT + u(-1, 3)
+				}
+				if c.p.IsLIF() {
+					x.Vd, x.W, x.ED, x.ID = c.p.EL, 0, 0, 0
+				}
+				if c.p.TauW == 0 {
+					x.W = 0
+				}
+				if c.p.Gc > 0 {
+					x.IExtDist = u(-50, 100)
+					pop.IExtDist[i] = x.IExtDist
+					pop.syn[Distal][Excitatory][i], pop.syn[Distal][Inhibitory][i] = x.ED, x.ID
+				} else {
+					x.ED, x.ID, x.Vd = 0, 0, c.p.EL
+				}
+				pop.V[i], pop.Vd[i], pop.W[i], pop.Theta[i] = x.V, x.Vd, x.W, x.Th
+				pop.syn[Proximal][Excitatory][i], pop.syn[Proximal][Inhibitory][i] = x.EP, x.IP
+				pop.IExt[i] = x.IExt
+				if c.sized {
+					// Size s scales every conductance and the capacitance:
+					// the unit cell with its inputs divided by s.
+					sz := pop.Size[i]
+					x.EP, x.IP, x.IExt, x.IBias = x.EP/sz, x.IP/sz, x.IExt/sz, x.IBias/sz
+				}
+				refs[i] = x
+			}
+			sp, err := pop.Step(0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sp) != 0 {
+				t.Fatalf("%d neurons spiked: the random states must stay subthreshold for this comparison", len(sp))
+			}
+			var worst [4]float64
+			for i := range n {
+				want := refStep(c.p, refs[i], dt)
+				for k, d := range []float64{pop.V[i] - want.V, pop.Vd[i] - want.Vd, pop.W[i] - want.W, pop.Theta[i] - want.Th} {
+					worst[k] = max(worst[k], math.Abs(d))
+				}
+			}
+			t.Logf("largest |kernel − reference| after one step: V %.2g mV, Vd %.2g mV, W %.2g pA, θ %.2g mV", worst[0], worst[1], worst[2], worst[3])
+			for k, name := range []string{"V", "Vd", "W", "Theta"} {
+				if worst[k] > c.tol || math.IsNaN(worst[k]) {
+					t.Errorf("%s differs from the reference by %.3g (tolerance %.3g)", name, worst[k], c.tol)
+				}
+			}
+		})
+	}
+}
