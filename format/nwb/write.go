@@ -28,7 +28,8 @@
 // Spike times are written in passes over the spikes that keep memory
 // bounded (Units.MaxSpikesInMemory), so a stream file of 10⁸ spikes
 // converts without loading it. The package links the HDF5 C library
-// through format/internal/h5.
+// through format/internal/h5. Debian's HDF5 is built without thread
+// safety: use one file at a time from one goroutine.
 package nwb
 
 import (

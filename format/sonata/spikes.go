@@ -11,6 +11,8 @@
 //
 // Spikes are read from their source twice (once to count, once to write)
 // and written in slabs, so memory stays bounded whatever their number.
+// Debian's HDF5 is built without thread safety: write from one goroutine
+// at a time.
 package sonata
 
 import (
