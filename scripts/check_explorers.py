@@ -2,7 +2,7 @@
 """Check the WebAssembly explorers of HTML reports in headless Chromium, offline.
 
 Usage:
-    scripts/check_explorers.py [--neuron BIN] [--max-mb 5] [--min N] report.html ...
+    scripts/check_explorers.py [--neuron BIN] [--max-mb 5] [--min N] [--quick] report.html ...
 
 For every report: its size must stay under --max-mb. The report is opened from file:// in
 headless Chromium with DNS blackholed (no network), driven through the DevTools protocol
@@ -17,7 +17,8 @@ nbhelpers/explorer) the check
      same parameters natively with `neuron cell --json` / `neuron network --json`; the counts
      and spike times must be identical.
 
-Console errors fail the check. Exit status 0 when every report passes and has at least --min
+--quick tries one setting per explorer instead of all (for a second copy of the same page,
+e.g. the reader's version of a report). Console errors fail the check. Exit status 0 when every report passes and has at least --min
 explorers (default 1), 1 otherwise, 2 on usage or tool errors. Standard library only; run with
 /usr/bin/python3.
 """
@@ -106,7 +107,7 @@ def compare(kind, page, ref):
     return probs
 
 
-def check_report(path, neuron, max_mb, min_explorers):
+def check_report(path, neuron, max_mb, min_explorers, quick=False):
     size = os.path.getsize(path)
     ok = True
     if min_explorers == 0:
@@ -134,7 +135,8 @@ def check_report(path, neuron, max_mb, min_explorers):
             first = page.wait("(function(){var s=document.querySelector('#%s .nx-status');return s.getAttribute('data-state')==='done' ? s.getAttribute('data-spikes') : null;})()" % rid,
                               60, "first chart of " + rid)
             print("  %s (%s): first chart drawn, %s spikes (native run in the notebook)" % (rid, kind, first))
-            for values in (CELL_SETTINGS if kind == "cell" else NET_SETTINGS):
+            settings = CELL_SETTINGS if kind == "cell" else NET_SETTINGS
+            for values in settings[-1:] if quick else settings:
                 page.eval(SET_JS % (json.dumps(rid), json.dumps(values)))
                 got = page.wait(DONE_JS % (json.dumps(rid), json.dumps(values)), 120, "redraw of %s for %s" % (rid, values))
                 if "error" in got:
@@ -161,6 +163,7 @@ def main():
     ap.add_argument("--neuron", help="neuron binary (default: built from this repository)")
     ap.add_argument("--max-mb", type=float, default=5)
     ap.add_argument("--min", type=int, default=1, help="explorers each report must have")
+    ap.add_argument("--quick", action="store_true", help="one setting per explorer")
     a = ap.parse_args()
     tmp = None
     neuron = a.neuron
@@ -172,7 +175,7 @@ def main():
             print("check_explorers: go build ./cmd/neuron failed", file=sys.stderr)
             return 2
     try:
-        bad = [p for p in a.reports if not check_report(p, neuron, a.max_mb, a.min)]
+        bad = [p for p in a.reports if not check_report(p, neuron, a.max_mb, a.min, a.quick)]
     except (CDPError, subprocess.CalledProcessError, OSError) as e:
         print("check_explorers: %s" % e, file=sys.stderr)
         return 2
