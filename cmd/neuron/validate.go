@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -55,6 +56,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	noSteps := fs.Bool("no-steps", false, "fit the noise sweep alone (no step sweeps)")
 	out := fs.String("out", "", "JSON output file")
 	list := fs.Bool("list", false, "list the protocols and stop")
+	reuse := fs.String("reuse", "", "earlier --out file: take over its results for protocols it has (same search settings) instead of fitting them again")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -89,6 +91,57 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	o := validate.Options{Fit: fit.Options{Seed: *seed, MaxEvals: *evals}, NoSteps: *noSteps}
 	results := make([]validate.Result, len(ps))
 	errs := make([]error, len(ps))
+	done := make([]bool, len(ps))
+	if *reuse != "" {
+		old, err := validate.ReadStored(*reuse)
+		if err != nil {
+			return err
+		}
+		if old.Seed != *seed || old.MaxEvals != *evals || old.NoSteps != *noSteps {
+			return fmt.Errorf("--reuse %s: search settings (seed %d, evals %d, no-steps %v) differ", *reuse, old.Seed, old.MaxEvals, old.NoSteps)
+		}
+		for i, p := range ps {
+			for _, r := range old.Results {
+				if r.Protocol == p {
+					results[i], done[i] = r, true
+				}
+			}
+		}
+	}
+	// save writes the results so far to --out (a checkpoint after every
+	// protocol, for --reuse after an interruption); protocols that failed
+	// or are not done are left out.
+	save := func() error {
+		if *out == "" {
+			return nil
+		}
+		var got []validate.Result
+		for i := range ps {
+			if done[i] && errs[i] == nil {
+				got = append(got, results[i])
+			}
+		}
+		res := validate.Stored{
+			Command: "neuron validate " + strings.Join(args, " "),
+			Reused:  *reuse,
+			Seed:    *seed, MaxEvals: *evals, NoSteps: *noSteps,
+			Results:   got,
+			Summary:   validate.Summarise(got),
+			Protocols: len(got),
+		}
+		b, err := json.MarshalIndent(res, "", " ")
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+			return err
+		}
+		tmp := *out + ".tmp"
+		if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+		return os.Rename(tmp, *out)
+	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -114,8 +167,13 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 						results[i].FitCPUSeconds = cpuSeconds() - c0
 					}
 				}
-				errs[i] = err
 				mu.Lock()
+				errs[i], done[i] = err, err == nil
+				if err == nil {
+					if serr := save(); serr != nil {
+						fmt.Fprintf(stderr, "neuron validate: checkpoint: %v\n", serr)
+					}
+				}
 				if err != nil {
 					fmt.Fprintf(stderr, "neuron validate: %s: %v\n", p.ID, err)
 				} else {
@@ -128,42 +186,34 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		}()
 	}
 	for i := range ps {
-		next <- i
+		if !done[i] {
+			next <- i
+		}
 	}
 	close(next)
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
+	if *export != "" {
+		if err := errors.Join(errs...); err != nil {
 			return err
 		}
-	}
-	if *export != "" {
 		fmt.Fprintf(stdout, "exported %d Brian2 protocols: metadata in %s, currents in %s\n", len(ps), *brian, *export)
 		return nil
 	}
-	sum := validate.Summarise(results)
+	var all []validate.Result
+	for i := range ps {
+		if errs[i] == nil {
+			all = append(all, results[i])
+		}
+	}
+	sum := validate.Summarise(all)
 	if err := validate.WriteTable(stdout, sum); err != nil {
 		return err
 	}
 	for _, g := range validate.Goals(sum) {
 		fmt.Fprintln(stdout, g)
 	}
-	if *out == "" {
-		return nil
-	}
-	res := validate.Stored{
-		Command: "neuron validate " + strings.Join(args, " "),
-		Seed:    *seed, MaxEvals: *evals, NoSteps: *noSteps,
-		Results:   results,
-		Summary:   sum,
-		Protocols: len(results),
-	}
-	b, err := json.MarshalIndent(res, "", " ")
-	if err != nil {
+	if err := save(); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(*out, append(b, '\n'), 0o644)
+	return errors.Join(errs...)
 }

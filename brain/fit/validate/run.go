@@ -42,6 +42,9 @@ type Result struct {
 type Stored struct {
 	// Command is the command line that produced the file.
 	Command string `json:"command"`
+	// Reused names the earlier output whose results were taken over
+	// (deterministic fits of the same protocols and settings).
+	Reused string `json:"reused,omitempty"`
 	// Seed and MaxEvals are the search settings (0: the fitter's default).
 	Seed     uint64 `json:"seed"`
 	MaxEvals int    `json:"max_evals"`
