@@ -76,6 +76,27 @@ const (
 // generic cell's, so its slow M current, whose conductance grows steeply
 // with voltage, is as large as the leak near threshold.
 
+// Provenance check (issue 17). The paper's text is not available to this
+// project; the presets were compared with the NeuroML2 conversion of the
+// authors' ModelDB 123623 code kept by Open Source Brain
+// (OpenSourceBrain/PospischilEtAl2008, NeuroML2/cells and channels):
+//
+//   - RS and FS: diameter = length (96, 67 µm), Cm = 1 µF/cm², gleak (0.1,
+//     0.15 mS/cm²), Eleak −70 mV, gNa 50, gKd (5, 10), gM (0.07, none)
+//     mS/cm², V_T = −55 mV, τmax = 1000 ms and every rate function of
+//     kinetics.go agree with that code;
+//   - the code uses EK = −100 mV for Kd and M (its NEURON default); the
+//     presets keep EK = −90 mV, the value of the paper's methods as quoted
+//     in the project's earlier work (not re-checked against the PDF here);
+//     the difference moves the after-spike trough and the M current's
+//     driving force by a few per cent;
+//   - IB: the code's IB example (gleak 0.01 mS/cm², Eleak −85 mV, gKd 5,
+//     gM 0.03, gL 0.17 mS/cm², EK −100 mV) is another cell than the preset,
+//     which follows the values given for Fig. 6a (gleak 0.1, Eleak −75,
+//     gKd 4.2, gM 0.042, gL 0.12, V_T −58); both burst then fire
+//     regularly. Where a value is not given by either source (the IB cell's
+//     diameter), the generic 96 µm cylinder is used.
+
 // RS returns the generic regular-spiking pyramidal cell (Pospischil et al.
 // 2008; ModelDB 123623 sPY_template).
 func RS() Params {
