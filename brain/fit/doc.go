@@ -28,7 +28,23 @@
 //     the adaptive threshold is searched only if step 2 found one
 //     (Options.Theta).
 //
-// Without a voltage it runs step 3 alone from brain.Pyramidal's soma. Every
+// Without a voltage it runs step 3 alone from brain.Pyramidal's soma.
+// Options.Optimizer replaces the Nelder–Mead restarts of step 3 by CMA-ES
+// (gonum's CmaEsChol) followed by a Nelder–Mead polish.
+//
+// Real protocols have several sweeps. Options.Extra takes further training
+// sweeps (typically the current steps of an f–I protocol) beside the main
+// recording: each is simulated from rest and its −Γ + rate penalty is
+// added to the objective, so that the fitted model keeps the f–I curve as
+// well as the spike timing under noise. A reader of another file format
+// (NWB current-clamp series, ABF, …) only has to turn each sweep into a
+// Recording (stimulus in pA and response voltage in mV on the same
+// samples, spike times in ms, e.g. from DetectSpikes) and call Fit with
+// the noise sweep as the recording and the step sweeps in Options.Extra.
+//
+// The validation suite (package brain/fit/validate, `neuron validate`)
+// scores the fitter over a family of such protocols, with held-out
+// protocols and the self-consistency ceilings beside every number. Every
 // candidate is simulated through brain's public API (a one-neuron
 // brain.Population, see Simulate), so the fitted parameters behave the same
 // in a network. Fits are deterministic for a given Options.Seed.

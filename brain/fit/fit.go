@@ -79,6 +79,9 @@ type Options struct {
 	// [1]; a negative value ignores them.
 	ExtraWeight float64
 
+	// Optimizer is the search method: OptNelderMead (default) or OptCMAES.
+	Optimizer Optimizer
+
 	// Theta decides whether the adaptive threshold (DeltaTheta, TauTheta)
 	// is part of the model [ThetaAuto].
 	Theta ThetaMode
@@ -95,6 +98,20 @@ type Options struct {
 	// Regress tunes the subthreshold regression.
 	Regress RegressOptions
 }
+
+// Optimizer names a search method of Fit.
+type Optimizer string
+
+const (
+	// OptNelderMead restarts Nelder–Mead from the best point with freshly
+	// oriented simplices of halving size (Options.Restarts).
+	OptNelderMead Optimizer = "nelder-mead"
+	// OptCMAES runs the covariance matrix adaptation evolution strategy
+	// (gonum's CmaEsChol; Hansen & Ostermeier 2001, Krause et al. 2016) on
+	// three quarters of a stage's budget, seeded by Options.Seed, and
+	// polishes its best point with Nelder–Mead on the rest.
+	OptCMAES Optimizer = "cmaes"
+)
 
 // ThetaMode selects whether a fit uses the GeneralizedNeuron's
 // spike-triggered threshold adaptation.
@@ -605,7 +622,14 @@ func Fit(rec Recording, o Options) (Result, error) {
 			return Result{}, err
 		}
 		stop := min(o.MaxEvals, evals+st.budget)
-		best, bestF = search(sp, bestF, st.size, o.Restarts, stop, &evals, rng, score, keep)
+		switch o.Optimizer {
+		case "", OptNelderMead:
+			best, bestF = search(sp, bestF, st.size, o.Restarts, stop, &evals, rng, score, keep)
+		case OptCMAES:
+			best, bestF = searchCMA(sp, bestF, st.size, stop, &evals, rng, score, keep)
+		default:
+			return Result{}, fmt.Errorf("%w: Optimizer %q (want %q or %q)", ErrInput, o.Optimizer, OptNelderMead, OptCMAES)
+		}
 	}
 	if hasVal {
 		// The last (best-fitting) point wins ties.
@@ -702,6 +726,53 @@ func search(sp *space, f0, size float64, restarts, stop int, evals *int, rng *ra
 	}
 	p, _ := sp.params(best)
 	return p, bestF
+}
+
+// searchCMA runs CMA-ES from the origin of sp (value f0) with initial step
+// size (search units) on three quarters of the evaluations left before
+// stop, then Nelder–Mead from its best point on the rest.
+func searchCMA(sp *space, f0, size float64, stop int, evals *int, rng *rand.Rand, score func(brain.Params) float64, keep func(brain.Params)) (brain.Params, float64) {
+	objective := func(x []float64) float64 {
+		p, out := sp.params(x)
+		if out > 0 {
+			*evals++
+			return badObjective + out
+		}
+		return score(p)
+	}
+	dim := len(sp.fields)
+	best := make([]float64, dim)
+	bestF := f0
+	budget := (stop - *evals) * 3 / 4
+	if budget > 4*dim {
+		cma := &optimize.CmaEsChol{InitStepSize: size, Src: rand.NewPCG(rng.Uint64(), rng.Uint64())}
+		settings := &optimize.Settings{FuncEvaluations: budget}
+		r, _ := optimize.Minimize(optimize.Problem{Func: objective}, make([]float64, dim), settings, cma)
+		if r != nil && r.F < bestF {
+			bestF = r.F
+			copy(best, r.X)
+		}
+		if keep != nil {
+			p, _ := sp.params(best)
+			keep(p)
+		}
+	}
+	sp2, err := newSpace(mustParams(sp.params(best)), fieldNames(sp))
+	if err != nil {
+		p, _ := sp.params(best)
+		return p, bestF
+	}
+	return search(sp2, bestF, 0.25*size, 1, stop, evals, rng, score, keep)
+}
+
+func mustParams(p brain.Params, _ float64) brain.Params { return p }
+
+func fieldNames(sp *space) []string {
+	out := make([]string, len(sp.fields))
+	for i, f := range sp.fields {
+		out[i] = f.name
+	}
+	return out
 }
 
 // simplex builds a Nelder–Mead simplex around x0: vertex i moves x0 by

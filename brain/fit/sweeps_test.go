@@ -114,3 +114,42 @@ func TestEvaluateRunawayModel(t *testing.T) {
 		t.Errorf("model at %.0f Hz: Γ = %v, want 0 (rate above 250 Hz)", sc.RateModel, sc.Gamma())
 	}
 }
+
+// The CMA-ES search is reproducible for a seed and improves on its start;
+// an unknown optimizer is named in the error.
+func TestFitCMAES(t *testing.T) {
+	truth := fit.InitialFromIV(fit.DynamicIV{C: 200, GL: 10, EL: -70, VT: -50, DeltaT: 2, VReset: -60})
+	truth.B, truth.TauW = 40, 150
+	in := reference.Step(30000, 0.1, 0, 3000, 400)
+	for i := range in {
+		in[i] += 150 * math.Sin(float64(i)*0.01) * math.Sin(float64(i)*0.0037)
+	}
+	sp, _, err := fit.Simulate(truth, in, 0.1, 0.1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := fit.Recording{DT: 0.1, Current: in, Spikes: sp}
+	o := fit.Options{Train: fit.Window{StartMS: 0, EndMS: 3000}, MaxEvals: 150, Seed: 7, Optimizer: fit.OptCMAES}
+	a, err := fit.Fit(rec, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fit.Fit(rec, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Params != b.Params {
+		t.Errorf("same seed, different fits:\n%+v\n%+v", a.Params, b.Params)
+	}
+	start, err := fit.Evaluate(a.Initial, rec, o.Train, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.GammaTrain <= start.Gamma() || a.Evals > o.MaxEvals+5 {
+		t.Errorf("Γ train %.3f from a start at %.3f in %d simulations", a.GammaTrain, start.Gamma(), a.Evals)
+	}
+	o.Optimizer = "simplex"
+	if _, err := fit.Fit(rec, o); !errors.Is(err, fit.ErrInput) || !strings.Contains(err.Error(), `"simplex"`) {
+		t.Errorf("unknown optimizer: err = %v", err)
+	}
+}

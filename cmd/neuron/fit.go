@@ -95,6 +95,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	vWeight := fs.Float64("voltage-weight", 0, "weight of the subthreshold voltage error per mV in the objective (0: default 0.1; negative: off)")
 	validation := fs.Float64("validation", 0, "hold out this many ms at the end of --train to choose among the search's points (0: none)")
 	theta := fs.String("theta", "auto", "adaptive threshold: auto (if the voltage shows one), on or off")
+	optimizer := fs.String("optimizer", "nelder-mead", "search method: nelder-mead or cmaes")
 	var sweeps sweepList
 	fs.Var(&sweeps, "sweep", "extra training sweep current-file:spikes-file (same --dt; repeatable), e.g. the steps of an f–I protocol")
 	nwbPath := fs.String("nwb", "", "read current, voltage and spikes from current-clamp sweeps of this NWB 2 file instead (with --nwb-sweep)")
@@ -141,6 +142,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	o := fit.Options{
 		Seed: *seed, MaxEvals: *evals, DeltaMS: *delta, SimDT: *simDT,
 		VoltageWeight: *vWeight, ValidationMS: *validation, Theta: thetaMode,
+		Optimizer: fit.Optimizer(*optimizer),
 	}
 	o.Extra = append(o.Extra, extra...)
 	for _, sw := range sweeps {

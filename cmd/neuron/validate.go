@@ -53,6 +53,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	workers := fs.Int("workers", 1, "protocols run in parallel")
 	evals := fs.Int("evals", 0, "maximum simulations per fit (0: the fitter's default)")
 	seed := fs.Uint64("seed", 1, "seed of the search")
+	optimizer := fs.String("optimizer", "", "search method: nelder-mead (default) or cmaes")
 	noSteps := fs.Bool("no-steps", false, "fit the noise sweep alone (no step sweeps)")
 	out := fs.String("out", "", "JSON output file")
 	list := fs.Bool("list", false, "list the protocols and stop")
@@ -88,7 +89,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		_, err := fmt.Fprintln(stdout, string(b))
 		return err
 	}
-	o := validate.Options{Fit: fit.Options{Seed: *seed, MaxEvals: *evals}, NoSteps: *noSteps}
+	o := validate.Options{Fit: fit.Options{Seed: *seed, MaxEvals: *evals, Optimizer: fit.Optimizer(*optimizer)}, NoSteps: *noSteps}
 	results := make([]validate.Result, len(ps))
 	errs := make([]error, len(ps))
 	done := make([]bool, len(ps))
@@ -97,7 +98,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if old.Seed != *seed || old.MaxEvals != *evals || old.NoSteps != *noSteps {
+		if old.Seed != *seed || old.MaxEvals != *evals || old.NoSteps != *noSteps || old.Optimizer != *optimizer {
 			return fmt.Errorf("--reuse %s: search settings (seed %d, evals %d, no-steps %v) differ", *reuse, old.Seed, old.MaxEvals, old.NoSteps)
 		}
 		for i, p := range ps {
@@ -124,7 +125,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		res := validate.Stored{
 			Command: "neuron validate " + strings.Join(args, " "),
 			Reused:  *reuse,
-			Seed:    *seed, MaxEvals: *evals, NoSteps: *noSteps,
+			Seed:    *seed, MaxEvals: *evals, NoSteps: *noSteps, Optimizer: *optimizer,
 			Results:   got,
 			Summary:   validate.Summarise(got),
 			Protocols: len(got),

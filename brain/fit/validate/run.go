@@ -48,6 +48,8 @@ type Stored struct {
 	// Seed and MaxEvals are the search settings (0: the fitter's default).
 	Seed     uint64 `json:"seed"`
 	MaxEvals int    `json:"max_evals"`
+	// Optimizer is fit.Options.Optimizer ("": the default).
+	Optimizer string `json:"optimizer,omitempty"`
 	// NoSteps is true if the step sweeps were left out of training.
 	NoSteps   bool      `json:"no_steps"`
 	Protocols int       `json:"protocols"`
