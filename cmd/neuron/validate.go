@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 
@@ -146,7 +145,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range max(1, min(*workers, runtime.NumCPU())) {
+	for range max(1, *workers) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
