@@ -56,7 +56,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	noSteps := fs.Bool("no-steps", false, "fit the noise sweep alone (no step sweeps)")
 	out := fs.String("out", "", "JSON output file")
 	list := fs.Bool("list", false, "list the protocols and stop")
-	reuse := fs.String("reuse", "", "earlier --out file: take over its results for protocols it has (same search settings) instead of fitting them again")
+	reuse := fs.String("reuse", "", "earlier --out files (comma-separated): take over their results for the protocols they have (same search settings) instead of fitting them again")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -92,13 +92,16 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	results := make([]validate.Result, len(ps))
 	errs := make([]error, len(ps))
 	done := make([]bool, len(ps))
-	if *reuse != "" {
-		old, err := validate.ReadStored(*reuse)
+	for _, path := range strings.Split(*reuse, ",") {
+		if path = strings.TrimSpace(path); path == "" {
+			continue
+		}
+		old, err := validate.ReadStored(path)
 		if err != nil {
 			return err
 		}
 		if old.Seed != *seed || old.MaxEvals != *evals || old.NoSteps != *noSteps || old.Optimizer != *optimizer {
-			return fmt.Errorf("--reuse %s: search settings (seed %d, evals %d, no-steps %v) differ", *reuse, old.Seed, old.MaxEvals, old.NoSteps)
+			return fmt.Errorf("--reuse %s: search settings (seed %d, evals %d, no-steps %v, optimizer %q) differ", path, old.Seed, old.MaxEvals, old.NoSteps, old.Optimizer)
 		}
 		for i, p := range ps {
 			for _, r := range old.Results {
