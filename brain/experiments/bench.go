@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 )
 
 // Measurement is one timed run of a benchmark network (brain.CUBA or brain.COBA).
@@ -46,11 +47,11 @@ func liveHeap() float64 {
 // it for durMS and returns the timings, counts and memory. Timings are wall-clock and noisy on
 // a shared machine; the counts and rates are deterministic for a seed.
 func MeasureBenchmark(model string, n int, durMS float64, seed uint64) (Measurement, error) {
-	build := brain.CUBA
+	build := models.CUBA
 	switch model {
 	case "CUBA":
 	case "COBA":
-		build = brain.COBA
+		build = models.COBA
 	default:
 		return Measurement{}, fmt.Errorf("experiments: MeasureBenchmark: model %q, want CUBA or COBA", model)
 	}

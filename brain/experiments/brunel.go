@@ -7,6 +7,7 @@ import (
 
 	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/analysis"
+	"github.com/neuron-sim/neuron/brain/models"
 )
 
 // BrunelRun is one simulated state of Brunel's model A: the spike trains (ms) of every
@@ -23,7 +24,7 @@ type BrunelRun struct {
 // EPSP amplitude jmV (ne/4 inhibitory cells, ε = 0.1, D = 1.5 ms) for durMS from the given seed.
 // With keepNet false the network is dropped after the run, keeping only the spikes.
 func RunBrunel(state string, ne int, jmV, durMS, t0MS float64, seed uint64, keepNet bool) (BrunelRun, error) {
-	bp, err := brain.BrunelPoint(state, ne)
+	bp, err := models.BrunelPoint(state, ne)
 	if err != nil {
 		return BrunelRun{}, err
 	}
@@ -31,7 +32,7 @@ func RunBrunel(state string, ne int, jmV, durMS, t0MS float64, seed uint64, keep
 	if !(durMS > t0MS) || t0MS < 0 {
 		return BrunelRun{}, fmt.Errorf("experiments: RunBrunel: durMS = %v, t0MS = %v: want 0 ≤ t0MS < durMS", durMS, t0MS)
 	}
-	net, err := brain.Brunel(bp, seed)
+	net, err := models.Brunel(bp, seed)
 	if err != nil {
 		return BrunelRun{}, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/analysis"
+	"github.com/neuron-sim/neuron/brain/models"
 )
 
 // ResearchRun simulates brain.ResearchNetwork for the given number of 200 ms cycles. With
@@ -16,7 +17,7 @@ func ResearchRun(seed uint64, cycles int, record bool) (*brain.ResearchCircuit, 
 	if cycles <= 0 {
 		return nil, nil, nil, fmt.Errorf("experiments: ResearchRun: cycles = %d, want > 0", cycles)
 	}
-	c, err := brain.ResearchNetwork(seed)
+	c, err := models.Research(seed)
 	if err != nil {
 		return nil, nil, nil, err
 	}

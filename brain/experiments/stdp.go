@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 )
 
 // Bi & Poo (1998, J Neurosci 18:10464) pairing protocol and the exponential fit of their window
@@ -182,7 +183,7 @@ func RunSong(net *brain.Network, post *brain.Population, proj *brain.Projection,
 // tracks inputs 0, 125, …, 875 on the first seed.
 func SongBenchmark(seeds []uint64, durMS float64, workers int) ([]SongResult, error) {
 	return parallel(len(seeds), workers, func(k int) (SongResult, error) {
-		net, err := brain.SongSTDP(seeds[k])
+		net, err := models.SongSTDP(seeds[k])
 		if err != nil {
 			return SongResult{}, err
 		}

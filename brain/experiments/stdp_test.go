@@ -6,6 +6,7 @@ import (
 
 	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/experiments"
+	"github.com/neuron-sim/neuron/brain/models"
 )
 
 // The pairing protocol measures Δt from spike times exactly, and 60 pairings change the weight by
@@ -48,7 +49,7 @@ func TestSongNetworkIsTheBenchmark(t *testing.T) {
 	if testing.Short() {
 		t.Skip("network run")
 	}
-	ref, err := brain.SongSTDP(1)
+	ref, err := models.SongSTDP(1)
 	if err != nil {
 		t.Fatal(err)
 	}
