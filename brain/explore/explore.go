@@ -83,8 +83,8 @@ type CellResult struct {
 	Spikes int `json:"spikes"`
 	// RateHz is the firing rate while the step is on (spikes/s).
 	RateHz float64 `json:"rate"`
-	// RheobasePA is the preset's rheobase with the chosen adaptation (pA, somatic step
-	// from rest; brain.Params.Rheobase).
+	// RheobasePA is the preset's rheobase with the chosen adaptation (pA; total steady
+	// somatic current, the preset's own bias current included; brain.Params.Rheobase).
 	RheobasePA float64 `json:"rheobase"`
 	// T and V are the somatic membrane potential (ms, mV), min–max reduced to at most
 	// MaxPoints samples: every spike's peak and every trough survive the reduction.

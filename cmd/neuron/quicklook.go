@@ -54,7 +54,16 @@ func runCell(args []string, stdout, stderr io.Writer) error {
 		return json.NewEncoder(stdout).Encode(r)
 	}
 	fmt.Fprintln(stdout, r.Summary())
-	fmt.Fprintf(stdout, "rheobase %.1f pA (somatic step from rest)\n", r.RheobasePA)
+	if q, err := explore.Preset(d.Type); err == nil && q.IBias != 0 {
+		// Rheobase counts the total somatic current; the preset's bias is part of it.
+		fmt.Fprintf(stdout, "rheobase %.1f pA of total current (brain.Params.Rheobase); the preset's own bias supplies %g pA", r.RheobasePA, q.IBias)
+		if q.IBias >= r.RheobasePA {
+			fmt.Fprint(stdout, ", so the cell fires with no input")
+		}
+		fmt.Fprintln(stdout)
+	} else {
+		fmt.Fprintf(stdout, "rheobase %.1f pA (brain.Params.Rheobase)\n", r.RheobasePA)
+	}
 	if r.Spikes > 1 {
 		isi := analysis.ISIs(nil, r.SpikeTimesMS)
 		fmt.Fprintf(stdout, "first spike %.2f ms, mean ISI %.2f ms, ISI CV %.2f\n", r.SpikeTimesMS[0], mean(isi), analysis.CV(r.SpikeTimesMS))
