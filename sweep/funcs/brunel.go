@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/brain/analysis"
+	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/sweep"
 )
 
