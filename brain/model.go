@@ -187,6 +187,9 @@ func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) 
 	if n <= 0 || n > math.MaxInt32 {
 		return nil, fmt.Errorf("brain: population %q: N = %d: must be in [1, 2³¹)", name, n)
 	}
+	if err := checkPopulationMemory(name, n); err != nil {
+		return nil, err
+	}
 	specs := slices.Clone(m.Vars())
 	mp := &modelPop{m: m, name: fmt.Sprintf("%T", m), specs: specs}
 	mp.st.N = n

@@ -49,6 +49,11 @@ type Network struct {
 	// Seed keys every random stream of the network (connectivity, weights,
 	// delays, Poisson sources, noise).
 	Seed uint64
+	// MemoryBudget (bytes) bounds what the recorders may hold at the end
+	// of a Run, by their own estimates, checked before the Run starts;
+	// 0 means the package's MemoryBudget (by default half of the machine's
+	// memory).
+	MemoryBudget int64
 	// Workers is the number of goroutines Run spreads a step over; they
 	// claim the step's tasks (population segments, with the spike delivery
 	// into them and their delay rings, and spike sources) one at a time.
@@ -637,6 +642,9 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 		}
 	}
 	defer n.deliverPending()
+	if err := n.checkRunMemory(steps); err != nil {
+		return err
+	}
 	if err := n.startMonitors(steps); err != nil {
 		return err
 	}

@@ -138,6 +138,9 @@ func NewPopulation(name string, n int, p Params) (*Population, error) {
 	if n > math.MaxInt32 {
 		return nil, fmt.Errorf("brain: population %q: N = %d: must fit in int32", name, n)
 	}
+	if err := checkPopulationMemory(name, n); err != nil {
+		return nil, err
+	}
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("brain: population %q: %w", name, err)
 	}

@@ -242,7 +242,10 @@ func Evaluate(p brain.Params, rec Recording, w Window, o Options) (Score, error)
 	if err := w.check("score", rec); err != nil {
 		return Score{}, err
 	}
-	in := resample(rec.Current, rec.DT, o.SimDT)
+	in, err := resample(rec.Current, rec.DT, o.SimDT)
+	if err != nil {
+		return Score{}, err
+	}
 	var s sim
 	if err := s.init(p, o.SimDT); err != nil {
 		return Score{}, err
@@ -538,7 +541,10 @@ func Fit(rec Recording, o Options) (Result, error) {
 			candidates[i].DeltaTheta = 0
 		}
 	}
-	in := resample(rec.Current, rec.DT, o.SimDT)
+	in, err := resample(rec.Current, rec.DT, o.SimDT)
+	if err != nil {
+		return Result{}, err
+	}
 	extras, err := prepareExtra(o)
 	if err != nil {
 		return Result{}, err

@@ -42,7 +42,11 @@ func ReadTrace(path string) ([]float64, error) {
 	}
 	defer f.Close()
 	if isRawExt(path) {
-		x, err := ReadFloat32(f)
+		var hint int64
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			hint = st.Size()
+		}
+		x, err := readFloat32(f, hint)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
@@ -63,24 +67,47 @@ func isRawExt(path string) bool {
 	return false
 }
 
-// ReadFloat32 reads little-endian float32 samples until EOF.
+// ReadFloat32 reads little-endian float32 samples until EOF, in chunks
+// (no copy of the whole input is held), and refuses inputs of more than
+// MaxSamples samples, so an endless reader (a link to /dev/zero) is an
+// error after MaxSamples·4 bytes, not an out-of-memory death.
 func ReadFloat32(r io.Reader) ([]float64, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
+	return readFloat32(r, 0)
+}
+
+// readFloat32 is ReadFloat32 with a size hint (bytes; 0: unknown).
+func readFloat32(r io.Reader, hint int64) ([]float64, error) {
+	if hint/4 > int64(MaxSamples) {
+		return nil, fmt.Errorf("%w: %d bytes are %d float32 samples, more than MaxSamples = %d", ErrFormat, hint, hint/4, MaxSamples)
 	}
-	if len(b)%4 != 0 {
-		return nil, fmt.Errorf("%w: %d bytes is not a whole number of float32 samples", ErrFormat, len(b))
-	}
-	out := make([]float64, len(b)/4)
-	for i := range out {
-		v := math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return nil, fmt.Errorf("%w: sample %d = %v", ErrFormat, i, v)
+	out := make([]float64, 0, max(hint/4, 0))
+	buf := make([]byte, 64*1024)
+	var tail int // bytes of a partial sample kept at the start of buf
+	for {
+		k, err := r.Read(buf[tail:])
+		k += tail
+		whole := k / 4 * 4
+		if len(out)+whole/4 > MaxSamples {
+			return nil, fmt.Errorf("%w: more than MaxSamples = %d float32 samples (%d bytes); raise fit.MaxSamples for longer traces", ErrFormat, MaxSamples, 4*MaxSamples)
 		}
-		out[i] = float64(v)
+		for i := 0; i < whole; i += 4 {
+			v := math.Float32frombits(binary.LittleEndian.Uint32(buf[i:]))
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, fmt.Errorf("%w: sample %d = %v", ErrFormat, len(out), v)
+			}
+			out = append(out, float64(v))
+		}
+		tail = copy(buf, buf[whole:k])
+		if err == io.EOF {
+			if tail != 0 {
+				return nil, fmt.Errorf("%w: %d bytes is not a whole number of float32 samples", ErrFormat, 4*len(out)+tail)
+			}
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	return out, nil
 }
 
 // WriteFloat32 writes x as little-endian float32 samples.
@@ -124,6 +151,9 @@ func ReadColumn(r io.Reader) ([]float64, error) {
 		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("%w: line %d: %v", ErrFormat, line, v)
+		}
+		if len(out) == MaxSamples {
+			return nil, fmt.Errorf("%w: line %d: more than MaxSamples = %d values; raise fit.MaxSamples for longer traces", ErrFormat, line, MaxSamples)
 		}
 		out = append(out, v)
 	}

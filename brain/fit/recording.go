@@ -153,23 +153,3 @@ func spikesIn(s []float64, w Window) []float64 {
 }
 
 func sortFloats(s []float64) { sort.Float64s(s) }
-
-// resample returns the current seen by a simulation with step h over
-// [0, n·h): step k takes the recording sample that holds at its midpoint
-// (sample-and-hold). If h equals dt the input is returned unchanged.
-func resample(current []float64, dt, h float64) []float64 {
-	if math.Abs(h-dt) < 1e-12*dt {
-		return current
-	}
-	T := float64(len(current)) * dt
-	n := int(math.Floor(T/h + 1e-9))
-	out := make([]float64, n)
-	for k := range out {
-		i := int((float64(k) + 0.5) * h / dt)
-		if i >= len(current) {
-			i = len(current) - 1
-		}
-		out[k] = current[i]
-	}
-	return out
-}

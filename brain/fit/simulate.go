@@ -24,10 +24,10 @@ func Simulate(p brain.Params, current []float64, dt, simDT float64, withV bool) 
 	if simDT == 0 {
 		simDT = DefaultSimDT
 	}
-	if !(dt > 0) || !(simDT > 0) || math.IsInf(dt, 0) || math.IsInf(simDT, 0) {
-		return nil, nil, fmt.Errorf("%w: dt = %v ms, simDT = %v ms", ErrInput, dt, simDT)
+	in, err := resample(current, dt, simDT)
+	if err != nil {
+		return nil, nil, err
 	}
-	in := resample(current, dt, simDT)
 	var s sim
 	if err := s.init(p, simDT); err != nil {
 		return nil, nil, err
@@ -93,9 +93,18 @@ func FI(p brain.Params, ampsPA []float64, durationMS, simDT float64) ([]float64,
 	if simDT == 0 {
 		simDT = DefaultSimDT
 	}
-	n := int(math.Round(durationMS / simDT))
-	if !(durationMS > 0) || n < 1 {
-		return nil, fmt.Errorf("%w: FI duration = %v ms", ErrInput, durationMS)
+	if !(simDT >= MinSimDT && simDT <= MaxSimDT) {
+		return nil, fmt.Errorf("%w: FI simulation step %v ms: must be in [%g, %g] ms", ErrInput, simDT, MinSimDT, MaxSimDT)
+	}
+	f := math.Round(durationMS / simDT)
+	if !(durationMS > 0) || !(f >= 1 && f <= float64(MaxSamples)) {
+		return nil, fmt.Errorf("%w: FI duration = %v ms: must be between one step and MaxSamples = %d steps of %v ms", ErrInput, durationMS, MaxSamples, simDT)
+	}
+	n := int(f)
+	for i, a := range ampsPA {
+		if math.IsNaN(a) || math.Abs(a) > 1e9 {
+			return nil, fmt.Errorf("%w: FI amplitude [%d] = %v pA", ErrInput, i, a)
+		}
 	}
 	out := make([]float64, len(ampsPA))
 	in := make([]float64, n)

@@ -58,7 +58,10 @@ func prepareExtra(o Options) ([]extraSweep, error) {
 		if err := r.Validate(); err != nil {
 			return nil, fmt.Errorf("%w (Extra[%d])", err, i)
 		}
-		in := resample(r.Current, r.DT, o.SimDT)
+		in, err := resample(r.Current, r.DT, o.SimDT)
+		if err != nil {
+			return nil, fmt.Errorf("%w (Extra[%d])", err, i)
+		}
 		out = append(out, extraSweep{in: in, spikes: r.Spikes, w: Window{0, float64(len(in)) * o.SimDT}})
 	}
 	return out, nil

@@ -54,25 +54,33 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	return fit.WriteSpikes(stdout, spikes)
 }
 
-// readParams reads brain.Params from the output of "neuron fit" or from a
-// bare brain.Params object.
+// readParams reads brain.Params from the output of "neuron fit" (its
+// "params" object) or from a bare brain.Params object, strictly (see
+// brain.ParseParamsJSON: unknown and missing fields are errors).
 func readParams(path string) (brain.Params, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return brain.Params{}, err
 	}
-	var wrapped struct {
-		Params *brain.Params `json:"params"`
+	defer f.Close()
+	const limit = 64 << 20
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return brain.Params{}, fmt.Errorf("%s: %w", path, err)
 	}
+	if len(b) > limit {
+		return brain.Params{}, fmt.Errorf("%s: more than %d bytes: not a parameter file", path, limit)
+	}
+	var wrapped map[string]json.RawMessage
 	if err := json.Unmarshal(b, &wrapped); err != nil {
 		return brain.Params{}, fmt.Errorf("%s: %w", path, err)
 	}
-	if wrapped.Params != nil {
-		return *wrapped.Params, wrapped.Params.Validate()
+	if inner, ok := wrapped["params"]; ok {
+		b = inner
 	}
-	var p brain.Params
-	if err := json.Unmarshal(b, &p); err != nil {
+	p, err := brain.ParseParamsJSON(b)
+	if err != nil {
 		return brain.Params{}, fmt.Errorf("%s: %w", path, err)
 	}
-	return p, p.Validate()
+	return p, nil
 }
