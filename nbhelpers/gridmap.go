@@ -225,7 +225,7 @@ func GridMapChart(name string, m GridMap, o GridMapOptions) (*Chart, error) {
 		"dataZoom": []map[string]any{},
 		"visualMap": []map[string]any{{
 			"type": "continuous", "min": lo, "max": hi, "calculable": true, "orient": "vertical", "seriesIndex": 0,
-			"right": 5, "top": hd.gridTop + 20, "text": []string{o.ValueName, ""},
+			"right": 5, "top": hd.gridTop + 60, "text": []string{o.ValueName, ""},
 			"inRange": map[string]any{"color": []string{"#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"}},
 		}},
 		"grid": []map[string]any{{"top": hd.gridTop, "bottom": 50, "left": 70, "right": 110}},

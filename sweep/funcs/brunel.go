@@ -100,7 +100,9 @@ var Regimes = []string{"Q", "SR", "AI", "SI fast", "SI slow"}
 
 // BrunelRegime names the state of a row of the "brunel" function by the
 // criteria of Brunel 2000 (section 4): quiescent "Q" (rate_hz < 1), synchronous
-// regular "SR" (cells fire regularly: cv < 0.3), and, for irregular cells,
+// regular "SR" (cells fire regularly: cv < 0.2; windows of 100 ms or less bias
+// the CV of irregular cells down to 0.25–0.45, hence not 0.3), and, for
+// irregular cells,
 // synchronous irregular with a fast global oscillation "SI fast" (an
 // oscillation index ≥ 0.35 at a spectral peak ≥ 100 Hz, a period of a few
 // delays), with a slow one "SI slow" (an oscillation index ≥ 0.35 below
@@ -114,7 +116,7 @@ func BrunelRegime(rateHz, cv, osc, peakHz float64) int {
 		return 0
 	case math.IsNaN(cv):
 		return -1
-	case cv < 0.3:
+	case cv < 0.2:
 		return 1
 	case osc >= 0.35 && peakHz >= 100:
 		return 3

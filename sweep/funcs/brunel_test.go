@@ -68,3 +68,27 @@ func TestBrunelFuncErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestBrunelRegime(t *testing.T) {
+	nan := math.NaN()
+	for _, c := range []struct {
+		rate, cv, osc, peak float64
+		want                string
+	}{
+		{0, nan, 0, nan, "Q"},
+		{330, 0.05, 0.95, 330, "SR"},
+		{40, 0.6, 0.1, 80, "AI"},
+		{60, 0.8, 0.5, 180, "SI fast"},
+		{10, 0.5, 0.4, 25, "SI slow"},
+	} {
+		if got := funcs.BrunelRegime(c.rate, c.cv, c.osc, c.peak); got < 0 || funcs.Regimes[got] != c.want {
+			t.Errorf("BrunelRegime(%v, %v, %v, %v) = %d, want %s", c.rate, c.cv, c.osc, c.peak, got, c.want)
+		}
+	}
+	if got := funcs.BrunelRegime(5, nan, 0, 20); got != -1 {
+		t.Errorf("undefined CV: %d, want -1", got)
+	}
+	if got := funcs.BrunelRegime(nan, 0.5, 0, 20); got != -1 {
+		t.Errorf("undefined rate: %d, want -1", got)
+	}
+}
