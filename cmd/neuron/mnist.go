@@ -61,6 +61,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 	jsonPath := fs.String("json", "", "results file (read and updated by each phase)")
 	fields := fs.Bool("fields", false, "store the receptive fields in the results file")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	partial := fs.Bool("partial", false, "label and test an unfinished training (its checkpoint as it is; the results file says how many images it had seen)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -157,7 +158,14 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "trained %d cells on %d images (%d passes): %.2f ms CPU per image, %.1f s wall\n",
 			*n, t.Done, *passes, 1000*res.Train.CPUSecondsPerImg, t.WallSeconds)
 	} else if !t.Finished() {
-		return fmt.Errorf("%s: training not finished (%d of %d images); run the train phase", *state, t.Done, t.Total())
+		if !*partial {
+			return fmt.Errorf("%s: training not finished (%d of %d images); run the train phase, or pass --partial", *state, t.Done, t.Total())
+		}
+		if t.Done == 0 {
+			return fmt.Errorf("%s: no checkpoint to evaluate", *state)
+		}
+		// The trainer normalises before each presentation; do it for this frozen copy too.
+		t.Model.Normalize()
 	}
 	if res.Train == nil {
 		res.Train = dc.SummarizeTraining(t, *fields)

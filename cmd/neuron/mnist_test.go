@@ -64,6 +64,16 @@ func TestMNISTWorkersAndResume(t *testing.T) {
 	if s := mnistRun(t, dir, "status"); s.Train.ImagesSeen != 18 || s.Train.ImagesTotal != 50 || s.Test != nil {
 		t.Errorf("status of the checkpoint: %d of %d images seen", s.Train.ImagesSeen, s.Train.ImagesTotal)
 	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"mnist", "label", "-n", "12", "-passes", "2", "-images", "25", "-block", "10", "-seed", "3",
+		"-quiet", "-state", filepath.Join(dir, "ck"), "-json", filepath.Join(dir, "r.json")}, &out, &errb); code == 0 ||
+		!strings.Contains(errb.String(), "not finished") {
+		t.Errorf("label of an unfinished training: exit %d, %q", code, errb.String())
+	}
+	mnistRun(t, dir, "label", "-partial")
+	if p := mnistRun(t, dir, "test", "-partial"); p.Train.ImagesSeen != 18 || p.Test == nil || p.Test.Images != 20 {
+		t.Errorf("partial evaluation: %+v", p.Train)
+	}
 	mnistRun(t, dir, "train")
 	mnistRun(t, dir, "label", "-workers", "2")
 	c := mnistRun(t, dir, "test", "-workers", "2")
@@ -72,7 +82,8 @@ func TestMNISTWorkersAndResume(t *testing.T) {
 	}
 
 	// A checkpoint of another configuration is refused.
-	var out, errb bytes.Buffer
+	out.Reset()
+	errb.Reset()
 	code := run([]string{"mnist", "train", "-n", "13", "-passes", "2", "-images", "25", "-block", "10", "-seed", "3",
 		"-quiet", "-state", filepath.Join(dir, "ck")}, &out, &errb)
 	if code == 0 || !strings.Contains(errb.String(), "another run") {
