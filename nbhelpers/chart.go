@@ -272,6 +272,11 @@ const drawScript = `(function () {
     list = Array.isArray(list) ? list : [list || {}];
     return (list[i || 0] || list[0] || {}).name || "";
   }
+  function anyAxisName(list) { // stacked panels name only the bottom time axis
+    list = Array.isArray(list) ? list : [list || {}];
+    for (var k = 0; k < list.length; k++) { if (list[k] && list[k].name) { return list[k].name; } }
+    return "x";
+  }
   function axisTooltip(params) {
     if (!Array.isArray(params)) { params = [params]; }
     var head = null, rows = [];
@@ -281,7 +286,7 @@ const drawScript = `(function () {
       var v = p.value, x = Array.isArray(v) ? v[0] : p.axisValue, y = Array.isArray(v) ? v[v.length - 1] : v;
       if (head === null) {
         var xs = typeof x === "number" ? num(x) : String(p.axisValueLabel || x);
-        head = (axisName(option.xAxis, s.xAxisIndex) || "x") + " = " + xs;
+        head = (axisName(option.xAxis, s.xAxisIndex) || anyAxisName(option.xAxis)) + " = " + xs;
       }
       var panel = axisName(option.yAxis, s.yAxisIndex);
       rows.push(p.marker + (panel ? '<span style="color:#666">' + esc(panel) + "</span> · " : "") +
