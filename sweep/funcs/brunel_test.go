@@ -1,8 +1,12 @@
 package funcs_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -90,5 +94,47 @@ func TestBrunelRegime(t *testing.T) {
 	}
 	if got := funcs.BrunelRegime(nan, 0.5, 0, 20); got != -1 {
 		t.Errorf("undefined rate: %d, want -1", got)
+	}
+}
+
+// The stored 20 × 20 phase diagram (testdata/brunel_phase.jsonl) is the
+// complete table of testdata/brunel_phase.spec.json, and two of its points,
+// recomputed now, give the same row bit for bit: the table is what the code
+// computes.
+func TestStoredPhaseTable(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/brunel_phase.spec.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := sweep.ParseSpec(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := sweep.Merge("../../testdata/brunel_phase.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(spec)
+	got, _ := json.Marshal(stored.Spec)
+	if !bytes.Equal(got, want) || len(stored.Rows) != 400 {
+		t.Fatalf("stored table: %d rows of spec %s, want 400 of %s", len(stored.Rows), got, want)
+	}
+	if testing.Short() {
+		return
+	}
+	pts, _ := spec.Points()
+	for _, i := range []int{250, 383} { // g = 5.2, η = 2.2 and g = 8, η = 0.8
+		sub := spec
+		sub.Grid = append([]sweep.Axis(nil), spec.Grid...)
+		sub.Grid[0] = sweep.Axis{Name: "g", Values: []float64{pts[i].Params[0]}}
+		sub.Grid[1] = sweep.Axis{Name: "eta", Values: []float64{pts[i].Params[1]}}
+		tab, err := sweep.RunFunc(context.Background(), sub, funcs.Brunel, sweep.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, s := tab.Rows[0], stored.Rows[i]
+		if r.ID != s.ID || fmt.Sprint(r.Results) != fmt.Sprint(s.Results) || r.Err != s.Err {
+			t.Errorf("point %d (g = %v, η = %v): recomputed %v, stored %v", i, pts[i].Params[0], pts[i].Params[1], r.Results, s.Results)
+		}
 	}
 }
