@@ -12,7 +12,7 @@ export GOTOOLCHAIN := local
 export CGO_CFLAGS  := -O2 -g -I/usr/include/hdf5/serial
 export CGO_LDFLAGS := -O2 -g -L/usr/lib/x86_64-linux-gnu/hdf5/serial
 
-.PHONY: help setup reports test go-test beam-test h5-check vet check-imports nb-check nb-lint nb-live lab nb-strip bench echarts-vendor
+.PHONY: fuzz help setup reports test go-test beam-test h5-check vet check-imports nb-check nb-lint nb-live lab nb-strip bench echarts-vendor
 
 help:
 	@echo "make setup    install Jupyter (Debian packages), build GoNB/goimports/gopls, register the kernel"
@@ -20,6 +20,7 @@ help:
 	@echo "make test     go vet, go test ./..., notebooks executed, reports checked in headless Chromium"
 	@echo "make lab      start Jupyter Notebook on notebooks/"
 	@echo "make bench    print the standard benchmark table (CUBA, COBA, STDP)"
+	@echo "make fuzz     run every fuzz target for FUZZTIME each (default 1m; FUZZTIME=10s make fuzz)"
 
 setup:
 	@bash docker/install.sh
@@ -90,3 +91,8 @@ echarts-vendor:
 
 bench:
 	go run ./cmd/neuron bench
+
+# Every fuzz target for FUZZTIME each (go test runs only their seed corpus).
+FUZZTIME ?= 1m
+fuzz:
+	bash scripts/fuzz.sh $(FUZZTIME)

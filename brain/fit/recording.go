@@ -127,12 +127,15 @@ func parseTime(s, unit string, dt float64) (float64, error) {
 	}
 	switch unit {
 	case "s":
-		return v * 1000, nil
+		v *= 1000
 	case "samples":
-		if !(dt > 0) {
-			return 0, fmt.Errorf("%w: window %q in samples needs dt > 0", ErrInput, s)
+		if !(dt > 0) || math.IsInf(dt, 0) {
+			return 0, fmt.Errorf("%w: window %q in samples needs a finite dt > 0", ErrInput, s)
 		}
-		return v * dt, nil
+		v *= dt
+	}
+	if math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%w: window bound %q is beyond the range of a time in ms", ErrInput, s)
 	}
 	return v, nil
 }
