@@ -36,7 +36,7 @@ var ErrFormat = errors.New("brain: malformed recording file")
 
 // ReadTrace reads a trace file in either format (chosen by extension).
 func ReadTrace(path string) ([]float64, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func ReadColumn(r io.Reader) ([]float64, error) {
 
 // ReadSpikes reads spike times (ms) from a text file and sorts them.
 func ReadSpikes(path string) ([]float64, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
 		return nil, err
 	}
@@ -213,4 +213,19 @@ func WriteColumn(w io.Writer, header string, x []float64) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// openInput opens a recording file, refusing device files (a link to
+// /dev/zero or /dev/random would be read until MaxSamples); pipes and
+// regular files are accepted.
+func openInput(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err == nil && st.Mode()&os.ModeDevice != 0 {
+		f.Close()
+		return nil, fmt.Errorf("%w: %s is a device, not a recording file", ErrFormat, path)
+	}
+	return f, nil
 }
