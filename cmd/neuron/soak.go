@@ -59,7 +59,7 @@ func runSoak(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	nextCheck := start.Add(*check)
 	twinLive := false
-	liveFrom := 0 // first sample with both networks live (memory is judged from there)
+	liveFrom := 0           // first sample with both networks live (memory is judged from there)
 	var heap, rss []float64 // MB, one sample per chunk
 	spikes, reloads, matches := 0, 0, 0
 	fmt.Fprintf(stdout, "soak: %d cells, chunks of %g ms, %v wall, reload every %v\n", *cells, *chunk, *duration, *check)
