@@ -60,7 +60,7 @@ func (n *Network) marshalState() ([]byte, error) {
 	b = appendLen(b, len(n.rings))
 	for _, r := range n.rings {
 		b = appendF64s(b, r.buf)
-		b = appendBools(b, r.slotDirty())
+		b = appendBools(b, r.slotsHeld())
 	}
 	b = appendLen(b, len(n.projs))
 	for _, p := range n.projs {

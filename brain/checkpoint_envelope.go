@@ -108,3 +108,24 @@ func (n *Network) checkpointLimit() (int64, error) {
 	}
 	return limit, nil
 }
+
+// slotsHeld is, per slot of the delay ring, whether it holds a nonzero
+// value: the checkpoint's canonical form of the dirty flags (a restored
+// ring marks a slot for every part while the running one marks only the
+// parts that wrote to it, so the raw flags of two equal states can differ;
+// an empty slot needs no draining either way).
+func (r *ring) slotsHeld() []bool {
+	flags := r.slotDirty()
+	for k := range flags {
+		if flags[k] {
+			flags[k] = false
+			for _, v := range r.buf[k*r.n : (k+1)*r.n] {
+				if v != 0 {
+					flags[k] = true
+					break
+				}
+			}
+		}
+	}
+	return flags
+}
