@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -287,9 +288,16 @@ func ConnectivityChart(name string, m Matrix, o HeatmapOptions) (*Chart, error) 
 			"right": 5, "top": hd.gridTop + 60, "text": []string{o.ValueName, ""},
 			"inRange": map[string]any{"color": colors},
 		}},
-		"grid": []map[string]any{{"top": hd.gridTop, "bottom": 60, "left": 80, "right": 90, "containLabel": true}},
+		"grid": []map[string]any{{"top": hd.gridTop, "bottom": 60, "left": 80, "right": scaleMargin(o.ValueName), "containLabel": true}},
 	}
 	return finish("connectivity", name, lay, c, summary, patch)
+}
+
+// scaleMargin is the grid's right margin (px) that keeps a vertical colour scale, placed at
+// right: 5 with its name written above it, clear of the plot: the name is centred on the bar, so
+// a long name widens the scale to the left (about 7.5 px per character at the default 12 px font).
+func scaleMargin(valueName string) int {
+	return max(90, 25+int(7.5*float64(utf8.RuneCountInString(valueName))))
 }
 
 // DisplayConnectivity builds a [ConnectivityChart] and displays it.
