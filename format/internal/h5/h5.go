@@ -608,17 +608,7 @@ func (g *Group) Float64s(name string, data []float64, dims ...int) (*Dataset, er
 	if len(dims) == 0 {
 		dims = []int{len(data)}
 	}
-	d, err := g.create(name, typeF64, udims(dims))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > 0 {
-		if err := d.d.Write(&data); err != nil {
-			d.Close()
-			return nil, fmt.Errorf("h5: write %s: %w", d.path, err)
-		}
-	}
-	return d, nil
+	return writeSlice(g, name, typeF64, udims(dims), data)
 }
 
 // Float64 writes a scalar float64 dataset.
@@ -639,9 +629,10 @@ func (g *Group) Float64(name string, v float64) (*Dataset, error) {
 	return &Dataset{d: d, path: g.child(name), file: g.file}, nil
 }
 
-// Int64s writes a 1-D int64 dataset.
-func (g *Group) Int64s(name string, data []int64) (*Dataset, error) {
-	d, err := g.create(name, typeI64, []uint{uint(len(data))})
+// writeSlice creates dataset name of type typ and shape dims in g and
+// writes data into it (nothing to write when data is empty).
+func writeSlice[T any](g *Group, name string, typ *hdf5.Datatype, dims []uint, data []T) (*Dataset, error) {
+	d, err := g.create(name, typ, dims)
 	if err != nil {
 		return nil, err
 	}
@@ -652,36 +643,21 @@ func (g *Group) Int64s(name string, data []int64) (*Dataset, error) {
 		}
 	}
 	return d, nil
+}
+
+// Int64s writes a 1-D int64 dataset.
+func (g *Group) Int64s(name string, data []int64) (*Dataset, error) {
+	return writeSlice(g, name, typeI64, []uint{uint(len(data))}, data)
 }
 
 // Int32s writes a 1-D int32 dataset.
 func (g *Group) Int32s(name string, data []int32) (*Dataset, error) {
-	d, err := g.create(name, typeI32, []uint{uint(len(data))})
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > 0 {
-		if err := d.d.Write(&data); err != nil {
-			d.Close()
-			return nil, fmt.Errorf("h5: write %s: %w", d.path, err)
-		}
-	}
-	return d, nil
+	return writeSlice(g, name, typeI32, []uint{uint(len(data))}, data)
 }
 
 // Uint64s writes a 1-D uint64 dataset.
 func (g *Group) Uint64s(name string, data []uint64) (*Dataset, error) {
-	d, err := g.create(name, typeU64, []uint{uint(len(data))})
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > 0 {
-		if err := d.d.Write(&data); err != nil {
-			d.Close()
-			return nil, fmt.Errorf("h5: write %s: %w", d.path, err)
-		}
-	}
-	return d, nil
+	return writeSlice(g, name, typeU64, []uint{uint(len(data))}, data)
 }
 
 // NewInt64s creates a 1-D int64 dataset of n elements, to be filled
