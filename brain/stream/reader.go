@@ -165,6 +165,27 @@ func (sf *File) payload(b blockRef, dst []byte) ([]byte, error) {
 	return dst, nil
 }
 
+// blocks calls fn, in file order, with every block of stream s whose
+// steps overlap [from, to) and its verified payload (a buffer reused
+// from one block to the next).
+func (sf *File) blocks(s *rstream, from, to int64, fn func(b blockRef, p []byte) error) error {
+	var buf []byte
+	for _, b := range s.blocks {
+		if b.last < from || b.first >= to {
+			continue
+		}
+		p, err := sf.payload(b, buf)
+		if err != nil {
+			return err
+		}
+		buf = p
+		if err := fn(b, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Close closes the file.
 func (sf *File) Close() error { return sf.f.Close() }
 
@@ -241,17 +262,8 @@ func (s *rstream) bytes() int64 {
 // order, with the neurons that spiked (in recorded order; the slice is
 // reused after fn returns). It reads one block at a time.
 func (sp *Spikes) Each(fromStep, toStep int64, fn func(step int64, neurons []int32) error) error {
-	var buf []byte
 	var ids []int32
-	for _, b := range sp.s.blocks {
-		if b.last < fromStep || b.first >= toStep {
-			continue
-		}
-		p, err := sp.f.payload(b, buf)
-		if err != nil {
-			return err
-		}
-		buf = p
+	return sp.f.blocks(sp.s, fromStep, toStep, func(b blockRef, p []byte) error {
 		step := b.first
 		var got uint32
 		for len(p) > 0 {
@@ -289,8 +301,8 @@ func (sp *Spikes) Each(fromStep, toStep int64, fn func(step int64, neurons []int
 		if got != b.count || step != b.last {
 			return sp.corrupt(b)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (sp *Spikes) corrupt(b blockRef) error {
@@ -416,16 +428,7 @@ func (st *State) Bytes() int64 { return st.s.bytes() }
 // (variable-major, len(Variables)·len(Neurons), still encoded).
 func (st *State) each(from, to int64, fn func(step int64, vals []byte)) error {
 	width := 8 * len(st.Info.Neurons) * len(st.Info.Variables)
-	var buf []byte
-	for _, b := range st.s.blocks {
-		if b.last < from || b.first >= to {
-			continue
-		}
-		p, err := st.f.payload(b, buf)
-		if err != nil {
-			return err
-		}
-		buf = p
+	return st.f.blocks(st.s, from, to, func(b blockRef, p []byte) error {
 		step := b.first
 		var got uint32
 		for len(p) > 0 {
@@ -443,8 +446,8 @@ func (st *State) each(from, to int64, fn func(step int64, vals []byte)) error {
 		if got != b.count || step != b.last {
 			return fmt.Errorf("%w: sample block at byte %d: %d samples, header says %d", ErrFormat, b.off, got, b.count)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // Times returns the sample times (ms): (step+1)·dt.
