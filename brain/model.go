@@ -71,7 +71,7 @@ type State struct {
 
 	vars    [][]float64
 	names   []string
-	in      [NumReceptors][]float64
+	in      [][]float64 // one per receptor (at least Excitatory and Inhibitory)
 	iExt    []float64
 	streams Streams
 }
@@ -79,10 +79,21 @@ type State struct {
 // Var returns the slice of variable k (the order of Vars).
 func (s *State) Var(k int) []float64 { return s.vars[k] }
 
-// Input returns the synaptic input of receptor r (Excitatory or
-// Inhibitory): spikes add their weights (magnitudes, pA or nS as the
-// model interprets them) into it before Step.
-func (s *State) Input(r Receptor) []float64 { return s.in[r] }
+// Input returns the synaptic input of receptor r (Excitatory,
+// Inhibitory, or for a ReceptorModel the index of one of its Receptors):
+// spikes add their weights (magnitudes, pA or nS as the model interprets
+// them) into it before Step. It returns nil for a receptor the model does
+// not have.
+func (s *State) Input(r Receptor) []float64 {
+	if int(r) >= len(s.in) {
+		return nil
+	}
+	return s.in[r]
+}
+
+// NumInputs is the number of synaptic inputs: 2 (Excitatory, Inhibitory),
+// or len(Receptors()) for a ReceptorModel.
+func (s *State) NumInputs() int { return len(s.in) }
 
 // IExt returns the external current (pA) injected during this step by
 // current sources (zeroed by the network at the start of every step).
@@ -171,6 +182,7 @@ type modelPop struct {
 	name  string // model name, for messages (its type)
 	st    State
 	specs []Var
+	recs  []string // receptor names of a ReceptorModel, nil otherwise
 }
 
 // NewModelPopulation returns n neurons of model m, every variable at its
@@ -209,13 +221,21 @@ func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) 
 		mp.st.vars = append(mp.st.vars, s)
 		mp.st.names = append(mp.st.names, v.Name)
 	}
+	recs, err := modelReceptors(name, mp.name, m)
+	if err != nil {
+		return nil, err
+	}
+	mp.recs = recs
 	p := &Population{Name: name, N: n, P: Params{Name: mp.name, Efficacy: 1}, mod: mp}
 	p.IExt = make([]float64, n)
 	p.IExtDist = p.IExt
+	mp.st.in = make([][]float64, max(len(recs), int(NumReceptors)))
+	for r := range mp.st.in {
+		mp.st.in[r] = make([]float64, n)
+	}
 	for r := range NumReceptors {
-		p.syn[Proximal][r] = make([]float64, n)
+		p.syn[Proximal][r] = mp.st.in[r]
 		p.syn[Distal][r] = p.syn[Proximal][r]
-		mp.st.in[r] = p.syn[Proximal][r]
 	}
 	mp.st.iExt = p.IExt
 	p.V, p.Vd, p.W, p.Theta = p.Var("V"), p.Var("Vd"), p.Var("W"), p.Var("Theta")

@@ -298,6 +298,13 @@ func (n *Network) addProjection(p *Projection, post *Population, c Connector, s 
 	if p.inhib {
 		p.recep = Inhibitory
 	}
+	if s.Receptor != "" {
+		r, err := post.ReceptorIndex(s.Receptor)
+		if err != nil {
+			return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
+		}
+		p.recep = r
+	}
 	p.index = len(n.projs)
 	n.projs = append(n.projs, p)
 	return nil
@@ -825,7 +832,7 @@ func (n *Network) Summary() string {
 			plastic = fmt.Sprintf(", plastic (%T)", p.rule)
 		}
 		fmt.Fprintf(&b, "  projection %s %s: %d synapses, %.2f B/synapse, %s%s\n",
-			p.Name, p.conn.String(), p.NumSynapses(), p.BytesPerSynapse(), p.recep, plastic)
+			p.Name, p.conn.String(), p.NumSynapses(), p.BytesPerSynapse(), p.post.receptorName(p.recep), plastic)
 		syn += int64(p.NumSynapses())
 		bytes += p.Bytes()
 	}

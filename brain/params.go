@@ -44,7 +44,9 @@ const (
 	Inhibitory Receptor = 1
 )
 
-// NumReceptors is the number of Receptor values.
+// NumReceptors is the number of default receptors (Excitatory and
+// Inhibitory), those of every population; a ReceptorModel may declare
+// more.
 const NumReceptors = 2
 
 func (r Receptor) String() string {

@@ -189,10 +189,18 @@ func NewPopulation(name string, n int, p Params) (*Population, error) {
 // value per neuron: a delivered spike adds its weight (pA for CurrentExp,
 // nS for ConductanceExp; a non-negative magnitude, the receptor gives the
 // sign) and Step lets it decay with TauE or TauI. With no dendrite
-// (P.Gc == 0) the Distal slice is the Proximal one. It returns nil for an
-// unknown compartment or receptor.
+// (P.Gc == 0) the Distal slice is the Proximal one. A population of a
+// ReceptorModel has one input per receptor it declares (receptor k is
+// Receptor(k); no dendrite). It returns nil for an unknown compartment or
+// receptor.
 func (p *Population) Input(c Compartment, r Receptor) []float64 {
-	if c >= NumCompartments || r >= NumReceptors {
+	if c >= NumCompartments {
+		return nil
+	}
+	if p.mod != nil {
+		return p.mod.st.Input(r)
+	}
+	if r >= NumReceptors {
 		return nil
 	}
 	return p.syn[c][r]

@@ -18,7 +18,10 @@ var ErrBadState = errors.New("brain: bad population state")
 // dynamic state and per-neuron configuration of the population.
 func (p *Population) stateSlices() [][]float64 {
 	if p.mod != nil {
-		return append(slices.Clone(p.mod.st.vars), p.IExt, p.syn[Proximal][Excitatory], p.syn[Proximal][Inhibitory])
+		// The inputs beyond the first two (a ReceptorModel's) come last, so
+		// the layout of a two-receptor model is unchanged.
+		ss := append(slices.Clone(p.mod.st.vars), p.IExt, p.syn[Proximal][Excitatory], p.syn[Proximal][Inhibitory])
+		return append(ss, p.mod.st.in[NumReceptors:]...)
 	}
 	s := [][]float64{p.V, p.Vd, p.W, p.Theta, p.IExt, p.IBias, p.Theta0, p.Size,
 		p.ref, p.mu, p.vr, p.offset,

@@ -25,6 +25,12 @@ type SynapseSpec struct {
 	// Compartment is where the synapses land: Proximal (soma, the zero
 	// value) or Distal (dendrite).
 	Compartment Compartment
+	// Receptor, when not empty, names the postsynaptic receptor the
+	// synapses drive (one of the target population's Receptors, e.g.
+	// "NMDA"); empty means by Dale's law: Excitatory (receptor 0) for
+	// excitatory presynaptic cells, Inhibitory (receptor 1) for inhibitory
+	// ones. The sign of Weight still follows the presynaptic cells.
+	Receptor string
 	// STDP makes the synapses plastic with the library's STDP rule; nil
 	// means static (unless Plasticity is set).
 	STDP *STDP
