@@ -119,10 +119,10 @@ func TestPoissonRates(t *testing.T) {
 	const trials = 2000
 	var n3, n500, other int
 	for k := 0; k < trials; k++ {
-		s.poisson(img, 0.25, rng)
+		s.in.draw(img, 0.25, rng)
 		for step := 0; step < s.steps; step++ {
 			prev := int16(-1)
-			for _, px := range s.evPix[s.evStart[step]:s.evStart[step+1]] {
+			for _, px := range s.in.at(step) {
 				if px <= prev {
 					t.Fatalf("events of step %d not in pixel order", step)
 				}

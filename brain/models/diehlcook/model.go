@@ -90,13 +90,32 @@ type Sim struct {
 	xPre         []float64
 	lastPre      []int32
 	lastPost     []int32
-	evStart      []int32 // input events of step s are evPix[evStart[s]:evStart[s+1]]
-	evPix        []int16
-	evStep       []int32 // unsorted events (step), paired with evPixTmp
-	evPixTmp     []int16
-	fill         []int32 // counting-sort cursor per step
+	in           inputTrain
 	thresholdOff float64
+	presented    int // presentations so far
+
+	// OnSpike, when not nil, is called at each excitatory spike of
+	// Present with the step (0 … PresentMs/Dt − 1) and the cell.
+	OnSpike func(step int32, cell int)
 }
+
+// inputTrain holds the input spikes of one presentation, sorted by step.
+type inputTrain struct {
+	steps    int
+	dt       float64
+	evStart  []int32 // input events of step s are evPix[evStart[s]:evStart[s+1]]
+	evPix    []int16
+	evStep   []int32 // unsorted events (step), paired with evPixTmp
+	evPixTmp []int16
+	fill     []int32 // counting-sort cursor per step
+}
+
+func newInputTrain(steps int, dt float64) inputTrain {
+	return inputTrain{steps: steps, dt: dt, evStart: make([]int32, steps+1), fill: make([]int32, steps)}
+}
+
+// at returns the pixels that fire in step s, ascending.
+func (s *inputTrain) at(step int) []int16 { return s.evPix[s.evStart[step]:s.evStart[step+1]] }
 
 // NewSim allocates the work buffers for parameters p.
 func NewSim(p Params) (*Sim, error) {
@@ -116,7 +135,7 @@ func NewSim(p Params) (*Sim, error) {
 		lastE: make([]int32, n), vi: make([]float64, n), gei: make([]float64, n),
 		lastI: make([]int32, n), counts: make([]int32, n),
 		xPre: make([]float64, p.InputPerCell), lastPre: make([]int32, p.InputPerCell),
-		lastPost: make([]int32, n), evStart: make([]int32, steps+1), fill: make([]int32, steps),
+		lastPost: make([]int32, n), in: newInputTrain(steps, p.Dt),
 		thresholdOff: p.VThreshE - p.ThetaShift,
 	}
 	if p.EulerConductances {
@@ -150,17 +169,17 @@ func (s *Sim) reset() {
 	s.firedCells = s.firedCells[:0]
 }
 
-// poisson draws the input spikes of one presentation: pixel i fires in each
+// draw draws the input spikes of one presentation: pixel i fires in each
 // step with probability rate_i·dt, rate_i = img[i]·scale Hz (a Bernoulli
 // process per step, drawn by geometric gaps). Events are sorted by step,
 // then by pixel.
-func (s *Sim) poisson(img []byte, scale float64, rng *rand.Rand) {
+func (s *inputTrain) draw(img []byte, scale float64, rng *rand.Rand) {
 	s.evStep, s.evPixTmp = s.evStep[:0], s.evPixTmp[:0]
 	for i, px := range img {
 		if px == 0 {
 			continue
 		}
-		prob := float64(px) * scale * s.p.Dt / 1000
+		prob := float64(px) * scale * s.dt / 1000
 		lq := math.Log1p(-prob)
 		t := -1
 		for {
@@ -202,7 +221,8 @@ func (s *Sim) poisson(img []byte, scale float64, rng *rand.Rand) {
 // only read. rng draws the input spikes.
 func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand.Rand) []int32 {
 	s.reset()
-	s.poisson(img, scale, rng)
+	s.presented++
+	s.in.draw(img, scale, rng)
 	p := &s.p
 	n := s.n
 	w := m.W
@@ -255,7 +275,7 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 		}
 		// 2. input spikes: conductance jumps, presynaptic traces and the
 		//    presynaptic half of the triplet rule.
-		ev := s.evPix[s.evStart[step]:s.evStart[step+1]]
+		ev := s.in.at(int(step))
 		for _, pix := range ev {
 			i := int(pix)
 			row := w[i*n : i*n+n]
@@ -289,6 +309,9 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 			ve[j] = p.VResetE
 			lastE[j] = step
 			s.counts[j]++
+			if s.OnSpike != nil {
+				s.OnSpike(step, j)
+			}
 			gei[j] += p.WEI
 			if !learn {
 				continue
