@@ -383,7 +383,9 @@ type denseWeights struct {
 	nPost int
 }
 
-func (d denseWeights) String() string { return fmt.Sprintf("denseWeights{%d×%d}", len(d.w)/d.nPost, d.nPost) }
+func (d denseWeights) String() string {
+	return fmt.Sprintf("denseWeights{%d×%d}", len(d.w)/d.nPost, d.nPost)
+}
 
 func (d denseWeights) Connect(b *brain.ConnBuilder) error {
 	if err := (brain.AllToAll{}).Connect(b); err != nil {
