@@ -772,8 +772,13 @@ func (n *Network) stepOnce() error {
 		n.joined[k][par] = j
 		n.popSpikes[k] = j
 	}
-	for k := range n.srcs {
+	for k, src := range n.srcs {
 		n.srcSpikes[k] = n.srcBuf[k][par]
+		if c, ok := src.(SourceChecker); ok {
+			if err := c.Err(); err != nil {
+				return fmt.Errorf("brain: network step %d: %w", s, unwrapPrefix(err))
+			}
+		}
 	}
 	for k, deg := range n.popDeg {
 		if deg == nil {

@@ -1,6 +1,7 @@
 package brain
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math"
@@ -343,4 +344,119 @@ func TestSpikeDetectedInCrossingStep(t *testing.T) {
 		t.Errorf("only %d spikes in the sweep: the currents do not exercise the spike path", spikes)
 	}
 	t.Logf("%d samples checked, %d spikes", checked, spikes)
+}
+
+// A RateFunc above MaxRateHz cannot be realised by thinning: Run stops
+// with an error naming the group, the time and both rates instead of
+// clipping the rate silently.
+func TestPoissonRateFuncAboveBoundStopsRun(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		rate    func(float64) float64
+		wantErr bool
+	}{
+		{"within", func(tMS float64) float64 { return 40 }, false},
+		{"above after 200 ms", func(tMS float64) float64 {
+			if tMS > 200 {
+				return 80
+			}
+			return 20
+		}, true},
+		{"NaN", func(tMS float64) float64 { return math.NaN() }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := &PoissonGroup{Name: "drive", N: 50, MaxRateHz: 50, RateFunc: tc.rate}
+			n := testNet(t, 0.1, must(NewPopulation("post", 10, Generic())), src)
+			err := n.Run(context.Background(), 500, nil)
+			if !tc.wantErr {
+				if err != nil {
+					t.Fatalf("Run: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), `PoissonGroup "drive"`) || !strings.Contains(err.Error(), "MaxRateHz = 50") {
+				t.Fatalf("Run error = %v, want one naming the group and MaxRateHz", err)
+			}
+			if tc.name == "above after 200 ms" && n.TimeMS() > 260 {
+				t.Errorf("stopped at %g ms, long after the rate first exceeded the bound (200 ms)", n.TimeMS())
+			}
+		})
+	}
+}
+
+// A RateFunc that falls to 0 and stays there (no StopMS) used to keep
+// thinning forever inside one step; now the generators park with a
+// wake-up and resume when the rate returns. The parked queue survives a
+// checkpoint: a twin restored mid-silence fires the same spikes.
+func TestPoissonRateFuncSilenceDoesNotHang(t *testing.T) {
+	rate := func(tMS float64) float64 {
+		if tMS < 100 || tMS > 2600 {
+			return 40
+		}
+		return 0
+	}
+	build := func() (*Network, *SpikeRecorder) {
+		src := &PoissonGroup{Name: "burst", N: 20, MaxRateHz: 40, RateFunc: rate}
+		n := testNet(t, 0.1, must(NewPopulation("post", 5, Generic())), src)
+		return n, must(n.RecordSourceSpikes(src))
+	}
+	n, rec := build()
+	if err := n.Run(context.Background(), 1700, nil); err != nil {
+		t.Fatal(err)
+	}
+	var ckpt bytes.Buffer
+	if err := n.Save(&ckpt); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Run(context.Background(), 1300, nil); err != nil {
+		t.Fatal(err)
+	}
+	before, silent, after := 0, 0, 0
+	steps, _ := rec.Spikes()
+	for _, st := range steps {
+		tm := float64(st) * 0.1
+		switch {
+		case tm < 100:
+			before++
+		case tm <= 2600:
+			silent++
+		default:
+			after++
+		}
+	}
+	// 20 generators × 40 Hz: 80 expected in [0, 100) ms and 320 in (2600, 3000].
+	if before < 40 || after < 200 || silent != 0 {
+		t.Fatalf("spikes before/silent/after = %d/%d/%d, want ~80/0/~320", before, silent, after)
+	}
+	twin, trec := build()
+	if err := twin.Restore(&ckpt); err != nil {
+		t.Fatal(err)
+	}
+	if err := twin.Run(context.Background(), 1300, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := trec.Len(), after; got != want {
+		t.Fatalf("restored twin: %d spikes after the silence, uninterrupted run %d", got, want)
+	}
+}
+
+// A rate that falls to 0 for good (no StopMS) ends the group's firing;
+// before the wake-ups the first generator to be advanced past 100 ms
+// thinned forever and Run never returned.
+func TestPoissonRateFuncOffForGood(t *testing.T) {
+	src := &PoissonGroup{Name: "once", N: 20, MaxRateHz: 40, RateFunc: func(tMS float64) float64 {
+		if tMS < 100 {
+			return 40
+		}
+		return 0
+	}}
+	n := testNet(t, 0.1, must(NewPopulation("post", 5, Generic())), src)
+	rec := must(n.RecordSourceSpikes(src))
+	if err := n.Run(context.Background(), 3000, nil); err != nil {
+		t.Fatal(err)
+	}
+	steps, _ := rec.Spikes()
+	if len(steps) == 0 || steps[len(steps)-1] >= 1000 {
+		t.Fatalf("%d spikes, last at step %v: want some, all before 100 ms", len(steps), steps)
+	}
 }

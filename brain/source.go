@@ -32,6 +32,14 @@ type Source interface {
 	Emit(step int64, dst []int32) []int32
 }
 
+// A SourceChecker is a Source that finds some bad input only while it
+// runs (a PoissonGroup's RateFunc above its MaxRateHz bound, say). After
+// every step, Run calls Err and, when it is not nil, stops with it: the
+// spikes of that step are the last ones simulated.
+type SourceChecker interface {
+	Err() error
+}
+
 // SpikesPerStepHint is implemented by a Source that can bound the
 // spikes of one step: the network sizes its buffers with it (they grow if
 // needed, so a low estimate costs allocations, not correctness).

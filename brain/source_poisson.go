@@ -50,6 +50,7 @@ type PoissonGroup struct {
 	mask    int64     // len(head) − 1
 	stopMS  float64
 	prepped bool
+	bad     error // the first RateFunc value above MaxRateHz (Err)
 }
 
 // NewPoissonGroup returns n generators firing at rateHz.
@@ -122,6 +123,7 @@ func (g *PoissonGroup) Prepare(dt float64, streams Streams) error {
 		return err
 	}
 	g.dt = dt
+	g.bad = nil
 	g.stopMS = math.Inf(1)
 	if g.StopMS != 0 {
 		g.stopMS = g.StopMS
@@ -158,21 +160,43 @@ func (g *PoissonGroup) Prepare(dt float64, streams Streams) error {
 	return nil
 }
 
+// Err reports the first time RateFunc exceeded MaxRateHz (or was NaN),
+// where thinning cannot realise the rate asked for (SourceChecker).
+func (g *PoissonGroup) Err() error { return g.bad }
+
+// thinLookaheadMS bounds how far past its last event one call of advance
+// may thin a generator's candidates. A RateFunc that stays 0 (or NaN)
+// would otherwise keep it drawing forever; past the bound the generator
+// is parked with a wake-up (a negative next time) at the last rejected
+// candidate and resumes thinning from there when that step comes, with
+// the same random numbers as an unbounded loop.
+const thinLookaheadMS = 1000
+
 // advance moves generator i's next spike time past its current value.
 func (g *PoissonGroup) advance(i int) {
 	r := g.rate(i)
 	t := g.next[i]
+	wake := false
 	if r <= 0 {
 		t = math.Inf(1)
 	} else {
 		scale := 1000 / r // mean ISI (ms)
 		rng := rand.New(&g.pcg[i])
+		t0 := t
 		for {
 			t += scale * rng.ExpFloat64()
 			if g.RateFunc == nil || t >= g.stopMS {
 				break
 			}
-			if rng.Float64()*g.MaxRateHz < g.RateFunc(t) {
+			rt := g.RateFunc(t)
+			if !(rt <= g.MaxRateHz) && g.bad == nil {
+				g.bad = fmt.Errorf("brain: PoissonGroup %q: RateFunc(%g ms) = %v Hz: above MaxRateHz = %g Hz (thinning would clip it; raise MaxRateHz)", g.Name, t, rt, g.MaxRateHz)
+			}
+			if rng.Float64()*g.MaxRateHz < rt {
+				break
+			}
+			if t-t0 > thinLookaheadMS {
+				wake = true
 				break
 			}
 		}
@@ -180,12 +204,15 @@ func (g *PoissonGroup) advance(i int) {
 	if t >= g.stopMS {
 		t = math.Inf(1)
 	}
-	g.next[i] = t
 	if math.IsInf(t, 1) {
 		g.due[i] = -1
 	} else {
 		g.due[i] = int64(t / g.dt)
 	}
+	if wake && g.due[i] >= 0 {
+		t = -t
+	}
+	g.next[i] = t
 }
 
 // schedule puts generator i into the bucket of its due step.
@@ -209,7 +236,11 @@ func (g *PoissonGroup) Emit(step int64, out []int32) []int32 {
 		nx := g.link[cur]
 		if g.due[cur] == step {
 			for g.due[cur] == step {
-				out = append(out, cur)
+				if t := g.next[cur]; t < 0 {
+					g.next[cur] = -t // a wake-up: thinning resumes from there
+				} else {
+					out = append(out, cur)
+				}
 				g.advance(int(cur))
 			}
 		} else if g.due[cur] < step {
@@ -234,6 +265,9 @@ func (g *PoissonGroup) SpikesPerStep() int {
 }
 
 // Next returns generator i's next scheduled spike time (ms; +Inf: none).
+// With RateFunc, a generator whose candidates were all rejected for a
+// long stretch is parked at a wake-up: Next then returns −t, the time (ms)
+// from which it goes on thinning.
 func (g *PoissonGroup) Next(i int) float64 { return g.next[i] }
 
 // SaveState writes the generators' random states and queue.
@@ -264,7 +298,8 @@ func (g *PoissonGroup) RestoreState(d *StateDecoder) error {
 
 // checkQueue verifies a restored calendar queue, so that a crafted
 // checkpoint cannot make Emit loop forever or index out of range: every
-// next time is +Inf (due −1) or a finite time ≥ 0 in step due; every
+// next time is +Inf (due −1), a finite time ≥ 0 in step due, or (with
+// RateFunc) a wake-up −t; every
 // bucket list holds distinct generators due in that bucket, and together
 // they hold every generator with a due step exactly once.
 func (g *PoissonGroup) checkQueue() error {
@@ -278,7 +313,7 @@ func (g *PoissonGroup) checkQueue() error {
 			if g.due[i] != -1 {
 				return bad("generator %d has no next spike but is due at step %d", i, g.due[i])
 			}
-		case !(t >= 0) || g.due[i] < 0 || g.due[i] > MaxSteps:
+		case !(math.Abs(t) >= 0) || math.IsInf(t, -1) || g.due[i] < 0 || g.due[i] > MaxSteps || (t < 0 && g.RateFunc == nil):
 			return bad("generator %d: next spike at %v ms, due step %d", i, t, g.due[i])
 		default:
 			pending++
