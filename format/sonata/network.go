@@ -72,17 +72,38 @@ func writeCSV(path string, rows [][]string) error {
 	return f.Close()
 }
 
+// createGroup creates the HDF5 file path with one top-level group, hands
+// the group to fill, and closes both, reporting a failed close (the
+// library writes on close) unless fill failed first.
+func createGroup(path, group string, fill func(g *h5.Group) error) (err error) {
+	f, err := h5.Create(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if e := f.Close(); err == nil {
+			err = e
+		}
+	}()
+	g, err := f.Root().Create(group)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if e := g.Close(); err == nil {
+			err = e
+		}
+	}()
+	return fill(g)
+}
+
 func writeNodes(dir string, net *brain.Network) error {
-	f, err := h5.Create(filepath.Join(dir, NodesFile))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	nodes, err := f.Root().Create("nodes")
-	if err != nil {
-		return err
-	}
-	defer nodes.Close()
+	return createGroup(filepath.Join(dir, NodesFile), "nodes", func(nodes *h5.Group) error {
+		return fillNodes(dir, nodes, net)
+	})
+}
+
+func fillNodes(dir string, nodes *h5.Group, net *brain.Network) error {
 	types := [][]string{{"node_type_id", "pop_name", "model_type", "model_template", "ei"}}
 	id := 100
 	add := func(name string, n int, group map[string][]float64) error {
@@ -147,16 +168,12 @@ func writeNodes(dir string, net *brain.Network) error {
 }
 
 func writeEdges(dir string, net *brain.Network) error {
-	f, err := h5.Create(filepath.Join(dir, EdgesFile))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	edges, err := f.Root().Create("edges")
-	if err != nil {
-		return err
-	}
-	defer edges.Close()
+	return createGroup(filepath.Join(dir, EdgesFile), "edges", func(edges *h5.Group) error {
+		return fillEdges(dir, edges, net)
+	})
+}
+
+func fillEdges(dir string, edges *h5.Group, net *brain.Network) error {
 	dt := net.DT
 	if dt == 0 {
 		dt = brain.DefaultDT
