@@ -67,6 +67,7 @@ type Network struct {
 	srcBase []uint64 // global id of each source's generator 0
 	projs   []*Projection
 	injs    []*injection
+	gaps    []*GapJunctions
 	rings   []*ring
 
 	monitors   []Monitor         // recorders and user monitors, in the order added
@@ -542,6 +543,9 @@ func (n *Network) build() error {
 	for _, in := range n.injs {
 		n.injected[in.pop] = true
 	}
+	if err := n.prepareGaps(); err != nil {
+		return err
+	}
 	n.srcSpikes = make([][]int32, len(n.srcs))
 	n.srcBuf = make([][2][]int32, len(n.srcs))
 	for k, s := range n.srcs {
@@ -749,6 +753,9 @@ func (n *Network) stepOnce() error {
 			dst = pop.IExtDist
 		}
 		in.src.Add(s, n.DT, in.cells, dst)
+	}
+	for _, gj := range n.gaps {
+		gj.couple()
 	}
 	n.phase(phaseWork)
 	n.pending = false
