@@ -27,41 +27,33 @@ func appendNum(b []byte, v float64) []byte {
 // xyData marshals as [[x0,y0],[x1,y1],...].
 type xyData struct{ x, y []float64 }
 
-func (d xyData) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 2+len(d.x)*16)
-	b = append(b, '[')
-	for i := range d.x {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		b = appendNum(b, d.x[i])
-		b = append(b, ',')
-		b = appendNum(b, d.y[i])
-		b = append(b, ']')
-	}
-	return append(b, ']'), nil
-}
+func (d xyData) MarshalJSON() ([]byte, error) { return tuples(d.x, d.y), nil }
 
 // xyzData marshals as [[x0,y0,z0],...] (heatmap cells: column, row, value).
 type xyzData struct{ x, y, z []float64 }
 
-func (d xyzData) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 2+len(d.x)*20)
+func (d xyzData) MarshalJSON() ([]byte, error) { return tuples(d.x, d.y, d.z), nil }
+
+// tuples writes the columns cols (of equal length) as a JSON array of rows.
+func tuples(cols ...[]float64) []byte {
+	n := len(cols[0])
+	b := make([]byte, 0, 2+n*(2+9*len(cols)))
 	b = append(b, '[')
-	for i := range d.x {
+	for i := range n {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, '[')
-		b = appendNum(b, d.x[i])
-		b = append(b, ',')
-		b = appendNum(b, d.y[i])
-		b = append(b, ',')
-		b = appendNum(b, d.z[i])
+		for k, c := range cols {
+			if k == 0 {
+				b = append(b, '[')
+			} else {
+				b = append(b, ',')
+			}
+			b = appendNum(b, c[i])
+		}
 		b = append(b, ']')
 	}
-	return append(b, ']'), nil
+	return append(b, ']')
 }
 
 // numData marshals as [v0,v1,...] (bar heights on a category axis).
