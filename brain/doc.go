@@ -100,14 +100,15 @@
 //     and 0.01 ms give spike times within 0.2 ms over 1 s (tested;
 //     typically 0.05 ms).
 //
-// The exponentials of the kernels are table-driven (neuron_exp.go): the
-// fused Heun passes use 2^(k/256) from a table times the cubic Taylor
-// polynomial of e^r (expFast, 5e-13 relative), the general kernel and
-// fullSlow 2^(k/64) times a degree-5 polynomial (expInline, expKernel,
-// 4e-15), each tested against math.Exp and a fraction of its cost; where
-// a kernel repeats one inline, the function in neuron_exp.go is its
-// reference copy. Synaptic and membrane decay factors are per-population
-// constants.
+// The kernels live in package brain/internal/kernel, on plain slices and
+// precomputed constants, each tested against one readable reference form
+// of the model (a Runge–Kutta integration of the equations above with 2000
+// substeps, and a closure-based form of the adaptive path). They share
+// one exponential, kernel.Exp: 2^(k/256) from a table times the cubic
+// Taylor polynomial of e^r, with a relative error below 5e-13 over
+// [−700, 50] (tested against math.Exp), small enough to be inlined into
+// the loops. Synaptic and membrane decay factors are per-population
+// constants computed with the standard library's math.Exp.
 //
 // A NaN or infinite state variable makes Step return a *BlowUpError naming
 // population, neuron, variable, value and time. Large populations
@@ -141,7 +142,7 @@
 //     library's example. ReceptorKernel (ExpCurrent, ExpConductance) is the
 //     postsynaptic kinetics a model calls. The GeneralizedNeuron
 //     (NewPopulation) is the library's hand-tuned model and keeps its own
-//     kernels (neuron_*.go).
+//     kernels (package internal/kernel).
 //   - PlasticityRule (plasticity.go): Prepare over a Synapses view, Learn
 //     once per step with the step's presynaptic and postsynaptic spikes; a
 //     Modulator (ModulatorFunc) carries a neuromodulator. STDP (stdp.go) is
@@ -171,10 +172,10 @@
 //	population.go        Population (GeneralizedNeuron), Prepare, Step, BlowUpError
 //	population_state.go  Population.MarshalBinary / UnmarshalBinary
 //	params.go, presets.go  Params with validation; the cell-type presets and regions
-//	neuron_lif.go        exact LIF kernels (current and conductance synapses)
-//	neuron_heun.go       fused Heun passes of the general model (current synapses)
-//	neuron_full.go       general model: Heun kernel, adaptive fullSlow path
-//	neuron_exp.go        the table-driven exponentials of the kernels
+//	internal/kernel      the GeneralizedNeuron's kernels on plain slices: consts.go
+//	                     (constants for dt, kernel choice), lif.go (exact LIF),
+//	                     heun.go (fused Heun passes), full.go (general kernel and
+//	                     the adaptive path Slow), exp.go (Exp)
 //	model.go             NeuronModel, State, Var, ReceptorKernel, NewModelPopulation
 //	model_izhikevich.go  the Izhikevich (2003) model as a NeuronModel
 //	current.go           SimulateCurrent, StepCurrent, ConstantCurrent, Trace

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/neuron-sim/neuron/brain/internal/kernel"
 )
 
 // refNeuron is the state of one GeneralizedNeuron for refStep.
@@ -11,16 +13,31 @@ type refNeuron struct {
 	V, Vd, W, Th              float64 // mV, mV, pA, mV
 	EP, IP, ED, ID            float64 // synaptic variables (pA or nS): proximal/distal, excitatory/inhibitory
 	IExt, IExtDist, IBias, T0 float64
+	Mu, Var                   float64 // running mean (pA) and variance (pA²) of the input current (sensory rule)
 }
 
 // refStep is the readable reference form of the GeneralizedNeuron (the
-// equations of the package documentation, unit Size, no sensory variance
-// rule, not refractory, no spike in the step): the ODEs written as they
+// equations of the package documentation, unit Size, not refractory, no
+// spike in the step): the sensory rule's running statistics updated with
+// the input current at the step's start, then the ODEs written as they
 // read, with every synaptic variable decaying exactly, integrated over dt
 // by classical Runge–Kutta in 2000 substeps (error ~1e-13 of the state).
-// Every specialised kernel must agree with it on random states.
+// Every specialised kernel (package internal/kernel) must agree with it
+// on random states.
 func refStep(p Params, n refNeuron, dt float64) refNeuron {
 	cond := p.Synapse.Model == ConductanceExp
+	if p.TauVar > 0 {
+		in := n.EP - n.IP + n.ED - n.ID
+		if cond {
+			in = n.EP*(p.Synapse.EE-n.V) + n.IP*(p.Synapse.EI-n.V) + n.ED*(p.Synapse.EE-n.Vd) + n.ID*(p.Synapse.EI-n.Vd)
+		}
+		in += n.IExt + n.IBias + n.IExtDist
+		a := 1 - math.Exp(-dt/p.TauVar)
+		d := in - n.Mu
+		n.Mu += a * d
+		n.Var = (1 - a) * (n.Var + a*d*d)
+		n.T0 -= min(p.ThetaPerSD*math.Sqrt(n.Var), p.ThetaDropMax)
+	}
 	deriv := func(s float64, v, vd, w, th float64) (dv, dvd, dw, dth float64) {
 		fe, fi := math.Exp(-s/p.Synapse.TauE), math.Exp(-s/p.Synapse.TauI)
 		var iProx, iDist float64
@@ -76,29 +93,41 @@ func refStep(p Params, n refNeuron, dt float64) refNeuron {
 // coupling Gc·(V−Vd)·dt/C is about 1 mV here, the adaptation current's
 // W·dt/C 0.02 mV).
 func TestKernelsMatchReference(t *testing.T) {
-	const dt = 0.1
 	cond := func(p Params) Params { p.Synapse.Model = ConductanceExp; return p }
-	sensory := Sensory()
-	sensory.TauVar, sensory.ThetaPerSD, sensory.ThetaDropMax = 0, 0, 0 // θ relaxes to θ0
+	movingTh := Sensory()
+	movingTh.TauVar, movingTh.ThetaPerSD, movingTh.ThetaDropMax = 0, 0, 0 // θ relaxes to θ0
+	// a dendrite a little faster than one Heun step at 0.1 ms allows:
+	// λ·dt = (GLd + Gc)/Cd·dt = 0.55 > 0.5, so Prepare takes 2 substeps,
+	// each with λ·h = 0.275 and Heun's local error (λh)³/6 ≈ 0.0035 of
+	// Vd's distance from its equilibrium (up to ~25 mV here); a missing
+	// coupling term would change Vd by Gc·(V−Vd)·dt/Cd, several mV
+	fastDend := Pyramidal()
+	fastDend.Cd = (fastDend.GLd + fastDend.Gc) * 0.1 / 0.55
 	steep := Pyramidal()
 	for _, c := range []struct {
 		name     string
 		p        Params
-		vLo, vHi float64 // V range relative to VT (mV)
-		tol      float64 // mV (V, Vd, θ) and pA (W)
-		kernel   string  // the path Prepare must choose
-		sized    bool    // random Size in [0.5, 2) (LIF only: the gain kernels)
+		dt       float64     // ms
+		vLo, vHi float64     // V range relative to VT (mV)
+		tol      float64     // mV (V, Vd, θ) and pA (W)
+		kernel   kernel.Kind // the kernel Prepare must choose
+		sized    bool        // random Size in [0.5, 2) (the gain variants)
 	}{
-		{"LIF current (exact propagators)", Generic(), -20, -2, 1e-9, "lif", false},
-		{"LIF conductance (exponential Euler)", cond(Generic()), -20, -2, 1e-5, "lif", false},
-		{"LIF current, any Size (gain kernel)", Generic(), -20, -2, 1e-9, "lif", true},
-		{"LIF conductance, any Size (gain kernel)", cond(Generic()), -20, -2, 1e-5, "lif", true},
-		{"AdEx soma, current (fused Heun)", Interneuron(), -20, -4, 3e-5, "heun", false},
-		{"AdEx + dendrite, current (fused Heun)", Pyramidal(), -20, -4, 2e-4, "heun", false},
-		{"AdEx + moving θ, current (fused Heun)", sensory, -20, -4, 1e-5, "heun", false},
-		{"AdEx + dendrite, conductance (Heun kernel)", cond(Pyramidal()), -20, -4, 2e-4, "full", false},
-		{"AdEx upswing, current (adaptive fullSlow)", steep, 3.0 * steep.DeltaT, 3.4 * steep.DeltaT, 5e-3, "heun", false},
-		{"AdEx upswing, conductance (adaptive fullSlow)", cond(steep), 3.0 * steep.DeltaT, 3.4 * steep.DeltaT, 5e-3, "full", false},
+		{"LIF current (exact propagators)", Generic(), 0.1, -20, -2, 1e-9, kernel.LIFCurrent, false},
+		{"LIF conductance (exponential Euler)", cond(Generic()), 0.1, -20, -2, 1e-5, kernel.LIFConductance, false},
+		{"LIF current, any Size (gain kernel)", Generic(), 0.1, -20, -2, 1e-9, kernel.LIFCurrent, true},
+		{"LIF conductance, any Size (gain kernel)", cond(Generic()), 0.1, -20, -2, 1e-5, kernel.LIFConductance, true},
+		{"AdEx soma, current (fused Heun)", Interneuron(), 0.1, -20, -4, 3e-5, kernel.Heun, false},
+		{"AdEx soma, current, any Size (fused Heun)", Interneuron(), 0.1, -20, -4, 3e-5, kernel.Heun, true},
+		{"AdEx + dendrite, current (fused Heun)", Pyramidal(), 0.1, -20, -4, 2e-4, kernel.Heun, false},
+		{"AdEx + moving θ, current (fused Heun)", movingTh, 0.1, -20, -4, 1e-5, kernel.Heun, false},
+		{"AdEx + sensory rule, current (fused Heun)", Sensory(), 0.1, -20, -4, 1e-5, kernel.Heun, false},
+		{"AdEx + dendrite, conductance (general kernel)", cond(Pyramidal()), 0.1, -20, -4, 2e-4, kernel.General, false},
+		{"AdEx + dendrite, conductance, any Size (general kernel)", cond(Pyramidal()), 0.1, -20, -4, 2e-4, kernel.General, true},
+		{"AdEx + sensory rule, conductance (general kernel)", cond(Sensory()), 0.1, -20, -4, 1e-5, kernel.General, false},
+		{"AdEx + fast dendrite, current, 2 substeps (general kernel)", fastDend, 0.1, -20, -4, 0.2, kernel.General, false},
+		{"AdEx upswing, current (adaptive Slow)", steep, 0.1, 3.0 * steep.DeltaT, 3.4 * steep.DeltaT, 5e-3, kernel.Heun, false},
+		{"AdEx upswing, conductance (adaptive Slow)", cond(steep), 0.1, 3.0 * steep.DeltaT, 3.4 * steep.DeltaT, 5e-3, kernel.General, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			const n = 512
@@ -110,22 +139,17 @@ func TestKernelsMatchReference(t *testing.T) {
 					pop.Size[i] = u(0.5, 2)
 				}
 			}
+			dt := c.dt
 			if err := pop.Prepare(dt); err != nil {
 				t.Fatal(err)
 			}
-			got := "full"
-			if pop.k.lif {
-				got = "lif"
-			} else if pop.k.heun {
-				got = "heun"
-			}
-			if got != c.kernel {
+			if got := pop.k.c.Kind(); got != c.kernel {
 				t.Fatalf("Prepare chose the %s kernel, want %s", got, c.kernel)
 			}
 			// The upswing cases start beyond the fast path's bound
 			// (V − θ)/ΔT > xFast, so every neuron takes fullSlow.
-			if c.p.DeltaT > 0 && c.vLo/c.p.DeltaT > 2 && !(c.vLo/c.p.DeltaT > pop.k.xFast) {
-				t.Fatalf("V − VT ≥ %.1f ΔT does not reach the slow path (xFast = %.2f)", c.vLo/c.p.DeltaT, pop.k.xFast)
+			if c.p.DeltaT > 0 && c.vLo/c.p.DeltaT > 2 && !(c.vLo/c.p.DeltaT > pop.k.c.XFast()) {
+				t.Fatalf("V − VT ≥ %.1f ΔT does not reach the slow path (xFast = %.2f)", c.vLo/c.p.DeltaT, pop.k.c.XFast())
 			}
 			syn := 150.0 // pA
 			if c.p.Synapse.Model == ConductanceExp {
@@ -155,11 +179,18 @@ func TestKernelsMatchReference(t *testing.T) {
 				pop.V[i], pop.Vd[i], pop.W[i], pop.Theta[i] = x.V, x.Vd, x.W, x.Th
 				pop.syn[Proximal][Excitatory][i], pop.syn[Proximal][Inhibitory][i] = x.EP, x.IP
 				pop.IExt[i] = x.IExt
+				if c.p.TauVar > 0 {
+					x.Mu, x.Var = u(-50, 150), u(0, 400)
+					pop.mu[i], pop.vr[i] = x.Mu, x.Var
+				}
 				if c.sized {
 					// Size s scales every conductance and the capacitance:
-					// the unit cell with its inputs divided by s.
+					// the unit cell with its inputs divided by s (the
+					// sensory rule, which sees the undivided input, is
+					// not combined with it here).
 					sz := pop.Size[i]
 					x.EP, x.IP, x.IExt, x.IBias = x.EP/sz, x.IP/sz, x.IExt/sz, x.IBias/sz
+					x.ED, x.ID, x.IExtDist = x.ED/sz, x.ID/sz, x.IExtDist/sz
 				}
 				refs[i] = x
 			}

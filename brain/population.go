@@ -6,6 +6,8 @@ import (
 	"math"
 	"runtime"
 	"sync"
+
+	"github.com/neuron-sim/neuron/brain/internal/kernel"
 )
 
 // DefaultDT is the default integration step (ms).
@@ -107,9 +109,7 @@ type Population struct {
 
 	dt       float64
 	prepared bool
-	k        kernelConsts
-	heun     heunConsts // fused kernel (general model, current synapses)
-	fc       fullConsts // general model: Heun kernel and fullSlow
+	k        popKernel // the GeneralizedNeuron's kernel, set by Prepare
 
 	mod        *modelPop // the NeuronModel, nil for the GeneralizedNeuron
 	seed, base uint64    // network seed and global id of neuron 0 (random streams)
@@ -127,6 +127,42 @@ type chunk struct {
 	err    error
 	run    func()       // steps this chunk at p.curStep; built once by setupChunks
 	sc     *fullScratch // scratch of the general kernel
+}
+
+// popKernel is the GeneralizedNeuron's kernel for one population
+// (package internal/kernel): its constants for dt and its state, the
+// population's own slices.
+type popKernel struct {
+	lif bool // exact LIF kernels (Theta0 is the threshold)
+	c   *kernel.Consts
+	s   kernel.State
+}
+
+// fullScratch is the scratch space of the general kernels, one per
+// goroutine that steps a population.
+type fullScratch = kernel.Scratch
+
+func newFullScratch() *fullScratch { return kernel.NewScratch() }
+
+// kernelParams are p's numbers as the kernels take them.
+func kernelParams(p Params) kernel.Params {
+	return kernel.Params{
+		C: p.C, GL: p.GL, EL: p.EL, VT: p.VT, DeltaT: p.DeltaT, VPeak: p.VPeak, VReset: p.VReset, TRef: p.TRef,
+		A: p.A, B: p.B, TauW: p.TauW, Cd: p.Cd, GLd: p.GLd, Gc: p.Gc,
+		DeltaTheta: p.DeltaTheta, TauTheta: p.TauTheta,
+		TauVar: p.TauVar, ThetaPerSD: p.ThetaPerSD, ThetaDropMax: p.ThetaDropMax,
+		Cond: p.Synapse.Model == ConductanceExp,
+		TauE: p.Synapse.TauE, TauI: p.Synapse.TauI, EE: p.Synapse.EE, EI: p.Synapse.EI,
+	}
+}
+
+// kernelState is the population's state as the kernels see it.
+func (p *Population) kernelState() kernel.State {
+	return kernel.State{V: p.V, Vd: p.Vd, W: p.W, Theta: p.Theta, Theta0: p.Theta0,
+		EP: p.syn[Proximal][Excitatory], IP: p.syn[Proximal][Inhibitory],
+		ED: p.syn[Distal][Excitatory], ID: p.syn[Distal][Inhibitory],
+		IExt: p.IExt, IExtDist: p.IExtDist, IBias: p.IBias, Gain: p.gain,
+		Ref: p.ref, Mu: p.mu, Var: p.vr, Offset: p.offset}
 }
 
 // NewPopulation returns n neurons with parameters p at rest (V = Vd = EL,
@@ -281,13 +317,8 @@ func (p *Population) Prepare(dt float64) error {
 	if err := checkSubsteps(p.Name, p.P, dt); err != nil {
 		return err
 	}
-	p.k = makeKernelConsts(p.P, dt)
-	p.k.unitSize = unit
+	p.k = popKernel{lif: p.P.IsLIF(), c: kernel.NewConsts(kernelParams(p.P), dt, unit), s: p.kernelState()}
 	p.dt = dt
-	p.fc = p.fullConstants()
-	if p.k.heun {
-		p.heun = makeHeun(p.P, &p.k, &p.fc)
-	}
 	if p.k.lif {
 		copy(p.Theta, p.Theta0)
 	}
@@ -371,27 +402,11 @@ func (p *Population) stepRange(ch *chunk, step int64) ([]int32, error) {
 	if p.mod != nil {
 		return p.stepModel(lo, hi, step, dst)
 	}
-	if p.k.lif {
-		if p.P.Synapse.Model == ConductanceExp {
-			return p.stepLIFCond(lo, hi, step, dst)
-		}
-		return p.stepLIFCurr(lo, hi, step, dst)
+	out, bad := kernel.Step(p.k.c, &p.k.s, lo, hi, dst, ch.sc)
+	if bad >= 0 {
+		return out, p.blowUp(bad, step)
 	}
-	var err error
-	if p.k.heun {
-		for b := lo; b < hi; b += fullBlock {
-			if dst, err = p.stepHeun(b, min(b+fullBlock, hi), step, dst, ch.sc); err != nil {
-				return dst, err
-			}
-		}
-		return dst, nil
-	}
-	for b := lo; b < hi; b += fullBlock {
-		if dst, err = p.stepFull(b, min(b+fullBlock, hi), step, dst, ch.sc); err != nil {
-			return dst, err
-		}
-	}
-	return dst, nil
+	return out, nil
 }
 
 // blowUp names the first non-finite variable of neuron i.
@@ -414,7 +429,3 @@ func (p *Population) blowUp(i int, step int64) error {
 	}
 	return &BlowUpError{Population: p.Name, Neuron: i, Variable: "V", Value: p.V[i], TimeMS: float64(step) * p.dt}
 }
-
-// finite reports whether x is neither NaN nor infinite, and below the
-// bound beyond which a membrane variable is meaningless.
-func finite(x float64) bool { return x < 1e12 && x > -1e12 }

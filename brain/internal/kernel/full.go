@@ -1,68 +1,10 @@
-package brain
+package kernel
 
 import "math"
 
-// fullConsts are the model constants the general kernel reads, gathered in
-// one place so that the hot loop keeps them in registers.
-type fullConsts struct {
-	el, gl, dT, glDT, gc, gld, a, b, ee, ei float64
-	vpeak, vreset, tref, dTheta, tauM       float64
-	thPerSD, thDropMax                      float64
-	invC, invCd, invTauW, invTauTh          float64
-	tauE, tauI, tauW, tauTh                 float64
-	xMax, xCommit, xPeak, xFast             float64
-	invDT                                   float64 // 1/ΔT (0 if ΔT = 0)
-	wRef                                    float64 // A·(VReset − EL): W's target while refractory
-	invGtd, pVdRef                          float64 // 1/(GLd+Gc), exp(−(GLd+Gc)h/Cd)
-	eNegPeak                                float64 // exp(−xPeak)
-}
-
-func (p *Population) fullConstants() fullConsts {
-	q := p.P
-	k := &p.k
-	c := fullConsts{
-		el: q.EL, gl: q.GL, dT: q.DeltaT, glDT: q.GL * q.DeltaT, gc: q.Gc, gld: q.GLd,
-		a: q.A, b: q.B, ee: q.Synapse.EE, ei: q.Synapse.EI,
-		vpeak: q.VPeak, vreset: q.VReset, tref: q.TRef, dTheta: q.DeltaTheta, tauM: q.C / q.GL,
-		thPerSD: q.ThetaPerSD, thDropMax: q.ThetaDropMax,
-		invC: k.invC, invCd: k.invCd, invTauW: k.invTauW, invTauTh: k.invTauTh,
-		tauE: q.Synapse.TauE, tauI: q.Synapse.TauI, tauW: q.TauW, tauTh: q.TauTheta,
-		xMax: k.xMax, xCommit: k.xCommit, xPeak: k.xPeak, xFast: k.xFast,
-	}
-	if q.DeltaT > 0 {
-		c.invDT = 1 / q.DeltaT
-	}
-	c.wRef = q.A * (q.VReset - q.EL)
-	c.eNegPeak = expKernel(-k.xPeak)
-	if q.Gc > 0 {
-		c.invGtd = 1 / (q.GLd + q.Gc)
-		c.pVdRef = math.Exp(-(q.GLd + q.Gc) * k.h / q.Cd)
-	}
-	return c
-}
-
-// rhs is the right-hand side of the GeneralizedNeuron for one neuron:
-//
-//	C  dV/dt  = −GL(V−EL) + GL·ΔT·exp((V−θ)/ΔT) − Gc(V−Vd) − W + g·(Js − Gs·V)
-//	Cd dVd/dt = −GLd(Vd−EL) + Gc(V−Vd) + g·(Jd − Gd·Vd)
-//	τw dW/dt  = A(V−EL) − W
-//
-// where g = 1/Size and the somatic (dendritic) input current is written
-// Js − Gs·V (Jd − Gd·Vd): Gs = 0 for CurrentExp, Gs = gE + gI for
-// ConductanceExp. The exponential's argument is capped at xMax.
-func (c *fullConsts) rhs(dend bool, v, vd, w, th, js, gs, jd, gd, g float64) (dv, dvd, dw float64) {
-	f := -c.gl*(v-c.el) - w + g*(js-gs*v)
-	if c.dT > 0 {
-		f += c.glDT * expKernel(min((v-th)*c.invDT, c.xMax))
-	}
-	if dend {
-		f -= c.gc * (v - vd)
-		dvd = (-c.gld*(vd-c.el) + c.gc*(v-vd) + g*(jd-gd*vd)) * c.invCd
-	}
-	return f * c.invC, dvd, (c.a*(v-c.el) - w) * c.invTauW
-}
-
-// synInputs turns synaptic variables into the Js, Gs form of rhs.
+// synInputs turns synaptic variables into the J − G·V form of the
+// input current: J = e − i, G = 0 for current synapses,
+// J = e·EE + i·EI, G = e + i for conductance synapses.
 func (c *fullConsts) synInputs(cond bool, e, i float64) (j, g float64) {
 	if cond {
 		return e*c.ee + i*c.ei, e + i
@@ -80,40 +22,40 @@ func (c *fullConsts) synInputs(cond bool, e, i float64) (j, g float64) {
 // the step, and θ relaxed exactly towards its target. The common case — not
 // refractory, V below θ + ΔT at both ends, no spike — takes one Heun step of
 // length dt (more substeps if dt is large against the fastest linear time
-// constant). Otherwise the step is redone by fullSlow, which subdivides it
+// constant). Otherwise the step is redone by Slow, which subdivides it
 // adaptively so that the exponential term's rate times the substep stays
 // below 0.2, locates the spike inside the step (crossing of VPeak by linear
 // interpolation within a substep, or, once (V−θ)/ΔT ≥ 8, the remaining time
 // to VPeak of the pure exponential upswing, τm·(e^−x − e^−xPeak)), resets
 // there and integrates the rest of the step, including refractoriness that
 // starts or ends inside it.
-func (p *Population) stepFull(lo, hi int, step int64, dst []int32, sc *fullScratch) ([]int32, error) {
-	k := &p.k
-	c := &p.fc
+func stepFull(cs *Consts, s *State, lo, hi int, dst []int32, sc *Scratch) ([]int32, int) {
+	k := &cs.k
+	c := &cs.f
 	h, pE, pI, pTh, aVar := k.h, k.pE, k.pI, k.pTh, k.aVar
 	cond, dend := k.cond, k.dend
 	fast := k.nsub == 1
 	sensory := aVar > 0
 	thDyn := k.invTauTh > 0
 	unit := k.unitSize
-	V := p.V[lo:hi]
+	V := s.V[lo:hi]
 	n := len(V)
-	Vd := p.Vd[lo:hi][:n]
-	W := p.W[lo:hi][:n]
-	Th := p.Theta[lo:hi][:n]
-	Th0 := p.Theta0[lo:hi][:n]
-	sEp := p.syn[Proximal][Excitatory][lo:hi][:n]
-	sIp := p.syn[Proximal][Inhibitory][lo:hi][:n]
-	sEd := p.syn[Distal][Excitatory][lo:hi][:n]
-	sId := p.syn[Distal][Inhibitory][lo:hi][:n]
-	iext := p.IExt[lo:hi][:n]
-	iextd := p.IExtDist[lo:hi][:n]
-	ibias := p.IBias[lo:hi][:n]
-	gain := p.gain[lo:hi][:n]
-	ref := p.ref[lo:hi][:n]
-	mu := p.mu[lo:hi][:n]
-	vr := p.vr[lo:hi][:n]
-	off := p.offset[lo:hi][:n]
+	Vd := s.Vd[lo:hi][:n]
+	W := s.W[lo:hi][:n]
+	Th := s.Theta[lo:hi][:n]
+	Th0 := s.Theta0[lo:hi][:n]
+	sEp := s.EP[lo:hi][:n]
+	sIp := s.IP[lo:hi][:n]
+	sEd := s.ED[lo:hi][:n]
+	sId := s.ID[lo:hi][:n]
+	iext := s.IExt[lo:hi][:n]
+	iextd := s.IExtDist[lo:hi][:n]
+	ibias := s.IBias[lo:hi][:n]
+	gain := s.Gain[lo:hi][:n]
+	ref := s.Ref[lo:hi][:n]
+	mu := s.Mu[lo:hi][:n]
+	vr := s.Var[lo:hi][:n]
+	off := s.Offset[lo:hi][:n]
 
 	// The step is done in passes over the block, each a short loop with
 	// independent iterations: few live values (no register spills) and
@@ -193,23 +135,14 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32, sc *fullScrat
 		copy(thInfs, Th0)
 	}
 
-	// Pass 3: the stage-1 exponential GL·ΔT·exp((V−θ)/ΔT) (expInline's
-	// code, written out: the compiler will not inline it).
+	// Pass 3: the stage-1 exponential GL·ΔT·exp((V−θ)/ΔT).
 	if c.dT > 0 {
 		for i := range ex {
 			x := (V[i] - Th[i]) * c.invDT
-			if x < -700 {
-				x = -700
-			} else if x > c.xMax {
+			if x > c.xMax {
 				x = c.xMax
 			}
-			y := x*(64/math.Ln2) + 1.5*(1<<52)
-			kf := y - 1.5*(1<<52)
-			b := math.Float64bits(y)
-			r := (x - kf*0.010830417275428772) - kf*7.420820373486988e-09
-			r2 := r * r
-			q := (1 + r) + r2*((0.5+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
-			ex[i] = c.glDT * q * math.Float64frombits(math.Float64bits(expTable[b&63])+(b>>6)<<52)
+			ex[i] = c.glDT * Exp(x)
 		}
 	} else {
 		clear(ex)
@@ -239,18 +172,10 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32, sc *fullScrat
 		var ex1 float64
 		if c.dT > 0 {
 			x1 := (vp - th1) * c.invDT
-			if x1 < -700 {
-				x1 = -700
-			} else if x1 > c.xMax {
+			if x1 > c.xMax {
 				x1 = c.xMax
 			}
-			y := x1*(64/math.Ln2) + 1.5*(1<<52)
-			kf := y - 1.5*(1<<52)
-			b := math.Float64bits(y)
-			r := (x1 - kf*0.010830417275428772) - kf*7.420820373486988e-09
-			r2 := r * r
-			q := (1 + r) + r2*((0.5+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
-			ex1 = c.glDT * q * math.Float64frombits(math.Float64bits(expTable[b&63])+(b>>6)<<52)
+			ex1 = c.glDT * Exp(x1)
 		}
 		f2 := -c.gl*(vp-c.el) - wp + js1[i] - gs1[i]*vp + ex1
 		dw2 := c.a*(vp-c.el) - wp
@@ -279,7 +204,7 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32, sc *fullScrat
 	}
 
 	// Pass 5, the queued neurons in ascending order: a whole step of
-	// refractoriness, or fullSlow (adaptive substeps, spikes inside the
+	// refractoriness, or Slow (adaptive substeps, spikes inside the
 	// step).
 	for _, i32 := range slow {
 		i := int(i32)
@@ -298,7 +223,7 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32, sc *fullScrat
 				vdInf := (c.gld*c.el + c.gc*c.vreset + jd0[i]) / gt
 				pv := c.pVdRef
 				if cond {
-					pv = expKernel(-gt * h * c.invCd)
+					pv = Exp(-gt * h * c.invCd)
 				}
 				Vd[i] = vdInf + (vd-vdInf)*pv
 			}
@@ -313,11 +238,11 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32, sc *fullScrat
 		if dend {
 			ed, id, iD = sEd[i], sId[i], iextd[i]
 		}
-		v, vd, w, th, spiked, ts, ok := p.fullSlow(c, i+lo, v, vd, w, th, thInfs[i], g,
+		v, vd, w, th, spiked, ts, ok := Slow(cs, s, i+lo, v, vd, w, th, thInfs[i], g,
 			iext[i]+ibias[i], iD, sEp[i], sIp[i], ed, id)
 		V[i], Vd[i], W[i], Th[i] = v, vd, w, th
 		if !ok || !finite(v) || !finite(w) || !finite(vd) {
-			return dst, p.blowUp(lo+i, step)
+			return dst, lo + i
 		}
 		if spiked {
 			off[i] = ts
@@ -337,31 +262,21 @@ func (p *Population) stepFull(lo, hi int, step int64, dst []int32, sc *fullScrat
 			sId[i] *= pI
 		}
 	}
-	return dst, nil
+	return dst, -1
 }
 
-// fullScratch is the per-chunk scratch of stepFull: fullBlock values each.
-type fullScratch struct {
-	js0, js1, gs0, gs1, jd0, jd1, gd0, gd1 []float64
-	th1, thInf, ex                         []float64
-	slow                                   []int32
-	heun                                   heunScratch
-}
-
-func newFullScratch() *fullScratch {
-	mk := func() []float64 { return make([]float64, fullBlock) }
-	return &fullScratch{js0: mk(), js1: mk(), gs0: mk(), gs1: mk(), jd0: mk(), jd1: mk(), gd0: mk(), gd1: mk(),
-		th1: mk(), thInf: mk(), ex: mk(), slow: make([]int32, 0, fullBlock), heun: newHeunScratch()}
-}
-
-// fullBlock is the number of neurons stepFull processes per pass.
-const fullBlock = 256
-
-// maxSubsteps bounds the substeps fullSlow may take in one step before it
+// MaxSubsteps bounds the substeps Slow may take in one step before it
 // reports a blow-up (a runaway that never reaches VPeak).
-const maxSubsteps = 100000
+const MaxSubsteps = 100000
 
-// fullSlow integrates one neuron over one step with adaptive substeps,
+// Slow is the adaptive path of the general model, which the fast
+// kernels leave every neuron to that spikes, is refractory or in its
+// upswing. It reads and writes s.Ref[i] only; the state and inputs of
+// neuron i are its arguments (θ∞ the threshold's target, g = 1/Size, iS
+// and iD the external plus bias currents at soma and dendrite, ep, ip,
+// ed, id the synaptic variables at the step's start).
+//
+// Slow integrates one neuron over one step with adaptive substeps,
 // spikes located inside the step and refractoriness in continuous time.
 // It returns the new state, whether the neuron spiked, the time of its
 // first spike from the step start, and false on a blow-up.
@@ -376,27 +291,27 @@ const maxSubsteps = 100000
 // the start of the interval). The synaptic inputs are evaluated exactly at
 // both ends of every substep (their decay factors at the end of a substep
 // are reused at the start of the next).
-func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, ed, id float64) (float64, float64, float64, float64, bool, float64, bool) {
-	k := &p.k
+func Slow(cs *Consts, s *State, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, ed, id float64) (float64, float64, float64, float64, bool, float64, bool) {
+	k, c := &cs.k, &cs.f
 	h := k.h
 	cond, dend := k.cond, k.dend
 	thDyn := k.invTauTh > 0
 	t := 0.0
 	spiked := false
 	first := 0.0
-	ref := p.ref[i]
+	ref := s.Ref[i]
 	noSyn := ep == 0 && ip == 0 && ed == 0 && id == 0
 	// decay factors of the synaptic variables at time tF into the step
 	// (tF < 0: not yet computed)
 	tF, fe, fi := 0.0, 1.0, 1.0
 	const eps = 1e-12
 	for iter := 0; t < h-eps*h; iter++ {
-		if iter > maxSubsteps || !finite(v) {
-			p.ref[i] = ref
+		if iter > MaxSubsteps || !finite(v) {
+			s.Ref[i] = ref
 			return v, vd, w, th, spiked, first, false
 		}
 		if t != tF && !noSyn {
-			tF, fe, fi = t, expFastClamp(-t/c.tauE), expFastClamp(-t/c.tauI)
+			tF, fe, fi = t, Exp(-t/c.tauE), Exp(-t/c.tauI)
 		}
 		if ref > 0 {
 			// Held at VReset: W and Vd relax exactly with V = VReset and
@@ -404,7 +319,7 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 			d := min(ref, h-t)
 			v = c.vreset
 			if c.invTauW > 0 {
-				w = c.wRef + (w-c.wRef)*expKernel(-d*c.invTauW)
+				w = c.wRef + (w-c.wRef)*Exp(-d*c.invTauW)
 			}
 			if dend {
 				jd, gd := iD, 0.0
@@ -414,10 +329,10 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 				}
 				gt := c.gld + c.gc + g*gd
 				vdInf := (c.gld*c.el + c.gc*c.vreset + g*jd) / gt
-				vd = vdInf + (vd-vdInf)*expKernel(-gt*d*c.invCd)
+				vd = vdInf + (vd-vdInf)*Exp(-gt*d*c.invCd)
 			}
 			if thDyn {
-				th = thInf + (th-thInf)*expKernel(-d*c.invTauTh)
+				th = thInf + (th-thInf)*Exp(-d*c.invTauTh)
 			}
 			ref -= d
 			if ref < eps*h {
@@ -443,13 +358,13 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 				// the dominant exponential term, dx/dt = e^x/τm.
 				ePk := c.eNegPeak
 				if xp != c.xPeak {
-					ePk = expKernel(-xp)
+					ePk = Exp(-xp)
 				}
-				tail := max(0, c.tauM*(expKernel(-x)-ePk))
+				tail := max(0, c.tauM*(Exp(-x)-ePk))
 				if t+tail <= h {
 					w += tail * (c.a*(v-c.el) - w) * c.invTauW
 					if thDyn {
-						th = thInf + (th-thInf)*expKernel(-tail*c.invTauTh)
+						th = thInf + (th-thInf)*Exp(-tail*c.invTauTh)
 					}
 					t += tail
 					if !spiked {
@@ -464,7 +379,7 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 			if xe > c.xMax {
 				xe = c.xMax
 			}
-			ex = expFastClamp(xe)
+			ex = Exp(xe)
 			if x > -2 {
 				r := 0.2 * c.tauM / ex
 				if r < 1e-7 {
@@ -483,7 +398,7 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 			jd0, gd0 = c.synInputs(cond, ed*fe, id*fi)
 			js0 += iS
 			jd0 += iD
-			tF, fe, fi = t+hs, expFastClamp(-(t+hs)/c.tauE), expFastClamp(-(t+hs)/c.tauI)
+			tF, fe, fi = t+hs, Exp(-(t+hs)/c.tauE), Exp(-(t+hs)/c.tauI)
 			js1, gs1 = c.synInputs(cond, ep*fe, ip*fi)
 			jd1, gd1 = c.synInputs(cond, ed*fe, id*fi)
 			js1 += iS
@@ -491,7 +406,7 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 		}
 		th1 := th
 		if thDyn {
-			th1 = thInf + (th-thInf)*expKernel(-hs*c.invTauTh)
+			th1 = thInf + (th-thInf)*Exp(-hs*c.invTauTh)
 		}
 		// stage 1
 		f := -c.gl*(v-c.el) - w + g*(js0-gs0*v) + c.glDT*ex
@@ -509,7 +424,7 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 			if x > c.xMax {
 				x = c.xMax
 			}
-			f += c.glDT * expFastClamp(x)
+			f += c.glDT * Exp(x)
 		}
 		var dvd2 float64
 		if dend {
@@ -532,7 +447,7 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 			vd += fr * (vd1 - vd)
 			w += fr * (w1 - w)
 			if thDyn {
-				th = thInf + (th-thInf)*expKernel(-fr*hs*c.invTauTh)
+				th = thInf + (th-thInf)*Exp(-fr*hs*c.invTauTh)
 			}
 			t += fr * hs
 			if !spiked {
@@ -545,6 +460,6 @@ func (p *Population) fullSlow(c *fullConsts, i int, v, vd, w, th, thInf, g, iS, 
 		v, vd, w, th = v1, vd1, w1, th1
 		t += hs
 	}
-	p.ref[i] = ref
+	s.Ref[i] = ref
 	return v, vd, w, th, spiked, first, true
 }

@@ -1,4 +1,4 @@
-package brain
+package kernel
 
 import "math"
 
@@ -6,8 +6,8 @@ import "math"
 // (CurrentExp) and one Heun step per dt (Prepare's nsub = 1: dt small
 // against the linear time constants). It computes what stepFull computes
 // — one Heun step (explicit trapezoid) for every neuron that is not
-// refractory and stays below θ + xFast·ΔT, fullSlow for the others — in
-// short passes over a block of fullBlock neurons, each specialised so that
+// refractory and stays below θ + xFast·ΔT, Slow for the others — in
+// short passes over a block of Block neurons, each specialised so that
 // its loop has no branch on the configuration, keeps its pointers and
 // constants in registers and holds one exponential, so that the CPU can
 // overlap several neurons:
@@ -24,11 +24,10 @@ import "math"
 //     predictor, the corrector and the test that the step stayed on the
 //     fast path; the neurons that did not are listed, not touched;
 //   - heunEvents: the listed neurons, in ascending order — a whole
-//     refractory step in closed form, anything else by fullSlow.
+//     refractory step in closed form, anything else by Slow.
 //
 // The arithmetic of the stages is stepFull's, operation for operation, so
-// the two kernels agree to the exponential's rounding (expFast instead of
-// expInline: 2e-13 relative).
+// the two kernels agree to rounding (both call Exp).
 
 // heunConsts are the per-population constants of the fused kernel,
 // computed once by Prepare.
@@ -50,10 +49,8 @@ type heunConsts struct {
 	// even when VPeak lies closer to θ than xFast·ΔT.
 	vpeak float64
 
-	// expFast's constants and the lower bounds of x and V as fields: the
-	// compiler folds field loads into the arithmetic, but loads literal
-	// constants into registers first.
-	kx, shift, ln2k, one, half, sixth, xMin, vMin float64
+	// vMin is the lower bound of V (−1e12: below it a blow-up).
+	vMin float64
 
 	pE, pI, pTh         float64 // exp(−h/τE), exp(−h/τI), exp(−h/τθ) (1 without θ dynamics)
 	aVar, oneMinusAVar  float64 // sensory rule: α = 1 − exp(−h/τvar), 1 − α
@@ -62,7 +59,7 @@ type heunConsts struct {
 	gtd, vdRefJ, pVdRef float64 // GLd + Gc, GLd·EL + Gc·VReset, exp(−(GLd+Gc)·h/Cd)
 }
 
-func makeHeun(p Params, k *kernelConsts, f *fullConsts) heunConsts {
+func makeHeun(p Params, k *lifConsts, f *fullConsts) heunConsts {
 	h := k.h
 	c := heunConsts{
 		dend: p.Gc > 0, thDyn: p.TauTheta > 0, sensory: p.TauVar > 0,
@@ -76,8 +73,7 @@ func makeHeun(p Params, k *kernelConsts, f *fullConsts) heunConsts {
 		gtd: p.GLd + p.Gc, vdRefJ: p.GLd*p.EL + p.Gc*p.VReset, pVdRef: f.pVdRef,
 	}
 	c.hC2, c.hCd2, c.hW2 = 0.5*c.hC, 0.5*c.hCd, 0.5*c.hW
-	c.kx, c.shift, c.ln2k = 256/math.Ln2, 0x1.8p52, math.Ln2/256
-	c.one, c.half, c.sixth, c.xMin, c.vMin = 1, 0.5, 1.0/6, -700, -1e12
+	c.vMin = -1e12
 	if p.DeltaT > 0 {
 		// Capping the limits at xMax (stepFull's cap of the exponential's
 		// argument; xFast exceeds it only if τm/dt > 1e22) keeps the
@@ -97,7 +93,7 @@ func makeHeun(p Params, k *kernelConsts, f *fullConsts) heunConsts {
 	return c
 }
 
-// heunScratch is the per-chunk scratch of the fused kernel, fullBlock
+// heunScratch is the per-chunk scratch of the fused kernel, Block
 // entries each.
 type heunScratch struct {
 	in   [][4]float64 // J_s(0), J_s(h), J_d(0), J_d(h) (pA, times 1/Size)
@@ -108,31 +104,31 @@ type heunScratch struct {
 }
 
 func newHeunScratch() heunScratch {
-	return heunScratch{in: make([][4]float64, fullBlock), save: make([][4]float64, fullBlock), ev: make([]int32, fullBlock),
-		st4: make([][4]float64, fullBlock), st6: make([][6]float64, fullBlock)}
+	return heunScratch{in: make([][4]float64, Block), save: make([][4]float64, Block), ev: make([]int32, Block),
+		st4: make([][4]float64, Block), st6: make([][6]float64, Block)}
 }
 
-// stepHeun advances neurons [lo, hi) (at most fullBlock of them).
-func (p *Population) stepHeun(lo, hi int, step int64, dst []int32, sc *fullScratch) ([]int32, error) {
-	c := &p.heun
+// stepHeun advances neurons [lo, hi) (at most Block of them).
+func stepHeun(cs *Consts, s *State, lo, hi int, dst []int32, sc *Scratch) ([]int32, int) {
+	c := &cs.hn
 	n := hi - lo
 	in, save, ev := sc.heun.in[:n], sc.heun.save[:n], sc.heun.ev[:n]
-	V := p.V[lo:hi]
-	W := p.W[lo:hi][:n]
-	Th := p.Theta[lo:hi][:n]
-	ref := p.ref[lo:hi][:n]
-	thInf := p.Theta0[lo:hi][:n]
+	V := s.V[lo:hi]
+	W := s.W[lo:hi][:n]
+	Th := s.Theta[lo:hi][:n]
+	ref := s.Ref[lo:hi][:n]
+	thInf := s.Theta0[lo:hi][:n]
 	if c.dend {
-		p.heunInputsDend(lo, hi, in, save)
+		heunInputsDend(c, s, lo, hi, in, save)
 	} else {
-		p.heunInputs(lo, hi, in, save)
+		heunInputs(c, s, lo, hi, in, save)
 	}
 	if c.sensory {
 		thInf = sc.thInf[:n]
-		p.heunSensory(lo, hi, in, thInf)
+		heunSensory(c, s, lo, hi, in, thInf)
 	}
-	if !p.k.unitSize {
-		gain := p.gain[lo:hi][:n]
+	if !cs.k.unitSize {
+		gain := s.Gain[lo:hi][:n]
 		for i := range in {
 			g := gain[i]
 			s := &in[i]
@@ -150,7 +146,7 @@ func (p *Population) stepHeun(lo, hi int, step int64, dst []int32, sc *fullScrat
 	}
 	var ne int
 	if c.dend {
-		Vd := p.Vd[lo:hi][:n]
+		Vd := s.Vd[lo:hi][:n]
 		st := sc.heun.st6[:n]
 		heunStage1Dend(c, V, Vd, W, Th, ref, in, st)
 		ne = heunStage2Dend(c, V, Vd, W, Th, th1, in, st, ev)
@@ -159,18 +155,17 @@ func (p *Population) stepHeun(lo, hi int, step int64, dst []int32, sc *fullScrat
 		heunStage1Soma(c, V, W, Th, ref, in, st)
 		ne = heunStage2Soma(c, V, W, Th, th1, in, st, ev)
 	}
-	return p.heunEvents(lo, step, dst, ev[:ne], in, save, thInf)
+	return heunEvents(cs, s, lo, dst, ev[:ne], in, save, thInf)
 }
 
 // heunInputs gathers the somatic input current of neurons [lo, hi) at
 // both ends of the step (no dendrite) and decays their synaptic variables.
-func (p *Population) heunInputs(lo, hi int, in, save [][4]float64) {
-	c := &p.heun
-	sE := p.syn[Proximal][Excitatory][lo:hi]
+func heunInputs(c *heunConsts, s *State, lo, hi int, in, save [][4]float64) {
+	sE := s.EP[lo:hi]
 	n := len(sE)
-	sI := p.syn[Proximal][Inhibitory][lo:hi][:n]
-	iext := p.IExt[lo:hi][:n]
-	ibias := p.IBias[lo:hi][:n]
+	sI := s.IP[lo:hi][:n]
+	iext := s.IExt[lo:hi][:n]
+	ibias := s.IBias[lo:hi][:n]
 	in, save = in[:n], save[:n]
 	pE, pI := c.pE, c.pI
 	for i := range sE {
@@ -187,16 +182,15 @@ func (p *Population) heunInputs(lo, hi int, in, save [][4]float64) {
 }
 
 // heunInputsDend is heunInputs with a dendrite.
-func (p *Population) heunInputsDend(lo, hi int, in, save [][4]float64) {
-	c := &p.heun
-	sE := p.syn[Proximal][Excitatory][lo:hi]
+func heunInputsDend(c *heunConsts, s *State, lo, hi int, in, save [][4]float64) {
+	sE := s.EP[lo:hi]
 	n := len(sE)
-	sI := p.syn[Proximal][Inhibitory][lo:hi][:n]
-	dE := p.syn[Distal][Excitatory][lo:hi][:n]
-	dI := p.syn[Distal][Inhibitory][lo:hi][:n]
-	iext := p.IExt[lo:hi][:n]
-	ibias := p.IBias[lo:hi][:n]
-	iextd := p.IExtDist[lo:hi][:n]
+	sI := s.IP[lo:hi][:n]
+	dE := s.ED[lo:hi][:n]
+	dI := s.ID[lo:hi][:n]
+	iext := s.IExt[lo:hi][:n]
+	ibias := s.IBias[lo:hi][:n]
+	iextd := s.IExtDist[lo:hi][:n]
 	in, save = in[:n], save[:n]
 	pE, pI := c.pE, c.pI
 	for i := range sE {
@@ -214,12 +208,11 @@ func (p *Population) heunInputsDend(lo, hi int, in, save [][4]float64) {
 // heunSensory updates the running mean and variance of the total input
 // current at the start of the step (before the 1/Size gain) and sets
 // θ∞ = θ0 − min(ThetaPerSD·σ, ThetaDropMax).
-func (p *Population) heunSensory(lo, hi int, in [][4]float64, thInf []float64) {
-	c := &p.heun
-	mu := p.mu[lo:hi]
+func heunSensory(c *heunConsts, s *State, lo, hi int, in [][4]float64, thInf []float64) {
+	mu := s.Mu[lo:hi]
 	n := len(mu)
-	vr := p.vr[lo:hi][:n]
-	th0 := p.Theta0[lo:hi][:n]
+	vr := s.Var[lo:hi][:n]
+	th0 := s.Theta0[lo:hi][:n]
 	in, thInf = in[:n], thInf[:n]
 	for i := range mu {
 		d := in[i][0] + in[i][2] - mu[i]
@@ -251,14 +244,7 @@ func heunStage1Soma(c *heunConsts, V, W, Th, ref []float64, in, st [][4]float64)
 			continue
 		}
 		x := (v - th) * c.invDT
-		if x < c.xMin {
-			x = c.xMin
-		}
-		y := x*c.kx + c.shift
-		kf := y - c.shift
-		b := math.Float64bits(y)
-		r := x - kf*c.ln2k
-		ex := c.glDT * (((c.one + r) + r*r*(c.half+r*c.sixth)) * math.Float64frombits(exp256Bits[b&255]+(b>>8)<<52))
+		ex := c.glDT * Exp(x)
 		w := W[i]
 		f1 := c.ngl*(v-c.el) - w + in[i][0] + ex
 		dw1 := c.a*(v-c.el) - w
@@ -279,14 +265,7 @@ func heunStage2Soma(c *heunConsts, V, W, Th, th1s []float64, in, st [][4]float64
 		s := &st[i]
 		vp, th1 := s[0], th1s[i]
 		x := (vp - th1) * c.invDT
-		if x < c.xMin {
-			x = c.xMin
-		}
-		y := x*c.kx + c.shift
-		kf := y - c.shift
-		b := math.Float64bits(y)
-		r := x - kf*c.ln2k
-		ex := c.glDT * (((c.one + r) + r*r*(c.half+r*c.sixth)) * math.Float64frombits(exp256Bits[b&255]+(b>>8)<<52))
+		ex := c.glDT * Exp(x)
 		wp := s[1]
 		f2 := c.ngl*(vp-c.el) - wp + in[i][1] + ex
 		v1 := V[i] + c.hC2*(s[2]+f2)
@@ -316,14 +295,7 @@ func heunStage1Dend(c *heunConsts, V, Vd, W, Th, ref []float64, in [][4]float64,
 			continue
 		}
 		x := (v - th) * c.invDT
-		if x < c.xMin {
-			x = c.xMin
-		}
-		y := x*c.kx + c.shift
-		kf := y - c.shift
-		b := math.Float64bits(y)
-		r := x - kf*c.ln2k
-		ex := c.glDT * (((c.one + r) + r*r*(c.half+r*c.sixth)) * math.Float64frombits(exp256Bits[b&255]+(b>>8)<<52))
+		ex := c.glDT * Exp(x)
 		vd, w := Vd[i], W[i]
 		f1 := c.ngl*(v-c.el) - w + in[i][0] + ex
 		dw1 := c.a*(v-c.el) - w
@@ -344,14 +316,7 @@ func heunStage2Dend(c *heunConsts, V, Vd, W, Th, th1s []float64, in [][4]float64
 		s := &st[i]
 		vp, th1 := s[0], th1s[i]
 		x := (vp - th1) * c.invDT
-		if x < c.xMin {
-			x = c.xMin
-		}
-		y := x*c.kx + c.shift
-		kf := y - c.shift
-		b := math.Float64bits(y)
-		r := x - kf*c.ln2k
-		ex := c.glDT * (((c.one + r) + r*r*(c.half+r*c.sixth)) * math.Float64frombits(exp256Bits[b&255]+(b>>8)<<52))
+		ex := c.glDT * Exp(x)
 		vdp, wp := s[1], s[2]
 		f2 := c.ngl*(vp-c.el) - wp + in[i][1] + ex
 		f2 -= c.gc * (vp - vdp)
@@ -377,17 +342,17 @@ func heunStage2Dend(c *heunConsts, V, Vd, W, Th, th1s []float64, in [][4]float64
 // step of refractoriness in closed form (V held at VReset, W and Vd
 // relaxing exactly with the inputs frozen at their start values, θ towards
 // θ∞), anything else — a spike, the end of refractoriness, the upswing, a
-// blow-up — by fullSlow, in ascending order. It reuses ev's storage.
-func (p *Population) heunEvents(lo int, step int64, dst []int32, ev []int32, in, save [][4]float64, thInf []float64) ([]int32, error) {
+// blow-up — by Slow, in ascending order. It reuses ev's storage.
+func heunEvents(cs *Consts, s *State, lo int, dst []int32, ev []int32, in, save [][4]float64, thInf []float64) ([]int32, int) {
 	if len(ev) == 0 {
-		return dst, nil
+		return dst, -1
 	}
-	c := &p.heun
-	h := p.k.h
+	c := &cs.hn
+	h := cs.k.h
 	// Whole refractory steps first, in a loop over block-relative slices;
 	// the others (they may spike, refractory steps never do) stay in ev.
 	n := len(in)
-	V, Vd, W, Th, ref := p.V[lo:lo+n], p.Vd[lo:lo+n], p.W[lo:lo+n], p.Theta[lo:lo+n], p.ref[lo:lo+n]
+	V, Vd, W, Th, ref := s.V[lo:lo+n], s.Vd[lo:lo+n], s.W[lo:lo+n], s.Theta[lo:lo+n], s.Ref[lo:lo+n]
 	thInf = thInf[:n]
 	slow := ev[:0]
 	for _, j := range ev {
@@ -412,34 +377,33 @@ func (p *Population) heunEvents(lo int, step int64, dst []int32, ev []int32, in,
 		}
 		ref[j] = r
 	}
-	f := &p.fc
 	for _, j := range slow {
 		i := lo + int(j)
 		g := 1.0
-		if !p.k.unitSize {
-			g = p.gain[i]
+		if !cs.k.unitSize {
+			g = s.Gain[i]
 		}
 		sv := &save[j]
 		var iD, ed, id float64
 		if c.dend {
-			iD, ed, id = p.IExtDist[i], sv[2], sv[3]
+			iD, ed, id = s.IExtDist[i], sv[2], sv[3]
 		}
-		v, vd, w, th, spiked, ts, ok := p.fullSlow(f, i, V[j], Vd[j], W[j], Th[j], thInf[j], g,
-			p.IExt[i]+p.IBias[i], iD, sv[0], sv[1], ed, id)
+		v, vd, w, th, spiked, ts, ok := Slow(cs, s, i, V[j], Vd[j], W[j], Th[j], thInf[j], g,
+			s.IExt[i]+s.IBias[i], iD, sv[0], sv[1], ed, id)
 		V[j], Vd[j], W[j], Th[j] = v, vd, w, th
 		if !ok || !finite(v) || !finite(w) || !finite(vd) {
 			// the synaptic variables are already decayed: put back their
 			// start values, as the error describes the step's start
-			p.syn[Proximal][Excitatory][i], p.syn[Proximal][Inhibitory][i] = sv[0], sv[1]
+			s.EP[i], s.IP[i] = sv[0], sv[1]
 			if c.dend {
-				p.syn[Distal][Excitatory][i], p.syn[Distal][Inhibitory][i] = sv[2], sv[3]
+				s.ED[i], s.ID[i] = sv[2], sv[3]
 			}
-			return dst, p.blowUp(i, step)
+			return dst, i
 		}
 		if spiked {
-			p.offset[i] = ts
+			s.Offset[i] = ts
 			dst = append(dst, int32(i))
 		}
 	}
-	return dst, nil
+	return dst, -1
 }
