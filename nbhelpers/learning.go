@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
-	"github.com/janpfeifer/gonb/gonbui"
 )
 
 // ---- receptive fields --------------------------------------------------------------------------
@@ -121,12 +120,7 @@ func DisplayReceptiveFields(fields [][]float64, o FieldsOptions) error {
 	if err != nil {
 		return err
 	}
-	if gonbui.IsNotebook {
-		gonbui.DisplayPng(b)
-		gonbui.Sync()
-		return gonbui.Error()
-	}
-	return nil
+	return displayPNGBytes(b)
 }
 
 // ---- confusion matrix --------------------------------------------------------------------------

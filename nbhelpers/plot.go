@@ -268,6 +268,12 @@ func DisplayPNG(p *plot.Plot, w, h vg.Length) error {
 	if err != nil {
 		return err
 	}
+	return displayPNGBytes(b)
+}
+
+// displayPNGBytes shows an encoded PNG inline in GoNB; outside a notebook
+// it does nothing.
+func displayPNGBytes(b []byte) error {
 	if gonbui.IsNotebook {
 		gonbui.DisplayPng(b)
 		gonbui.Sync()
