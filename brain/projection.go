@@ -1,6 +1,7 @@
 package brain
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -390,43 +391,94 @@ func (p *Projection) groupDelays(d []int64) {
 	}
 	p.delay = 0
 	p.groupPtr = make([]uint32, p.nPre+1)
+	// Each row is sorted by delay with a stable counting sort (delays are
+	// whole steps, at most 65 535), so targets stay ascending within a
+	// delay group: O(row + delay span) per row.
+	var (
+		count []uint32 // per delay in [dmin, dmax]: synapses, then next free slot
+		tBuf  []uint32
+		wBuf  []float32
+	)
+	for i := range p.nPre {
+		lo, hi := int(p.rowPtr[i]), int(p.rowPtr[i+1])
+		if lo == hi {
+			p.groupPtr[i+1] = uint32(len(p.groupEnd))
+			continue
+		}
+		dmin, dmax := d[lo], d[lo]
+		for _, x := range d[lo:hi] {
+			dmin, dmax = min(dmin, x), max(dmax, x)
+		}
+		span := int(dmax-dmin) + 1
+		if span > 4*(hi-lo)+1024 {
+			p.groupRowSorted(lo, hi, d)
+			p.groupPtr[i+1] = uint32(len(p.groupEnd))
+			continue
+		}
+		count = slices.Grow(count[:0], span)[:span]
+		clear(count)
+		for _, x := range d[lo:hi] {
+			count[x-dmin]++
+		}
+		next := uint32(0)
+		for k, c := range count {
+			if c == 0 {
+				continue
+			}
+			next += c
+			p.groupDelay = append(p.groupDelay, uint16(dmin+int64(k)))
+			p.groupEnd = append(p.groupEnd, uint32(lo)+next)
+			count[k] = next - c // first slot of this delay within the row
+		}
+		n := hi - lo
+		tBuf = slices.Grow(tBuf[:0], n)[:n]
+		if p.weights != nil {
+			wBuf = slices.Grow(wBuf[:0], n)[:n]
+		}
+		for s := lo; s < hi; s++ {
+			k := d[s] - dmin
+			j := count[k]
+			count[k]++
+			tBuf[j] = p.targets[s]
+			if p.weights != nil {
+				wBuf[j] = p.weights[s]
+			}
+		}
+		if p.weights != nil {
+			copy(p.weights[lo:hi], wBuf)
+		}
+		copy(p.targets[lo:hi], tBuf)
+		p.groupPtr[i+1] = uint32(len(p.groupEnd))
+	}
+}
+
+// groupRowSorted is groupDelays for one row whose delays span far more
+// steps than it has synapses: a stable comparison sort.
+func (p *Projection) groupRowSorted(lo, hi int, d []int64) {
 	type syn struct {
 		d int64
 		t uint32
 		w float32
 	}
-	var buf []syn
-	for i := range p.nPre {
-		lo, hi := int(p.rowPtr[i]), int(p.rowPtr[i+1])
-		buf = buf[:0]
-		for s := lo; s < hi; s++ {
-			x := syn{d: d[s], t: p.targets[s]}
-			if p.weights != nil {
-				x.w = p.weights[s]
-			}
-			buf = append(buf, x)
+	buf := make([]syn, 0, hi-lo)
+	for s := lo; s < hi; s++ {
+		x := syn{d: d[s], t: p.targets[s]}
+		if p.weights != nil {
+			x.w = p.weights[s]
 		}
-		slices.SortStableFunc(buf, func(a, b syn) int {
-			switch {
-			case a.d < b.d:
-				return -1
-			case a.d > b.d:
-				return 1
-			}
-			return 0
-		})
-		for k, x := range buf {
-			s := lo + k
-			p.targets[s] = x.t
-			if p.weights != nil {
-				p.weights[s] = x.w
-			}
-			if k == len(buf)-1 || buf[k+1].d != x.d {
-				p.groupDelay = append(p.groupDelay, uint16(x.d))
-				p.groupEnd = append(p.groupEnd, uint32(s+1))
-			}
+		buf = append(buf, x)
+	}
+	slices.SortStableFunc(buf, func(a, b syn) int { return cmp.Compare(a.d, b.d) })
+	for k, x := range buf {
+		s := lo + k
+		p.targets[s] = x.t
+		if p.weights != nil {
+			p.weights[s] = x.w
 		}
-		p.groupPtr[i+1] = uint32(len(p.groupEnd))
+		if k == len(buf)-1 || buf[k+1].d != x.d {
+			p.groupDelay = append(p.groupDelay, uint16(x.d))
+			p.groupEnd = append(p.groupEnd, uint32(s+1))
+		}
 	}
 }
 
