@@ -11,6 +11,10 @@
 //     (J Comput Neurosci 8:183) and its four example states;
 //   - Research, the project's small research circuit.
 //
+// The cortical microcircuit of Potjans & Diesmann 2014 (Cereb Cortex
+// 24:785), with its reference rates and NEST's published cost, lives in
+// the sub-package brain/models/microcircuit.
+//
 // Every network is built with the public API of package brain, as a user
 // would build it. (The constructors are still also reachable under their
 // old names in package brain, deprecated, until the notebooks that use

@@ -119,6 +119,9 @@ type benchOptions struct {
 }
 
 func runBench(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "microcircuit" { // bench_microcircuit.go
+		return runBenchMicrocircuit(args[1:], stdout, stderr)
+	}
 	fs := newFlagSet("bench", benchSynopsis, stderr)
 	models := fs.String("models", "cuba,coba,stdp", "comma-separated models: cuba, coba, stdp")
 	n := fs.Int("n", 4000, "neurons of CUBA and COBA")
