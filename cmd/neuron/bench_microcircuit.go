@@ -29,49 +29,6 @@ memory. Each core count runs in a child process of this binary, so the
 peak memory is that run's alone. Rates are measured after --transient ms.
 The full-scale model needs about 4 GB; it takes minutes.`
 
-// microcircuitResult is what one child measurement reports.
-type microcircuitResult struct {
-	NScale       float64      `json:"n_scale"`
-	KScale       float64      `json:"k_scale"`
-	Background   string       `json:"background"`
-	Seed         uint64       `json:"seed"`
-	Cores        int          `json:"cores"`
-	Workers      int          `json:"workers"`
-	TransientMS  float64      `json:"transient_ms"`
-	DurationMS   float64      `json:"duration_ms"` // measured span after the transient
-	Cells        int          `json:"cells"`
-	Synapses     int64        `json:"synapses"` // recurrent
-	AllSynapses  int64        `json:"all_synapses"`
-	ConnBytes    int64        `json:"conn_bytes"`
-	RatesHz      []float64    `json:"rates_hz"` // in the order of Populations
-	Populations  []string     `json:"populations"`
-	Spikes       int64        `json:"spikes"`
-	Events       int64        `json:"events"`
-	BuildS       float64      `json:"build_s"`
-	BuildCPUS    float64      `json:"build_cpu_s"`
-	RunS         float64      `json:"run_s"`
-	RunCPUS      float64      `json:"run_cpu_s"`
-	CoreSPerSimS float64      `json:"core_s_per_sim_s"` // run CPU / simulated seconds (transient included)
-	WallPerSimS  float64      `json:"wall_s_per_sim_s"`
-	PeakRSSKB    int64        `json:"peak_rss_kb"`
-	HeapBytes    uint64       `json:"heap_bytes"`
-	LoadBefore   string       `json:"loadavg_before"`
-	LoadAfter    string       `json:"loadavg_after"`
-	RangesHz     [][2]float64 `json:"reference_ranges_hz"`
-}
-
-// microcircuitReport is the --json file.
-type microcircuitReport struct {
-	Model     string                `json:"model"`
-	Command   string                `json:"command"`
-	Date      string                `json:"date"`
-	GoVersion string                `json:"go_version"`
-	NumCPU    int                   `json:"num_cpu"`
-	Nice      int                   `json:"nice"`
-	NEST      map[string]any        `json:"nest_reference"`
-	Runs      []*microcircuitResult `json:"runs"`
-}
-
 func runBenchMicrocircuit(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench microcircuit", benchMicrocircuitSynopsis, stderr)
 	scale := fs.Float64("scale", 1, "fraction of the full population sizes (NScale)")
@@ -107,7 +64,7 @@ func runBenchMicrocircuit(args []string, stdout, stderr io.Writer) error {
 		}
 		return json.NewEncoder(stdout).Encode(r)
 	}
-	rep := &microcircuitReport{
+	rep := &microcircuit.Report{
 		Model:     "Potjans & Diesmann 2014 cortical microcircuit (brain/models/microcircuit)",
 		Command:   "neuron bench " + strings.Join(append([]string{"microcircuit"}, args...), " "),
 		Date:      time.Now().UTC().Format(time.RFC3339),
@@ -158,7 +115,7 @@ func niceness() int {
 	return 0
 }
 
-func runMicrocircuitChild(args []string, cores int) (*microcircuitResult, error) {
+func runMicrocircuitChild(args []string, cores int) (*microcircuit.Measurement, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -180,7 +137,7 @@ func runMicrocircuitChild(args []string, cores int) (*microcircuitResult, error)
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("microcircuit child: %v: %s", err, strings.TrimSpace(errb.String()))
 	}
-	var r microcircuitResult
+	var r microcircuit.Measurement
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		return nil, fmt.Errorf("microcircuit child: %v", err)
 	}
@@ -188,9 +145,9 @@ func runMicrocircuitChild(args []string, cores int) (*microcircuitResult, error)
 }
 
 // measureMicrocircuit builds and runs the circuit in this process.
-func measureMicrocircuit(p microcircuit.Params, seed uint64, cores int, transMS, durMS float64) (*microcircuitResult, error) {
+func measureMicrocircuit(p microcircuit.Params, seed uint64, cores int, transMS, durMS float64) (*microcircuit.Measurement, error) {
 	runtime.GOMAXPROCS(cores)
-	r := &microcircuitResult{NScale: p.NScale, KScale: p.KScale, Background: p.Background.String(), Seed: seed,
+	r := &microcircuit.Measurement{NScale: p.NScale, KScale: p.KScale, Background: p.Background.String(), Seed: seed,
 		Cores: cores, TransientMS: transMS, DurationMS: durMS, LoadBefore: loadAvg()}
 	cpu0, t0 := cpuSeconds(), time.Now()
 	c, err := microcircuit.Build(p, seed)
@@ -236,10 +193,10 @@ func measureMicrocircuit(p microcircuit.Params, seed uint64, cores int, transMS,
 	return r, nil
 }
 
-func printMicrocircuit(w io.Writer, rep *microcircuitReport) {
+func printMicrocircuit(w io.Writer, rep *microcircuit.Report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, r := range rep.Runs {
-		full := r.NScale == 1 && r.KScale == 1 && r.Background == "Poisson"
+		full := r.Full()
 		fmt.Fprintf(tw, "Potjans & Diesmann 2014 microcircuit: scale %g (K %g), %s background, seed %d, %d core(s) (%d workers), load %s → %s\n",
 			r.NScale, r.KScale, r.Background, r.Seed, r.Cores, r.Workers, r.LoadBefore, r.LoadAfter)
 		fmt.Fprintf(tw, "population\trate (Hz)\treference (full scale)\t\n")

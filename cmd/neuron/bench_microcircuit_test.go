@@ -22,7 +22,7 @@ func TestMeasureMicrocircuit(t *testing.T) {
 		t.Errorf("all synapses %d, bytes %d, CPU %v s, core-s/sim-s %v", r.AllSynapses, r.ConnBytes, r.RunCPUS, r.CoreSPerSimS)
 	}
 	var b bytes.Buffer
-	printMicrocircuit(&b, &microcircuitReport{Runs: []*microcircuitResult{r}})
+	printMicrocircuit(&b, &microcircuit.Report{Runs: []*microcircuit.Measurement{r}})
 	for _, want := range []string{"L23e", "L6i", "core-s per simulated s", "peak RSS", "a scaled model"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, b.String())
