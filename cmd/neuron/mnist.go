@@ -69,16 +69,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if *passes == 0 {
-		switch {
-		case *n <= 100:
-			*passes = 1
-		case *n <= 400:
-			*passes = 3
-		case *n <= 1600:
-			*passes = 7
-		default:
-			*passes = 15
-		}
+		*passes = dc.PaperPasses(*n)
 	}
 	if *every < 1 {
 		return fmt.Errorf("--every = %d: must be positive", *every)

@@ -177,3 +177,18 @@ func (p Params) Validate() error {
 	}
 	return nil
 }
+
+// PaperPasses is the number of passes over the 60 000 training images the
+// paper used for nExc excitatory cells: 1 up to 100 cells, 3 up to 400, 7
+// up to 1600, 15 above.
+func PaperPasses(nExc int) int {
+	switch {
+	case nExc <= 100:
+		return 1
+	case nExc <= 400:
+		return 3
+	case nExc <= 1600:
+		return 7
+	}
+	return 15
+}

@@ -1,0 +1,94 @@
+package diehlcook
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestStoredResults checks the results of the long runs stored in
+// testdata/ (written by "neuron mnist", shown by notebook 10): each file
+// is internally consistent, its confusion matrix has, row by row, as many
+// images as the MNIST test set has of each digit among the images it
+// says it tested, and a finished run of the paper's protocol (all 60 000
+// training images for the paper's number of passes, labels from the 60 000,
+// the 10 000 test images) with 400 cells reaches the paper's 87.0 %.
+func TestStoredResults(t *testing.T) {
+	files, err := filepath.Glob("../../../testdata/mnist_diehlcook_*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no stored results in testdata (%v)", err)
+	}
+	_, test := loadMNIST(t)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			r, err := ReadResult(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := fmt.Sprintf("_%d.json", r.NExc); !strings.HasSuffix(f, want) {
+				t.Errorf("file holds a run of %d cells", r.NExc)
+			}
+			tr := r.Train
+			if tr == nil {
+				t.Fatal("no training summary")
+			}
+			if tr.ImagesTotal != r.Passes*r.Images || tr.ImagesSeen < 1 || tr.ImagesSeen > tr.ImagesTotal {
+				t.Errorf("images seen %d of %d, with %d passes over %d", tr.ImagesSeen, tr.ImagesTotal, r.Passes, r.Images)
+			}
+			if tr.Presentations < tr.ImagesSeen {
+				t.Errorf("%d presentations for %d images", tr.Presentations, tr.ImagesSeen)
+			}
+			if got := tr.CPUSeconds / float64(tr.ImagesSeen); math.Abs(got-tr.CPUSecondsPerImg) > 1e-9*got {
+				t.Errorf("CPU per image %g, but %g s over %d images", tr.CPUSecondsPerImg, tr.CPUSeconds, tr.ImagesSeen)
+			}
+			for k, c := range tr.Curve {
+				if c.Images > tr.ImagesSeen || (k > 0 && c.Images <= tr.Curve[k-1].Images) || c.Accuracy < 0 || c.Accuracy > 1 {
+					t.Errorf("curve point %d: %+v", k, c)
+				}
+			}
+			if r.Label == nil || r.Test == nil {
+				t.Fatal("not labelled and tested")
+			}
+			if len(r.Label.Assign) != r.NExc || r.Label.Images < 1 || r.Label.Images > 60000 {
+				t.Errorf("%d labels for %d cells, from %d images", len(r.Label.Assign), r.NExc, r.Label.Images)
+			}
+			for j, a := range r.Label.Assign {
+				if a < -1 || a > 9 {
+					t.Fatalf("cell %d labelled %d", j, a)
+				}
+			}
+			if r.Test.Images < 1 || r.Test.Images > test.Len() {
+				t.Fatalf("%d test images", r.Test.Images)
+			}
+			var perDigit [10]int
+			for _, l := range test.Labels[:r.Test.Images] {
+				perDigit[l]++
+			}
+			diag := 0
+			for i, row := range r.Test.Confusion {
+				n := 0
+				for j, c := range row {
+					n += c
+					if i == j {
+						diag += c
+					}
+				}
+				if n != perDigit[i] {
+					t.Errorf("confusion row %d holds %d images; the first %d test images have %d of digit %d", i, n, r.Test.Images, perDigit[i], i)
+				}
+			}
+			if acc := float64(diag) / float64(r.Test.Images); acc != r.Test.Accuracy {
+				t.Errorf("accuracy %.4f, but the confusion diagonal gives %.4f", r.Test.Accuracy, acc)
+			}
+			full := tr.ImagesSeen == tr.ImagesTotal && r.Images == 60000 && r.Passes == PaperPasses(r.NExc) &&
+				r.Label.Images == 60000 && r.Test.Images == 10000
+			t.Logf("%d cells, %d of %d training images, labels from %d, %d test images: %.2f %% (paper's protocol: %v)",
+				r.NExc, tr.ImagesSeen, tr.ImagesTotal, r.Label.Images, r.Test.Images, 100*r.Test.Accuracy, full)
+			if full && r.NExc == 400 && r.Test.Accuracy < 0.870 {
+				t.Errorf("400 cells, paper's protocol: %.2f %%, below the paper's 87.0 %%", 100*r.Test.Accuracy)
+			}
+		})
+	}
+}
