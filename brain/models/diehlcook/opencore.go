@@ -237,8 +237,9 @@ func (r *PaperSTDP) Prepare(s *brain.Synapses, dt float64) error {
 		}
 	}
 	for k, w := range s.Weights() {
-		if !(w >= 0 && float64(w) <= p.WMax) {
-			return fmt.Errorf("diehlcook: PaperSTDP: projection %s: weight %d = %g: want 0 … %g", s.Name(), k, w, p.WMax)
+		// Normalisation may lift a weight above WMax; the next update clips it.
+		if !(w >= 0) || math.IsInf(float64(w), 0) {
+			return fmt.Errorf("diehlcook: PaperSTDP: projection %s: weight %d = %g: want a finite value ≥ 0", s.Name(), k, w)
 		}
 	}
 	r.syn = s

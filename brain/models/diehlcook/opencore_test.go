@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -183,5 +184,33 @@ func BenchmarkOpenCoreTrainImage400(b *testing.B) {
 	}
 	if cpu1, ok := threadCPUNanos(); ok && okCPU {
 		b.ReportMetric(float64(cpu1-cpu0)/1e6/float64(b.N), "cpu-ms/image")
+	}
+}
+
+func TestOpenNetBadInput(t *testing.T) {
+	for _, c := range []struct {
+		name, want string
+		edit       func(m *Model)
+	}{
+		{"negative weight", "weight -0.1", func(m *Model) { m.W[5] = -0.1 }},
+		{"triplet rule", "Rule = triplet", func(m *Model) { m.P.Rule = RuleTriplet }},
+		{"bad parameter", "TauE = 0", func(m *Model) { m.P.TauE = 0 }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := float32Model(t, 3)
+			c.edit(m)
+			_, err := NewOpenNet(m)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one naming %q", err, c.want)
+			}
+		})
+	}
+	m := float32Model(t, 3)
+	o, err := NewOpenNet(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := o.Show(make([]byte, 10), false, 1, PhaseTest, 0, 0); err == nil || !strings.Contains(err.Error(), "10 pixels") {
+		t.Errorf("short image: error %v", err)
 	}
 }
