@@ -90,6 +90,7 @@ type Network struct {
 	popSegs [][]*segment // segments of each population, ascending
 	planW   int
 	team    *team
+	pace    pacer // measured worth of the workers (network_pace.go)
 	pending bool  // the spikes of step cur are not yet delivered
 	cur     int64 // the step being simulated
 
@@ -638,6 +639,11 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 	}
 	if w > 1 {
 		n.team = newTeam(w, n.taskWork, n.taskFlush, n.taskLearn, n.deliverPlastic)
+		if n.pace.epoch == 0 || w != n.pace.workers {
+			n.pace = newPacer(w)
+		}
+		n.pace.restart()
+		n.team.pace = &n.pace
 		defer func() {
 			n.team.close()
 			n.team = nil

@@ -210,6 +210,10 @@ type team struct {
 	// must not wake it for the wrong phase.
 	mainWait atomic.Uint64
 	mainWake chan struct{}
+	// pace decides per step whether the workers join in (nil: always);
+	// solo is its decision for the current step.
+	pace *pacer
+	solo bool
 	// panicked is the first panic of a task (re-raised by do in the
 	// caller's goroutine, where Run recovers it).
 	panicked atomic.Pointer[BugError]
@@ -316,8 +320,13 @@ func spin[T any](cond func() (T, bool)) (T, bool) {
 }
 
 // do runs funcs[fn](0) … funcs[fn](count−1) on the team and waits for all
-// of them (count ≤ maxTasks).
+// of them (count ≤ maxTasks). Phase 0 starts a step: the pace controller
+// (pace.go's pacer, team.pace) times the steps and decides whether the
+// workers join in.
 func (t *team) do(fn, count int) {
+	if fn == 0 && t.pace != nil {
+		t.solo = t.pace.step(time.Now())
+	}
 	if count == 0 {
 		return
 	}
@@ -326,6 +335,14 @@ func (t *team) do(fn, count int) {
 			panic(b)
 		}
 	}()
+	if t.solo || count == 1 {
+		// Alone: the workers are not woken (they park after spinning
+		// briefly), and nothing is shared.
+		for k := range count {
+			t.run(fn, k)
+		}
+		return
+	}
 	tag := (t.gen.Load() + 1) & tagMask
 	if tag == 0 {
 		tag = 1 // 0 means "not waiting" in mainWait

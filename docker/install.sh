@@ -84,7 +84,7 @@ fi
 flags=()
 if [ "${NB_RAW_ERROR:-}" = 1 ] || [ "${CI:-}" = true ]; then flags+=(--raw_error); fi
 kdir="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/gonb"
-want="gonb ${flags[*]:-} $(cd "$REPO" && go list -m -f '{{.Version}}' github.com/janpfeifer/gonb) $BIN cgo-hdf5"
+want="gonb ${flags[*]:-} $(cd "$REPO" && go list -m -f '{{.Version}}' github.com/janpfeifer/gonb) $BIN cgo-hdf5 simd"
 if [ ! -f "$kdir/kernel.json" ] || [ "$(cat "$kdir/.neuron-stamp" 2>/dev/null)" != "$want" ]; then
   log "registering the GoNB kernel (${flags[*]:-default errors})"
   (cd "$REPO" && "$BIN/gonb" --install ${flags[@]+"${flags[@]}"} >/dev/null)

@@ -33,6 +33,9 @@ def main(argv):
     env = spec.setdefault("env", {})
     env["PATH"] = ":".join(dirs + ["${PATH}"])
     env.setdefault("GOTOOLCHAIN", "local")
+    # The AVX-512 kernels (brain/internal/simd) need Go's simd experiment, as in the Makefile;
+    # without it the portable kernels give the same results, only slower.
+    env.setdefault("GOEXPERIMENT", "simd")
     # Notebooks that write NWB/SONATA compile format/nwb and format/sonata, which link Debian's
     # HDF5 through cgo: give the kernel the same flags as the Makefile.
     if os.path.isdir(HDF5_INCLUDE):

@@ -1,0 +1,11 @@
+//go:build !(goexperiment.simd && amd64)
+
+package simd
+
+// Vector reports whether the vector kernels are in use: never in this
+// build (it lacks GOEXPERIMENT=simd or is not for amd64).
+const Vector = false
+
+func currVec(*CurrConsts, *Arrays) int      { return 0 }
+func condVec(*CondConsts, *Arrays) int      { return 0 }
+func condEulerVec(*CondConsts, *Arrays) int { return 0 }

@@ -1,0 +1,115 @@
+//go:build goexperiment.simd && amd64
+
+package simd
+
+import "simd/archsimd"
+
+// Vector reports whether the vector kernels are in use: in this build
+// (GOEXPERIMENT=simd, amd64), when the CPU has AVX-512.
+var Vector = archsimd.X86.AVX512()
+
+type f8 = archsimd.Float64x8
+
+func bc(x float64) f8          { return archsimd.BroadcastFloat64x8(x) }
+func ld(s []float64, i int) f8 { return archsimd.LoadFloat64x8Slice(s[i:]) }
+
+// The vector kernels process eight neurons at a time and return the index
+// of the first block of eight that holds a neuron needing the caller (or
+// the start of the last, partial block) without having stored anything for
+// it: the scalar kernel continues from there. They repeat the scalar
+// kernels' operations in the same order, so each lane rounds as the scalar
+// code does.
+
+func currVec(k *CurrConsts, a *Arrays) int {
+	V := a.V
+	n := len(V)
+	sE, sI, iext, ibias, th, ref := a.SE[:n], a.SI[:n], a.IExt[:n], a.IBias[:n], a.Th[:n], a.Ref[:n]
+	pm, c0, kC, kE, kI := bc(k.PM), bc(k.C0), bc(k.KC), bc(k.KE), bc(k.KI)
+	pE, pI, h, vr := bc(k.PE), bc(k.PI), bc(k.H), bc(k.VReset)
+	lo, zero := bc(-1e12), bc(0)
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		ie, ii := ld(sE, i), ld(sI, i)
+		x := ld(iext, i).Add(ld(ibias, i))
+		v := ld(V, i).Mul(pm).Add(c0).Add(x.Mul(kC).Add(ie.Mul(kE).Sub(ii.Mul(kI))))
+		if v.Less(ld(th, i)).And(v.Greater(lo)).ToBits() != 0xff {
+			return i
+		}
+		ie.Mul(pE).StoreSlice(sE[i:])
+		ii.Mul(pI).StoreSlice(sI[i:])
+		rf := ld(ref, i)
+		rf.Sub(h).StoreSlice(ref[i:])
+		vr.Merge(v, rf.Greater(zero)).StoreSlice(V[i:])
+	}
+	return i
+}
+
+func condVec(k *CondConsts, a *Arrays) int {
+	V := a.V
+	n := len(V)
+	sE, sI, iext, ibias, th, ref := a.SE[:n], a.SI[:n], a.IExt[:n], a.IBias[:n], a.Th[:n], a.Ref[:n]
+	pE, pI, mE, mI := bc(k.PE), bc(k.PI), bc(k.ME), bc(k.MI)
+	gl, glEL, ee, ei := bc(k.GL), bc(k.GLEL), bc(k.EE), bc(k.EI)
+	negHC, h, vr := bc(-k.HOverC), bc(k.H), bc(k.VReset)
+	lo, zero, xMin := bc(-1e12), bc(0), bc(-700)
+	for i := 0; i+8 <= n; i += 8 {
+		ge, gi := ld(sE, i), ld(sI, i)
+		gE, gI := ge.Mul(mE), gi.Mul(mI)
+		G := gl.Add(gE).Add(gI)
+		vinf := glEL.Add(gE.Mul(ee)).Add(gI.Mul(ei)).Add(ld(iext, i).Add(ld(ibias, i))).Div(G)
+		e := expVec(G.Mul(negHC).Max(xMin))
+		v := vinf.Add(ld(V, i).Sub(vinf).Mul(e))
+		if v.Less(ld(th, i)).And(v.Greater(lo)).ToBits() != 0xff {
+			return i
+		}
+		ge.Mul(pE).StoreSlice(sE[i:])
+		gi.Mul(pI).StoreSlice(sI[i:])
+		rf := ld(ref, i)
+		rf.Sub(h).StoreSlice(ref[i:])
+		vr.Merge(v, rf.Greater(zero)).StoreSlice(V[i:])
+	}
+	return n &^ 7
+}
+
+func condEulerVec(k *CondConsts, a *Arrays) int {
+	V := a.V
+	n := len(V)
+	sE, sI, iext, ibias, th, ref := a.SE[:n], a.SI[:n], a.IExt[:n], a.IBias[:n], a.Th[:n], a.Ref[:n]
+	pE, pI, gl, el, ee, ei := bc(k.PE), bc(k.PI), bc(k.GL), bc(k.EL), bc(k.EE), bc(k.EI)
+	hc, h, vr := bc(k.HOverC), bc(k.H), bc(k.VReset)
+	lo, zero := bc(-1e12), bc(0)
+	for i := 0; i+8 <= n; i += 8 {
+		ge, gi := ld(sE, i), ld(sI, i)
+		u := ld(V, i)
+		in := gl.Mul(el.Sub(u)).Add(ge.Mul(ee.Sub(u))).Add(gi.Mul(ei.Sub(u))).Add(ld(iext, i).Add(ld(ibias, i)))
+		v := u.Add(hc.Mul(in))
+		if v.Less(ld(th, i)).And(v.Greater(lo)).ToBits() != 0xff {
+			return i
+		}
+		ge.Mul(pE).StoreSlice(sE[i:])
+		gi.Mul(pI).StoreSlice(sI[i:])
+		rf := ld(ref, i)
+		rf.Sub(h).StoreSlice(ref[i:])
+		vr.Merge(v, rf.Greater(zero)).StoreSlice(V[i:])
+	}
+	return n &^ 7
+}
+
+// expVec is Exp lane by lane.
+func expVec(x f8) f8 {
+	magic := bc(expMagic)
+	y := x.Mul(bc(expInvL)).Add(magic)
+	kf := y.Sub(magic)
+	b := y.AsUint64x8()
+	r := x.Sub(kf.Mul(bc(expL)))
+	p := bc(expC5).Add(r.Mul(bc(expC6)))
+	p = bc(expC4).Add(r.Mul(p))
+	p = bc(expC3).Add(r.Mul(p))
+	p = bc(expC2).Add(r.Mul(p))
+	one := bc(1)
+	p = one.Add(r.Mul(p))
+	p = one.Add(r.Mul(p))
+	tab := archsimd.LoadUint64x8(&exp8Bits).AsFloat64x8() // 2^(j/8), looked up by Permute
+	scale := tab.Permute(b).AsUint64x8().Add(b.ShiftAllRight(3).ShiftAllLeft(52)).AsFloat64x8()
+	return p.Mul(scale)
+}

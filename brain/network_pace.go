@@ -1,0 +1,104 @@
+package brain
+
+import "time"
+
+// A multi-core Run pays off only while the workers actually get cores. On
+// a shared machine they may not: another process takes a core, a worker is
+// descheduled in the middle of a task, and the step waits for it (or the
+// worker spins on a core the caller needs). The pacer measures what the
+// workers are worth instead of assuming it. It times the steps of a Run in
+// epochs of paceEpoch steps, each epoch either with the workers (parallel)
+// or with the caller alone (solo; the workers park), and keeps the mode
+// whose recent epochs were faster per step, with parallel chosen only when it
+// is faster by the factor paceGain (it costs up to a core more). Every
+// paceProbe epochs it runs one epoch in the other mode, so a change in
+// load is noticed within a few hundred steps. Who runs a task never
+// changes its result (network_pool.go), so the pacer cannot change spikes.
+
+const (
+	paceEpoch = 64   // steps per measurement
+	paceProbe = 16   // epochs between probes of the mode not in use
+	paceGain  = 0.90 // parallel is kept while its step time is below paceGain × solo's
+)
+
+// pacer is the measured state of a Network's multi-core stepping. It
+// outlives a Run (the network keeps it), so a later Run starts in the mode
+// the last one found best.
+type pacer struct {
+	workers      int // the team's size it measured
+	epoch, probe int // paceEpoch and paceProbe (tests shorten them)
+
+	calls int       // steps begun in the current epoch
+	start time.Time // when the current epoch's first step began
+	solo  bool      // mode of the current epoch
+
+	// ns per step of each mode, a running average over its epochs (0: not
+	// measured yet)
+	tSolo, tPar float64
+	sinceProbe  int
+
+	soloEpochs, parEpochs int // epochs measured in each mode
+}
+
+func newPacer(workers int) pacer {
+	return pacer{workers: workers, epoch: paceEpoch, probe: paceProbe}
+}
+
+// restart forgets a partly measured epoch (a new Run begins; the time
+// between Runs is not step time).
+func (p *pacer) restart() { p.calls = 0 }
+
+// step is called when a step begins, at time now; it returns whether the
+// step runs solo.
+func (p *pacer) step(now time.Time) bool {
+	if p.calls == p.epoch {
+		p.record(float64(now.Sub(p.start)) / float64(p.epoch))
+		p.calls = 0
+	}
+	if p.calls == 0 {
+		p.start = now
+	}
+	p.calls++
+	return p.solo
+}
+
+// record stores the time per step of the epoch just finished and picks the
+// mode of the next one.
+func (p *pacer) record(perStep float64) {
+	// Averaged with the earlier epochs of the mode (weight ½ on the
+	// newest): one epoch on a busy machine can be hit by a long
+	// descheduling.
+	avg := func(old float64) float64 {
+		if old == 0 {
+			return perStep
+		}
+		return (old + perStep) / 2
+	}
+	if p.solo {
+		p.tSolo = avg(p.tSolo)
+		p.soloEpochs++
+	} else {
+		p.tPar = avg(p.tPar)
+		p.parEpochs++
+	}
+	p.solo = p.next()
+}
+
+// next is the mode of the next epoch: parallel until it is measured, then
+// one solo epoch, then the faster mode (parallel only when faster by
+// paceGain), with a probe of the other mode every probe epochs.
+func (p *pacer) next() bool {
+	switch {
+	case p.tPar == 0:
+		return false
+	case p.tSolo == 0:
+		return true
+	}
+	best := !(p.tPar < paceGain*p.tSolo)
+	p.sinceProbe++
+	if p.sinceProbe >= p.probe {
+		p.sinceProbe = 0
+		return !best
+	}
+	return best
+}

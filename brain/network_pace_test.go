@@ -1,0 +1,98 @@
+package brain
+
+import (
+	"context"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestPacerChoosesFasterMode feeds the pacer synthetic step times: it
+// measures parallel first, then probes solo, keeps the mode that is faster
+// per step (parallel only when faster by paceGain), probes the other mode
+// every probe epochs, and follows a change of load.
+func TestPacerChoosesFasterMode(t *testing.T) {
+	for _, c := range []struct {
+		name             string
+		parNS, soloNS    float64 // ns per step in each mode
+		wantSoloFraction [2]float64
+	}{
+		{"idle machine: parallel twice as fast", 10_000, 20_000, [2]float64{0.05, 0.15}},
+		{"busy machine: parallel slower", 40_000, 20_000, [2]float64{0.85, 0.95}},
+		{"parallel barely faster (not worth a core)", 19_000, 20_000, [2]float64{0.85, 0.95}},
+	} {
+		p := newPacer(2)
+		p.epoch, p.probe = 4, 8
+		now := time.Unix(0, 0)
+		solo := 0
+		const steps = 4000
+		for range steps {
+			s := p.step(now)
+			if s {
+				solo++
+				now = now.Add(time.Duration(c.soloNS))
+			} else {
+				now = now.Add(time.Duration(c.parNS))
+			}
+		}
+		f := float64(solo) / steps
+		if f < c.wantSoloFraction[0] || f > c.wantSoloFraction[1] {
+			t.Errorf("%s: %.3f of the steps solo, want %v", c.name, f, c.wantSoloFraction)
+		}
+		if p.soloEpochs == 0 || p.parEpochs == 0 {
+			t.Errorf("%s: epochs solo %d, parallel %d: one mode never measured", c.name, p.soloEpochs, p.parEpochs)
+		}
+	}
+	// A change of load: parallel pays for 2000 steps, then costs.
+	p := newPacer(2)
+	p.epoch, p.probe = 4, 8
+	now := time.Unix(0, 0)
+	var last []bool
+	for k := range 4000 {
+		par, solo := 10_000.0, 20_000.0
+		if k >= 2000 {
+			par = 50_000
+		}
+		s := p.step(now)
+		if s {
+			now = now.Add(time.Duration(solo))
+		} else {
+			now = now.Add(time.Duration(par))
+		}
+		if k >= 3000 {
+			last = append(last, s)
+		}
+	}
+	if n := len(slices.DeleteFunc(last, func(s bool) bool { return s })); n > 150 {
+		t.Errorf("after the load changed, %d of the last 1000 steps still ran in parallel", n)
+	}
+}
+
+// TestPacedRunsAreIdentical: a network run with a pacer that switches
+// between solo and parallel every few steps gives the same spikes and
+// membrane potentials as a run on one worker.
+func TestPacedRunsAreIdentical(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	run := func(workers int, epoch int) ([][]int32, []float64, *pacer) {
+		runtime.GOMAXPROCS(workers)
+		net, recs := richNetwork(t, 7, 2400)
+		net.Workers = workers
+		net.pace = newPacer(workers)
+		net.pace.epoch, net.pace.probe = epoch, 2
+		if err := net.Run(context.Background(), 200, nil); err != nil {
+			t.Fatal(err)
+		}
+		return spikesOf(recs), slices.Clone(net.Population("exc").V), &net.pace
+	}
+	refS, refV, _ := run(1, 1)
+	for _, epoch := range []int{1, 3} {
+		s, v, p := run(3, epoch)
+		if !sameSpikes(s, refS) || !slices.Equal(v, refV) {
+			t.Errorf("epoch %d: a paced run on 3 workers differs from 1 worker", epoch)
+		}
+		if p.soloEpochs == 0 || p.parEpochs == 0 {
+			t.Errorf("epoch %d: solo epochs %d, parallel %d: the run never switched", epoch, p.soloEpochs, p.parEpochs)
+		}
+	}
+}
