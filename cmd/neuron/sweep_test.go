@@ -54,3 +54,21 @@ func TestSweepCommand(t *testing.T) {
 		t.Errorf("--shard 2/2: exit %d, %q", code, errb.String())
 	}
 }
+
+// neuron phase-lines refuses a missing output and an invalid network with errors that name
+// them (the lines themselves are tested in brain/analysis and against testdata in sweep/funcs).
+func TestPhaseLinesErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"phase-lines"}, "--out is required"},
+		{[]string{"phase-lines", "--ce", "0", "--out", filepath.Join(t.TempDir(), "l.json")}, "CE = 0"},
+		{[]string{"phase-lines", "--j", "-1", "--out", filepath.Join(t.TempDir(), "l.json")}, "JmV = -1"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(c.args, &out, &errb); code != 1 || !strings.Contains(errb.String(), c.want) {
+			t.Errorf("%v: exit %d, %q; want 1 and a message with %q", c.args, code, errb.String(), c.want)
+		}
+	}
+}
