@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/cmplx"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/neuron-sim/neuron/brain/analysis"
 	"github.com/neuron-sim/neuron/sweep"
 	"github.com/neuron-sim/neuron/sweep/funcs"
 )
@@ -135,6 +137,68 @@ func TestStoredPhaseTable(t *testing.T) {
 		r, s := tab.Rows[0], stored.Rows[i]
 		if r.ID != s.ID || fmt.Sprint(r.Results) != fmt.Sprint(s.Results) || r.Err != s.Err {
 			t.Errorf("point %d (g = %v, η = %v): recomputed %v, stored %v", i, pts[i].Params[0], pts[i].Params[1], r.Results, s.Results)
+		}
+	}
+}
+
+// The stored Hopf lines (testdata/brunel_lines_ce*.json, from neuron phase-lines) solve the
+// eigenvalue equation: at every stored point the loop gain, recomputed from scratch, is 1 at the
+// stored frequency. A third of the way along each line the asynchronous state is stable on one side and
+// unstable on the other (a small step across the line), so each line is a boundary of the stable region.
+func TestStoredPhaseLines(t *testing.T) {
+	for _, c := range []struct {
+		file  string
+		ce    int
+		j     float64
+		lines []string
+	}{
+		{"brunel_lines_ce1000.json", 1000, 0.1, []string{"SR", "SI fast", "SI slow"}},
+		{"brunel_lines_ce400.json", 400, 0.25, []string{"SR", "SI slow"}},
+	} {
+		b, err := os.ReadFile("../../testdata/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pl analysis.PhaseLines
+		if err := json.Unmarshal(b, &pl); err != nil {
+			t.Fatalf("%s: %v", c.file, err)
+		}
+		if pl.CE != c.ce || pl.JmV != c.j || pl.DelayMS != 1.5 || len(pl.Lines) != len(c.lines) {
+			t.Fatalf("%s: CE %d, J %v, D %v, %d lines; want %d, %v, 1.5, %v", c.file, pl.CE, pl.JmV, pl.DelayMS, len(pl.Lines), c.ce, c.j, c.lines)
+		}
+		for i, l := range pl.Lines {
+			if l.Name != c.lines[i] || len(l.Points) < 10 {
+				t.Errorf("%s: line %d is %q with %d points, want %q with ≥ 10", c.file, i, l.Name, len(l.Points), c.lines[i])
+				continue
+			}
+			for k, p := range l.Points {
+				m := analysis.BrunelMeanField(pl.CE, pl.JmV, p.G, p.Eta)
+				gain, err := m.LoopGain(p.Nu0Hz, pl.DelayMS, complex(0, 2*math.Pi*p.FreqHz))
+				if err != nil || cmplx.Abs(gain-1) > 1e-6 {
+					t.Errorf("%s %s point %d (g %.3f, η %.3f, %.1f Hz): loop gain %v (%v), want 1", c.file, l.Name, k, p.G, p.Eta, p.FreqHz, gain, err)
+				}
+				if nu, err := analysis.MeanFieldRate(m); err != nil || math.Abs(nu-p.Nu0Hz) > 1e-9*nu {
+					t.Errorf("%s %s point %d: stored rate %v Hz, mean field %v Hz (%v)", c.file, l.Name, k, p.Nu0Hz, nu, err)
+				}
+			}
+			if testing.Short() {
+				continue
+			}
+			k := len(l.Points) / 3 // away from the tip of the slow tongue, where it is narrow
+			mid, a, z := l.Points[k], l.Points[k-1], l.Points[k+1]
+			ng, ne := -(z.Eta - a.Eta), z.G-a.G // normal to the line in (g, η)
+			n := math.Hypot(ng, ne)
+			var unstable [2]int
+			for s, d := range []float64{-0.01, 0.01} {
+				st, err := analysis.BrunelMeanField(pl.CE, pl.JmV, mid.G+d*ng/n, mid.Eta+d*ne/n).AsyncStability(pl.DelayMS)
+				if err != nil {
+					t.Fatalf("%s %s: %v", c.file, l.Name, err)
+				}
+				unstable[s] = st.Unstable
+			}
+			if (unstable[0] == 0) == (unstable[1] == 0) {
+				t.Errorf("%s %s at (g %.3f, η %.3f): %v unstable eigenvalues 0.01 away on either side, want stable on one side only", c.file, l.Name, mid.G, mid.Eta, unstable)
+			}
 		}
 	}
 }
