@@ -42,9 +42,12 @@ func BenchmarkOverhead(b *testing.B) {
 	}
 }
 
-// BenchmarkThroughput runs points that each burn about 2 ms of CPU on 1, 2,
-// … GOMAXPROCS workers; points/s should grow with the workers up to the
-// number of free cores.
+// BenchmarkThroughput runs points that each burn about 10 ms of CPU (400 000
+// sines) on 1, 2, … GOMAXPROCS workers; points/s should grow with the
+// workers up to the number of free cores. It reports the wall-clock throughput, the CPU time
+// per point (flat if the pool adds no work) and the cores used on average
+// (CPU time / wall time): on a loaded machine the last shows how much CPU the
+// run actually got.
 func BenchmarkThroughput(b *testing.B) {
 	f := sweep.Func{Params: []string{"x"}, Results: []string{"y"},
 		Eval: func(ctx context.Context, p sweep.Point) ([]float64, error) {
@@ -57,12 +60,16 @@ func BenchmarkThroughput(b *testing.B) {
 	for w := 1; w <= runtime.GOMAXPROCS(0); w *= 2 {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			const n = 64
+			cpu0 := cpuSeconds()
 			for range b.N {
 				if _, err := sweep.RunFunc(context.Background(), benchSpec(n), f, sweep.Options{Workers: w}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cpu := cpuSeconds() - cpu0
 			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "points/s")
+			b.ReportMetric(cpu*1000/float64(b.N*n), "cpu-ms/point")
+			b.ReportMetric(cpu/b.Elapsed().Seconds(), "cores")
 		})
 	}
 }
