@@ -99,12 +99,23 @@ func TestBrunelRegime(t *testing.T) {
 	}
 }
 
-// The stored 20 × 20 phase diagram (testdata/brunel_phase.jsonl) is the
-// complete table of testdata/brunel_phase.spec.json, and two of its points,
-// recomputed now, give the same row bit for bit: the table is what the code
-// computes.
+// The stored 20 × 20 phase diagram (testdata/brunel_phase.jsonl, 100 ms per point) is the
+// complete table of testdata/brunel_phase.spec.json, and two of its points, recomputed now, give
+// the same row bit for bit: the table is what the code computes.
 func TestStoredPhaseTable(t *testing.T) {
-	b, err := os.ReadFile("../../testdata/brunel_phase.spec.json")
+	checkStoredTable(t, "brunel_phase", 400, []int{250, 383}) // g = 5.2, η = 2.2 and g = 8, η = 0.8
+}
+
+// The same for the longer runs (testdata/brunel_phase_1s.jsonl: three columns of the grid, g = 4,
+// 4.4 and 6, simulated 1.1 s each), recomputing two points of sparse rate (a few seconds each):
+// g = 4, η = 0.8 and g = 6, η = 1.
+func TestStoredPhaseTableLong(t *testing.T) {
+	checkStoredTable(t, "brunel_phase_1s", 60, []int{3, 44})
+}
+
+func checkStoredTable(t *testing.T, name string, rows int, recompute []int) {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/" + name + ".spec.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,20 +123,20 @@ func TestStoredPhaseTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored, err := sweep.Merge("../../testdata/brunel_phase.jsonl")
+	stored, err := sweep.Merge("../../testdata/" + name + ".jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want, _ := json.Marshal(spec)
 	got, _ := json.Marshal(stored.Spec)
-	if !bytes.Equal(got, want) || len(stored.Rows) != 400 {
-		t.Fatalf("stored table: %d rows of spec %s, want 400 of %s", len(stored.Rows), got, want)
+	if !bytes.Equal(got, want) || len(stored.Rows) != rows || len(stored.Failed()) != 0 {
+		t.Fatalf("%s: %d rows (%d failed) of spec %s, want %d of %s", name, len(stored.Rows), len(stored.Failed()), got, rows, want)
 	}
 	if testing.Short() {
 		return
 	}
 	pts, _ := spec.Points()
-	for _, i := range []int{250, 383} { // g = 5.2, η = 2.2 and g = 8, η = 0.8
+	for _, i := range recompute {
 		sub := spec
 		sub.Grid = append([]sweep.Axis(nil), spec.Grid...)
 		sub.Grid[0] = sweep.Axis{Name: "g", Values: []float64{pts[i].Params[0]}}
@@ -136,7 +147,7 @@ func TestStoredPhaseTable(t *testing.T) {
 		}
 		r, s := tab.Rows[0], stored.Rows[i]
 		if r.ID != s.ID || fmt.Sprint(r.Results) != fmt.Sprint(s.Results) || r.Err != s.Err {
-			t.Errorf("point %d (g = %v, η = %v): recomputed %v, stored %v", i, pts[i].Params[0], pts[i].Params[1], r.Results, s.Results)
+			t.Errorf("%s point %d (g = %v, η = %v): recomputed %v, stored %v", name, i, pts[i].Params[0], pts[i].Params[1], r.Results, s.Results)
 		}
 	}
 }
