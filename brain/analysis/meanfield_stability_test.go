@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"fmt"
 	"math"
 	"math/cmplx"
 	"strings"
@@ -187,4 +188,16 @@ func TestBrunelHopfLineFast(t *testing.T) {
 	if _, err := analysis.BrunelHopfLine(o, 6, 2, 6, 2.5); err == nil || !strings.Contains(err.Error(), "want 0 and an oscillatory instability") {
 		t.Errorf("two stable ends: %v, want an error", err)
 	}
+}
+
+// The asynchronous state of Brunel's network (CE = 1000, J = 0.1 mV, D = 1.5 ms) at his state C
+// (g = 6, η = 4) is unstable: a pair of eigenvalues has crossed into the right half-plane and the
+// network oscillates fast.
+func ExampleMeanFieldLIF_AsyncStability() {
+	st, err := analysis.BrunelMeanField(1000, 0.1, 6, 4).AsyncStability(1.5)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("ν0 = %.1f Hz, %d unstable eigenvalues, rhythm ≈ %.0f Hz\n", st.Nu0Hz, st.Unstable, 10*math.Round(st.FreqHz/10))
+	// Output: ν0 = 55.8 Hz, 2 unstable eigenvalues, rhythm ≈ 190 Hz
 }
