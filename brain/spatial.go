@@ -107,7 +107,8 @@ func RandomPositions(n int, sp Space, seed uint64) (*Positions, error) {
 // A DistanceKernel is a connection probability as a function of distance.
 type DistanceKernel interface {
 	// Prob is the probability (in [0, 1]) that two cells dMM apart are
-	// connected.
+	// connected. It must not increase with distance (DistanceProbability
+	// draws the candidates of a bin at the value of its nearest point).
 	Prob(dMM float64) float64
 	// RangeMM is the distance beyond which Prob is taken as 0.
 	RangeMM() float64
@@ -220,6 +221,25 @@ func (c DistanceProbability) String() string {
 	return fmt.Sprintf("DistanceProbability{%v, NoSelf: %v, DelayMS: %v, SpeedMMPerMS: %v}", c.Kernel, c.NoSelf, c.DelayMS, c.SpeedMMPerMS)
 }
 
+// probTable tabulates a kernel against squared distance, each entry at
+// the lower edge of its interval, so that for a non-increasing kernel
+// p[int(d²·scale)] ≥ Prob(d): the bound a bin's candidates are drawn at.
+type probTable struct {
+	scale   float64 // entries per mm²
+	p, logq []float64
+}
+
+const probTableSize = 1 << 12
+
+func newProbTable(k DistanceKernel, cut float64) *probTable {
+	t := &probTable{scale: probTableSize / (cut * cut), p: make([]float64, probTableSize+1), logq: make([]float64, probTableSize+1)}
+	for q := range t.p {
+		t.p[q] = min(k.Prob(math.Sqrt(float64(q)/t.scale)), 1)
+		t.logq[q] = math.Log1p(-t.p[q])
+	}
+	return t
+}
+
 // binGrid is a counting-sort grid of positions.
 type binGrid struct {
 	nb    [3]int
@@ -298,13 +318,14 @@ func (c DistanceProbability) Connect(b *ConnBuilder) error {
 		k = 4
 	}
 	g := newBinGrid(post, cut/k)
+	tb := newProbTable(c.Kernel, cut)
 	// Expected synapses, for the builder's allocation: a rough count from
 	// a few rows.
 	expect := 0.0
 	probe := min(b.NPre(), 64)
 	var buf []uint32
 	rows := func(i int, dst []uint32) []uint32 {
-		return c.row(b, g, pre.Pos[i], post, cut, i, dst)
+		return c.row(b, g, tb, pre.Pos[i], post, cut, i, dst)
 	}
 	for i := range probe {
 		buf = rows(i*b.NPre()/probe, buf[:0])
@@ -344,7 +365,7 @@ func parallelRows(n int, f func(lo, hi int)) {
 }
 
 // row appends the ascending targets of presynaptic cell i at x.
-func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, x [3]float64, post *Positions, cut float64, i int, dst []uint32) []uint32 {
+func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3]float64, post *Positions, cut float64, i int, dst []uint32) []uint32 {
 	r := b.RowRand(i)
 	sp := post.Space
 	self := c.NoSelf && b.Recurrent()
@@ -399,14 +420,14 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, x [3]float64, post 
 					continue
 				}
 				flat := base + idx[0][ax]
-				pmax := c.Kernel.Prob(math.Sqrt(gap2))
+				q := int(gap2 * tb.scale) // tabulated at the lower edge: an upper bound
+				pmax, logq := tb.p[q], tb.logq[q]
 				if !(pmax > 0) {
 					continue
 				}
 				cells := g.cells[g.start[flat]:g.start[flat+1]]
 				cpos := g.pos[g.start[flat]:g.start[flat+1]]
 				cpos = cpos[:len(cells)]
-				logq := math.Log1p(-pmax)
 				k := -1
 				for {
 					if pmax < 1 {
