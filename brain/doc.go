@@ -178,6 +178,11 @@
 //	                     the adaptive path Slow), exp.go (Exp)
 //	model.go             NeuronModel, State, Var, ReceptorKernel, NewModelPopulation
 //	model_izhikevich.go  the Izhikevich (2003) model as a NeuronModel
+//	receptors.go         ReceptorModel: a model's own receptors, targeted by SynapseSpec.Receptor
+//	receptor_kernels.go  RiseDecayKernel: alpha and dual-exponential kernels, NMDA Mg²⁺ block, presets
+//	model_receptor_lif.go  ReceptorLIF: conductance LIF with AMPA, GABA_A, NMDA, GABA_B
+//	gap.go               gap junctions (Network.AddGapJunctions); network_gapfs.go GapFSNetwork
+//	spatial.go           Space, Positions, DistanceKernel, the DistanceProbability connector
 //	current.go           SimulateCurrent, StepCurrent, ConstantCurrent, Trace
 //	input_current.go     CurrentSource and the current clamps, OUNoise
 //	source.go            Source; source_poisson.go PoissonGroup; source_array.go SpikeSourceArray
