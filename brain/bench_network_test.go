@@ -126,6 +126,7 @@ func benchmarkRun(b *testing.B, build func() (*Network, error), warmMS, chunkMS 
 	c.take()
 	var spikes, events int64
 	b.ReportAllocs()
+	cpu0, cpuOK := processCPUNanos()
 	for b.Loop() {
 		if err := net.Run(ctx, chunkMS, nil); err != nil {
 			b.Fatal(err)
@@ -141,6 +142,11 @@ func benchmarkRun(b *testing.B, build func() (*Network, error), warmMS, chunkMS 
 	wall := b.Elapsed().Seconds()
 	sim := float64(b.N) * chunkMS / 1000
 	b.ReportMetric(sim/wall, "sim-s/wall-s")
+	if cpu1, ok := processCPUNanos(); ok && cpuOK {
+		// CPU seconds of every worker per simulated second (on a shared
+		// machine steadier than the wall time)
+		b.ReportMetric(float64(cpu1-cpu0)/1e9/sim, "cpu-s/sim-s")
+	}
 	b.ReportMetric(float64(events)/wall, "events/s")
 	b.ReportMetric(float64(spikes)/float64(cells)/sim, "Hz")
 	b.ReportMetric(bytesPerSynapse(net), "B/synapse")

@@ -190,6 +190,40 @@ type Params struct {
 
 	// Synapse is the postsynaptic receptor kinetics of this cell's inputs.
 	Synapse SynapseParams
+
+	// Integrator is the integration scheme: Accurate (the zero value:
+	// exact propagators, or for a LIF cell with ConductanceExp synapses
+	// exponential Euler with the conductances' exact mean over the step)
+	// or ForwardEuler (LIF cells with ConductanceExp synapses only).
+	Integrator Integrator
+}
+
+// Integrator selects how a population's equations are advanced over a
+// time step.
+type Integrator uint8
+
+const (
+	// Accurate is the default: exact where the equations are linear
+	// (LIF, current synapses), exponential Euler for a LIF cell with
+	// conductance synapses, Heun or adaptive steps for the general model.
+	Accurate Integrator = 0
+	// ForwardEuler advances V and the conductances of a LIF cell with
+	// ConductanceExp synapses by forward Euler, the scheme of the COBA
+	// benchmark's reference implementation in Brian2 (Brette et al. 2007):
+	// first order, and stable only while dt·(GL + gE + gI)/C < 2. It
+	// exists to compare like with like; Accurate is closer to the exact
+	// solution at the same dt (docs/benchmarks.md gives both errors).
+	ForwardEuler Integrator = 1
+)
+
+func (i Integrator) String() string {
+	switch i {
+	case Accurate:
+		return "Accurate"
+	case ForwardEuler:
+		return "ForwardEuler"
+	}
+	return fmt.Sprintf("Integrator(%d)", uint8(i))
 }
 
 // ErrInvalidParams is wrapped by every error that Params.Validate returns.
@@ -300,6 +334,10 @@ func (p Params) Validate() error {
 		return bad("Synapse.TauE", p.Synapse.TauE, "time constant must be > 0 ms")
 	case !(p.Synapse.TauI > 0):
 		return bad("Synapse.TauI", p.Synapse.TauI, "time constant must be > 0 ms")
+	case p.Integrator > ForwardEuler:
+		return bad("Integrator", float64(p.Integrator), "unknown integrator")
+	case p.Integrator == ForwardEuler && !(p.IsLIF() && p.Synapse.Model == ConductanceExp):
+		return bad("Integrator", float64(p.Integrator), "ForwardEuler needs a LIF cell with ConductanceExp synapses")
 	}
 	return nil
 }

@@ -14,15 +14,16 @@ import (
 const MaxParamsJSONBytes = 1 << 20
 
 // optionalParams are the Params fields a JSON object may leave out: a
-// missing Name is "", a missing Inhibitory is false. Every other field,
+// missing Name is "", a missing Inhibitory is false, a missing Integrator
+// is Accurate. Every other field,
 // and every field of Synapse, must be present (a missing number would
 // otherwise silently become 0).
-var optionalParams = []string{"Name", "Inhibitory"}
+var optionalParams = []string{"Name", "Inhibitory", "Integrator"}
 
 // ParseParamsJSON decodes one Params JSON object (the form json.Marshal
 // writes) strictly: an unknown field (a typo such as "TauRef") is an error
 // naming it and the nearest known field, a missing or null field is an
-// error naming it (except Name and Inhibitory), trailing data is an error,
+// error naming it (except Name, Inhibitory and Integrator), trailing data is an error,
 // and the result must pass Validate. Field names match case-insensitively,
 // as in encoding/json.
 func ParseParamsJSON(b []byte) (Params, error) {
@@ -84,7 +85,7 @@ func missingFields(m map[string]json.RawMessage, t reflect.Type, prefix string, 
 		}
 	}
 	if len(miss) > 0 {
-		return fmt.Errorf("brain: params JSON: missing field(s) %s (every field but Name and Inhibitory is required: a missing number is not taken as 0)", strings.Join(miss, ", "))
+		return fmt.Errorf("brain: params JSON: missing field(s) %s (every field but Name, Inhibitory and Integrator is required: a missing number is not taken as 0)", strings.Join(miss, ", "))
 	}
 	return nil
 }

@@ -151,7 +151,7 @@ func kernelParams(p Params) kernel.Params {
 		A: p.A, B: p.B, TauW: p.TauW, Cd: p.Cd, GLd: p.GLd, Gc: p.Gc,
 		DeltaTheta: p.DeltaTheta, TauTheta: p.TauTheta,
 		TauVar: p.TauVar, ThetaPerSD: p.ThetaPerSD, ThetaDropMax: p.ThetaDropMax,
-		Cond: p.Synapse.Model == ConductanceExp,
+		Cond: p.Synapse.Model == ConductanceExp, Euler: p.Integrator == ForwardEuler,
 		TauE: p.Synapse.TauE, TauI: p.Synapse.TauI, EE: p.Synapse.EE, EI: p.Synapse.EI,
 	}
 }

@@ -31,7 +31,7 @@ func init() {
 	})
 }
 
-const benchSynopsis = `[--models cuba,coba,stdp] [--cores 1,2] [--compare-brian2] [--scaling]
+const benchSynopsis = `[--models cuba,coba,coba-euler,stdp] [--cores 1,2] [--compare-brian2] [--scaling]
 
 Runs the standard benchmark networks (Brette et al. 2007 CUBA and
 COBA, 4000 neurons, 1 s; Song, Miller & Abbott 2000 STDP, 1000 inputs,
@@ -123,7 +123,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return runBenchMicrocircuit(args[1:], stdout, stderr)
 	}
 	fs := newFlagSet("bench", benchSynopsis, stderr)
-	models := fs.String("models", "cuba,coba,stdp", "comma-separated models: cuba, coba, stdp")
+	models := fs.String("models", "cuba,coba,coba-euler,stdp", "comma-separated models: cuba, coba, coba-euler (COBA with forward Euler, Brian2's scheme), stdp")
 	n := fs.Int("n", 4000, "neurons of CUBA and COBA")
 	dur := fs.Float64("duration", 1000, "simulated time of CUBA and COBA (ms)")
 	stdpN := fs.Int("stdp-inputs", 1000, "Poisson inputs of the STDP model (the reference statistics need 1000)")
@@ -165,8 +165,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		scalingMS: *scalingMS, scalingCores: *scalingCores, brian2MaxN: *brian2MaxN, jsonOut: *jsonOut}
 	for _, m := range strings.Split(*models, ",") {
 		m = strings.ToLower(strings.TrimSpace(m))
-		if m != "cuba" && m != "coba" && m != "stdp" {
-			return fmt.Errorf("unknown model %q (cuba, coba, stdp)", m)
+		if m != "cuba" && m != "coba" && m != "coba-euler" && m != "stdp" {
+			return fmt.Errorf("unknown model %q (cuba, coba, coba-euler, stdp)", m)
 		}
 		o.models = append(o.models, m)
 	}
@@ -240,8 +240,14 @@ func measureModel(model string, n int, ms float64, cores int, seed uint64) (*ben
 	switch model {
 	case "cuba":
 		net, err = models.CUBA(n, seed)
-	case "coba":
+	case "coba", "coba-euler":
 		net, err = models.COBA(n, seed)
+		if err == nil && model == "coba-euler" {
+			// the integrator of Brian2's COBA (method "euler")
+			for _, p := range net.Populations() {
+				p.P.Integrator = brain.ForwardEuler
+			}
+		}
 	case "stdp":
 		if n != 1000 {
 			return nil, errors.New("the STDP model has 1000 inputs (models.SongSTDP)")
@@ -397,6 +403,9 @@ func cmpF(a, b float64) int {
 // runBrian2 runs the Brian2 C++ standalone version of a model: a fresh
 // project directory, so the process wall time is the cold total.
 func runBrian2(o benchOptions, model string, n int, ms float64, repeat int) (*brian2Result, error) {
+	if model == "coba-euler" {
+		model = "coba" // Brian2's COBA is forward Euler already
+	}
 	args := []string{o.script, "--model", model, "--n", strconv.Itoa(n),
 		"--duration", fmt.Sprint(ms / 1000), "--seed", strconv.FormatUint(o.seed, 10),
 		"--repeat", strconv.Itoa(repeat)}
@@ -443,7 +452,7 @@ func rateBand(model string) (lo, hi float64) {
 	switch model {
 	case "cuba":
 		r = models.CUBARate
-	case "coba":
+	case "coba", "coba-euler":
 		r = models.COBARate
 	}
 	return r.Lo, r.Hi
@@ -490,6 +499,8 @@ func modelLabel(model string, n int, ms float64) string {
 		return fmt.Sprintf("CUBA %d, %g s", n, ms/1000)
 	case "coba":
 		return fmt.Sprintf("COBA %d, %g s", n, ms/1000)
+	case "coba-euler":
+		return fmt.Sprintf("COBA %d, %g s, Euler", n, ms/1000)
 	}
 	return fmt.Sprintf("STDP %d inputs, %g s", n, ms/1000)
 }
@@ -513,10 +524,15 @@ type modelReport struct {
 }
 
 func benchModels(o benchOptions, stdout, stderr io.Writer) error {
-	fmt.Fprintf(stdout, "neuron bench: %s, %d CPUs, %s; load average %s; median of %d runs per row\n",
-		runtime.Version(), runtime.NumCPU(), runtime.GOARCH, loadAvg(), o.repeat)
+	vec := "portable LIF kernels"
+	if brain.VectorKernels() {
+		vec = "AVX-512 LIF kernels"
+	}
+	fmt.Fprintf(stdout, "neuron bench: %s, %d CPUs, %s, %s; load average %s; median of %d runs per row\n",
+		runtime.Version(), runtime.NumCPU(), runtime.GOARCH, vec, loadAvg(), o.repeat)
 	var reports []*modelReport
 	failed := false
+	brian2Done := map[string]*brian2Result{}
 	for _, m := range o.models {
 		n, ms := o.n, o.durationMS
 		if m == "stdp" {
@@ -533,14 +549,22 @@ func benchModels(o benchOptions, stdout, stderr io.Writer) error {
 			rep.RunAllS = append(rep.RunAllS, all)
 		}
 		if o.brian2 {
-			fmt.Fprintf(stderr, "bench: %s with Brian2 C++ standalone (code generation and compilation take a while) …\n", rep.Label)
-			b, err := runBrian2(o, m, n, ms, o.repeat)
-			if err != nil {
-				fmt.Fprintf(stderr, "bench: %v\n", err)
-			} else {
+			// COBA and COBA with forward Euler share one Brian2 run (Brian2's
+			// COBA is forward Euler).
+			key := strings.TrimSuffix(m, "-euler")
+			if b, ok := brian2Done[key]; ok {
 				rep.Brian2 = b
+			} else {
+				fmt.Fprintf(stderr, "bench: %s with Brian2 C++ standalone (code generation and compilation take a while) …\n", rep.Label)
+				b, err := runBrian2(o, m, n, ms, o.repeat)
+				if err != nil {
+					fmt.Fprintf(stderr, "bench: %v\n", err)
+				} else {
+					rep.Brian2 = b
+					brian2Done[key] = b
+				}
 			}
-			if m != "stdp" {
+			if m == "cuba" || m == "coba" {
 				fmt.Fprintf(stderr, "bench: %s: go run of a changed program …\n", rep.Label)
 				e, err := measureGoRun(m, n, ms, o.seed)
 				if err != nil {

@@ -1,6 +1,10 @@
 package kernel
 
-import "math"
+import (
+	"math"
+
+	"github.com/neuron-sim/neuron/brain/internal/simd"
+)
 
 // Params are the GeneralizedNeuron's parameters as plain numbers, in the
 // units of brain.Params (ms, mV, pA, pF, nS). The caller has validated
@@ -12,6 +16,7 @@ type Params struct {
 	DeltaTheta, TauTheta                       float64 // adaptive threshold: mV, ms
 	TauVar, ThetaPerSD, ThetaDropMax           float64 // sensory rule: ms, mV per pA, mV
 	Cond                                       bool    // conductance synapses (else current synapses)
+	Euler                                      bool    // LIF with conductance synapses: forward Euler
 	TauE, TauI, EE, EI                         float64 // synapses: ms, ms, mV, mV
 }
 
@@ -37,10 +42,13 @@ const (
 	// General is the general kernel (conductance synapses, or several
 	// substeps per dt).
 	General
+	// LIFConductanceEuler is the forward-Euler LIF kernel with
+	// conductance synapses (Params.Euler).
+	LIFConductanceEuler
 )
 
 func (k Kind) String() string {
-	return [...]string{"LIFCurrent", "LIFConductance", "Heun", "General"}[k]
+	return [...]string{"LIFCurrent", "LIFConductance", "Heun", "General", "LIFConductanceEuler"}[k]
 }
 
 // Consts are a population's kernel constants for one time step, computed
@@ -73,6 +81,8 @@ func NewConsts(p Params, dt float64, unitSize bool) *Consts {
 	c.k.unitSize = unitSize
 	c.f = makeFullConsts(p, &c.k)
 	switch {
+	case c.k.lif && c.k.cond && p.Euler:
+		c.kind = LIFConductanceEuler
 	case c.k.lif && c.k.cond:
 		c.kind = LIFConductance
 	case c.k.lif:
@@ -118,6 +128,11 @@ type lifConsts struct {
 	// exact LIF: V·pm + c0 is EL + (V − EL)·pm
 	c0, vreset       float64
 	gl, glEL, ee, ei float64 // LIF with conductance synapses: GL, GL·EL, EE, EI
+
+	// the same constants for package simd's kernels: exact LIF, exponential
+	// Euler and forward Euler (ve: its synapses decay by 1 − h/τ)
+	vc     simd.CurrConsts
+	vd, ve simd.CondConsts
 
 	// general path
 	invC, invCd, invTauW, invTauTh float64
@@ -180,6 +195,11 @@ func makeLIFConsts(p Params, h float64) lifConsts {
 	k.c0 = p.EL * -math.Expm1(-h/tauM)
 	k.vreset = p.VReset
 	k.gl, k.glEL, k.ee, k.ei = p.GL, p.GL*p.EL, p.EE, p.EI
+	k.vc = simd.CurrConsts{PM: k.pm, C0: k.c0, KC: k.kC, KE: k.kE, KI: k.kI, PE: k.pE, PI: k.pI, H: h, VReset: k.vreset}
+	k.vd = simd.CondConsts{PE: k.pE, PI: k.pI, ME: k.mE, MI: k.mI, GL: k.gl, GLEL: k.glEL, EL: p.EL,
+		EE: k.ee, EI: k.ei, HOverC: k.hOverC, H: h, VReset: k.vreset}
+	k.ve = k.vd
+	k.ve.PE, k.ve.PI, k.ve.ME, k.ve.MI = 1-h/p.TauE, 1-h/p.TauI, 1, 1
 	// LIF: the neuron is held for n = round(TRef/h) whole steps; the
 	// counter starts at (n − ½)h and drops by h per step, so it is
 	// positive for exactly n steps whatever the rounding.

@@ -1,6 +1,10 @@
 package kernel
 
-import "math"
+import (
+	"math"
+
+	"github.com/neuron-sim/neuron/brain/internal/simd"
+)
 
 // The LIF kernels. Each sweeps the neurons in a tight loop (lifCurrRun,
 // lifCondRun) that keeps every pointer and constant in registers: it never
@@ -32,7 +36,21 @@ import "math"
 //
 // which is unconditionally stable and exact for constant conductances
 // (forward Euler at 0.1 ms, the COBA benchmark's reference, is first order
-// and conditionally stable). The exponential is Exp (5e-13 relative).
+// and conditionally stable). The exponential is simd.Exp (3e-13 relative;
+// its 8-entry table fits a vector register).
+//
+// LIFConductanceEuler is forward Euler for the same equation, the scheme
+// of the COBA benchmark's Brian2 reference, offered to compare like with
+// like:
+//
+//	V ← V + (h/C)·(GL·(EL − V) + gE·(EE − V) + gI·(EI − V) + I0)
+//	gE ← gE·(1 − h/τE),  gI ← gI·(1 − h/τI)
+//
+// It is first order and stable only while h·(GL + gE + gI)/C < 2.
+//
+// With every Size 1 the sweeps are package simd's kernels (AVX-512 where
+// the build has GOEXPERIMENT=simd and the CPU has it, else portable code
+// with the same results bit for bit); the gain variants below are scalar.
 
 // lifArrays are the slices of one chunk the LIF kernels read and write,
 // all of the same length.
@@ -64,17 +82,17 @@ func (a *lifArrays) from(i int) lifArrays {
 // new potential v the sweep did not store: held at VReset if it was
 // refractory (rf > 0, its clock before this step's count-down), a spike
 // if v ≥ θ, else a blow-up (ok false).
-func lifEvent(k *lifConsts, s *State, a *lifArrays, j, i int, v, rf float64, dst []int32) ([]int32, bool) {
+func lifEvent(k *lifConsts, s *State, V, th, ref []float64, j, i int, v, rf float64, dst []int32) ([]int32, bool) {
 	switch {
 	case rf > 0:
-		a.V[j] = k.vreset
-	case v >= a.th[j] && v <= 1e12: // (+Inf is a blow-up, not a spike)
-		a.V[j] = k.vreset
-		a.ref[j] = k.refSet
+		V[j] = k.vreset
+	case v >= th[j] && v <= 1e12: // (+Inf is a blow-up, not a spike)
+		V[j] = k.vreset
+		ref[j] = k.refSet
 		s.Offset[i] = k.h
 		dst = append(dst, int32(i))
 	default:
-		a.V[j] = v
+		V[j] = v
 		return dst, false
 	}
 	return dst, true
@@ -87,6 +105,8 @@ const (
 	sweepCurrGain
 	sweepCond
 	sweepCondGain
+	sweepEuler
+	sweepEulerGain
 )
 
 // lifSweep runs one of the sweeps over neurons [lo, hi) and hands every
@@ -98,20 +118,18 @@ func lifSweep(c *Consts, s *State, lo, hi int, dst []int32, sweep int) ([]int32,
 		var j int
 		var v, rf float64
 		switch sweep {
-		case sweepCurr:
-			j, v, rf = lifCurrRun(k, &a)
 		case sweepCurrGain:
 			j, v, rf = lifCurrRunGain(k, &a)
-		case sweepCond:
-			j, v, rf = lifCondRun(k, &a)
-		default:
+		case sweepCondGain:
 			j, v, rf = lifCondRunGain(k, &a)
+		default:
+			j, v, rf = lifEulerRunGain(k, &a)
 		}
 		if j >= len(a.V) {
 			return dst, -1
 		}
 		var ok bool
-		if dst, ok = lifEvent(k, s, &a, j, lo+j, v, rf, dst); !ok {
+		if dst, ok = lifEvent(k, s, a.V, a.th, a.ref, j, lo+j, v, rf, dst); !ok {
 			return dst, lo + j
 		}
 		a = a.from(j + 1)
@@ -119,36 +137,40 @@ func lifSweep(c *Consts, s *State, lo, hi int, dst []int32, sweep int) ([]int32,
 	}
 }
 
-// lifCurrRun advances the neurons of a (all of Size 1) from the first on
-// until the end, or until one needs lifEvent: it returns that neuron's
-// index, its new V (not stored) and its refractory clock before this
-// step.
-func lifCurrRun(k *lifConsts, a *lifArrays) (int, float64, float64) {
-	V := a.V
-	n := len(V)
-	sE, sI, iext, ibias, th, ref := a.sE[:n], a.sI[:n], a.iext[:n], a.ibias[:n], a.th[:n], a.ref[:n]
-	pm, c0, kC, kE, kI, pE, pI, h := k.pm, k.c0, k.kC, k.kE, k.kI, k.pE, k.pI, k.h
-	vr := math.Float64bits(k.vreset)
-	for i := range V {
-		ie, ii := sE[i], sI[i]
-		sE[i], sI[i] = ie*pE, ii*pI
-		v := (V[i]*pm + c0) + ((iext[i]+ibias[i])*kC + (ie*kE - ii*kI))
-		rf := ref[i]
-		ref[i] = rf - h
-		if !(v < th[i]) || !(v > -1e12) {
-			return i, v, rf
+// vecSweep is lifSweep for neurons of Size 1, with the kernels of package
+// simd (vectorised where the build and CPU allow).
+func vecSweep(c *Consts, s *State, lo, hi int, dst []int32, sweep int) ([]int32, int) {
+	k := &c.k
+	n := hi - lo
+	a := simd.Arrays{V: s.V[lo:hi], SE: s.EP[lo:hi][:n], SI: s.IP[lo:hi][:n], IExt: s.IExt[lo:hi][:n],
+		IBias: s.IBias[lo:hi][:n], Th: s.Theta0[lo:hi][:n], Ref: s.Ref[lo:hi][:n]}
+	for {
+		var j int
+		var v, rf float64
+		switch sweep {
+		case sweepCurr:
+			j, v, rf = simd.Curr(&k.vc, &a)
+		case sweepCond:
+			j, v, rf = simd.Cond(&k.vd, &a)
+		default:
+			j, v, rf = simd.CondEuler(&k.ve, &a)
 		}
-		b := math.Float64bits(v)
-		if rf > 0 {
-			b = vr
+		if j >= len(a.V) {
+			return dst, -1
 		}
-		V[i] = math.Float64frombits(b)
+		var ok bool
+		if dst, ok = lifEvent(k, s, a.V, a.Th, a.Ref, j, lo+j, v, rf, dst); !ok {
+			return dst, lo + j
+		}
+		a = a.From(j + 1)
+		lo += j + 1
 	}
-	return n, 0, 0
 }
 
-// lifCurrRunGain is lifCurrRun for neurons of any Size: the input current
-// is multiplied by gain = 1/Size.
+// lifCurrRunGain is simd.Curr for neurons of any Size: the input current
+// is multiplied by gain = 1/Size. It returns the index of the first neuron
+// that needs lifEvent (len(a.V) if none), that neuron's new V (not stored)
+// and its refractory clock before this step.
 func lifCurrRunGain(k *lifConsts, a *lifArrays) (int, float64, float64) {
 	V := a.V
 	n := len(V)
@@ -173,21 +195,21 @@ func lifCurrRunGain(k *lifConsts, a *lifArrays) (int, float64, float64) {
 	return n, 0, 0
 }
 
-// lifCondRun is lifCurrRun for conductance synapses. Its constants are
-// read through k: with the exponential's constants there are too many for
-// the registers, and loads from k fold into the arithmetic.
-func lifCondRun(k *lifConsts, a *lifArrays) (int, float64, float64) {
+// lifCondRunGain is simd.Cond for neurons of any Size (the same scheme
+// and exponential, simd.Exp).
+func lifCondRunGain(k *lifConsts, a *lifArrays) (int, float64, float64) {
 	V := a.V
 	n := len(V)
-	sE, sI, iext, ibias, th, ref := a.sE[:n], a.sI[:n], a.iext[:n], a.ibias[:n], a.th[:n], a.ref[:n]
+	sE, sI, iext, ibias, gain, th, ref := a.sE[:n], a.sI[:n], a.iext[:n], a.ibias[:n], a.gain[:n], a.th[:n], a.ref[:n]
 	vr := math.Float64bits(k.vreset)
 	for i := range V {
 		ge, gi := sE[i], sI[i]
 		sE[i], sI[i] = ge*k.pE, gi*k.pI
-		gE, gI := ge*k.mE, gi*k.mI
+		g := gain[i]
+		gE, gI := ge*k.mE*g, gi*k.mI*g
 		G := k.gl + gE + gI
-		vinf := (k.glEL + gE*k.ee + gI*k.ei + (iext[i] + ibias[i])) / G
-		v := vinf + (V[i]-vinf)*Exp(-G*k.hOverC)
+		vinf := (k.glEL + gE*k.ee + gI*k.ei + g*(iext[i]+ibias[i])) / G
+		v := vinf + float64((V[i]-vinf)*simd.Exp(max(G*-k.hOverC, -700)))
 		rf := ref[i]
 		ref[i] = rf - k.h
 		if !(v < th[i]) || !(v > -1e12) {
@@ -202,20 +224,19 @@ func lifCondRun(k *lifConsts, a *lifArrays) (int, float64, float64) {
 	return n, 0, 0
 }
 
-// lifCondRunGain is lifCondRun for neurons of any Size.
-func lifCondRunGain(k *lifConsts, a *lifArrays) (int, float64, float64) {
+// lifEulerRunGain is simd.CondEuler for neurons of any Size.
+func lifEulerRunGain(k *lifConsts, a *lifArrays) (int, float64, float64) {
 	V := a.V
 	n := len(V)
 	sE, sI, iext, ibias, gain, th, ref := a.sE[:n], a.sI[:n], a.iext[:n], a.ibias[:n], a.gain[:n], a.th[:n], a.ref[:n]
+	e := &k.ve
 	vr := math.Float64bits(k.vreset)
 	for i := range V {
 		ge, gi := sE[i], sI[i]
-		sE[i], sI[i] = ge*k.pE, gi*k.pI
-		g := gain[i]
-		gE, gI := ge*k.mE*g, gi*k.mI*g
-		G := k.gl + gE + gI
-		vinf := (k.glEL + gE*k.ee + gI*k.ei + g*(iext[i]+ibias[i])) / G
-		v := vinf + (V[i]-vinf)*Exp(-G*k.hOverC)
+		sE[i], sI[i] = ge*e.PE, gi*e.PI
+		g, u := gain[i], V[i]
+		in := ((float64(e.GL*(e.EL-u)) + float64(g*ge*(e.EE-u))) + float64(g*gi*(e.EI-u))) + g*(iext[i]+ibias[i])
+		v := u + float64(e.HOverC*in)
 		rf := ref[i]
 		ref[i] = rf - k.h
 		if !(v < th[i]) || !(v > -1e12) {

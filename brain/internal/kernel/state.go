@@ -57,14 +57,19 @@ func Step(c *Consts, s *State, lo, hi int, dst []int32, sc *Scratch) (out []int3
 	switch c.kind {
 	case LIFCurrent:
 		if c.k.unitSize {
-			return lifSweep(c, s, lo, hi, dst, sweepCurr)
+			return vecSweep(c, s, lo, hi, dst, sweepCurr)
 		}
 		return lifSweep(c, s, lo, hi, dst, sweepCurrGain)
 	case LIFConductance:
 		if c.k.unitSize {
-			return lifSweep(c, s, lo, hi, dst, sweepCond)
+			return vecSweep(c, s, lo, hi, dst, sweepCond)
 		}
 		return lifSweep(c, s, lo, hi, dst, sweepCondGain)
+	case LIFConductanceEuler:
+		if c.k.unitSize {
+			return vecSweep(c, s, lo, hi, dst, sweepEuler)
+		}
+		return lifSweep(c, s, lo, hi, dst, sweepEulerGain)
 	case Heun:
 		for b := lo; b < hi; b += Block {
 			if dst, bad = stepHeun(c, s, b, min(b+Block, hi), dst, sc); bad >= 0 {

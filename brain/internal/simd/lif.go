@@ -65,7 +65,11 @@ func Curr(k *CurrConsts, a *Arrays) (int, float64, float64) {
 	if Vector {
 		i = currVec(k, a)
 	}
-	j, v, rf := CurrScalar(k, a.from(i))
+	if i == 0 {
+		return CurrScalar(k, a)
+	}
+	rest := a.From(i)
+	j, v, rf := CurrScalar(k, &rest)
 	return i + j, v, rf
 }
 
@@ -75,7 +79,11 @@ func Cond(k *CondConsts, a *Arrays) (int, float64, float64) {
 	if Vector {
 		i = condVec(k, a)
 	}
-	j, v, rf := CondScalar(k, a.from(i))
+	if i == 0 {
+		return CondScalar(k, a)
+	}
+	rest := a.From(i)
+	j, v, rf := CondScalar(k, &rest)
 	return i + j, v, rf
 }
 
@@ -85,18 +93,12 @@ func CondEuler(k *CondConsts, a *Arrays) (int, float64, float64) {
 	if Vector {
 		i = condEulerVec(k, a)
 	}
-	j, v, rf := CondEulerScalar(k, a.from(i))
-	return i + j, v, rf
-}
-
-// from is From without the slice header copies being visible to callers
-// that pass a by pointer.
-func (a *Arrays) from(i int) *Arrays {
 	if i == 0 {
-		return a
+		return CondEulerScalar(k, a)
 	}
-	b := a.From(i)
-	return &b
+	rest := a.From(i)
+	j, v, rf := CondEulerScalar(k, &rest)
+	return i + j, v, rf
 }
 
 // CurrScalar is the portable form of Curr.
