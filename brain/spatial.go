@@ -389,9 +389,11 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 	cut2 := cut * cut
 	// Per dimension, the squared gap from x to each bin of the range and
 	// the bin's (wrapped) index.
-	var gaps [3][]float64
-	var idx [3][]int
+	sc := rowScratchPool.Get().(*rowScratch)
+	defer rowScratchPool.Put(sc)
+	gaps, idx := &sc.gaps, &sc.idx
 	for d := range 3 {
+		gaps[d], idx[d] = gaps[d][:0], idx[d][:0]
 		for k := lo[d]; k <= hi[d]; k++ {
 			if d >= sp.Dim {
 				gaps[d], idx[d] = append(gaps[d], 0), append(idx[d], 0)
@@ -466,6 +468,15 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 	slices.Sort(dst)
 	return dst
 }
+
+// rowScratch holds a row's per-dimension bin gaps and indices; rows reuse
+// them through a pool (the values never carry from one row to the next).
+type rowScratch struct {
+	gaps [3][]float64
+	idx  [3][]int
+}
+
+var rowScratchPool = sync.Pool{New: func() any { return new(rowScratch) }}
 
 // gapTo is the distance from x to the interval [lo, hi] (0 inside).
 func gapTo(x, lo, hi float64) float64 {
