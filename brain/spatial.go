@@ -205,10 +205,11 @@ func checkKernel(kind string, p0 float64, lname string, l float64) error {
 // so the wiring does not depend on the number of cores. Only the cells
 // within Kernel.RangeMM() are visited, through a grid of bins over the
 // postsynaptic positions: in each bin the candidates are drawn by
-// geometric skipping at the kernel's largest value over the bin and kept
-// with probability Prob(d)/that value (thinning), which is exact and
-// makes the work proportional to the number of synapses rather than of
-// pairs.
+// geometric skipping at (a tabulated upper bound of) the kernel's largest
+// value over the bin and kept with probability Prob(d)/that value
+// (thinning); in bins where that value exceeds 0.25 every cell draws one
+// uniform number instead. Both are exact, and the work grows with the
+// number of synapses rather than of pairs.
 type DistanceProbability struct {
 	Pre, Post    *Positions
 	Kernel       DistanceKernel
@@ -430,16 +431,26 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 				cells := g.cells[g.start[flat]:g.start[flat+1]]
 				cpos := g.pos[g.start[flat]:g.start[flat+1]]
 				cpos = cpos[:len(cells)]
+				// Dense bins: one uniform u per cell, a candidate when
+				// u < pmax, kept when u < p(d). Sparse bins: geometric
+				// skipping to the candidates, kept with probability p/pmax.
+				dense := pmax > 0.25
 				k := -1
 				for {
-					if pmax < 1 {
+					u := 0.0
+					if dense {
+						if k++; k >= len(cells) {
+							break
+						}
+						if u = r.Float64(); u >= pmax {
+							continue
+						}
+					} else {
 						skip := math.Floor(math.Log(1-r.Float64()) / logq)
 						if skip >= float64(len(cells)-k-1) {
 							break
 						}
 						k += 1 + int(skip)
-					} else if k++; k >= len(cells) {
-						break
 					}
 					j := int(cells[k])
 					if self && j == i {
@@ -447,17 +458,17 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 					}
 					d2 := 0.0
 					for e := range sp.Dim {
-						u := math.Abs(x[e] - cpos[k][e])
-						if sp.Periodic && u > sp.ExtentMM[e]/2 {
-							u = sp.ExtentMM[e] - u
+						v := math.Abs(x[e] - cpos[k][e])
+						if sp.Periodic && v > sp.ExtentMM[e]/2 {
+							v = sp.ExtentMM[e] - v
 						}
-						d2 += u * u
+						d2 += v * v
 					}
 					if d2 > cut2 {
 						continue
 					}
-					d := math.Sqrt(d2)
-					if p := c.Kernel.Prob(d); p < pmax && r.Float64()*pmax >= p {
+					p := c.Kernel.Prob(math.Sqrt(d2))
+					if dense && u >= p || !dense && p < pmax && r.Float64()*pmax >= p {
 						continue
 					}
 					dst = append(dst, uint32(j))
