@@ -49,11 +49,8 @@
 // brain.Population, see Simulate), so the fitted parameters behave the same
 // in a network. Fits are deterministic for a given Options.Seed.
 //
-// Benchmark runs the standard spike-time prediction protocol on a
-// brain/reference cell: frozen Ornstein–Uhlenbeck current (τ = 5 ms, s.d. =
-// rheobase, mean set for 10 Hz), 20 s, fit on the first 10 s, Γ and rate
-// error on the last 10 s, and the f–I curves of model and cell compared on
-// 1 s steps (FI, FIError).
+// FI and FIError compare the f–I curves of a model and a cell on current
+// steps from rest.
 //
 // File formats (ReadTrace, ReadSpikes, WriteSpikes): traces are raw
 // little-endian float32 samples (.f32, .bin, .raw, .dat) or text with one

@@ -34,7 +34,8 @@ type Options struct {
 	// the restarts. The same Seed, recording and options give the same
 	// parameters.
 	Seed uint64
-	// MaxEvals bounds the number of model simulations of the search [600].
+	// MaxEvals bounds the number of model simulations of one search [600]
+	// (see NoAltStarts for the searches a fit may add).
 	MaxEvals int
 	// Restarts is the number of Nelder–Mead runs after the first, each
 	// started from the best point so far with a freshly oriented simplex
@@ -85,6 +86,13 @@ type Options struct {
 	// Theta decides whether the adaptive threshold (DeltaTheta, TauTheta)
 	// is part of the model [ThetaAuto].
 	Theta ThetaMode
+
+	// NoAltStarts leaves out the alternative spike-train shapes that Fit
+	// otherwise tries when Initial is nil: a reset above threshold
+	// (bursting) and a refractory period set from the shortest recorded
+	// intervals, each settled by a short search over VT and B, from the
+	// starting point and from the end point of the search (see Fit).
+	NoAltStarts bool
 
 	// Initial is the starting point. If nil, it is built from the dynamic
 	// I–V estimate when the recording has a voltage trace, else from
@@ -437,6 +445,10 @@ func (sp *space) vector(p brain.Params) []float64 {
 	return x
 }
 
+// SettleEvals is the number of simulations with which Fit settles each of
+// its alternative starting points (a Nelder–Mead search over VT and B).
+const SettleEvals = 24
+
 // badObjective is the objective value of parameters that cannot be
 // simulated or scored (worse than any Γ ≥ −1).
 const badObjective = 10
@@ -475,7 +487,19 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 // size. The adaptive threshold (DeltaTheta, TauTheta) is searched only if
 // o.Theta allows it (by default: if the regression finds one). With
 // o.ValidationMS the end of the training window is held out and chooses
-// among the points the search passed through. Every candidate is simulated
+// among the points the search passed through.
+//
+// Γ changes by jumps between spike-train shapes (single spikes or bursts,
+// intervals longer or shorter than the refractory period), which a local
+// search does not cross. Unless o.NoAltStarts or o.Initial is set, Fit
+// therefore also tries alternativeStarts of its starting point, each
+// settled by a Nelder–Mead search over VT and B of SettleEvals
+// simulations: if the best of them beats the starting point, a second full
+// search runs from it, and the better end point by the training objective
+// is kept. Then the alternatives of that end point are settled the same
+// way, and if one is better a polishing search over o.Free runs from it on
+// a quarter of o.MaxEvals. MaxEvals bounds each of these searches, so a
+// fit may use up to about 2.5 × MaxEvals simulations (Result.Evals). Every candidate is simulated
 // with brain.Population (see Simulate), so the result is exactly the model
 // a brain network would run. The search is deterministic for a given seed.
 func Fit(rec Recording, o Options) (Result, error) {
@@ -594,11 +618,10 @@ func Fit(rec Recording, o Options) (Result, error) {
 	if err := p0.Validate(); err != nil {
 		return Result{}, fmt.Errorf("%w: initial parameters: %w", ErrInput, err)
 	}
-	res.Initial = p0
 	if len(candidates) == 0 {
 		bestF = score(p0)
 	}
-	best := p0
+	res.Initial = p0
 	type stage struct {
 		free   []string
 		budget int
@@ -621,20 +644,79 @@ func Fit(rec Recording, o Options) (Result, error) {
 			passed = append(passed, p)
 		}
 	}
-	keep(best)
-	for _, st := range stages {
-		sp, err := newSpace(best, st.free)
-		if err != nil {
-			return Result{}, err
+	// run searches from start (objective f) through the stages until evals
+	// reaches MaxEvals.
+	run := func(start brain.Params, f float64, rng *rand.Rand) (brain.Params, float64, error) {
+		best := start
+		keep(best)
+		for _, st := range stages {
+			sp, err := newSpace(best, st.free)
+			if err != nil {
+				return best, f, err
+			}
+			stop := min(o.MaxEvals, evals+st.budget)
+			switch o.Optimizer {
+			case "", OptNelderMead:
+				best, f = search(sp, f, st.size, o.Restarts, stop, &evals, rng, score, keep)
+			case OptCMAES:
+				best, f = searchCMA(sp, f, st.size, stop, &evals, rng, score, keep)
+			default:
+				return best, f, fmt.Errorf("%w: Optimizer %q (want %q or %q)", ErrInput, o.Optimizer, OptNelderMead, OptCMAES)
+			}
 		}
-		stop := min(o.MaxEvals, evals+st.budget)
-		switch o.Optimizer {
-		case "", OptNelderMead:
-			best, bestF = search(sp, bestF, st.size, o.Restarts, stop, &evals, rng, score, keep)
-		case OptCMAES:
-			best, bestF = searchCMA(sp, bestF, st.size, stop, &evals, rng, score, keep)
-		default:
-			return Result{}, fmt.Errorf("%w: Optimizer %q (want %q or %q)", ErrInput, o.Optimizer, OptNelderMead, OptCMAES)
+		return best, f, nil
+	}
+	origin, f0 := evals, bestF
+	best, bestF, err := run(p0, bestF, rng)
+	if err != nil {
+		return Result{}, err
+	}
+	if o.Initial == nil && !o.NoAltStarts {
+		// Alternative spike-train shapes (see alternativeStarts), each
+		// settled by a short search over VT and B so that its rates on
+		// the training window and the extra sweeps come close to the
+		// recorded ones. If the best of those made from the start p0 is
+		// better than p0, a second search with the full budget runs from
+		// it and the better end point wins; then the same is done for the
+		// end point, with a polishing search on a quarter of the budget.
+		altRng := rand.New(rand.NewPCG(o.Seed, 0x6669742d616c74)) // stream "fit-alt"
+		settle := func(from brain.Params, f, size float64) (brain.Params, float64) {
+			best, bestF := from, f
+			for _, c := range alternativeStarts(from, spikesIn(rec.Spikes, fitW)) {
+				sp, err := newSpace(c, []string{"VT", "B"})
+				if err != nil {
+					continue
+				}
+				q, fq := search(sp, score(c), size, 0, evals+SettleEvals, &evals, altRng, score, nil)
+				if fq < bestF {
+					best, bestF = q, fq
+				}
+			}
+			return best, bestF
+		}
+		alt, altF := settle(p0, f0, 4)
+		if altF < f0 {
+			kept, used := passed, evals
+			passed = nil
+			evals = origin
+			b2, f2, err := run(alt, altF, rand.New(rand.NewPCG(o.Seed, 0x6669742d7332))) // stream "fit-s2"
+			if err != nil {
+				return Result{}, err
+			}
+			evals = used + evals - origin
+			if f2 < bestF {
+				best, bestF, res.Initial = b2, f2, alt
+			} else {
+				passed = kept
+			}
+		}
+		if hop, hopF := settle(best, bestF, 1); hopF < bestF {
+			sp, err := newSpace(hop, stage2)
+			if err != nil {
+				return Result{}, err
+			}
+			keep(hop)
+			best, bestF = search(sp, hopF, 0.25, 1, evals+o.MaxEvals/4, &evals, altRng, score, keep)
 		}
 	}
 	if hasVal {
@@ -891,6 +973,48 @@ func regress(rec Recording, w Window, iv DynamicIV, o RegressOptions) (Subthresh
 		return st, nil, nil
 	}
 	return st, &fixed, nil
+}
+
+// alternativeStarts returns starting points that differ from p in the
+// shape of the spike train rather than in its rate, which a local search
+// from p does not reach because Γ changes by jumps between them:
+//
+//   - a reset one slope factor above the threshold (VReset = VT + ΔT,
+//     at least 1 mV), if p's reset lies below it: the cell fires a burst
+//     when the input stays high after a spike, as in the bursting
+//     parameter sets of the AdEx model (Naud et al. 2008);
+//   - a refractory period that allows the shortest recorded intervals and
+//     no shorter ones: the 5th percentile of the inter-spike intervals of
+//     spikes (ms) less 1 ms for the upswing from the reset to the peak, if
+//     that is at least 0.5 ms longer than p's; with and without the reset
+//     above threshold.
+func alternativeStarts(p brain.Params, spikes []float64) []brain.Params {
+	var out []brain.Params
+	burst := p
+	hasBurst := false
+	if dv := math.Max(p.DeltaT, 1); p.VReset < p.VT+dv && p.VT+dv < p.VPeak {
+		burst.VReset = p.VT + dv
+		out = append(out, burst)
+		hasBurst = true
+	}
+	if len(spikes) >= 3 {
+		isi := make([]float64, len(spikes)-1)
+		for i := range isi {
+			isi[i] = spikes[i+1] - spikes[i]
+		}
+		slices.Sort(isi)
+		tref := math.Min(isi[int(0.05*float64(len(isi)-1))]-1, 20)
+		if tref >= p.TRef+0.5 {
+			q := p
+			q.TRef = tref
+			out = append(out, q)
+			if hasBurst {
+				burst.TRef = tref
+				out = append(out, burst)
+			}
+		}
+	}
+	return out
 }
 
 // withoutTheta returns the field names without DeltaTheta and TauTheta.

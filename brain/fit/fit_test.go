@@ -1,7 +1,6 @@
 package fit_test
 
 import (
-	"flag"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -11,8 +10,6 @@ import (
 	"github.com/neuron-sim/neuron/brain/fit"
 	"github.com/neuron-sim/neuron/brain/reference"
 )
-
-var long = flag.Bool("long", false, "run the full-accuracy study on the Pospischil cells (minutes)")
 
 // adex is a known GeneralizedNeuron soma (no dendrite) with slow adaptation,
 // the ground truth of the recovery tests.

@@ -3,7 +3,8 @@
 //
 //	neuron fit       fit a GeneralizedNeuron to a recording (fit.go)
 //	neuron predict   predict spikes of fitted parameters (predict.go)
-//	neuron accuracy  spike-time prediction benchmark on the reference cells (accuracy.go)
+//	neuron accuracy  the accuracy issue's protocol of the validation suite (accuracy.go)
+//	neuron validate  the fitter's validation suite (validate.go)
 //	neuron sweep     parameter sweeps, shards of array jobs, merging (sweep.go)
 //	neuron cell      one cell under a current step, with an HTML report (quicklook.go)
 //	neuron network   Brunel's E–I network at (g, η), with an HTML report (quicklook.go)

@@ -44,8 +44,8 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	split := fs.String("split", "all", "protocols to run: all, tuning or heldout")
 	cells := fs.String("cells", "RS,FS,IB", "comma-separated cells")
 	ids := fs.String("ids", "", "comma-separated protocol ids (default: all of --split and --cells)")
-	nTuning := fs.Int("tuning", 1, "random tuning protocols per cell and regime")
-	nHeld := fs.Int("heldout", 2, "random held-out protocols per cell and regime")
+	nTuning := fs.Int("tuning", validate.DefaultTuning, "random tuning protocols per cell and regime")
+	nHeld := fs.Int("heldout", validate.DefaultHeldOut, "random held-out protocols per cell and regime")
 	cache := fs.String("cache", "", "directory caching the generated recordings")
 	brian := fs.String("brian2", "testdata/brian2", "directory of the stored Brian2 recordings")
 	export := fs.String("export-brian2", "", "write Brian2 inputs (currents into this directory, metadata into --brian2) and stop")
@@ -56,6 +56,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	noSteps := fs.Bool("no-steps", false, "fit the noise sweep alone (no step sweeps)")
 	out := fs.String("out", "", "JSON output file")
 	list := fs.Bool("list", false, "list the protocols and stop")
+	generate := fs.Bool("generate", false, "only generate the recordings into --cache (no fits)")
 	reuse := fs.String("reuse", "", "earlier --out files (comma-separated): take over their results for the protocols they have (same search settings) instead of fitting them again")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -79,6 +80,9 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 			continue
 		}
 		ps = append(ps, p)
+	}
+	if *generate && *cache == "" {
+		return errors.New("--generate needs --cache")
 	}
 	if len(ps) == 0 {
 		return fmt.Errorf("no protocol selected (--split %q, --cells %q, --ids %q)", *split, *cells, *ids)
@@ -155,6 +159,10 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 			for i := range next {
 				p := ps[i]
 				d, err := validate.Cached(*cache, p)
+				if *generate {
+					errs[i] = err
+					continue
+				}
 				if err == nil && *export != "" {
 					err = validate.ExportBrian2(d, *brian, *export)
 					errs[i] = err
@@ -195,6 +203,9 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	}
 	close(next)
 	wg.Wait()
+	if *generate {
+		return errors.Join(errs...)
+	}
 	if *export != "" {
 		if err := errors.Join(errs...); err != nil {
 			return err

@@ -15,11 +15,15 @@
 // (fit.Options.Extra); five other steps give the f–I error.
 //
 // It is split into a tuning part, which may guide the fitter's defaults,
-// and a held-out part, which may not: other variants and noise seeds, plus
-// the accuracy issue's protocol recorded twice, by brain/reference and by
-// an independent Brian2 implementation (scripts/brian2_pospischil.py, its
+// and a held-out part, which may not: other variants and noise seeds
+// (DefaultHeldOut per cell and regime in the stored suite), plus the
+// accuracy issue's protocol recorded twice, by brain/reference and by an
+// independent Brian2 implementation (scripts/brian2_pospischil.py, its
 // output stored in testdata/brian2 and read by LoadBrian2, so that no test
-// needs Brian2).
+// needs Brian2), and once more with the voltage sampled at 2 kHz. The
+// tuning part can be drawn larger than the stored one (`neuron validate
+// --tuning n`) to study a change of the fitter without touching held-out
+// data.
 //
 // Every protocol carries its ceilings (Ceiling): the recorded cell scored
 // against itself with its leak conductance changed by 2 % and 5 %, and for

@@ -132,15 +132,26 @@ var (
 	voltageKHz       = []float64{0, 2, 10, 20}
 )
 
+// Sizes of the stored suite (testdata/validation.json): random protocols
+// per cell and regime in the tuning and the held-out part.
+const (
+	DefaultTuning  = 1
+	DefaultHeldOut = 4
+)
+
 // Family returns the protocols of the suite, in a fixed order:
 //
 //   - tuning: per cell and regime, nTuning protocols drawn at random
 //     (variant, σ/μ, rate, training length, voltage sampling, noise seed);
 //   - held-out: per cell and regime, nHeldOut protocols drawn the same way
-//     from other seeds and other variants, and the issue's protocol on the
+//     from other seeds and other variants (the first n of a larger draw
+//     are those of a smaller one), and the issue's protocol on the
 //     published cell (10 Hz, 10 s + 10 s, voltage at 10 kHz; σ/μ = ∞ or
 //     0.8) twice: recorded from brain/reference and from the Brian2
-//     implementation (same current).
+//     implementation (same current); then the issue's protocol with the
+//     voltage and current sampled at 2 kHz (brain/reference, IDs
+//     "issue2k-…"), so that every cell and regime has a held-out protocol
+//     at the lowest sampling rate.
 func Family(nTuning, nHeldOut int) []Protocol {
 	var out []Protocol
 	draw := func(split string, base uint64, n int) {
@@ -171,19 +182,30 @@ func Family(nTuning, nHeldOut int) []Protocol {
 	}
 	draw(Tuning, 1, nTuning)
 	draw(HeldOut, 1001, nHeldOut)
+	issue := func(sim, cell, regime string, khz float64) Protocol {
+		mu := 0.0
+		if regime == Mean {
+			mu = 1 / 0.8
+		}
+		id := fmt.Sprintf("issue-%s-%s-%s", sim, cell, regime[:4])
+		if khz != 10 {
+			id = fmt.Sprintf("issue%.0fk-%s-%s-%s", khz, sim, cell, regime[:4])
+		}
+		return Protocol{
+			ID: id, Split: HeldOut, Simulator: sim, Cell: cell, Regime: regime,
+			MuOverSigma: mu, RateHz: 10, TrainS: 10, TestS: 10, VoltageKHz: khz, Seed: 17,
+		}
+	}
 	for _, sim := range []string{SimGo, SimBrian2} {
 		for _, cell := range Cells {
 			for _, regime := range []string{Fluctuation, Mean} {
-				mu := 0.0
-				if regime == Mean {
-					mu = 1 / 0.8
-				}
-				out = append(out, Protocol{
-					ID:    fmt.Sprintf("issue-%s-%s-%s", sim, cell, regime[:4]),
-					Split: HeldOut, Simulator: sim, Cell: cell, Regime: regime,
-					MuOverSigma: mu, RateHz: 10, TrainS: 10, TestS: 10, VoltageKHz: 10, Seed: 17,
-				})
+				out = append(out, issue(sim, cell, regime, 10))
 			}
+		}
+	}
+	for _, cell := range Cells {
+		for _, regime := range []string{Fluctuation, Mean} {
+			out = append(out, issue(SimGo, cell, regime, 2))
 		}
 	}
 	return out

@@ -19,6 +19,7 @@ func TestFamilySplit(t *testing.T) {
 		split, cell, regime string
 	}
 	count := map[key]int{}
+	khz2 := map[key]bool{}
 	tuneVar, tuneSeed := map[int]bool{}, map[uint64]bool{}
 	for _, p := range ps {
 		if seen[p.ID] {
@@ -26,6 +27,9 @@ func TestFamilySplit(t *testing.T) {
 		}
 		seen[p.ID] = true
 		count[key{p.Split, p.Cell, p.Regime}]++
+		if p.VoltageKHz == 2 {
+			khz2[key{p.Split, p.Cell, p.Regime}] = true
+		}
 		if p.Split == validate.Tuning {
 			tuneVar[p.Variant], tuneSeed[p.Seed] = true, true
 		}
@@ -47,10 +51,34 @@ func TestFamilySplit(t *testing.T) {
 			if n := count[key{validate.Tuning, cell, r}]; n != 2 {
 				t.Errorf("%s %s: %d tuning protocols, want 2", cell, r, n)
 			}
-			if n := count[key{validate.HeldOut, cell, r}]; n != 4 {
-				t.Errorf("%s %s: %d held-out protocols, want 2 drawn + 2 issue protocols", cell, r, n)
+			if n := count[key{validate.HeldOut, cell, r}]; n != 5 {
+				t.Errorf("%s %s: %d held-out protocols, want 2 drawn + 3 issue protocols", cell, r, n)
+			}
+			if !khz2[key{validate.HeldOut, cell, r}] {
+				t.Errorf("%s %s: no held-out protocol with the voltage at 2 kHz", cell, r)
 			}
 		}
+	}
+}
+
+// A larger family keeps the protocols of a smaller one: the first n
+// draws of every cell and regime do not depend on how many follow.
+func TestFamilyPrefix(t *testing.T) {
+	small := map[string]validate.Protocol{}
+	for _, p := range validate.Family(1, 2) {
+		small[p.ID] = p
+	}
+	n := 0
+	for _, p := range validate.Family(3, 5) {
+		if q, ok := small[p.ID]; ok {
+			n++
+			if q != p {
+				t.Errorf("%s: %+v in the small family, %+v in the large one", p.ID, q, p)
+			}
+		}
+	}
+	if n != len(small) {
+		t.Errorf("%d of the %d small-family protocols in the large family", n, len(small))
 	}
 }
 

@@ -185,3 +185,53 @@ func Summarise(rs []Result) []Summary {
 	}
 	return out
 }
+
+// SamplingSummary describes the held-out protocols of one voltage
+// sampling rate.
+type SamplingSummary struct {
+	// VoltageKHz is the sampling rate of the voltage (0: not recorded).
+	VoltageKHz float64
+	N          int
+	GammaTest  Stat
+	// Ceiling2 is the median Γ of the cell with gleak +2 %.
+	Ceiling2 float64
+	// BelowCeiling counts the protocols whose Γ lies more than 0.1 below
+	// their own +2 % ceiling.
+	BelowCeiling int
+}
+
+// BySampling groups the held-out results by the sampling rate of their
+// voltage (none, then rising rates) across cells and regimes.
+func BySampling(rs []Result) []SamplingSummary {
+	var rates []float64
+	for _, r := range rs {
+		if r.Protocol.Split == HeldOut && !slices.Contains(rates, r.Protocol.VoltageKHz) {
+			rates = append(rates, r.Protocol.VoltageKHz)
+		}
+	}
+	slices.Sort(rates)
+	var out []SamplingSummary
+	for _, khz := range rates {
+		s := SamplingSummary{VoltageKHz: khz}
+		var g, c []float64
+		for _, r := range rs {
+			if r.Protocol.Split != HeldOut || r.Protocol.VoltageKHz != khz {
+				continue
+			}
+			g = append(g, r.GammaTest)
+			for _, x := range r.Ceilings {
+				if x.Label == "gleak +2 %" {
+					c = append(c, x.GammaTest)
+					if r.GammaTest < x.GammaTest-0.1 {
+						s.BelowCeiling++
+					}
+				}
+			}
+		}
+		s.N = len(g)
+		s.GammaTest = Stat{median(g), slices.Min(g)}
+		s.Ceiling2 = median(c)
+		out = append(out, s)
+	}
+	return out
+}

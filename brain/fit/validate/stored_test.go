@@ -26,7 +26,7 @@ func readStored(t *testing.T) validate.Stored {
 // summary and f–I errors follow from the per-protocol numbers.
 func TestStoredResults(t *testing.T) {
 	s := readStored(t)
-	fam := validate.Family(1, 2)
+	fam := validate.Family(validate.DefaultTuning, validate.DefaultHeldOut)
 	if len(s.Results) != len(fam) || s.Protocols != len(fam) {
 		t.Fatalf("%d stored results, the family has %d protocols", len(s.Results), len(fam))
 	}
@@ -73,7 +73,7 @@ func TestStoredResults(t *testing.T) {
 // loss measured for the reduced search.
 func TestBrian2QuickFit(t *testing.T) {
 	var p validate.Protocol
-	for _, q := range validate.Family(1, 2) {
+	for _, q := range validate.Family(validate.DefaultTuning, validate.DefaultHeldOut) {
 		if q.ID == "issue-brian2-FS-fluc" {
 			p = q
 		}
