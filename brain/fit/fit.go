@@ -499,7 +499,8 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 // is kept. Then the alternatives of that end point are settled the same
 // way, and if one is better a polishing search over o.Free runs from it on
 // a quarter of o.MaxEvals. MaxEvals bounds each of these searches, so a
-// fit may use up to about 2.5 × MaxEvals simulations (Result.Evals). Every candidate is simulated
+// fit may use up to about 2.25 × MaxEvals + 6 × SettleEvals simulations
+// (Result.Evals). Every candidate is simulated
 // with brain.Population (see Simulate), so the result is exactly the model
 // a brain network would run. The search is deterministic for a given seed.
 func Fit(rec Recording, o Options) (Result, error) {
