@@ -236,6 +236,15 @@ func TestBenchmarkModelsDoNotAllocate(t *testing.T) {
 	}{
 		{"CUBA", func() (*Network, error) { return CUBA(1000, 1) }},
 		{"COBA", func() (*Network, error) { return COBA(1000, 1) }},
+		{"COBA, forward Euler", func() (*Network, error) {
+			net, err := COBA(1000, 1)
+			if err == nil {
+				for _, p := range net.Populations() {
+					p.P.Integrator = ForwardEuler
+				}
+			}
+			return net, err
+		}},
 		{"SongSTDP", func() (*Network, error) { return SongSTDP(1) }},
 	} {
 		for _, procs := range []int{1, 2} {
