@@ -76,8 +76,8 @@ func (n *Network) prepareGaps() error {
 		k := n.popIndex(gj.pop)
 		n.injected[k] = true
 		gj.v, gj.iext = gj.pop.Var("V"), gj.pop.IExt
-		if gj.pop.mod != nil {
-			continue
+		if _, ok := gj.pop.Model().(*GeneralizedNeuron); !ok {
+			continue // (C and Size are the GeneralizedNeuron's)
 		}
 		sum := make(map[int32]float64)
 		for s := range gj.a {

@@ -143,13 +143,13 @@ func TestKernelsMatchReference(t *testing.T) {
 			if err := pop.Prepare(dt); err != nil {
 				t.Fatal(err)
 			}
-			if got := pop.k.c.Kind(); got != c.kernel {
+			if got := pop.Model().(*GeneralizedNeuron).c.Kind(); got != c.kernel {
 				t.Fatalf("Prepare chose the %s kernel, want %s", got, c.kernel)
 			}
 			// The upswing cases start beyond the fast path's bound
 			// (V − θ)/ΔT > xFast, so every neuron takes fullSlow.
-			if c.p.DeltaT > 0 && c.vLo/c.p.DeltaT > 2 && !(c.vLo/c.p.DeltaT > pop.k.c.XFast()) {
-				t.Fatalf("V − VT ≥ %.1f ΔT does not reach the slow path (xFast = %.2f)", c.vLo/c.p.DeltaT, pop.k.c.XFast())
+			if c.p.DeltaT > 0 && c.vLo/c.p.DeltaT > 2 && !(c.vLo/c.p.DeltaT > pop.Model().(*GeneralizedNeuron).c.XFast()) {
+				t.Fatalf("V − VT ≥ %.1f ΔT does not reach the slow path (xFast = %.2f)", c.vLo/c.p.DeltaT, pop.Model().(*GeneralizedNeuron).c.XFast())
 			}
 			syn := 150.0 // pA
 			if c.p.Synapse.Model == ConductanceExp {
@@ -181,7 +181,7 @@ func TestKernelsMatchReference(t *testing.T) {
 				pop.IExt[i] = x.IExt
 				if c.p.TauVar > 0 {
 					x.Mu, x.Var = u(-50, 150), u(0, 400)
-					pop.mu[i], pop.vr[i] = x.Mu, x.Var
+					pop.Var("Mu")[i], pop.Var("SigmaSq")[i] = x.Mu, x.Var
 				}
 				if c.sized {
 					// Size s scales every conductance and the capacitance:

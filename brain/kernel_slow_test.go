@@ -179,7 +179,8 @@ func TestSlowMatchesReference(t *testing.T) {
 	for _, p := range []Params{Pyramidal(), Interneuron(), Sensory(), Purkinje(), Motor(), cond, sens, hard} {
 		for _, dt := range []float64{0.1, 0.025} {
 			pop := mustPop(t, 1, p, dt)
-			c, s := pop.k.c, &pop.k.s
+			gn := pop.Model().(*GeneralizedNeuron)
+			c, s := gn.c, &gn.ks
 			worst, spikes := 0.0, 0
 			for range 3000 {
 				v := p.VT + (rng.Float64()*30 - 15)

@@ -69,10 +69,15 @@ type State struct {
 	// DT is the time step (ms).
 	DT float64
 
-	vars    [][]float64
-	names   []string
-	in      [][]float64 // one per receptor (at least Excitatory and Inhibitory)
-	iExt    []float64
+	vars     [][]float64
+	names    []string
+	in       [][]float64 // one per receptor (at least Excitatory and Inhibitory)
+	inD      [][]float64 // the dendrite's, one per receptor (in itself without a dendrite)
+	iExt     []float64
+	iExtD    []float64 // dendritic external current (iExt without a dendrite)
+	offset   []float64
+	dendrite bool
+	pop      *Population
 	streams Streams
 }
 
@@ -95,6 +100,34 @@ func (s *State) Input(r Receptor) []float64 {
 // or len(Receptors()) for a ReceptorModel.
 func (s *State) NumInputs() int { return len(s.in) }
 
+// InputAt returns the synaptic input of receptor r in compartment c:
+// Proximal (the soma) is Input(r); Distal is the dendrite's, for a
+// CompartmentModel with a dendrite, and Input(r) itself otherwise. It
+// returns nil for an unknown compartment or receptor.
+func (s *State) InputAt(c Compartment, r Receptor) []float64 {
+	if c == Distal {
+		if int(r) >= len(s.inD) {
+			return nil
+		}
+		return s.inD[r]
+	}
+	if c != Proximal {
+		return nil
+	}
+	return s.Input(r)
+}
+
+// IExtDist returns the external current (pA) injected at the dendrite
+// during this step: for a CompartmentModel with a dendrite its own slice,
+// otherwise IExt itself.
+func (s *State) IExtDist() []float64 { return s.iExtD }
+
+// SpikeOffset returns one value per neuron that Population.SpikeOffset
+// reports: a model that locates its spikes inside the step writes there
+// the spike time (ms from the step's start) of each neuron it reports as
+// spiking. A model that does not leaves it at 0.
+func (s *State) SpikeOffset() []float64 { return s.offset }
+
 // IExt returns the external current (pA) injected during this step by
 // current sources (zeroed by the network at the start of every step).
 func (s *State) IExt() []float64 { return s.iExt }
@@ -105,6 +138,34 @@ func (s *State) IExt() []float64 { return s.iExt }
 // in Prepare and keeps that generator's state where Save can see it
 // (implement Stateful on the model).
 func (s *State) Streams() Streams { return s.streams }
+
+// A CompartmentModel is a NeuronModel that may have a dendrite as well as
+// a soma (the GeneralizedNeuron with Gc > 0). HasDendrite is asked once,
+// when the population is made: with a dendrite the population keeps
+// separate Distal synaptic inputs (Population.Input(Distal, r),
+// State.InputAt) and a dendritic external current (Population.IExtDist,
+// State.IExtDist); without one they alias the somatic ones.
+type CompartmentModel interface {
+	NeuronModel
+	HasDendrite() bool
+}
+
+// A ScratchModel is a NeuronModel whose step works in blocks with work
+// space of its own and detects its own numerical blow-ups (the
+// GeneralizedNeuron). Its population calls NewScratch once for every
+// goroutine that may step it, and StepScratch instead of Step with that
+// goroutine's scratch; it skips the scan of every variable after each
+// step that it does for other models.
+type ScratchModel interface {
+	NeuronModel
+	// NewScratch returns the work space of one goroutine.
+	NewScratch() any
+	// StepScratch is Step with the work space sc that NewScratch made. It
+	// also returns the first neuron of [lo, hi) whose state or input is
+	// no longer finite (the population names the variable in a
+	// *BlowUpError), or −1.
+	StepScratch(s *State, lo, hi int, step int64, dst []int32, sc any) ([]int32, int)
+}
 
 // A ReceptorKernel is the postsynaptic kinetics of one receptor: how the
 // synaptic variable g that spikes add their weights into turns into a
@@ -176,22 +237,24 @@ func (r *ExpConductance) Current(g, v, i []float64) {
 	}
 }
 
-// modelPop is the part of a Population that holds a NeuronModel.
+// modelPop is the part of a Population that holds its NeuronModel.
 type modelPop struct {
-	m     NeuronModel
-	name  string // model name, for messages (its type)
-	st    State
-	specs []Var
-	recs  []string // receptor names of a ReceptorModel, nil otherwise
+	m       NeuronModel
+	scratch ScratchModel // m, if it is one
+	name    string       // model name, for messages (its type)
+	st      State
+	specs   []Var
+	recs    []string // receptor names of a ReceptorModel, nil otherwise
 }
 
 // NewModelPopulation returns n neurons of model m, every variable at its
 // Init. The population is excitatory; set P.Inhibitory for an inhibitory
 // one (Dale's law: its outgoing weights are then ≤ 0), and P.Efficacy
 // scales its outgoing weights. The other fields of P belong to the
-// GeneralizedNeuron and are unused. IExt is the injected current, Input
-// the synaptic inputs; V, W, Theta and Vd alias the model's variables of
-// those names, if it has them (else they are nil).
+// GeneralizedNeuron (for a *GeneralizedNeuron, P starts as its P) and are
+// unused by other models. IExt is the injected current, Input the
+// synaptic inputs; V, W, Theta, Vd, IBias, Theta0 and Size alias the
+// model's variables of those names, if it has them (else they are nil).
 func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) {
 	if m == nil {
 		return nil, fmt.Errorf("brain: population %q: nil model", name)
@@ -205,10 +268,10 @@ func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) 
 	specs := slices.Clone(m.Vars())
 	mp := &modelPop{m: m, name: fmt.Sprintf("%T", m), specs: specs}
 	mp.st.N = n
-	seen := map[string]bool{"IExt": true, "IE": true, "II": true}
+	seen := map[string]bool{"IExt": true, "IE": true, "II": true, "IEd": true, "IId": true}
 	for k, v := range specs {
 		if v.Name == "" || seen[v.Name] {
-			return nil, fmt.Errorf("brain: population %q: model %s: Vars()[%d].Name = %q: must be non-empty and unique (IExt, IE, II are taken)", name, mp.name, k, v.Name)
+			return nil, fmt.Errorf("brain: population %q: model %s: Vars()[%d].Name = %q: must be non-empty and unique (IExt, IE, II, IEd, IId are taken)", name, mp.name, k, v.Name)
 		}
 		if math.IsNaN(v.Init) || math.IsInf(v.Init, 0) {
 			return nil, fmt.Errorf("brain: population %q: model %s: variable %s: Init = %v: must be finite", name, mp.name, v.Name, v.Init)
@@ -227,37 +290,51 @@ func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) 
 	}
 	mp.recs = recs
 	p := &Population{Name: name, N: n, P: Params{Name: mp.name, Efficacy: 1}, mod: mp}
+	if g, ok := m.(*GeneralizedNeuron); ok {
+		p.P = g.P
+	}
+	mp.scratch, _ = m.(ScratchModel)
+	if cm, ok := m.(CompartmentModel); ok {
+		mp.st.dendrite = cm.HasDendrite()
+	}
 	p.IExt = make([]float64, n)
 	p.IExtDist = p.IExt
 	mp.st.in = make([][]float64, max(len(recs), int(NumReceptors)))
 	for r := range mp.st.in {
 		mp.st.in[r] = make([]float64, n)
 	}
+	mp.st.inD = mp.st.in
+	if mp.st.dendrite {
+		p.IExtDist = make([]float64, n)
+		mp.st.inD = make([][]float64, len(mp.st.in))
+		for r := range mp.st.inD {
+			mp.st.inD[r] = make([]float64, n)
+		}
+	}
 	for r := range NumReceptors {
 		p.syn[Proximal][r] = mp.st.in[r]
-		p.syn[Distal][r] = p.syn[Proximal][r]
+		p.syn[Distal][r] = mp.st.inD[r]
 	}
-	mp.st.iExt = p.IExt
+	mp.st.iExt, mp.st.iExtD = p.IExt, p.IExtDist
+	p.offset = make([]float64, n)
+	mp.st.offset = p.offset
+	mp.st.pop = p
 	p.V, p.Vd, p.W, p.Theta = p.Var("V"), p.Var("Vd"), p.Var("W"), p.Var("Theta")
+	p.IBias, p.Theta0, p.Size = p.Var("IBias"), p.Var("Theta0"), p.Var("Size")
 	p.spikes = make([]int32, 0, n)
 	p.workers = 1
-	p.offset = make([]float64, n)
 	return p, nil
 }
 
-// Model returns the population's NeuronModel, or nil for a population of
-// the GeneralizedNeuron (NewPopulation).
-func (p *Population) Model() NeuronModel {
-	if p.mod == nil {
-		return nil
-	}
-	return p.mod.m
-}
+// Model returns the population's NeuronModel (a *GeneralizedNeuron for
+// NewPopulation's).
+func (p *Population) Model() NeuronModel { return p.mod.m }
 
 // Var returns the state variable called name: a declared variable of the
-// population's model, or of the GeneralizedNeuron "V", "Vd", "W", "Theta";
-// for either, "IExt", "IE" and "II" (the proximal synaptic inputs). It
-// returns nil for an unknown name.
+// population's model (for the GeneralizedNeuron "V", "Vd", "W", "Theta",
+// …), "IExt", "IE" and "II" (the proximal synaptic inputs) and, with a
+// dendrite, "IEd" and "IId" (the distal ones). It returns nil for an
+// unknown name.
 func (p *Population) Var(name string) []float64 {
 	switch name {
 	case "IExt":
@@ -266,36 +343,28 @@ func (p *Population) Var(name string) []float64 {
 		return p.syn[Proximal][Excitatory]
 	case "II":
 		return p.syn[Proximal][Inhibitory]
-	}
-	if p.mod != nil {
-		if k := slices.Index(p.mod.st.names, name); k >= 0 {
-			return p.mod.st.vars[k]
+	case "IEd", "IId":
+		if !p.mod.st.dendrite {
+			return nil
 		}
-		return nil
-	}
-	switch name {
-	case "V":
-		return p.V
-	case "Vd":
-		return p.Vd
-	case "W":
-		return p.W
-	case "Theta":
-		return p.Theta
-	case "IEd":
-		return p.syn[Distal][Excitatory]
-	case "IId":
+		if name == "IEd" {
+			return p.syn[Distal][Excitatory]
+		}
 		return p.syn[Distal][Inhibitory]
+	}
+	if k := slices.Index(p.mod.st.names, name); k >= 0 {
+		return p.mod.st.vars[k]
 	}
 	return nil
 }
 
 // VarNames lists the names Var accepts.
 func (p *Population) VarNames() []string {
-	if p.mod != nil {
-		return append(slices.Clone(p.mod.st.names), "IExt", "IE", "II")
+	names := append(slices.Clone(p.mod.st.names), "IExt", "IE", "II")
+	if p.mod.st.dendrite {
+		names = append(names, "IEd", "IId")
 	}
-	return slices.Clone(StateVariables)
+	return names
 }
 
 // prepareModel is Prepare for a population of a NeuronModel.
@@ -321,10 +390,11 @@ func (p *Population) prepareModel(dt float64) (err error) {
 // panics.
 var ErrModelPanic = errors.New("brain: neuron model panicked")
 
-// stepModel steps neurons [lo, hi) of a population of a NeuronModel,
-// turning a panic into an error and checking every variable for a
-// blow-up.
-func (p *Population) stepModel(lo, hi int, step int64, dst []int32) (out []int32, err error) {
+// stepModel steps neurons [lo, hi) of the population with the scratch sc
+// of the calling goroutine, turning a panic into an error and checking for
+// a blow-up: a ScratchModel reports its own, the variables of other models
+// are scanned.
+func (p *Population) stepModel(lo, hi int, step int64, dst []int32, sc *fullScratch) (out []int32, err error) {
 	mp := p.mod
 	defer func() {
 		if r := recover(); r != nil {
@@ -333,6 +403,17 @@ func (p *Population) stepModel(lo, hi int, step int64, dst []int32) (out []int32
 				ErrModelPanic, p.Name, mp.name, lo, hi, float64(step)*p.dt, r, debug.Stack())
 		}
 	}()
+	if mp.scratch != nil {
+		var v any
+		if sc != nil {
+			v = sc.v
+		}
+		var bad int
+		if out, bad = mp.scratch.StepScratch(&mp.st, lo, hi, step, dst[:0], v); bad >= 0 {
+			return out, p.blowUp(bad, step)
+		}
+		return out, nil
+	}
 	out = mp.m.Step(&mp.st, lo, hi, step, dst[:0])
 	// A NaN or ±Inf makes the sum of a slice non-finite: one pass over
 	// each variable finds a blow-up, a second one (rarely) locates it.
@@ -350,4 +431,60 @@ func (p *Population) stepModel(lo, hi int, step int64, dst []int32) (out []int32
 		}
 	}
 	return out, nil
+}
+
+// fullScratch is the work space of one goroutine that steps a population
+// (a ScratchModel's; nil for other models).
+type fullScratch struct{ v any }
+
+// newScratch returns the work space of one goroutine that steps p, or nil
+// if its model needs none.
+func (p *Population) newScratch() *fullScratch {
+	if p.mod.scratch == nil {
+		return nil
+	}
+	return &fullScratch{v: p.mod.scratch.NewScratch()}
+}
+
+// blowUp names the first non-finite input or variable of neuron i (that
+// a ScratchModel reported): the external currents and synaptic inputs
+// first, then the model's variables from the last declared to the first
+// (a model declares its primary variable, V, first; the others feed it).
+// If none is NaN or infinite (a kernel stops at |V| ≥ 1e12) it names the
+// first variable.
+func (p *Population) blowUp(i int, step int64) error {
+	mp := p.mod
+	bad := func(name string, x float64) error {
+		return &BlowUpError{Population: p.Name, Model: mp.name, Neuron: i, Variable: name, Value: x, TimeMS: float64(step) * p.dt}
+	}
+	nonFinite := func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
+	if x := p.IExt[i]; nonFinite(x) {
+		return bad("IExt", x)
+	}
+	if x := p.IExtDist[i]; mp.st.dendrite && nonFinite(x) {
+		return bad("IExtDist", x)
+	}
+	recs := p.Receptors()
+	for _, c := range []Compartment{Proximal, Distal} {
+		if c == Distal && !mp.st.dendrite {
+			break
+		}
+		for r, in := range mp.st.in {
+			if c == Distal {
+				in = mp.st.inD[r]
+			}
+			if x := in[i]; nonFinite(x) {
+				return bad(fmt.Sprintf("Input(%s,%s)", c, recs[r]), x)
+			}
+		}
+	}
+	for k := len(mp.st.vars) - 1; k >= 0; k-- {
+		if x := mp.st.vars[k][i]; nonFinite(x) {
+			return bad(mp.st.names[k], x)
+		}
+	}
+	if len(mp.st.vars) == 0 {
+		return bad("", math.NaN())
+	}
+	return bad(mp.st.names[0], mp.st.vars[0][i])
 }

@@ -8,8 +8,6 @@ import (
 	"runtime/debug"
 	"sync"
 	"weak"
-
-	"github.com/neuron-sim/neuron/brain/internal/kernel"
 )
 
 // Guards that turn misuse of a Network into errors instead of silently
@@ -188,26 +186,3 @@ func checkWeightBounds(proj string, v Value, lo, hi float64) error {
 	return nil
 }
 
-// checkSubsteps rejects a step that the general kernel would have to cut
-// into more than kernel.MaxSubsteps substeps (its fastest linear rate times the
-// substep is kept ≤ 0.5, see makeKernelConsts): a time constant far
-// shorter than dt, such as C = 1e-9 pF.
-func checkSubsteps(name string, p Params, dt float64) error {
-	if p.IsLIF() {
-		return nil // integrated exactly, whatever the time constants
-	}
-	lam := (p.GL + p.Gc) / p.C
-	if p.Gc > 0 {
-		lam = max(lam, (p.GLd+p.Gc)/p.Cd)
-	}
-	if p.TauW > 0 {
-		lam = max(lam, 1/p.TauW)
-	}
-	if p.TauTheta > 0 {
-		lam = max(lam, 1/p.TauTheta)
-	}
-	if n := dt * lam / 0.5; !(n <= kernel.MaxSubsteps) {
-		return fmt.Errorf("brain: population %q: its fastest time constant, %.3g ms, would need %.3g substeps per step of %v ms (at most %d): use a smaller dt or check C, GL, Cd, GLd, Gc, TauW and TauTheta", name, 1/lam, n, dt, kernel.MaxSubsteps)
-	}
-	return nil
-}

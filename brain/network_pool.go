@@ -108,9 +108,7 @@ func (n *Network) plan(w int) {
 			}
 			s := &segment{id: len(n.segs), pop: k, lo: lo, hi: hi, groups: gs, rings: rs,
 				buf: [2][]int32{make([]int32, 0, hi-lo), make([]int32, 0, hi-lo)}}
-			if !p.k.lif && p.mod == nil {
-				s.sc = newFullScratch()
-			}
+			s.sc = p.newScratch()
 			n.segs = append(n.segs, s)
 			n.popSegs[k] = append(n.popSegs[k], s)
 		}

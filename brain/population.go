@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/neuron-sim/neuron/brain/internal/kernel"
 )
 
 // DefaultDT is the default integration step (ms).
@@ -101,17 +100,12 @@ type Population struct {
 	// Proximal ones.
 	syn [NumCompartments][NumReceptors][]float64
 
-	ref    []float64 // refractory time left (ms); > 0 means refractory (the LIF kernels count it down below 0)
-	mu     []float64 // running mean of the input current (pA), sensory rule
-	vr     []float64 // running variance of the input current (pA²)
 	offset []float64 // spike time within the last step (ms from step start)
-	gain   []float64 // 1/Size, set by Prepare
 
 	dt       float64
 	prepared bool
-	k        popKernel // the GeneralizedNeuron's kernel, set by Prepare
 
-	mod        *modelPop // the NeuronModel, nil for the GeneralizedNeuron
+	mod        *modelPop // the NeuronModel
 	seed, base uint64    // network seed and global id of neuron 0 (random streams)
 
 	workers int
@@ -129,42 +123,6 @@ type chunk struct {
 	sc     *fullScratch // scratch of the general kernel
 }
 
-// popKernel is the GeneralizedNeuron's kernel for one population
-// (package internal/kernel): its constants for dt and its state, the
-// population's own slices.
-type popKernel struct {
-	lif bool // exact LIF kernels (Theta0 is the threshold)
-	c   *kernel.Consts
-	s   kernel.State
-}
-
-// fullScratch is the scratch space of the general kernels, one per
-// goroutine that steps a population.
-type fullScratch = kernel.Scratch
-
-func newFullScratch() *fullScratch { return kernel.NewScratch() }
-
-// kernelParams are p's numbers as the kernels take them.
-func kernelParams(p Params) kernel.Params {
-	return kernel.Params{
-		C: p.C, GL: p.GL, EL: p.EL, VT: p.VT, DeltaT: p.DeltaT, VPeak: p.VPeak, VReset: p.VReset, TRef: p.TRef,
-		A: p.A, B: p.B, TauW: p.TauW, Cd: p.Cd, GLd: p.GLd, Gc: p.Gc,
-		DeltaTheta: p.DeltaTheta, TauTheta: p.TauTheta,
-		TauVar: p.TauVar, ThetaPerSD: p.ThetaPerSD, ThetaDropMax: p.ThetaDropMax,
-		Cond: p.Synapse.Model == ConductanceExp, Euler: p.Integrator == ForwardEuler,
-		TauE: p.Synapse.TauE, TauI: p.Synapse.TauI, EE: p.Synapse.EE, EI: p.Synapse.EI,
-	}
-}
-
-// kernelState is the population's state as the kernels see it.
-func (p *Population) kernelState() kernel.State {
-	return kernel.State{V: p.V, Vd: p.Vd, W: p.W, Theta: p.Theta, Theta0: p.Theta0,
-		EP: p.syn[Proximal][Excitatory], IP: p.syn[Proximal][Inhibitory],
-		ED: p.syn[Distal][Excitatory], ID: p.syn[Distal][Inhibitory],
-		IExt: p.IExt, IExtDist: p.IExtDist, IBias: p.IBias, Gain: p.gain,
-		Ref: p.ref, Mu: p.mu, Var: p.vr, Offset: p.offset}
-}
-
 // NewPopulation returns n neurons with parameters p at rest (V = Vd = EL,
 // W = 0, θ = VT, no input). It validates p and n.
 func NewPopulation(name string, n int, p Params) (*Population, error) {
@@ -180,43 +138,10 @@ func NewPopulation(name string, n int, p Params) (*Population, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("brain: population %q: %w", name, err)
 	}
-	pop := &Population{Name: name, N: n, P: p}
-	mk := func(v float64) []float64 {
-		s := make([]float64, n)
-		if v != 0 {
-			for i := range s {
-				s[i] = v
-			}
-		}
-		return s
+	pop, err := NewModelPopulation(name, n, &GeneralizedNeuron{P: p})
+	if err != nil {
+		return nil, err
 	}
-	pop.V = mk(p.EL)
-	pop.Vd = mk(p.EL)
-	pop.W = mk(0)
-	pop.Theta = mk(p.VT)
-	pop.IExt = mk(0)
-	pop.IBias = mk(p.IBias)
-	pop.Theta0 = mk(p.VT)
-	pop.Size = mk(1)
-	pop.ref = mk(0)
-	pop.mu = mk(0)
-	pop.vr = mk(0)
-	pop.offset = mk(0)
-	pop.gain = mk(1)
-	for r := range NumReceptors {
-		pop.syn[Proximal][r] = mk(0)
-		if p.Gc > 0 {
-			pop.syn[Distal][r] = mk(0)
-		} else {
-			pop.syn[Distal][r] = pop.syn[Proximal][r]
-		}
-	}
-	if p.Gc > 0 {
-		pop.IExtDist = mk(0)
-	} else {
-		pop.IExtDist = pop.IExt
-	}
-	pop.spikes = make([]int32, 0, n)
 	pop.workers = runtime.GOMAXPROCS(0)
 	return pop, nil
 }
@@ -233,13 +158,7 @@ func (p *Population) Input(c Compartment, r Receptor) []float64 {
 	if c >= NumCompartments {
 		return nil
 	}
-	if p.mod != nil {
-		return p.mod.st.Input(r)
-	}
-	if r >= NumReceptors {
-		return nil
-	}
-	return p.syn[c][r]
+	return p.mod.st.InputAt(c, r)
 }
 
 // OutputScale is the factor a projection multiplies every weight leaving
@@ -284,47 +203,7 @@ func (p *Population) Prepare(dt float64) error {
 	if !(dt > 0) || math.IsInf(dt, 0) {
 		return fmt.Errorf("brain: population %q: dt = %v: must be a finite number > 0 ms", p.Name, dt)
 	}
-	if p.mod != nil {
-		return p.prepareModel(dt)
-	}
-	if err := p.P.Validate(); err != nil {
-		return fmt.Errorf("brain: population %q: %w", p.Name, err)
-	}
-	if (p.P.Gc > 0) != (len(p.IExtDist) > 0 && &p.IExtDist[0] != &p.IExt[0]) {
-		return fmt.Errorf("brain: population %q: Gc = %v changed after NewPopulation (dendrite present or absent is fixed at construction)", p.Name, p.P.Gc)
-	}
-	unit := true
-	for i, s := range p.Size {
-		if !(s > 0) || math.IsInf(s, 0) {
-			return fmt.Errorf("brain: population %q: Size[%d] = %v: must be a finite number > 0", p.Name, i, s)
-		}
-		p.gain[i] = 1 / s
-		unit = unit && s == 1
-	}
-	for i, v := range p.IBias {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("brain: population %q: IBias[%d] = %v: must be finite", p.Name, i, v)
-		}
-	}
-	for i, v := range p.Theta0 {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("brain: population %q: Theta0[%d] = %v: must be finite", p.Name, i, v)
-		}
-		if p.P.DeltaT == 0 && !(p.P.VReset < v) {
-			return fmt.Errorf("brain: population %q: Theta0[%d] = %v: must exceed VReset = %v", p.Name, i, v, p.P.VReset)
-		}
-	}
-	if err := checkSubsteps(p.Name, p.P, dt); err != nil {
-		return err
-	}
-	p.k = popKernel{lif: p.P.IsLIF(), c: kernel.NewConsts(kernelParams(p.P), dt, unit), s: p.kernelState()}
-	p.dt = dt
-	if p.k.lif {
-		copy(p.Theta, p.Theta0)
-	}
-	p.setupChunks()
-	p.prepared = true
-	return nil
+	return p.prepareModel(dt)
 }
 
 func (p *Population) setupChunks() {
@@ -341,9 +220,7 @@ func (p *Population) setupChunks() {
 		ch.lo = p.N * c / nw
 		ch.hi = p.N * (c + 1) / nw
 		ch.spikes = make([]int32, 0, ch.hi-ch.lo)
-		if p.mod == nil {
-			ch.sc = newFullScratch()
-		}
+		ch.sc = p.newScratch()
 		ch.run = func() {
 			ch.spikes, ch.err = p.stepRange(ch, p.curStep)
 			p.wg.Done()
@@ -399,33 +276,5 @@ func (p *Population) SpikeOffset(i int) float64 { return p.offset[i] }
 // stepRange steps the neurons of one chunk and returns their spikes.
 func (p *Population) stepRange(ch *chunk, step int64) ([]int32, error) {
 	lo, hi, dst := ch.lo, ch.hi, ch.spikes[:0]
-	if p.mod != nil {
-		return p.stepModel(lo, hi, step, dst)
-	}
-	out, bad := kernel.Step(p.k.c, &p.k.s, lo, hi, dst, ch.sc)
-	if bad >= 0 {
-		return out, p.blowUp(bad, step)
-	}
-	return out, nil
-}
-
-// blowUp names the first non-finite variable of neuron i.
-func (p *Population) blowUp(i int, step int64) error {
-	vars := []struct {
-		name string
-		s    []float64
-	}{
-		{"IExt", p.IExt}, {"IExtDist", p.IExtDist}, {"IBias", p.IBias},
-		{"Input(Proximal,Excitatory)", p.syn[Proximal][Excitatory]},
-		{"Input(Proximal,Inhibitory)", p.syn[Proximal][Inhibitory]},
-		{"Input(Distal,Excitatory)", p.syn[Distal][Excitatory]},
-		{"Input(Distal,Inhibitory)", p.syn[Distal][Inhibitory]},
-		{"W", p.W}, {"Vd", p.Vd}, {"Theta", p.Theta}, {"V", p.V},
-	}
-	for _, v := range vars {
-		if x := v.s[i]; math.IsNaN(x) || math.IsInf(x, 0) {
-			return &BlowUpError{Population: p.Name, Neuron: i, Variable: v.name, Value: x, TimeMS: float64(step) * p.dt}
-		}
-	}
-	return &BlowUpError{Population: p.Name, Neuron: i, Variable: "V", Value: p.V[i], TimeMS: float64(step) * p.dt}
+	return p.stepModel(lo, hi, step, dst, ch.sc)
 }

@@ -202,7 +202,7 @@ func ExamplePopulation_MarshalBinary() {
 	}
 	fmt.Printf("%d bytes; identical continuation: %v; θ = %.2f mV\n", len(state), same && a.V[0] == b.V[0], b.Theta[0])
 	// Output:
-	// 249 bytes; identical continuation: true; θ = -38.29 mV
+	// 233 bytes; identical continuation: true; θ = -38.29 mV
 }
 
 // Large populations are stepped by several goroutines; the result does not

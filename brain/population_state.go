@@ -17,27 +17,26 @@ var ErrBadState = errors.New("brain: bad population state")
 // stateSlices lists, in encoding order, every slice that makes up the
 // dynamic state and per-neuron configuration of the population.
 func (p *Population) stateSlices() [][]float64 {
-	if p.mod != nil {
-		// The inputs beyond the first two (a ReceptorModel's) come last, so
-		// the layout of a two-receptor model is unchanged.
-		ss := append(slices.Clone(p.mod.st.vars), p.IExt, p.syn[Proximal][Excitatory], p.syn[Proximal][Inhibitory])
-		return append(ss, p.mod.st.in[NumReceptors:]...)
+	// The inputs beyond the first two (a ReceptorModel's) come after
+	// them, and a dendrite's inputs last, so the layout of a two-receptor
+	// model without a dendrite is the same for every model.
+	st := &p.mod.st
+	ss := append(slices.Clone(st.vars), p.IExt, p.syn[Proximal][Excitatory], p.syn[Proximal][Inhibitory])
+	ss = append(ss, st.in[NumReceptors:]...)
+	if st.dendrite {
+		ss = append(ss, p.IExtDist)
+		ss = append(ss, st.inD...)
 	}
-	s := [][]float64{p.V, p.Vd, p.W, p.Theta, p.IExt, p.IBias, p.Theta0, p.Size,
-		p.ref, p.mu, p.vr, p.offset,
-		p.syn[Proximal][Excitatory], p.syn[Proximal][Inhibitory]}
-	if p.P.Gc > 0 {
-		s = append(s, p.IExtDist, p.syn[Distal][Excitatory], p.syn[Distal][Inhibitory])
-	}
-	return s
+	return ss
 }
 
-// MarshalBinary encodes the population's state (V, Vd, W, Theta, synaptic
-// variables, refractory clocks, running input statistics, IExt and the
-// per-neuron IBias, Theta0 and Size; for a NeuronModel, its declared
-// variables, IExt, the synaptic inputs and, if the model is Stateful, its
-// own state). Parameters are not included: restore
-// into a population built with the same Params and N.
+// MarshalBinary encodes the population's state: its model's declared
+// variables (for the GeneralizedNeuron V, Vd, W, Theta, the per-neuron
+// IBias, Theta0 and Size, the refractory clocks and the running input
+// statistics), IExt, the synaptic inputs (with a dendrite also IExtDist
+// and the distal inputs) and, if the model is Stateful, its own state.
+// Parameters are not included: restore into a population built with the
+// same model, Params and N.
 func (p *Population) MarshalBinary() ([]byte, error) {
 	ss := p.stateSlices()
 	buf := make([]byte, 0, len(stateMagic)+16+len(ss)*p.N*8)
@@ -96,11 +95,6 @@ func (p *Population) UnmarshalBinary(data []byte) error {
 		}
 		if d.err != nil {
 			return fmt.Errorf("%w: %w", ErrBadState, d.err)
-		}
-	}
-	for i, s := range p.Size {
-		if s > 0 {
-			p.gain[i] = 1 / s
 		}
 	}
 	return nil

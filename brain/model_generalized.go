@@ -1,0 +1,211 @@
+package brain
+
+import (
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/neuron-sim/neuron/brain/internal/kernel"
+)
+
+// GeneralizedNeuron is the library's neuron model (the equations of the
+// package documentation: an AdEx soma, a passive dendrite, adaptation, an
+// adaptive and variance-driven threshold; the LIF as its special case) as
+// a NeuronModel, with parameters P. NewPopulation(name, n, p) makes a
+// population of it; NewModelPopulation(name, n, &GeneralizedNeuron{P: p})
+// is the same thing. Its population's P is its parameter set: Prepare
+// reads Population.P, so editing P and preparing again takes effect.
+//
+// It declares its state and per-neuron parameters as variables, so that
+// recorders, checkpoints and Population.Var see them as they see a user
+// model's: V, Vd (mV), W (pA, per unit Size), Theta (mV); IBias (pA),
+// Theta0 (mV) and Size (dimensionless, > 0), the per-neuron bias current,
+// resting threshold and size factor (Population.IBias, Theta0 and Size
+// alias them); Ref (ms), the refractory time left; Mu (pA) and SigmaSq
+// (pA²), the running statistics of the input current of the sensory rule.
+// With P.Gc > 0 (decided when the population is made) it has a dendrite:
+// its population keeps distal synaptic inputs and IExtDist.
+//
+// Its step runs the hand-tuned kernels of package brain/internal/kernel,
+// one chosen per population by Prepare, each tested against one readable
+// reference form of the model. It is a ScratchModel (the kernels work in
+// blocks with per-goroutine work space, and detect a blow-up while they
+// step, so the population does not scan its variables after every step)
+// and a CompartmentModel.
+type GeneralizedNeuron struct {
+	// P is the parameter set. In a population, Population.P overrides it
+	// at every Prepare.
+	P Params
+
+	dend   bool // dendrite, fixed when the population is made
+	c      *kernel.Consts
+	ks     kernel.State
+	gain   []float64 // 1/Size, set by Prepare
+	size   []float64 // the Size variable, set by Prepare
+	mu     sync.Mutex
+	direct *kernel.Scratch // scratch of Step called directly (not through a Population)
+}
+
+// The variables of the GeneralizedNeuron, in Vars order.
+const (
+	gnV = iota
+	gnVd
+	gnW
+	gnTheta
+	gnIBias
+	gnTheta0
+	gnSize
+	gnRef
+	gnMu
+	gnSigmaSq
+)
+
+// Vars declares V, Vd, W, Theta, IBias, Theta0, Size, Ref, Mu and
+// SigmaSq, at rest for P (V = Vd = EL, θ = θ0 = VT, IBias = P.IBias,
+// Size = 1).
+func (m *GeneralizedNeuron) Vars() []Var {
+	p := &m.P
+	return []Var{
+		gnV:       {Name: "V", Unit: "mV", Init: p.EL},
+		gnVd:      {Name: "Vd", Unit: "mV", Init: p.EL},
+		gnW:       {Name: "W", Unit: "pA", Init: 0},
+		gnTheta:   {Name: "Theta", Unit: "mV", Init: p.VT},
+		gnIBias:   {Name: "IBias", Unit: "pA", Init: p.IBias},
+		gnTheta0:  {Name: "Theta0", Unit: "mV", Init: p.VT},
+		gnSize:    {Name: "Size", Unit: "1", Init: 1},
+		gnRef:     {Name: "Ref", Unit: "ms", Init: 0},
+		gnMu:      {Name: "Mu", Unit: "pA", Init: 0},
+		gnSigmaSq: {Name: "SigmaSq", Unit: "pA²", Init: 0},
+	}
+}
+
+// HasDendrite reports whether P.Gc > 0 (CompartmentModel).
+func (m *GeneralizedNeuron) HasDendrite() bool { return m.P.Gc > 0 }
+
+// Prepare validates P and the per-neuron parameters and chooses the
+// kernel for time step dt (ms).
+func (m *GeneralizedNeuron) Prepare(dt float64, s *State) error {
+	if s.pop != nil {
+		m.P = s.pop.P
+	}
+	p := m.P
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if s.dendrite != (p.Gc > 0) {
+		return fmt.Errorf("brain: Gc = %v changed after the population was made (dendrite present or absent is fixed at construction)", p.Gc)
+	}
+	if len(m.gain) != s.N {
+		m.gain = make([]float64, s.N)
+	}
+	unit := true
+	m.size = s.vars[gnSize]
+	for i, sz := range m.size {
+		if !(sz > 0) || math.IsInf(sz, 0) {
+			return fmt.Errorf("brain: Size[%d] = %v: must be a finite number > 0", i, sz)
+		}
+		m.gain[i] = 1 / sz
+		unit = unit && sz == 1
+	}
+	for i, v := range s.vars[gnIBias] {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("brain: IBias[%d] = %v: must be finite", i, v)
+		}
+	}
+	for i, v := range s.vars[gnTheta0] {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("brain: Theta0[%d] = %v: must be finite", i, v)
+		}
+		if p.DeltaT == 0 && !(p.VReset < v) {
+			return fmt.Errorf("brain: Theta0[%d] = %v: must exceed VReset = %v", i, v, p.VReset)
+		}
+	}
+	if err := checkSubsteps(p, dt); err != nil {
+		return err
+	}
+	m.c = kernel.NewConsts(kernelParams(p), dt, unit)
+	m.ks = kernel.State{V: s.vars[gnV], Vd: s.vars[gnVd], W: s.vars[gnW], Theta: s.vars[gnTheta], Theta0: s.vars[gnTheta0],
+		EP: s.InputAt(Proximal, Excitatory), IP: s.InputAt(Proximal, Inhibitory),
+		ED: s.InputAt(Distal, Excitatory), ID: s.InputAt(Distal, Inhibitory),
+		IExt: s.IExt(), IExtDist: s.IExtDist(), IBias: s.vars[gnIBias], Gain: m.gain,
+		Ref: s.vars[gnRef], Mu: s.vars[gnMu], Var: s.vars[gnSigmaSq], Offset: s.SpikeOffset()}
+	if p.IsLIF() {
+		copy(m.ks.Theta, m.ks.Theta0)
+	}
+	return nil
+}
+
+// Step advances neurons [lo, hi) (NeuronModel). A population calls
+// StepScratch instead, with the work space of the calling goroutine; Step
+// serialises the calls that share its own.
+func (m *GeneralizedNeuron) Step(s *State, lo, hi int, step int64, dst []int32) []int32 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.direct == nil {
+		m.direct = kernel.NewScratch()
+	}
+	out, _ := kernel.Step(m.c, &m.ks, lo, hi, dst, m.direct)
+	return out
+}
+
+// NewScratch returns the kernels' work space for one goroutine
+// (ScratchModel).
+func (m *GeneralizedNeuron) NewScratch() any { return kernel.NewScratch() }
+
+// StepScratch is Step with the work space sc of the calling goroutine;
+// it also returns the first neuron whose state or input is no longer
+// finite (the step stopped there, with that neuron's synaptic inputs as
+// they were at its start), or −1 (ScratchModel).
+func (m *GeneralizedNeuron) StepScratch(s *State, lo, hi int, step int64, dst []int32, sc any) ([]int32, int) {
+	return kernel.Step(m.c, &m.ks, lo, hi, dst, sc.(*kernel.Scratch))
+}
+
+// kernelParams are p's numbers as the kernels take them.
+func kernelParams(p Params) kernel.Params {
+	return kernel.Params{
+		C: p.C, GL: p.GL, EL: p.EL, VT: p.VT, DeltaT: p.DeltaT, VPeak: p.VPeak, VReset: p.VReset, TRef: p.TRef,
+		A: p.A, B: p.B, TauW: p.TauW, Cd: p.Cd, GLd: p.GLd, Gc: p.Gc,
+		DeltaTheta: p.DeltaTheta, TauTheta: p.TauTheta,
+		TauVar: p.TauVar, ThetaPerSD: p.ThetaPerSD, ThetaDropMax: p.ThetaDropMax,
+		Cond: p.Synapse.Model == ConductanceExp, Euler: p.Integrator == ForwardEuler,
+		TauE: p.Synapse.TauE, TauI: p.Synapse.TauI, EE: p.Synapse.EE, EI: p.Synapse.EI,
+	}
+}
+
+// SaveState writes nothing: the GeneralizedNeuron's state is its
+// variables (Stateful).
+func (m *GeneralizedNeuron) SaveState(e *StateEncoder) {}
+
+// RestoreState recomputes 1/Size from the restored Size (Stateful).
+func (m *GeneralizedNeuron) RestoreState(d *StateDecoder) error {
+	for i, sz := range m.size {
+		if sz > 0 {
+			m.gain[i] = 1 / sz
+		}
+	}
+	return nil
+}
+
+// checkSubsteps rejects a step that the general kernel would have to cut
+// into more than kernel.MaxSubsteps substeps (its fastest linear rate times the
+// substep is kept ≤ 0.5, see makeKernelConsts): a time constant far
+// shorter than dt, such as C = 1e-9 pF.
+func checkSubsteps(p Params, dt float64) error {
+	if p.IsLIF() {
+		return nil // integrated exactly, whatever the time constants
+	}
+	lam := (p.GL + p.Gc) / p.C
+	if p.Gc > 0 {
+		lam = max(lam, (p.GLd+p.Gc)/p.Cd)
+	}
+	if p.TauW > 0 {
+		lam = max(lam, 1/p.TauW)
+	}
+	if p.TauTheta > 0 {
+		lam = max(lam, 1/p.TauTheta)
+	}
+	if n := dt * lam / 0.5; !(n <= kernel.MaxSubsteps) {
+		return fmt.Errorf("brain: its fastest time constant, %.3g ms, would need %.3g substeps per step of %v ms (at most %d): use a smaller dt or check C, GL, Cd, GLd, Gc, TauW and TauTheta", 1/lam, n, dt, kernel.MaxSubsteps)
+	}
+	return nil
+}
