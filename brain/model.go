@@ -78,7 +78,7 @@ type State struct {
 	offset   []float64
 	dendrite bool
 	pop      *Population
-	streams Streams
+	streams  Streams
 }
 
 // Var returns the slice of variable k (the order of Vars).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/analysis"
+	"github.com/neuron-sim/neuron/brain/models"
 )
 
 // A network in a few lines: an excitatory and an inhibitory population,
@@ -69,7 +70,7 @@ func ExampleNetwork_Connect() {
 // Run advances the network in pieces, reports progress and stops on
 // cancellation; runs continue where the last one stopped.
 func ExampleNetwork_Run() {
-	net, _ := brain.CUBA(1000, 7)
+	net, _ := models.CUBA(1000, 7)
 	var last brain.Progress
 	ctx, cancel := context.WithCancel(context.Background())
 	err := net.Run(ctx, 100, func(p brain.Progress) {
@@ -104,7 +105,7 @@ func ExampleSTDP_Window() {
 // checkpoint gives exactly the same spikes as running straight through.
 func ExampleNetwork_Save() {
 	build := func() (*brain.Network, *brain.SpikeRecorder) {
-		net, _ := brain.CUBA(1000, 3)
+		net, _ := models.CUBA(1000, 3)
 		rec, _ := net.RecordSpikes(net.Population("exc"))
 		return net, rec
 	}
@@ -135,7 +136,7 @@ func ExampleNetwork_Save() {
 
 // Summary lists what a network holds once built.
 func ExampleNetwork_Summary() {
-	net, _ := brain.CUBA(4000, 1)
+	net, _ := models.CUBA(4000, 1)
 	net.Build()
 	fmt.Println(net.Summary())
 	// Output:

@@ -185,4 +185,3 @@ func checkWeightBounds(proj string, v Value, lo, hi float64) error {
 	}
 	return nil
 }
-

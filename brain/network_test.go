@@ -332,11 +332,11 @@ func sameSpikes(a, b [][]int32) bool {
 }
 
 // TestDeterminismGOMAXPROCS: the same seed gives identical spike trains
-// for GOMAXPROCS 1, 2 and 8, for a rich small network and for a CUBA
-// network large enough (20 000 cells) that populations step in parallel.
+// for GOMAXPROCS 1, 2 and 8 for a rich small network (package models
+// tests the same for a CUBA network of 20 000 cells).
 func TestDeterminismGOMAXPROCS(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	var refRich, refCUBA [][]int32
+	var refRich [][]int32
 	for _, procs := range []int{1, 2, 8} {
 		runtime.GOMAXPROCS(procs)
 		net, recs := richNetwork(t, 11, 400)
@@ -345,25 +345,16 @@ func TestDeterminismGOMAXPROCS(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := spikesOf(recs)
-		cuba := must(CUBA(20000, 5))
-		crec := []*SpikeRecorder{must(cuba.RecordSpikes(cuba.Population("exc"))), must(cuba.RecordSpikes(cuba.Population("inh")))}
-		if err := cuba.Run(context.Background(), 60, nil); err != nil {
-			t.Fatal(err)
-		}
-		gotC := spikesOf(crec)
 		if procs == 1 {
-			refRich, refCUBA = got, gotC
-			t.Logf("rich: %d/%d/%d spikes; CUBA 20000: %d spikes in 60 ms", len(got[0]), len(got[2]), len(got[4]), len(gotC[0])+len(gotC[2]))
-			if len(got[0]) == 0 || len(got[4]) == 0 || len(gotC[0]) == 0 {
+			refRich = got
+			t.Logf("rich: %d/%d/%d spikes", len(got[0]), len(got[2]), len(got[4]))
+			if len(got[0]) == 0 || len(got[4]) == 0 {
 				t.Fatal("test network is silent")
 			}
 			continue
 		}
 		if !sameSpikes(got, refRich) {
 			t.Errorf("GOMAXPROCS=%d: rich network spikes differ from GOMAXPROCS=1", procs)
-		}
-		if !sameSpikes(gotC, refCUBA) {
-			t.Errorf("GOMAXPROCS=%d: CUBA 20000 spikes differ from GOMAXPROCS=1", procs)
 		}
 	}
 }

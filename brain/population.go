@@ -6,7 +6,6 @@ import (
 	"math"
 	"runtime"
 	"sync"
-
 )
 
 // DefaultDT is the default integration step (ms).

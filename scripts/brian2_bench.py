@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Brian2 C++ standalone versions of the standard benchmark networks.
 
-The same models as brain.CUBA, brain.COBA and brain.SongSTDP
+The same models as models.CUBA, models.COBA and models.SongSTDP (package brain/models)
 (docs/benchmarks.md; Brette et al. 2007, J Comput Neurosci 23:349;
 Vogels & Abbott 2005, J Neurosci 25:10786; Song, Miller & Abbott 2000, Nat
 Neurosci 3:919), written the way Brian2's own examples write them

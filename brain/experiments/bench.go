@@ -10,7 +10,7 @@ import (
 	"github.com/neuron-sim/neuron/brain/models"
 )
 
-// Measurement is one timed run of a benchmark network (brain.CUBA or brain.COBA).
+// Measurement is one timed run of a benchmark network (models.CUBA or models.COBA).
 type Measurement struct {
 	Model            string
 	N                int

@@ -13,11 +13,11 @@ import (
 // BrunelRun is one simulated state of Brunel's model A: the spike trains (ms) of every
 // excitatory and inhibitory cell.
 type BrunelRun struct {
-	State       string             // "SR", "AI", "SIfast" or "SIslow" (brain.BrunelPoint)
-	Params      brain.BrunelParams // the network that ran
-	DurMS, T0MS float64            // simulated duration; analysis starts at T0MS (transient dropped)
-	Exc, Inh    [][]float64        // spike times (ms) per cell
-	Net         *brain.Network     // the network after the run (nil when not kept)
+	State       string              // "SR", "AI", "SIfast" or "SIslow" (models.BrunelPoint)
+	Params      models.BrunelParams // the network that ran
+	DurMS, T0MS float64             // simulated duration; analysis starts at T0MS (transient dropped)
+	Exc, Inh    [][]float64         // spike times (ms) per cell
+	Net         *brain.Network      // the network after the run (nil when not kept)
 }
 
 // RunBrunel simulates one of Brunel's Fig. 8 states on a network of ne excitatory cells with

@@ -4,8 +4,8 @@ import (
 	"math"
 	"testing"
 
-	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/experiments"
+	"github.com/neuron-sim/neuron/brain/models"
 )
 
 // The AI point on a small network (CE = 200, J = 0.5 mV: CE·J = 100 mV as in Brunel 2000)
@@ -53,7 +53,7 @@ func TestRunBrunelAI(t *testing.T) {
 }
 
 func TestCycleMeasures(t *testing.T) {
-	c := brain.ResearchCycleMS
+	c := models.ResearchCycleMS
 	train := []float64{3, 17, 19, c + 24.9, c + 30, 3*c + 1}
 	if got := experiments.CycleCounts(train, 4); got[0] != 3 || got[1] != 2 || got[2] != 0 || got[3] != 1 {
 		t.Errorf("CycleCounts = %v, want [3 2 0 1]", got)

@@ -10,10 +10,10 @@ import (
 	"github.com/neuron-sim/neuron/brain/models"
 )
 
-// ResearchRun simulates brain.ResearchNetwork for the given number of 200 ms cycles. With
+// ResearchRun simulates models.Research for the given number of 200 ms cycles. With
 // record, it also records V of pyramidal cells 2 and 5 (first recorder) and of interneuron 9
 // (second recorder) at every step; otherwise both recorders are nil.
-func ResearchRun(seed uint64, cycles int, record bool) (*brain.ResearchCircuit, *brain.StateRecorder, *brain.StateRecorder, error) {
+func ResearchRun(seed uint64, cycles int, record bool) (*models.ResearchCircuit, *brain.StateRecorder, *brain.StateRecorder, error) {
 	if cycles <= 0 {
 		return nil, nil, nil, fmt.Errorf("experiments: ResearchRun: cycles = %d, want > 0", cycles)
 	}
@@ -30,33 +30,33 @@ func ResearchRun(seed uint64, cycles int, record bool) (*brain.ResearchCircuit, 
 			return nil, nil, nil, err
 		}
 	}
-	if err := c.Net.Run(context.Background(), float64(cycles)*brain.ResearchCycleMS, nil); err != nil {
+	if err := c.Net.Run(context.Background(), float64(cycles)*models.ResearchCycleMS, nil); err != nil {
 		return nil, nil, nil, err
 	}
 	return c, ve, vi, nil
 }
 
 // CycleCounts returns the number of spikes of a train (ms) in each of the first cycles
-// research cycles (brain.ResearchCycleMS each).
+// research cycles (models.ResearchCycleMS each).
 func CycleCounts(train []float64, cycles int) []int {
 	out := make([]int, cycles)
 	for k := range out {
-		t0 := float64(k) * brain.ResearchCycleMS
-		out[k] = analysis.Count(train, t0, t0+brain.ResearchCycleMS)
+		t0 := float64(k) * models.ResearchCycleMS
+		out[k] = analysis.Count(train, t0, t0+models.ResearchCycleMS)
 	}
 	return out
 }
 
 // FirstSpikeSteps returns, for each cycle, the protocol step of the train's first spike in that
-// cycle (1-based: ⌈latency / brain.ResearchStepMS⌉; 0 when the cycle has no spike) and its
+// cycle (1-based: ⌈latency / models.ResearchStepMS⌉; 0 when the cycle has no spike) and its
 // latency from the cycle start (ms).
 func FirstSpikeSteps(train []float64, cycles int) (steps []int, latMS []float64) {
 	steps, latMS = make([]int, cycles), make([]float64, cycles)
 	for k := range steps {
-		t0 := float64(k) * brain.ResearchCycleMS
+		t0 := float64(k) * models.ResearchCycleMS
 		lat, ok := analysis.FirstSpikeLatency(train, t0)
-		if ok && lat < brain.ResearchCycleMS {
-			steps[k], latMS[k] = int(math.Ceil(lat/brain.ResearchStepMS)), lat
+		if ok && lat < models.ResearchCycleMS {
+			steps[k], latMS[k] = int(math.Ceil(lat/models.ResearchStepMS)), lat
 		}
 	}
 	return steps, latMS
@@ -66,7 +66,7 @@ func FirstSpikeSteps(train []float64, cycles int) (steps []int, latMS []float64)
 // phase in [fromMS, toMS) and the rest.
 func PhaseCounts(train []float64, fromMS, toMS float64) (in, out int) {
 	for _, t := range train {
-		ph := math.Mod(t, brain.ResearchCycleMS)
+		ph := math.Mod(t, models.ResearchCycleMS)
 		if ph >= fromMS && ph < toMS {
 			in++
 		} else {
@@ -78,7 +78,7 @@ func PhaseCounts(train []float64, fromMS, toMS float64) (in, out int) {
 
 // ResearchWeights returns the circuit's weights (pA) as a row-major matrix with one row per
 // target neuron (12) and one column per source: neurons 0–11, then the stimulus channels.
-func ResearchWeights(c *brain.ResearchCircuit) (rows, cols int, data []float64) {
+func ResearchWeights(c *models.ResearchCircuit) (rows, cols int, data []float64) {
 	n := len(c.RecurrentW)
 	rows, cols = n, n+len(c.ExternalW)
 	data = make([]float64, rows*cols)

@@ -104,10 +104,10 @@ func PairingRun(rule brain.STDP, w0 float64, dts [][]float64, periodMS float64, 
 	return out, nil
 }
 
-// SongGmax is the weight bound of brain.SongSTDP (nS): 0.01 in units of gL = 10 nS.
+// SongGmax is the weight bound of models.SongSTDP (nS): 0.01 in units of gL = 10 nS.
 const SongGmax = 0.1
 
-// SongNetwork is brain.SongSTDP (docs/benchmarks.md; Song, Miller & Abbott 2000) built with the
+// SongNetwork is models.SongSTDP (docs/benchmarks.md; Song, Miller & Abbott 2000) built with the
 // public API, with the input rate (Hz) and weight dependence as parameters; plastic false
 // freezes the initial weights.
 func SongNetwork(rateHz float64, dep brain.WeightDependence, plastic bool, seed uint64) (*brain.Network, *brain.Population, *brain.Projection, error) {
@@ -148,7 +148,7 @@ type SongResult struct {
 	Wall          time.Duration
 }
 
-// RunSong runs a network from SongNetwork or brain.SongSTDP (its first projection is the plastic
+// RunSong runs a network from SongNetwork or models.SongSTDP (its first projection is the plastic
 // one, onto population post) for durMS. tracked names inputs whose synapses are recorded every
 // 100 ms.
 func RunSong(net *brain.Network, post *brain.Population, proj *brain.Projection, durMS float64, tracked []int) (SongResult, error) {
@@ -179,7 +179,7 @@ func RunSong(net *brain.Network, post *brain.Population, proj *brain.Projection,
 	return r, nil
 }
 
-// SongBenchmark runs brain.SongSTDP for durMS with each seed, at most workers at a time, and
+// SongBenchmark runs models.SongSTDP for durMS with each seed, at most workers at a time, and
 // tracks inputs 0, 125, …, 875 on the first seed.
 func SongBenchmark(seeds []uint64, durMS float64, workers int) ([]SongResult, error) {
 	return parallel(len(seeds), workers, func(k int) (SongResult, error) {

@@ -44,7 +44,7 @@ func TestPairingRunWindow(t *testing.T) {
 	}
 }
 
-// SongNetwork with additive STDP at 15 Hz is brain.SongSTDP, spike for spike.
+// SongNetwork with additive STDP at 15 Hz is models.SongSTDP, spike for spike.
 func TestSongNetworkIsTheBenchmark(t *testing.T) {
 	if testing.Short() {
 		t.Skip("network run")

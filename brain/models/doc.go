@@ -16,7 +16,6 @@
 // the sub-package brain/models/microcircuit.
 //
 // Every network is built with the public API of package brain, as a user
-// would build it. (The constructors are still also reachable under their
-// old names in package brain, deprecated, until the notebooks that use
-// them have moved here.)
+// would build it. The reference ranges live here (reference.go) and
+// nowhere else: the bench command, the tests and the notebooks read them.
 package models

@@ -2,6 +2,8 @@ package models_test
 
 import (
 	"context"
+	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -113,5 +115,37 @@ func TestSongSTDP(t *testing.T) {
 	// Rate regulation: the last 20 s fire less than the first 10 s.
 	if (rates[8]+rates[9])/2 >= rates[0] {
 		t.Errorf("output rate not regulated: first 10 s %.1f Hz, last 20 s %.1f Hz", rates[0], (rates[8]+rates[9])/2)
+	}
+}
+
+// TestCUBADeterminismGOMAXPROCS: the same seed gives identical spike
+// trains for GOMAXPROCS 1, 2 and 8 on a CUBA network large enough (20 000
+// cells) that its populations step in parallel.
+func TestCUBADeterminismGOMAXPROCS(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var ref [][]int32
+	for _, procs := range []int{1, 2, 8} {
+		runtime.GOMAXPROCS(procs)
+		net := must(models.CUBA(20000, 5))
+		recs := []*brain.SpikeRecorder{must(net.RecordSpikes(net.Population("exc"))), must(net.RecordSpikes(net.Population("inh")))}
+		if err := net.Run(context.Background(), 60, nil); err != nil {
+			t.Fatal(err)
+		}
+		var got [][]int32
+		for _, r := range recs {
+			steps, neurons := r.Spikes()
+			got = append(got, slices.Clone(steps), slices.Clone(neurons))
+		}
+		if procs == 1 {
+			ref = got
+			t.Logf("CUBA 20000: %d spikes in 60 ms", len(got[1])+len(got[3]))
+			if len(got[1]) == 0 {
+				t.Fatal("CUBA network is silent")
+			}
+			continue
+		}
+		if !slices.EqualFunc(got, ref, slices.Equal) {
+			t.Errorf("GOMAXPROCS=%d: CUBA 20000 spikes differ from GOMAXPROCS=1", procs)
+		}
 	}
 }

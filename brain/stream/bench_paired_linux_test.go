@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/brain/stream"
 )
 
@@ -37,11 +38,11 @@ func processCPU() time.Duration {
 func BenchmarkCUBARecordingPaired(b *testing.B) {
 	for _, n := range []int{4000, 64000} {
 		b.Run("N="+strconv.Itoa(n), func(b *testing.B) {
-			plain, err := brain.CUBA(n, 1)
+			plain, err := models.CUBA(n, 1)
 			if err != nil {
 				b.Fatal(err)
 			}
-			recorded, err := brain.CUBA(n, 1)
+			recorded, err := models.CUBA(n, 1)
 			if err != nil {
 				b.Fatal(err)
 			}

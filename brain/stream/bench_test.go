@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/brain/stream"
 )
 
@@ -23,7 +24,7 @@ func BenchmarkCUBARecording(b *testing.B) {
 	for _, n := range []int{4000, 64000} {
 		for _, mode := range []string{"none", "memory", "stream"} {
 			b.Run(mode+"/N="+strconv.Itoa(n), func(b *testing.B) {
-				net, err := brain.CUBA(n, 1)
+				net, err := models.CUBA(n, 1)
 				if err != nil {
 					b.Fatal(err)
 				}

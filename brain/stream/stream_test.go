@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/brain/stream"
 )
 
@@ -18,7 +19,7 @@ import (
 // file gives back with what memory holds, bit for bit.
 func TestNetworkMatchesMemoryRecorders(t *testing.T) {
 	for _, seed := range []uint64{1, 2} {
-		net, err := brain.CUBA(4000, seed)
+		net, err := models.CUBA(4000, seed)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +101,7 @@ func Example() {
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "cuba.nrs")
 
-	net, err := brain.CUBA(4000, 1)
+	net, err := models.CUBA(4000, 1)
 	if err != nil {
 		fmt.Println(err)
 		return

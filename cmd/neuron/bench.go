@@ -698,12 +698,13 @@ import (
 	"fmt"
 
 	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 )
 
 const seed = %d // the parameter that changes between runs
 
 func main() {
-	net, err := brain.%s(%d, seed)
+	net, err := models.%s(%d, seed)
 	if err != nil {
 		panic(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/brain/stream"
 )
 
@@ -107,9 +108,9 @@ func runRecord(args []string, stdout, stderr io.Writer) error {
 	var err error
 	switch *model {
 	case "cuba":
-		net, err = brain.CUBA(*n, *seed)
+		net, err = models.CUBA(*n, *seed)
 	case "coba":
-		net, err = brain.COBA(*n, *seed)
+		net, err = models.COBA(*n, *seed)
 	default:
 		return fmt.Errorf("--model %q: want cuba or coba", *model)
 	}

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/format/nwb"
 )
 
@@ -18,7 +18,7 @@ func Example() {
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "cuba.nwb")
 
-	net, _ := brain.CUBA(1000, 1)
+	net, _ := models.CUBA(1000, 1)
 	exc, inh := net.Population("exc"), net.Population("inh")
 	re, _ := net.RecordSpikes(exc)
 	ri, _ := net.RecordSpikes(inh)

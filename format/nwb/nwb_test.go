@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/brain/stream"
 	"github.com/neuron-sim/neuron/format/nwb"
 	"github.com/neuron-sim/neuron/format/sonata"
@@ -31,7 +32,7 @@ type run struct {
 
 func newRun(t *testing.T, dir string) run {
 	t.Helper()
-	net, err := brain.CUBA(1000, 3)
+	net, err := models.CUBA(1000, 3)
 	if err != nil {
 		t.Fatal(err)
 	}

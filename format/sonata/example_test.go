@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/format/sonata"
 )
 
@@ -16,7 +16,7 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "sonata")
 	defer os.RemoveAll(dir)
 
-	net, _ := brain.CUBA(1000, 1)
+	net, _ := models.CUBA(1000, 1)
 	exc := net.Population("exc")
 	rec, _ := net.RecordSpikes(exc)
 	if err := net.Run(context.Background(), 200, nil); err != nil {

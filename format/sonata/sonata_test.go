@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 	"github.com/neuron-sim/neuron/brain/stream"
 	"github.com/neuron-sim/neuron/format/sonata"
 )
@@ -16,7 +16,7 @@ import (
 // as the recorder computes them) and node ids, in time order.
 func TestSpikesRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	net, err := brain.CUBA(2000, 4)
+	net, err := models.CUBA(2000, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestSpikesRoundTrip(t *testing.T) {
 // TestWriteNetwork writes the node and edge files of a network with a
 // spike source and checks every edge against the projection.
 func TestWriteNetwork(t *testing.T) {
-	net, err := brain.CUBA(1000, 2)
+	net, err := models.CUBA(1000, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

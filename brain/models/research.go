@@ -1,8 +1,10 @@
-package brain
+package models
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/neuron-sim/neuron/brain"
 )
 
 // The research circuit: a small recurrent E/I network with external and
@@ -43,16 +45,16 @@ const (
 // 9–11 the fast-spiking interneurons of Inh (index i−9); neuron 9 is the
 // interneuron the objectives name.
 type ResearchCircuit struct {
-	Net        *Network
-	Exc, Inh   *Population
-	Background *PoissonGroup // one background channel per neuron
-	Stimulus   *PoissonGroup // thalamic channels, on for ResearchStimMS of each cycle
+	Net        *brain.Network
+	Exc, Inh   *brain.Population
+	Background *brain.PoissonGroup // one background channel per neuron
+	Stimulus   *brain.PoissonGroup // thalamic channels, on for ResearchStimMS of each cycle
 	// RecurrentW[i][j] is the weight (pA, signed) of neuron i → neuron j.
 	RecurrentW [][]float64
 	// ExternalW[k][j] is the weight (pA) of stimulus channel k → neuron j.
 	ExternalW [][]float64
 	// SpikesExc and SpikesInh record every spike.
-	SpikesExc, SpikesInh *SpikeRecorder
+	SpikesExc, SpikesInh *brain.SpikeRecorder
 }
 
 // Sizes of the research circuit.
@@ -141,7 +143,7 @@ func researchExternal() [][]float64 {
 	return w
 }
 
-// ResearchNetwork builds the research circuit: 9 pyramidal cells
+// Research builds the research circuit: 9 pyramidal cells
 // (Pyramidal preset, regular spiking and adapting) and 3 fast-spiking
 // interneurons (Interneuron preset), wired by the fixed recurrent matrix
 // RecurrentW, driven by
@@ -165,19 +167,16 @@ func researchExternal() [][]float64 {
 // Over 8 seeds × 5 cycles (tested) neuron 9 fires 19–22 spikes per cycle,
 // and neurons 2, 3 and 5 fire their first spike of every cycle 17–23 ms
 // after its onset (protocol steps 4–5), then 3–5 spikes in the volley.
-//
-// Deprecated: use models.Research (package brain/models, with the reference
-// figures as data); this name stays while callers move.
-func ResearchNetwork(seed uint64) (*ResearchCircuit, error) {
-	exc, err := NewPopulation("pyramidal", researchNE, Pyramidal())
+func Research(seed uint64) (*ResearchCircuit, error) {
+	exc, err := brain.NewPopulation("pyramidal", researchNE, brain.Pyramidal())
 	if err != nil {
 		return nil, err
 	}
-	inh, err := NewPopulation("interneuron", researchNI, Interneuron())
+	inh, err := brain.NewPopulation("interneuron", researchNI, brain.Interneuron())
 	if err != nil {
 		return nil, err
 	}
-	c := &ResearchCircuit{Net: NewNetwork(DefaultDT, seed), Exc: exc, Inh: inh,
+	c := &ResearchCircuit{Net: brain.NewNetwork(brain.DefaultDT, seed), Exc: exc, Inh: inh,
 		RecurrentW: researchRecurrent(), ExternalW: researchExternal()}
 	net := c.Net
 	rates := make([]float64, researchN)
@@ -193,15 +192,15 @@ func ResearchNetwork(seed uint64) (*ResearchCircuit, error) {
 			rates[i], bgW[i][i] = 3000, 30
 		}
 	}
-	c.Background = &PoissonGroup{Name: "background", N: researchN, Rates: rates}
+	c.Background = &brain.PoissonGroup{Name: "background", N: researchN, Rates: rates}
 	const stimHz = 2500
-	c.Stimulus = &PoissonGroup{Name: "stimulus", N: 3, MaxRateHz: stimHz, RateFunc: func(t float64) float64 {
+	c.Stimulus = &brain.PoissonGroup{Name: "stimulus", N: 3, MaxRateHz: stimHz, RateFunc: func(t float64) float64 {
 		if ph := math.Mod(t, ResearchCycleMS); ph >= ResearchStimOnMS && ph < ResearchStimOnMS+ResearchStimMS {
 			return stimHz
 		}
 		return 0
 	}}
-	delay := Const(1)
+	delay := brain.Const(1)
 	split := func(m [][]float64, lo, hi int) [][]float64 {
 		out := make([][]float64, len(m))
 		for i := range m {
@@ -210,22 +209,22 @@ func ResearchNetwork(seed uint64) (*ResearchCircuit, error) {
 		return out
 	}
 	for _, post := range []struct {
-		pop    *Population
+		pop    *brain.Population
 		lo, hi int
 	}{{exc, 0, researchNE}, {inh, researchNE, researchN}} {
-		if _, err := net.ConnectSource(c.Background, post.pop, FromMatrix{W: split(bgW, post.lo, post.hi)}, SynapseSpec{Delay: delay}); err != nil {
+		if _, err := net.ConnectSource(c.Background, post.pop, brain.FromMatrix{W: split(bgW, post.lo, post.hi)}, brain.SynapseSpec{Delay: delay}); err != nil {
 			return nil, err
 		}
-		if _, err := net.ConnectSource(c.Stimulus, post.pop, FromMatrix{W: split(c.ExternalW, post.lo, post.hi)}, SynapseSpec{Delay: Const(researchStimDelayMS)}); err != nil {
+		if _, err := net.ConnectSource(c.Stimulus, post.pop, brain.FromMatrix{W: split(c.ExternalW, post.lo, post.hi)}, brain.SynapseSpec{Delay: brain.Const(researchStimDelayMS)}); err != nil {
 			return nil, err
 		}
 		for _, pre := range []struct {
-			pop    *Population
+			pop    *brain.Population
 			lo, hi int
 		}{{exc, 0, researchNE}, {inh, researchNE, researchN}} {
 			m := split(c.RecurrentW[pre.lo:pre.hi], post.lo, post.hi)
-			if _, err := net.Connect(pre.pop, post.pop, FromMatrix{W: m}, SynapseSpec{Delay: delay}); err != nil {
-				return nil, fmt.Errorf("brain: ResearchNetwork: %w", unwrapPrefix(err))
+			if _, err := net.Connect(pre.pop, post.pop, brain.FromMatrix{W: m}, brain.SynapseSpec{Delay: delay}); err != nil {
+				return nil, fmt.Errorf("models: Research: %w", err)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package brain
+package models_test
 
 import (
 	"context"
@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+
+	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
 )
 
 // The standard benchmark networks (package brain/models; Brette et al. 2007;
@@ -13,7 +16,7 @@ import (
 // constructors users call (CUBA, COBA, SongSTDP) and run through
 // Network.Run. Compare with
 //
-//	go test ./brain -run '^$' -bench 'CUBA|COBA|SongSTDP' -cpu 1,2 -count 10 > new.txt
+//	go test ./brain/models -run '^$' -bench 'CUBA|COBA|SongSTDP' -cpu 1,2 -count 10 > new.txt
 //	benchstat old.txt new.txt
 //
 // -cpu sets GOMAXPROCS; each network then runs as a user's would, with
@@ -31,14 +34,14 @@ var sinkBench int
 // turns the recorded spikes into synaptic events (the sum of the spiking
 // cells' out-degrees over every projection).
 type benchCounter struct {
-	recs []*SpikeRecorder
+	recs []*brain.SpikeRecorder
 	deg  [][]int32 // out-degree of every cell, per recorder
-	pops []*Population
+	pops []*brain.Population
 }
 
-func newBenchCounter(net *Network) (*benchCounter, error) {
+func newBenchCounter(net *brain.Network) (*benchCounter, error) {
 	c := &benchCounter{}
-	var pres []func(*Projection) bool
+	var pres []func(*brain.Projection) bool
 	var sizes []int
 	for _, pop := range net.Populations() {
 		r, err := net.RecordSpikes(pop)
@@ -47,7 +50,7 @@ func newBenchCounter(net *Network) (*benchCounter, error) {
 		}
 		c.recs = append(c.recs, r)
 		c.pops = append(c.pops, pop)
-		pres = append(pres, func(p *Projection) bool { return p.Pre() == pop })
+		pres = append(pres, func(p *brain.Projection) bool { return p.Pre() == pop })
 		sizes = append(sizes, pop.N)
 	}
 	for _, src := range net.Sources() {
@@ -56,7 +59,7 @@ func newBenchCounter(net *Network) (*benchCounter, error) {
 			return nil, err
 		}
 		c.recs = append(c.recs, r)
-		pres = append(pres, func(p *Projection) bool { return p.PreSource() == src })
+		pres = append(pres, func(p *brain.Projection) bool { return p.PreSource() == src })
 		sizes = append(sizes, src.Len())
 	}
 	if err := net.Build(); err != nil {
@@ -96,7 +99,7 @@ func (c *benchCounter) take() (spikes, events int64) {
 
 // bytesPerSynapse is the connectivity and plasticity memory of net per
 // synapse (Projection.Bytes).
-func bytesPerSynapse(net *Network) float64 {
+func bytesPerSynapse(net *brain.Network) float64 {
 	var b int64
 	var s int
 	for _, p := range net.Projections() {
@@ -110,7 +113,7 @@ func bytesPerSynapse(net *Network) float64 {
 // that has already run warmMS, and reports simulated seconds per wall
 // second, synaptic events per second (wall), the mean rate of the
 // recorded populations and bytes per synapse.
-func benchmarkRun(b *testing.B, build func() (*Network, error), warmMS, chunkMS float64) {
+func benchmarkRun(b *testing.B, build func() (*brain.Network, error), warmMS, chunkMS float64) {
 	net, err := build()
 	if err != nil {
 		b.Fatal(err)
@@ -167,7 +170,7 @@ func benchSizes() []int {
 func BenchmarkCUBA(b *testing.B) {
 	for _, n := range benchSizes() {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
-			benchmarkRun(b, func() (*Network, error) { return CUBA(n, 1) }, 100, 100)
+			benchmarkRun(b, func() (*brain.Network, error) { return models.CUBA(n, 1) }, 100, 100)
 		})
 	}
 }
@@ -177,7 +180,7 @@ func BenchmarkCUBA(b *testing.B) {
 func BenchmarkCOBA(b *testing.B) {
 	for _, n := range []int{4000, 16000} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
-			benchmarkRun(b, func() (*Network, error) { return COBA(n, 1) }, 100, 100)
+			benchmarkRun(b, func() (*brain.Network, error) { return models.COBA(n, 1) }, 100, 100)
 		})
 	}
 }
@@ -187,7 +190,7 @@ func BenchmarkCOBA(b *testing.B) {
 // simulated time per iteration after 1 s.
 func BenchmarkSongSTDP(b *testing.B) {
 	b.Run("inputs=1000", func(b *testing.B) {
-		benchmarkRun(b, func() (*Network, error) { return SongSTDP(1) }, 1000, 1000)
+		benchmarkRun(b, func() (*brain.Network, error) { return models.SongSTDP(1) }, 1000, 1000)
 	})
 }
 
@@ -196,12 +199,12 @@ func BenchmarkSongSTDP(b *testing.B) {
 func BenchmarkBuild(b *testing.B) {
 	for _, c := range []struct {
 		name  string
-		build func() (*Network, error)
+		build func() (*brain.Network, error)
 	}{
-		{"CUBA/N=4000", func() (*Network, error) { return CUBA(4000, 1) }},
-		{"CUBA/N=64000", func() (*Network, error) { return CUBA(64000, 1) }},
-		{"COBA/N=4000", func() (*Network, error) { return COBA(4000, 1) }},
-		{"SongSTDP/inputs=1000", func() (*Network, error) { return SongSTDP(1) }},
+		{"CUBA/N=4000", func() (*brain.Network, error) { return models.CUBA(4000, 1) }},
+		{"CUBA/N=64000", func() (*brain.Network, error) { return models.CUBA(64000, 1) }},
+		{"COBA/N=4000", func() (*brain.Network, error) { return models.COBA(4000, 1) }},
+		{"SongSTDP/inputs=1000", func() (*brain.Network, error) { return models.SongSTDP(1) }},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -232,20 +235,20 @@ func TestBenchmarkModelsDoNotAllocate(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range []struct {
 		name  string
-		build func() (*Network, error)
+		build func() (*brain.Network, error)
 	}{
-		{"CUBA", func() (*Network, error) { return CUBA(1000, 1) }},
-		{"COBA", func() (*Network, error) { return COBA(1000, 1) }},
-		{"COBA, forward Euler", func() (*Network, error) {
-			net, err := COBA(1000, 1)
+		{"CUBA", func() (*brain.Network, error) { return models.CUBA(1000, 1) }},
+		{"COBA", func() (*brain.Network, error) { return models.COBA(1000, 1) }},
+		{"COBA, forward Euler", func() (*brain.Network, error) {
+			net, err := models.COBA(1000, 1)
 			if err == nil {
 				for _, p := range net.Populations() {
-					p.P.Integrator = ForwardEuler
+					p.P.Integrator = brain.ForwardEuler
 				}
 			}
 			return net, err
 		}},
-		{"SongSTDP", func() (*Network, error) { return SongSTDP(1) }},
+		{"SongSTDP", func() (*brain.Network, error) { return models.SongSTDP(1) }},
 	} {
 		for _, procs := range []int{1, 2} {
 			runtime.GOMAXPROCS(procs)
@@ -268,6 +271,28 @@ func TestBenchmarkModelsDoNotAllocate(t *testing.T) {
 			if short > 16 {
 				t.Errorf("%s, GOMAXPROCS %d: Run allocates %v times at start (want ≤ 16)", c.name, procs, short)
 			}
+		}
+	}
+}
+
+// TestSynapticEvents: SynapticEvents counts every recorded spike once per
+// outgoing synapse (computed here from the recorders and Projection.Row).
+func TestSynapticEvents(t *testing.T) {
+	for _, build := range []func() (*brain.Network, error){
+		func() (*brain.Network, error) { return models.CUBA(1000, 3) },
+		func() (*brain.Network, error) { return models.SongSTDP(3) },
+	} {
+		net := must(build())
+		c, err := newBenchCounter(net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Run(context.Background(), 200, nil); err != nil {
+			t.Fatal(err)
+		}
+		_, want := c.take()
+		if got := net.SynapticEvents(); got != want || want == 0 {
+			t.Errorf("SynapticEvents = %d, recorded spikes give %d", got, want)
 		}
 	}
 }

@@ -1,53 +1,54 @@
-package brain
+package models
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/neuron-sim/neuron/brain"
 )
 
-// Model constructors for the community's standard networks (package
-// brain/models documents them with their reference figures), built only with the public API so that benchmarks,
-// notebooks and tests share them. Each returns an unbuilt network: add
-// recorders, then Run.
+// Constructors of the community's standard networks, built only with the
+// public API of package brain so that benchmarks, notebooks and tests
+// share them. Each returns an unbuilt network: add recorders, then Run.
 
 // benchLIF is the LIF cell of the Brette et al. 2007 benchmarks (J Comput
 // Neurosci 23:349; Vogels & Abbott 2005, J Neurosci 25:10786):
 //
 //	τm 20 ms (C 200 pF, gL 10 nS) | Vt −50 mV | Vr −60 mV | t_ref 5 ms
 //	τe 5 ms | τi 10 ms
-func benchLIF(name string, el float64, model SynapseModel, inhibitory bool) Params {
-	return Params{
+func benchLIF(name string, el float64, model brain.SynapseModel, inhibitory bool) brain.Params {
+	return brain.Params{
 		Name: name, C: 200, GL: 10, EL: el, VT: -50, VReset: -60, TRef: 5,
 		Inhibitory: inhibitory, Efficacy: 1,
-		Synapse: SynapseParams{Model: model, TauE: 5, TauI: 10, EE: 0, EI: -80},
+		Synapse: brain.SynapseParams{Model: model, TauE: 5, TauI: 10, EE: 0, EI: -80},
 	}
 }
 
 // benchNet builds the shared skeleton of CUBA and COBA: n LIF neurons,
 // 80 % excitatory, every ordered pair connected with p = 80/n (0.02 at
 // n = 4000; autapses allowed, as in the Brian2 reference), one-step delay.
-func benchNet(n int, seed uint64, el float64, model SynapseModel, we, wi float64) (net *Network, exc, inh *Population, err error) {
+func benchNet(n int, seed uint64, el float64, model brain.SynapseModel, we, wi float64) (net *brain.Network, exc, inh *brain.Population, err error) {
 	if n < 100 {
-		return nil, nil, nil, fmt.Errorf("brain: benchmark network: n = %d: need ≥ 100", n)
+		return nil, nil, nil, fmt.Errorf("models: benchmark network: n = %d: need ≥ 100", n)
 	}
 	ne := n * 4 / 5
-	exc, err = NewPopulation("exc", ne, benchLIF("exc", el, model, false))
+	exc, err = brain.NewPopulation("exc", ne, benchLIF("exc", el, model, false))
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	inh, err = NewPopulation("inh", n-ne, benchLIF("inh", el, model, true))
+	inh, err = brain.NewPopulation("inh", n-ne, benchLIF("inh", el, model, true))
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	net = NewNetwork(DefaultDT, seed)
-	conn := FixedProbability{P: min(1, 80/float64(n))}
-	for _, pre := range []*Population{exc, inh} {
+	net = brain.NewNetwork(brain.DefaultDT, seed)
+	conn := brain.FixedProbability{P: min(1, 80/float64(n))}
+	for _, pre := range []*brain.Population{exc, inh} {
 		w := we
 		if pre == inh {
 			w = wi
 		}
-		for _, post := range []*Population{exc, inh} {
-			if _, err := net.Connect(pre, post, conn, SynapseSpec{Weight: Const(w)}); err != nil {
+		for _, post := range []*brain.Population{exc, inh} {
+			if _, err := net.Connect(pre, post, conn, brain.SynapseSpec{Weight: brain.Const(w)}); err != nil {
 				return nil, nil, nil, err
 			}
 		}
@@ -65,16 +66,13 @@ func benchNet(n int, seed uint64, el float64, model SynapseModel, we, wi float64
 // The synaptic jumps of the benchmark are in mV of ge (τm dv/dt = ge);
 // with C = 200 pF and gL = 10 nS they are currents of gL·we. The
 // reference mean rate is 5.7–6.0 Hz. Populations are "exc" and "inh".
-//
-// Deprecated: use models.CUBA (package brain/models, with the reference
-// figures as data); this name stays while callers move.
-func CUBA(n int, seed uint64) (*Network, error) {
-	net, exc, inh, err := benchNet(n, seed, -49, CurrentExp, 16.2, -90)
+func CUBA(n int, seed uint64) (*brain.Network, error) {
+	net, exc, inh, err := benchNet(n, seed, -49, brain.CurrentExp, 16.2, -90)
 	if err != nil {
 		return nil, err
 	}
-	for k, pop := range []*Population{exc, inh} {
-		r := NewStream(seed, 1, uint64(k))
+	for k, pop := range []*brain.Population{exc, inh} {
+		r := brain.NewStream(seed, 1, uint64(k))
 		for i := range pop.V {
 			pop.V[i] = -60 + 10*r.Float64() // uniform in [Vr, Vt)
 		}
@@ -91,17 +89,14 @@ func CUBA(n int, seed uint64) (*Network, error) {
 //
 // (z independent standard normals). The reference mean rate is 18–20 Hz.
 // Populations are "exc" and "inh".
-//
-// Deprecated: use models.COBA (package brain/models, with the reference
-// figures as data); this name stays while callers move.
-func COBA(n int, seed uint64) (*Network, error) {
-	net, exc, inh, err := benchNet(n, seed, -60, ConductanceExp, 6, -67)
+func COBA(n int, seed uint64) (*brain.Network, error) {
+	net, exc, inh, err := benchNet(n, seed, -60, brain.ConductanceExp, 6, -67)
 	if err != nil {
 		return nil, err
 	}
-	for k, pop := range []*Population{exc, inh} {
-		r := NewStream(seed, 3, uint64(k))
-		ge, gi := pop.Input(Proximal, Excitatory), pop.Input(Proximal, Inhibitory)
+	for k, pop := range []*brain.Population{exc, inh} {
+		r := brain.NewStream(seed, 3, uint64(k))
+		ge, gi := pop.Input(brain.Proximal, brain.Excitatory), pop.Input(brain.Proximal, brain.Inhibitory)
 		for i := range pop.V {
 			pop.V[i] = -60 + 5*r.NormFloat64() - 5
 			ge[i] = (1.5*r.NormFloat64() + 4) * 10
@@ -123,30 +118,27 @@ func COBA(n int, seed uint64) (*Network, error) {
 //	gmax = 0.01 gL = 0.1 nS (gL = 10 nS, so C = 100 pF)
 //
 // The reference output rate is ≈ 26 Hz over 100 s, and the weights move
-// to the bounds (models.Song). The STDP projection is
+// to the bounds (Song). The STDP projection is
 // net.Projections()[0].
-//
-// Deprecated: use models.SongSTDP (package brain/models, with the reference
-// figures as data); this name stays while callers move.
-func SongSTDP(seed uint64) (*Network, error) {
+func SongSTDP(seed uint64) (*brain.Network, error) {
 	const gL = 10.0        // nS
 	const gmax = 0.01 * gL // nS (Song et al. 2000 via the Brian2 example)
-	p := Params{
+	p := brain.Params{
 		Name: "song", C: 10 * gL, GL: gL, EL: -74, VT: -54, VReset: -60, TRef: 0,
 		Efficacy: 1,
-		Synapse:  SynapseParams{Model: ConductanceExp, TauE: 5, TauI: 5, EE: 0, EI: -80},
+		Synapse:  brain.SynapseParams{Model: brain.ConductanceExp, TauE: 5, TauI: 5, EE: 0, EI: -80},
 	}
-	post, err := NewPopulation("post", 1, p)
+	post, err := brain.NewPopulation("post", 1, p)
 	if err != nil {
 		return nil, err
 	}
-	in, err := NewPoissonGroup("input", 1000, 15)
+	in, err := brain.NewPoissonGroup("input", 1000, 15)
 	if err != nil {
 		return nil, err
 	}
-	rule := SongRule(gmax)
-	net := NewNetwork(DefaultDT, seed)
-	if _, err := net.ConnectSource(in, post, AllToAll{}, SynapseSpec{Weight: Uniform(0, gmax), STDP: &rule}); err != nil {
+	rule := brain.SongRule(gmax)
+	net := brain.NewNetwork(brain.DefaultDT, seed)
+	if _, err := net.ConnectSource(in, post, brain.AllToAll{}, brain.SynapseSpec{Weight: brain.Uniform(0, gmax), STDP: &rule}); err != nil {
 		return nil, err
 	}
 	return net, nil
@@ -198,9 +190,6 @@ func pspPeakPerPA(tauM, tauS, c float64) float64 {
 // (g = 5, η = 2, asynchronous irregular), "SIfast" (g = 6, η = 4,
 // synchronous irregular with fast oscillations), "SIslow" (g = 4.5,
 // η = 0.9, synchronous irregular with slow oscillations).
-//
-// Deprecated: use models.BrunelPoint (package brain/models, with the reference
-// figures as data); this name stays while callers move.
 func BrunelPoint(name string, ne int) (BrunelParams, error) {
 	bp := BrunelParams{NE: ne, Epsilon: 0.1, JmV: 0.1, DelayMS: 1.5}
 	switch name {
@@ -213,7 +202,7 @@ func BrunelPoint(name string, ne int) (BrunelParams, error) {
 	case "SIslow":
 		bp.G, bp.Eta = 4.5, 0.9
 	default:
-		return bp, fmt.Errorf("brain: BrunelPoint: unknown state %q (want SR, AI, SIfast, SIslow)", name)
+		return bp, fmt.Errorf("models: BrunelPoint: unknown state %q (want SR, AI, SIfast, SIslow)", name)
 	}
 	return bp, nil
 }
@@ -221,52 +210,49 @@ func BrunelPoint(name string, ne int) (BrunelParams, error) {
 // Brunel builds the network of bp; populations "exc" and "inh", external
 // sources "extE" and "extI". Membrane potentials start uniform between
 // reset and threshold.
-//
-// Deprecated: use models.Brunel (package brain/models, with the reference
-// figures as data); this name stays while callers move.
-func Brunel(bp BrunelParams, seed uint64) (*Network, error) {
+func Brunel(bp BrunelParams, seed uint64) (*brain.Network, error) {
 	if bp.NE < 8 || !(bp.Epsilon > 0 && bp.Epsilon <= 1) || !(bp.JmV > 0) || !(bp.G >= 0) || !(bp.Eta >= 0) || !(bp.DelayMS > 0) {
-		return nil, fmt.Errorf("brain: Brunel: invalid parameters %+v", bp)
+		return nil, fmt.Errorf("models: Brunel: invalid parameters %+v", bp)
 	}
 	ni := bp.NE / 4
 	ce := int(math.Round(bp.Epsilon * float64(bp.NE)))
 	ci := int(math.Round(bp.Epsilon * float64(ni)))
 	gl := brunelC / brunelTauM
-	cell := func(name string, inh bool) Params {
-		return Params{Name: name, C: brunelC, GL: gl, EL: brunelEL, VT: brunelEL + brunelTheta,
+	cell := func(name string, inh bool) brain.Params {
+		return brain.Params{Name: name, C: brunelC, GL: gl, EL: brunelEL, VT: brunelEL + brunelTheta,
 			VReset: brunelEL + brunelVr, TRef: brunelTRef, Inhibitory: inh, Efficacy: 1,
-			Synapse: SynapseParams{Model: CurrentExp, TauE: brunelTauS, TauI: brunelTauS}}
+			Synapse: brain.SynapseParams{Model: brain.CurrentExp, TauE: brunelTauS, TauI: brunelTauS}}
 	}
-	exc, err := NewPopulation("exc", bp.NE, cell("exc", false))
+	exc, err := brain.NewPopulation("exc", bp.NE, cell("exc", false))
 	if err != nil {
 		return nil, err
 	}
-	inh, err := NewPopulation("inh", ni, cell("inh", true))
+	inh, err := brain.NewPopulation("inh", ni, cell("inh", true))
 	if err != nil {
 		return nil, err
 	}
 	w := bp.JmV / pspPeakPerPA(brunelTauM, brunelTauS, brunelC)       // pA
 	nuThr := brunelTheta / (bp.JmV * float64(ce) * brunelTauM) * 1000 // Hz
 	extRate := bp.Eta * nuThr * float64(ce)                           // Hz per cell
-	net := NewNetwork(DefaultDT, seed)
-	d := Const(bp.DelayMS)
-	for _, post := range []*Population{exc, inh} {
-		if _, err := net.Connect(exc, post, FixedInDegree{K: ce, NoSelf: true}, SynapseSpec{Weight: Const(w), Delay: d}); err != nil {
+	net := brain.NewNetwork(brain.DefaultDT, seed)
+	d := brain.Const(bp.DelayMS)
+	for _, post := range []*brain.Population{exc, inh} {
+		if _, err := net.Connect(exc, post, brain.FixedInDegree{K: ce, NoSelf: true}, brain.SynapseSpec{Weight: brain.Const(w), Delay: d}); err != nil {
 			return nil, err
 		}
-		if _, err := net.Connect(inh, post, FixedInDegree{K: ci, NoSelf: true}, SynapseSpec{Weight: Const(-bp.G * w), Delay: d}); err != nil {
+		if _, err := net.Connect(inh, post, brain.FixedInDegree{K: ci, NoSelf: true}, brain.SynapseSpec{Weight: brain.Const(-bp.G * w), Delay: d}); err != nil {
 			return nil, err
 		}
-		ext, err := NewPoissonGroup("ext"+map[bool]string{true: "E", false: "I"}[post == exc], post.N, extRate)
+		ext, err := brain.NewPoissonGroup("ext"+map[bool]string{true: "E", false: "I"}[post == exc], post.N, extRate)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := net.ConnectSource(ext, post, OneToOne{}, SynapseSpec{Weight: Const(w), Delay: d}); err != nil {
+		if _, err := net.ConnectSource(ext, post, brain.OneToOne{}, brain.SynapseSpec{Weight: brain.Const(w), Delay: d}); err != nil {
 			return nil, err
 		}
 	}
-	for k, pop := range []*Population{exc, inh} {
-		r := NewStream(seed, 4, uint64(k))
+	for k, pop := range []*brain.Population{exc, inh} {
+		r := brain.NewStream(seed, 4, uint64(k))
 		for i := range pop.V {
 			pop.V[i] = brunelEL + brunelVr + (brunelTheta-brunelVr)*r.Float64()
 		}

@@ -1,4 +1,4 @@
-package brain_test
+package models_test
 
 import (
 	"context"
@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/analysis"
+	"github.com/neuron-sim/neuron/brain/models"
 )
 
 // siegertRate is the stationary rate (Hz) of Brunel's mean-field theory
@@ -17,7 +17,7 @@ import (
 //	μ = CE·J·τ·(ν_ext + ν(1 − gγ)),  σ² = J²·CE·τ·(ν_ext + ν(1 + g²γ)),  γ = 1/4
 //
 // for θ = 20 mV, Vr = 10 mV, τ = 20 ms, τrp = 2 ms.
-func siegertRate(bp brain.BrunelParams) float64 {
+func siegertRate(bp models.BrunelParams) float64 {
 	const tau, trp, theta, vr = 0.020, 0.002, 20.0, 10.0 // s, s, mV, mV
 	ce := math.Round(bp.Epsilon * float64(bp.NE))
 	nuExt := bp.Eta * theta / (bp.JmV * ce * tau)
@@ -84,12 +84,12 @@ func TestBrunelRegimes(t *testing.T) {
 	}{
 		{"SR", 150, 50}, {"AI", 300, 100}, {"SIfast", 300, 100}, {"SIslow", 600, 100},
 	} {
-		bp, err := brain.BrunelPoint(c.name, 4000)
+		bp, err := models.BrunelPoint(c.name, 4000)
 		if err != nil {
 			t.Fatal(err)
 		}
 		bp.JmV = 0.25
-		net, err := brain.Brunel(bp, 1)
+		net, err := models.Brunel(bp, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
