@@ -140,9 +140,13 @@
 //     struct-of-arrays State, appending the neurons that spiked.
 //     NewModelPopulation makes a population of it; Izhikevich is the
 //     library's example. ReceptorKernel (ExpCurrent, ExpConductance) is the
-//     postsynaptic kinetics a model calls. The GeneralizedNeuron
-//     (NewPopulation) is the library's hand-tuned model and keeps its own
-//     kernels (package internal/kernel).
+//     postsynaptic kinetics a model calls. The GeneralizedNeuron is a
+//     NeuronModel too (GeneralizedNeuron; NewPopulation makes a population
+//     of it): its hand-tuned kernels (package internal/kernel) run behind
+//     two optional interfaces that any model may implement,
+//     CompartmentModel (a dendrite: State.InputAt, State.IExtDist) and
+//     ScratchModel (work space per goroutine, blow-ups found while
+//     stepping).
 //   - PlasticityRule (plasticity.go): Prepare over a Synapses view, Learn
 //     once per step with the step's presynaptic and postsynaptic spikes; a
 //     Modulator (ModulatorFunc) carries a neuromodulator. STDP (stdp.go) is
@@ -167,16 +171,21 @@
 //	network_monitor.go   Monitor, StepView, AddMonitor; the recorders as monitors
 //	network_guard.go     guards against silent wrong results while running
 //	network_rng.go       random streams keyed by global ids (Streams, NewStream)
-//	network_models.go    constructors of the benchmark networks (deprecated; see brain/models)
-//	network_research.go  the research circuit (deprecated; see brain/models)
-//	population.go        Population (GeneralizedNeuron), Prepare, Step, BlowUpError
+//	network_pace.go      the pacer: whether the workers join in a step on a busy machine
+//	population.go        Population: NewPopulation, Prepare, Step, BlowUpError
 //	population_state.go  Population.MarshalBinary / UnmarshalBinary
+//	memory.go            memory budgets (MemoryBudget) checked before large allocations
 //	params.go, presets.go  Params with validation; the cell-type presets and regions
-//	internal/kernel      the GeneralizedNeuron's kernels on plain slices: consts.go
-//	                     (constants for dt, kernel choice), lif.go (exact LIF),
-//	                     heun.go (fused Heun passes), full.go (general kernel and
-//	                     the adaptive path Slow), exp.go (Exp)
-//	model.go             NeuronModel, State, Var, ReceptorKernel, NewModelPopulation
+//	params_json.go       Params as JSON
+//	model.go             NeuronModel, State, Var, CompartmentModel, ScratchModel,
+//	                     ReceptorKernel (ExpCurrent, ExpConductance), NewModelPopulation
+//	model_generalized.go the GeneralizedNeuron as a NeuronModel (GeneralizedNeuron)
+//	internal/kernel      its kernels on plain slices: consts.go (constants for dt,
+//	                     kernel choice), lif.go (exact LIF), heun.go (fused Heun
+//	                     passes), full.go (general kernel and the adaptive path
+//	                     Slow), exp.go (Exp, the general kernels' exponential)
+//	internal/simd        the LIF kernels of Size-1 populations, vectorised where the
+//	                     build allows (kernels_vector.go: VectorKernels), with simd.Exp
 //	model_izhikevich.go  the Izhikevich (2003) model as a NeuronModel
 //	receptors.go         ReceptorModel: a model's own receptors, targeted by SynapseSpec.Receptor
 //	receptor_kernels.go  RiseDecayKernel: alpha and dual-exponential kernels, NMDA Mg²⁺ block, presets
@@ -186,12 +195,18 @@
 //	current.go           SimulateCurrent, StepCurrent, ConstantCurrent, Trace
 //	input_current.go     CurrentSource and the current clamps, OUNoise
 //	source.go            Source; source_poisson.go PoissonGroup; source_array.go SpikeSourceArray
-//	connect.go           Connector, ConnBuilder and the connectors; connect_value.go Value
+//	connect.go           Connector, ConnBuilder and the connectors; connect_value.go Value;
+//	                     connect_total.go FixedTotalNumber
 //	projection.go        Projection: CSR connectivity, weights, delays, delivery
 //	projection_ring.go   delay ring buffers
 //	projection_monitor.go  WeightRecorder
 //	plasticity.go        PlasticityRule, Synapses, Modulator
 //	stdp.go              STDP: parameters, rule state, learning loop, checkpoint fields
 //	monitor.go           SpikeRecorder, StateRecorder, SpikeSampleIndices
-//	checkpoint.go        Network.Save / Restore; checkpoint_codec.go Stateful, StateEncoder, StateDecoder
+//	checkpoint.go        Network.Save / Restore; checkpoint_codec.go Stateful, StateEncoder,
+//	                     StateDecoder; checkpoint_envelope.go the file envelope
+//
+// The benchmark and study networks (CUBA, COBA, SongSTDP, Brunel, the
+// research circuit) and their reference figures are in package
+// brain/models.
 package brain

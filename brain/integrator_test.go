@@ -6,11 +6,19 @@ import (
 	"testing"
 )
 
-// cobaCell is one cell of the COBA benchmark (Brette et al. 2007,
-// benchmark 1: τm = 20 ms, gL = 10 nS, EL = −60 mV, EE = 0 mV,
-// EI = −80 mV, τE = 5 ms, τI = 10 ms) with the given integrator.
+// benchCell is the LIF cell of the Brette et al. 2007 benchmarks (J
+// Comput Neurosci 23:349; models.CUBA and COBA build their networks of
+// it): C 200 pF, gL 10 nS (τm 20 ms), Vt −50 mV, Vr −60 mV, t_ref 5 ms,
+// τE 5 ms, τI 10 ms, EE 0 mV, EI −80 mV; rest el.
+func benchCell(name string, el float64, model SynapseModel) Params {
+	return Params{Name: name, C: 200, GL: 10, EL: el, VT: -50, VReset: -60, TRef: 5, Efficacy: 1,
+		Synapse: SynapseParams{Model: model, TauE: 5, TauI: 10, EE: 0, EI: -80}}
+}
+
+// cobaCell is one cell of the COBA benchmark (benchmark 1: EL = −60 mV,
+// conductance synapses) with the given integrator.
 func cobaCell(integ Integrator) Params {
-	p := benchLIF("coba", -60, ConductanceExp, false)
+	p := benchCell("coba", -60, ConductanceExp)
 	p.Integrator = integ
 	return p
 }
@@ -18,7 +26,7 @@ func cobaCell(integ Integrator) Params {
 // TestIntegratorValidate: ForwardEuler is accepted for a LIF cell with
 // conductance synapses and rejected, naming the field, elsewhere.
 func TestIntegratorValidate(t *testing.T) {
-	cur := benchLIF("cuba", -49, CurrentExp, false)
+	cur := benchCell("cuba", -49, CurrentExp)
 	cur.Integrator = ForwardEuler
 	adex := Pyramidal()
 	adex.Synapse.Model = ConductanceExp

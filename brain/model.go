@@ -488,3 +488,7 @@ func (p *Population) blowUp(i int, step int64) error {
 	}
 	return bad(mp.st.names[0], mp.st.vars[0][i])
 }
+
+// hasDendrite reports whether the population keeps distal inputs and
+// IExtDist of their own (a CompartmentModel with a dendrite).
+func (p *Population) hasDendrite() bool { return p.mod.st.dendrite }

@@ -477,7 +477,7 @@ func (n *Network) build() error {
 			continue
 		}
 		comp := p.spec.Compartment
-		if p.post.P.Gc == 0 {
+		if !p.post.hasDendrite() {
 			comp = Proximal // no dendrite: distal inputs land on the soma
 		}
 		k := ringKey{p.postIdx, comp, p.recep}
@@ -500,7 +500,7 @@ func (n *Network) build() error {
 	group := map[*ring]int{}
 	for _, p := range n.projs {
 		comp := p.spec.Compartment
-		if p.post.P.Gc == 0 {
+		if !p.post.hasDendrite() {
 			comp = Proximal
 		}
 		p.ring = rings[ringKey{p.postIdx, comp, p.recep}]
@@ -653,7 +653,7 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 	for k, p := range n.pops {
 		if !n.injected[k] {
 			clear(p.IExt)
-			if p.P.Gc > 0 {
+			if p.hasDendrite() {
 				clear(p.IExtDist)
 			}
 		}
@@ -747,7 +747,7 @@ func (n *Network) stepOnce() error {
 	for k, p := range n.pops {
 		if n.injected[k] {
 			clear(p.IExt)
-			if p.P.Gc > 0 {
+			if p.hasDendrite() {
 				clear(p.IExtDist)
 			}
 		}

@@ -87,6 +87,26 @@ func SpectralPeak(freqHz, power []float64, fMinHz, fMaxHz float64) (fPeak, pPeak
 	return fPeak, pPeak, pPeak / (sum / float64(n))
 }
 
+// BandPower returns the mean spectral density (power units per Hz, as
+// PowerSpectrum's) over the frequencies in [fMinHz, fMaxHz], or NaN if
+// none lies there. Divided by the same measure over a band far above any
+// rhythm, where the spectrum of a spiking population is flat at the level
+// of independent firing, it says how far a band rises above that noise.
+func BandPower(freqHz, power []float64, fMinHz, fMaxHz float64) float64 {
+	var sum float64
+	n := 0
+	for k, f := range freqHz {
+		if f >= fMinHz && f <= fMaxHz {
+			sum += power[k]
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
+}
+
 // Synchrony is the synchrony measure χ of Golomb & Rinzel 1993 (Physica D
 // 72:259; Golomb 2007, Scholarpedia 2:1347) for equally long signals, one
 // per neuron:

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package brain
+package models_test
 
 // processCPUNanos is not measured on this system.
 func processCPUNanos() (int64, bool) { return 0, false }

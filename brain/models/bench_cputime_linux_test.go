@@ -1,6 +1,6 @@
 //go:build linux
 
-package brain
+package models_test
 
 import "syscall"
 
