@@ -106,11 +106,11 @@ func TestStoredPhaseTable(t *testing.T) {
 	checkStoredTable(t, "brunel_phase", 400, []int{250, 383}) // g = 5.2, η = 2.2 and g = 8, η = 0.8
 }
 
-// The same for the longer runs (testdata/brunel_phase_1s.jsonl: three columns of the grid, g = 4,
-// 4.4 and 6, simulated 1.1 s each), recomputing two points of sparse rate (a few seconds each):
-// g = 4, η = 0.8 and g = 6, η = 1.
+// The same for the longer runs (testdata/brunel_phase_1s.jsonl: five columns of the grid, g = 4,
+// 4.4, 6, 5.2 and 8, simulated 1.1 s each), recomputing three points of sparse rate (a few seconds
+// each): g = 4, η = 0.8; g = 6, η = 1; g = 8, η = 1.
 func TestStoredPhaseTableLong(t *testing.T) {
-	checkStoredTable(t, "brunel_phase_1s", 60, []int{3, 44})
+	checkStoredTable(t, "brunel_phase_1s", 100, []int{3, 44, 84})
 }
 
 func checkStoredTable(t *testing.T, name string, rows int, recompute []int) {
