@@ -813,6 +813,11 @@ func (n *Network) stepOnce() error {
 		// A plastic synapse transmits with its weight from before this
 		// step's updates (the statement order of the Song et al. 2000
 		// benchmark as Brian2 writes it: ge += w, then w changes).
+		for _, p := range n.plastic {
+			if p.tx != nil {
+				p.transmit(s, n.preSpikes(p))
+			}
+		}
 		n.phase(phasePlastic)
 		if len(n.plastic) > 1 {
 			n.phase(phaseLearn)

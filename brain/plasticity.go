@@ -162,6 +162,7 @@ func (p *Projection) buildPlasticity(dt float64) error {
 		}
 	}
 	p.syn = &Synapses{p: p, dt: dt}
+	p.tx, _ = p.rule.(Transmitter)
 	if err := p.rule.Prepare(p.syn, dt); err != nil {
 		return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
 	}

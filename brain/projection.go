@@ -81,6 +81,9 @@ type Projection struct {
 
 	rule PlasticityRule // nil: static synapses
 	syn  *Synapses      // the rule's view of the synapses
+
+	tx           Transmitter // the rule, when it scales each spike (plasticity_delivery.go)
+	release, rel []float64   // release factors: buffer, and those of the current step's spikes
 }
 
 // NumSynapses is the number of synapses.
@@ -495,6 +498,10 @@ func (p *Projection) deliverRange(step int64, spikes []int32, lo, hi uint32, w i
 	}
 	if hi >= uint32(p.nPost) {
 		hi = noUpper
+	}
+	if p.tx != nil {
+		p.deliverScaled(step, spikes, lo, hi, w)
+		return
 	}
 	whole := lo == 0 && hi == noUpper
 	n := uint32(p.nPost)
