@@ -2,9 +2,11 @@ package experiments
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 
 	"github.com/neuron-sim/neuron/brain"
@@ -260,4 +262,21 @@ func RunConditioning(ctx context.Context, c Conditioning, progress func(brain.Pr
 func sort0(xs []float64, x float64) int {
 	k, _ := slices.BinarySearch(xs, x)
 	return k
+}
+
+// ReadConditioning reads a ConditioningResult stored as JSON (by neuron
+// rstdp).
+func ReadConditioning(path string) (ConditioningResult, error) {
+	var r ConditioningResult
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return r, fmt.Errorf("experiments: %w", err)
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return r, fmt.Errorf("experiments: %s: %w", path, err)
+	}
+	if len(r.TimesS) == 0 || len(r.Rewarded) != len(r.TimesS) || len(r.OthersMean) != len(r.TimesS) {
+		return r, fmt.Errorf("experiments: %s: %d sample times, %d rewarded weights: want the same, > 0", path, len(r.TimesS), len(r.Rewarded))
+	}
+	return r, nil
 }

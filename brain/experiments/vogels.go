@@ -42,8 +42,9 @@ type Balance struct {
 type BalanceResult struct {
 	// RateTimesS and RateHz are the output rate in 2-s bins over the whole run.
 	RateTimesS, RateHz []float64
-	// RateBeforeHz, RateAfterHz are the rates of the frozen phases.
-	RateBeforeHz, RateAfterHz float64
+	// RateBeforeHz, RateAfterHz are the rates of the frozen phases;
+	// RateLateHz the rate over the second half of the learning phase.
+	RateBeforeHz, RateAfterHz, RateLateHz float64
 	// CorrBefore, CorrAfter are the correlations of the excitatory and
 	// (sign-flipped) inhibitory currents in 50-ms bins in the frozen phases.
 	CorrBefore, CorrAfter float64
@@ -96,12 +97,12 @@ func RunBalance(ctx context.Context, c Balance) (BalanceResult, error) {
 	var inh []*brain.Projection
 	var rules []*plasticity.VogelsSprekeler
 	for k := range nch {
-		sig := ouSignal(rng, int(totalMS)+2, 50, 10, 10)
+		sig := ouSignal(rng, int(totalMS)+1, 50, 10, 10)
 		peak := 0.0
 		for _, x := range sig {
 			peak = max(peak, x)
 		}
-		rate := func(t float64) float64 { return sig[min(int(t), len(sig)-1)] }
+		rate := func(t float64) float64 { return sig[int(t)%len(sig)] } // periodic beyond the run
 		ge := 0.14 * (0.3 + 1.1/(1+math.Pow(float64(k-4), 4)))
 		res.ExcWeights = append(res.ExcWeights, ge)
 		e := &brain.PoissonGroup{Name: fmt.Sprintf("E%d", k), N: nE, RateFunc: rate, MaxRateHz: peak + 1}
@@ -165,6 +166,9 @@ func RunBalance(ctx context.Context, c Balance) (BalanceResult, error) {
 	fz := c.FrozenS * 1000
 	res.RateBeforeHz = float64(count(0, fz)) / c.FrozenS
 	res.RateAfterHz = float64(count(totalMS-fz, totalMS)) / c.FrozenS
+	if c.LearnS > 0 {
+		res.RateLateHz = float64(count(fz+c.LearnS*500, fz+c.LearnS*1000)) / (c.LearnS / 2)
+	}
 	// Currents in 50-ms bins.
 	v, _ := st.Trace(0, "V")
 	ge, _ := st.Trace(0, "IE")

@@ -1,12 +1,11 @@
 package plasticity_test
 
 import (
-	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/experiments"
 	"github.com/neuron-sim/neuron/brain/plasticity"
 )
 
@@ -47,39 +46,12 @@ func tmRecursion(U, tauRec, tauFac float64, times []float64) []float64 {
 
 // runSTP drives one probe cell through a TsodyksMarkram synapse of weight
 // w (pA) with spikes at times (ms, on the grid) and returns the amplitude
-// delivered by each spike, read from the probe one delay after the spike.
-func runSTP(t *testing.T, rule *plasticity.TsodyksMarkram, w float64, times []float64, workers int) []float64 {
+// delivered by each spike.
+func runSTP(t *testing.T, rule *plasticity.TsodyksMarkram, w float64, times []float64) []float64 {
 	t.Helper()
-	dt := 0.1
-	net := brain.NewNetwork(dt, 7)
-	net.Workers = workers
-	src, err := brain.NewSpikeSourceArray("train", [][]float64{times})
+	amps, err := experiments.STPResponses(rule, w, times)
 	if err != nil {
 		t.Fatal(err)
-	}
-	cell, err := brain.NewModelPopulation("probe", 1, probe{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := net.ConnectSource(src, cell, brain.OneToOne{}, brain.SynapseSpec{
-		Weight: brain.Const(w), Delay: brain.Const(1), Plasticity: rule}); err != nil {
-		t.Fatal(err)
-	}
-	rec, err := net.RecordState(cell, []int{0}, []string{"got"}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := net.Run(context.Background(), times[len(times)-1]+5, nil); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := rec.Trace(0, "got")
-	tt := rec.Times()
-	var amps []float64
-	for k, g := range got {
-		if g != 0 {
-			amps = append(amps, g)
-			_ = tt[k]
-		}
 	}
 	return amps
 }
@@ -122,7 +94,7 @@ func TestTsodyksMarkramMatchesRecursion(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := tc.rule()
-			got := runSTP(t, r, w, tc.train, 1)
+			got := runSTP(t, r, w, tc.train)
 			want := tmRecursion(r.U, r.TauRecMS, r.TauFacMS, tc.train)
 			if len(got) != len(want) {
 				t.Fatalf("%d PSCs delivered, want %d", len(got), len(want))
@@ -144,12 +116,12 @@ func TestTsodyksMarkramMatchesRecursion(t *testing.T) {
 // facilitating ones grow (the 2nd above the 1st by at least 30 %).
 func TestTsodyksMarkramPresetsShape(t *testing.T) {
 	train := []float64{10, 60, 110, 160, 210}
-	dep := runSTP(t, plasticity.DepressingPyrPyr(), 1, train, 1)
+	dep := runSTP(t, plasticity.DepressingPyrPyr(), 1, train)
 	if r := dep[4] / dep[0]; !(r < 0.5) {
 		t.Errorf("depressing: PSC5/PSC1 = %.3f, want < 0.5", r)
 	}
 	for _, f := range []func() *plasticity.TsodyksMarkram{plasticity.FacilitatingPyrInterneuron, plasticity.FacilitatingParallelFibre} {
-		fac := runSTP(t, f(), 1, train, 1)
+		fac := runSTP(t, f(), 1, train)
 		if r := fac[1] / fac[0]; !(r > 1.3) {
 			t.Errorf("%+v: PSC2/PSC1 = %.3f, want > 1.3", *f(), r)
 		}

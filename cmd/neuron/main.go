@@ -8,6 +8,7 @@
 //	neuron sweep     parameter sweeps, shards of array jobs, merging (sweep.go)
 //	neuron cell      one cell under a current step, with an HTML report (quicklook.go)
 //	neuron network   Brunel's E–I network at (g, η), with an HTML report (quicklook.go)
+//	neuron rstdp     Izhikevich (2007) conditioning with reward-modulated STDP (rstdp.go)
 //
 // Run "neuron help" for the list and "neuron <command> -h" for the flags of
 // one command.
