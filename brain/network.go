@@ -21,8 +21,8 @@ import (
 //     spike source emits its spikes;
 //  4. record: spike, state and weight recorders sample;
 //  5. plasticity: the spikes of this step are enqueued through the plastic
-//     projections (with the weights they have now), then STDP acts on
-//     them;
+//     projections (with the weights they have now, scaled by the release
+//     factors of a Transmitter rule), then STDP acts on them;
 //  6. enqueue: each spike is added, with its weight, into the ring slot of
 //     step k + delay of each of its static synapses (delay ≥ 1 step).
 //

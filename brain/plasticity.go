@@ -163,6 +163,9 @@ func (p *Projection) buildPlasticity(dt float64) error {
 	}
 	p.syn = &Synapses{p: p, dt: dt}
 	p.tx, _ = p.rule.(Transmitter)
+	if p.tx != nil {
+		p.release = make([]float64, 0, p.nPre)
+	}
 	if err := p.rule.Prepare(p.syn, dt); err != nil {
 		return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
 	}

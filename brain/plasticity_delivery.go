@@ -26,7 +26,7 @@ type Transmitter interface {
 // transmit asks the projection's Transmitter for the release factors of
 // the spikes of step (pre) and keeps them for deliverRange.
 func (p *Projection) transmit(step int64, pre []int32) {
-	if cap(p.release) < len(pre) {
+	if cap(p.release) < len(pre) { // only when a source repeats generators within a step
 		p.release = make([]float64, len(pre), 2*len(pre))
 	}
 	p.rel = p.release[:len(pre)]
