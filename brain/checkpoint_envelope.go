@@ -11,7 +11,7 @@ import (
 //
 //	offset  size  field
 //	0       8     magic "brainnet"
-//	8       1     format version, the digit '3'
+//	8       1     format version, the digit '4'
 //	9       8     total length of the checkpoint in bytes, checksum included
 //	17      8     Network.DT (ms, float64 bits)
 //	25      8     Network.Seed
@@ -22,11 +22,14 @@ import (
 // CRC-32C detects every error confined to 32 consecutive bits, so any
 // corrupted byte, and any truncation or extension (through the length),
 // is found before the state is touched. Format 2 (before this envelope)
-// was the bare payload; it is refused with a message saying so.
+// was the bare payload; format 3 had this envelope around the population
+// layout from before every population became a NeuronModel (spike offsets
+// saved, two synaptic inputs per compartment). Both are refused with a
+// message saying so.
 
 const (
 	envelopeMagic   = "brainnet"
-	envelopeVersion = '3'
+	envelopeVersion = '4'
 	envelopeHeader  = len(envelopeMagic) + 1 + 8 + 8 + 8
 	envelopeCRC     = 4
 )
@@ -56,8 +59,11 @@ func (n *Network) open(data []byte) ([]byte, error) {
 		return nil, bad("not a network checkpoint (%d bytes, no %q header)", len(data), envelopeMagic)
 	}
 	if v := data[len(envelopeMagic)]; v != envelopeVersion {
-		if v == '2' {
-			return nil, bad("format version 2, written by an older release without a checksum; this release reads version 3 only (rerun the simulation to write a new checkpoint)")
+		switch v {
+		case '2':
+			return nil, bad("format version 2, written by an older release without a checksum; this release reads version %q only (rerun the simulation to write a new checkpoint)", envelopeVersion)
+		case '3':
+			return nil, bad("format version 3, written by an older release whose populations were laid out differently (spike offsets, two synaptic inputs per compartment); this release reads version %q only (rerun the simulation to write a new checkpoint)", envelopeVersion)
 		}
 		return nil, bad("format version %q, this release reads version %q only", v, envelopeVersion)
 	}

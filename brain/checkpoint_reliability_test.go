@@ -95,6 +95,8 @@ func TestCheckpointMismatchMessages(t *testing.T) {
 	binary.LittleEndian.PutUint64(negStep[stepAt:], 1<<63)
 	v9 := bytes.Clone(good)
 	v9[len(envelopeMagic)] = '9'
+	v3 := bytes.Clone(good)
+	v3[len(envelopeMagic)] = '3'
 	for _, c := range []struct {
 		name string
 		net  *Network
@@ -103,6 +105,7 @@ func TestCheckpointMismatchMessages(t *testing.T) {
 	}{
 		{"format 2 (bare payload)", smallCheckpointNet(t, 2, 0.1, 3), payload, "format version 2"},
 		{"format 9", smallCheckpointNet(t, 2, 0.1, 3), v9, `format version '9'`},
+		{"format 3 (old population layout)", smallCheckpointNet(t, 2, 0.1, 3), v3, "format version 3, written by an older release whose populations"},
 		{"not a checkpoint", smallCheckpointNet(t, 2, 0.1, 3), []byte("hello world, this is not a checkpoint at all"), "not a network checkpoint"},
 		{"empty", smallCheckpointNet(t, 2, 0.1, 3), nil, "not a network checkpoint"},
 		{"other dt", smallCheckpointNet(t, 2, 0.05, 3), good, "dt = 0.1 ms; this network has dt = 0.05 ms"},
