@@ -74,14 +74,15 @@ type Network struct {
 	weightRecs []*WeightRecorder // resolved by Build
 	view       StepView
 
-	popSpikes [][]int32    // spikes of each population in the current step
-	srcSpikes [][]int32    // spikes of each source in the current step
-	joined    [][2][]int32 // per population: join buffers (by step parity)
-	srcBuf    [][2][]int32 // per source: spike buffers (by step parity)
-	injected  []bool       // per population: current sources inject into it
-	popDeg    [][]int32    // per population: synapses leaving each cell
-	srcDeg    [][]int32    // per source: synapses leaving each generator
-	events    int64        // synaptic events (spike × synapse) so far
+	popSpikes [][]int32       // spikes of each population in the current step
+	srcSpikes [][]int32       // spikes of each source in the current step
+	joined    [][2][]int32    // per population: join buffers (by step parity)
+	srcBuf    [][2][]int32    // per source: spike buffers (by step parity)
+	checkers  []SourceChecker // the sources that report errors found while running
+	injected  []bool          // per population: current sources inject into it
+	popDeg    [][]int32       // per population: synapses leaving each cell
+	srcDeg    [][]int32       // per source: synapses leaving each generator
+	events    int64           // synaptic events (spike × synapse) so far
 	plastic   []*Projection
 	groups    [][]*Projection // projections into each ring, in creation order
 
@@ -549,7 +550,11 @@ func (n *Network) build() error {
 	}
 	n.srcSpikes = make([][]int32, len(n.srcs))
 	n.srcBuf = make([][2][]int32, len(n.srcs))
+	n.checkers = n.checkers[:0]
 	for k, s := range n.srcs {
+		if c, ok := s.(SourceChecker); ok {
+			n.checkers = append(n.checkers, c)
+		}
 		c := 64
 		if h, ok := s.(SpikesPerStepHint); ok {
 			c = max(h.SpikesPerStep(), 1)
@@ -785,12 +790,12 @@ func (n *Network) stepOnce() error {
 		n.joined[k][par] = j
 		n.popSpikes[k] = j
 	}
-	for k, src := range n.srcs {
+	for k := range n.srcs {
 		n.srcSpikes[k] = n.srcBuf[k][par]
-		if c, ok := src.(SourceChecker); ok {
-			if err := c.Err(); err != nil {
-				return fmt.Errorf("brain: network step %d: %w", s, unwrapPrefix(err))
-			}
+	}
+	for _, c := range n.checkers {
+		if err := c.Err(); err != nil {
+			return fmt.Errorf("brain: network step %d: %w", s, unwrapPrefix(err))
 		}
 	}
 	for k, deg := range n.popDeg {
