@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 )
 
 // checkpointMagic starts the state payload of a network checkpoint
@@ -22,7 +23,8 @@ var ErrCheckpoint = errors.New("brain: bad network checkpoint")
 // and synaptic variables, refractory clocks); the spikes in flight in the
 // delay rings; every weight and STDP trace; the random state and pending
 // spikes of every spike source; the state and random streams of noise
-// currents. It does not include the model itself (restore into a network
+// currents; the state of every Stateful Modulator (a Dopamine's rewards),
+// once however many projections share it. It does not include the model itself (restore into a network
 // constructed the same way) nor recorder contents.
 //
 // run(a) + MarshalBinary + UnmarshalBinary + run(b) is bit-identical to
@@ -81,6 +83,12 @@ func (n *Network) marshalState() ([]byte, error) {
 	for _, in := range n.injs {
 		if st, ok := in.src.(Stateful); ok {
 			st.SaveState(e)
+		}
+	}
+	if mods := n.statefulModulators(); len(mods) > 0 { // absent without: older checkpoints still read
+		e.b = appendLen(e.b, len(mods))
+		for _, m := range mods {
+			m.SaveState(e)
 		}
 	}
 	return e.b, nil
@@ -192,6 +200,16 @@ func (n *Network) unmarshalState(data []byte) error {
 			}
 		}
 	}
+	if mods := n.statefulModulators(); len(mods) > 0 {
+		count("modulators", len(mods))
+		for _, m := range mods {
+			d.what = "modulator"
+			if err := m.RestoreState(d); err != nil {
+				d.Fail("%v", unwrapPrefix(err))
+				break
+			}
+		}
+	}
 	if d.err == nil && len(d.b) != 0 {
 		d.Fail("%d trailing bytes", len(d.b))
 	}
@@ -200,6 +218,32 @@ func (n *Network) unmarshalState(data []byte) error {
 	}
 	n.step = step
 	return nil
+}
+
+// statefulModulators lists the projections' Modulators that are Stateful
+// (plasticity.Dopamine, with its rewards), each once, in the order of
+// their first projection.
+func (n *Network) statefulModulators() []Stateful {
+	var out []Stateful
+	for _, p := range n.projs {
+		st, ok := p.spec.Modulator.(Stateful)
+		if !ok {
+			continue
+		}
+		seen := false
+		if reflect.TypeOf(st).Comparable() {
+			for _, o := range out {
+				if reflect.TypeOf(o).Comparable() && any(o) == any(st) {
+					seen = true
+					break
+				}
+			}
+		}
+		if !seen {
+			out = append(out, st)
+		}
+	}
+	return out
 }
 
 // Save writes the network's state (MarshalBinary) to w.

@@ -163,6 +163,26 @@ func (d *StateDecoder) Float64s(x []float64) {
 	d.b = d.b[8*len(x):]
 }
 
+// AppendFloat64s reads values written by StateEncoder.Float64s whose
+// number the reader does not know in advance (a component whose state
+// grows as it runs) and appends them to x.
+func (d *StateDecoder) AppendFloat64s(x []float64) []float64 {
+	if d.err != nil {
+		return x
+	}
+	n, k := binary.Uvarint(d.b)
+	if k <= 0 || uint64(len(d.b)-k)/8 < n {
+		d.Fail("truncated")
+		return x
+	}
+	d.b = d.b[k:]
+	for i := range int(n) {
+		x = append(x, math.Float64frombits(binary.LittleEndian.Uint64(d.b[8*i:])))
+	}
+	d.b = d.b[8*n:]
+	return x
+}
+
 // Float32s reads len(x) values into x.
 func (d *StateDecoder) Float32s(x []float32) {
 	if !d.length(len(x), 4) {

@@ -16,7 +16,8 @@ import (
 //	17      8     Network.DT (ms, float64 bits)
 //	25      8     Network.Seed
 //	33      …     state payload (marshalState: "brainnet2", step, populations,
-//	              rings, projections, sources, current sources)
+//	              rings, projections, sources, current sources and, when
+//	              there are any, Stateful modulators)
 //	len−4   4     CRC-32C (Castagnoli) of bytes [0, len−4)
 //
 // CRC-32C detects every error confined to 32 consecutive bits, so any
@@ -107,6 +108,8 @@ func (n *Network) checkpointLimit() (int64, error) {
 		return 0, err
 	}
 	limit := int64(envelopeHeader+envelopeCRC+len(payload)) + 64
+	// A Modulator's state may grow as it runs (a Dopamine's rewards).
+	limit += int64(len(n.statefulModulators())) << 24
 	for _, p := range n.projs {
 		if p.weights == nil {
 			limit += 4 * int64(p.NumSynapses())

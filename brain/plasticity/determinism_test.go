@@ -3,7 +3,6 @@ package plasticity_test
 import (
 	"bytes"
 	"context"
-	"math"
 	"runtime"
 	"slices"
 	"testing"
@@ -17,7 +16,7 @@ import (
 // reward-modulated STDP (rewards at fixed times), depressing E→E and
 // facilitating E→I synapses (TsodyksMarkram), and I→E synapses learning
 // with VogelsSprekeler.
-func allRules(t *testing.T, workers int) (*brain.Network, []*brain.Projection, []*brain.SpikeRecorder) {
+func allRules(t *testing.T, workers int) (*brain.Network, []*brain.Projection, []*brain.SpikeRecorder, *plasticity.Dopamine) {
 	t.Helper()
 	net := brain.NewNetwork(0.1, 11)
 	net.Workers = workers
@@ -26,15 +25,12 @@ func allRules(t *testing.T, workers int) (*brain.Network, []*brain.Projection, [
 	ip.Inhibitory = true
 	inh := must(brain.NewPopulation("inh", 200, ip))
 	drive := must(brain.NewPoissonGroup("drive", 400, 15))
-	da := brain.ModulatorFunc(func(tMS float64) float64 {
-		d := 0.0
-		for _, r := range []float64{120, 260, 380} {
-			if tMS >= r {
-				d += 0.5 * math.Exp(-(tMS-r)/200)
-			}
-		}
-		return d
-	})
+	// Rewards follow the network's own spikes, so they live only in the
+	// Dopamine: a resumed run needs them from the checkpoint.
+	da := &plasticity.Dopamine{Amount: 0.5, TauMS: 200}
+	if err := net.AddMonitor(rewardOn{da: da}); err != nil {
+		t.Fatal(err)
+	}
 	rs := plasticity.Izhikevich2007()
 	rs.WMax = 400
 	rs.Rate = 50
@@ -57,7 +53,18 @@ func allRules(t *testing.T, workers int) (*brain.Network, []*brain.Projection, [
 	if _, err := net.ConnectSource(drive, inh, brain.FixedProbability{P: 0.1}, brain.SynapseSpec{Weight: brain.Const(150)}); err != nil {
 		t.Fatal(err)
 	}
-	return net, projs, []*brain.SpikeRecorder{must(net.RecordSpikes(exc)), must(net.RecordSpikes(inh))}
+	return net, projs, []*brain.SpikeRecorder{must(net.RecordSpikes(exc)), must(net.RecordSpikes(inh))}, da
+}
+
+// rewardOn rewards 40 ms after every step in which one of the excitatory
+// cells 0–39 fires.
+type rewardOn struct{ da *plasticity.Dopamine }
+
+func (r rewardOn) Observe(v *brain.StepView) error {
+	if s := v.Spikes(0); len(s) > 0 && s[0] < 40 {
+		r.da.Reward(v.TimeMS() + 40)
+	}
+	return nil
 }
 
 func must[T any](x T, err error) T {
@@ -96,7 +103,7 @@ func TestRulesWorkerCountAndCheckpoint(t *testing.T) {
 	var refS [][]int32
 	for _, c := range []struct{ procs, workers int }{{1, 1}, {2, 2}, {4, 3}, {8, 8}} {
 		runtime.GOMAXPROCS(c.procs)
-		net, projs, recs := allRules(t, c.workers)
+		net, projs, recs, _ := allRules(t, c.workers)
 		if err := net.Run(ctx, dur, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +125,7 @@ func TestRulesWorkerCountAndCheckpoint(t *testing.T) {
 		}
 	}
 	// The plastic rules changed their weights.
-	net0, projs0, _ := allRules(t, 1)
+	net0, projs0, _, _ := allRules(t, 1)
 	if err := net0.Build(); err != nil {
 		t.Fatal(err)
 	}
@@ -129,15 +136,19 @@ func TestRulesWorkerCountAndCheckpoint(t *testing.T) {
 		}
 	}
 	// Checkpoint halfway, resume in a fresh network.
-	first, _, _ := allRules(t, 2)
-	if err := first.Run(ctx, dur/2-7.3, nil); err != nil {
+	first, _, _, da1 := allRules(t, 2)
+	half := dur/2 - 7.3
+	if err := first.Run(ctx, half, nil); err != nil {
 		t.Fatal(err)
+	}
+	if r := da1.Rewards(); len(r) == 0 || r[len(r)-1] <= half || r[0] > half {
+		t.Fatalf("rewards at %v ms: want some before and one pending at the checkpoint (%v ms), for the test to mean something", r, half)
 	}
 	var buf bytes.Buffer
 	if err := first.Save(&buf); err != nil {
 		t.Fatal(err)
 	}
-	second, projs2, recs2 := allRules(t, 3)
+	second, projs2, recs2, _ := allRules(t, 3)
 	if err := second.Restore(&buf); err != nil {
 		t.Fatal(err)
 	}

@@ -221,7 +221,9 @@ func (r *RewardSTDP) StorageBytes() (perSynapse, perCell int64) {
 // adds Amount·exp(−(t − t_r)/TauMS) to the level for t ≥ t_r (a jump
 // decaying with TauMS; Izhikevich 2007: 0.5 and 200 ms). Schedule rewards
 // with Reward before the network reaches them (from a brain.Monitor that
-// watches the spikes, for instance). Rewards older than 40·TauMS are left
+// watches the spikes, for instance). The rewards are part of a network
+// checkpoint (Stateful, saved once however many projections share the
+// Dopamine). Rewards older than 40·TauMS are left
 // out of the sum (their share is below 1e−17 of one).
 type Dopamine struct {
 	Amount float64 // jump per reward (dimensionless)
@@ -265,5 +267,27 @@ func (d *Dopamine) Level(tMS float64) float64 {
 	return s
 }
 
-var _ brain.Stateful = (*RewardSTDP)(nil)
-var _ brain.Modulator = (*Dopamine)(nil)
+// SaveState writes the rewards (all of them, so that Rewards is the same
+// after a restore), for Network.Save.
+func (d *Dopamine) SaveState(e *brain.StateEncoder) { e.Float64s(d.times) }
+
+// RestoreState replaces the rewards by those SaveState wrote.
+func (d *Dopamine) RestoreState(dec *brain.StateDecoder) error {
+	times := dec.AppendFloat64s(nil)
+	if err := dec.Err(); err != nil {
+		return err
+	}
+	for k, t := range times {
+		if math.IsNaN(t) || (k > 0 && t < times[k-1]) {
+			return dec.Fail("Dopamine reward %d at %v ms: not ascending", k, t)
+		}
+	}
+	d.times, d.first = times, 0
+	return nil
+}
+
+var (
+	_ brain.Stateful  = (*RewardSTDP)(nil)
+	_ brain.Modulator = (*Dopamine)(nil)
+	_ brain.Stateful  = (*Dopamine)(nil)
+)
