@@ -3,7 +3,8 @@
 // plasticity (TsodyksMarkram, a brain.Transmitter), reward-modulated STDP
 // with eligibility traces (RewardSTDP, gated by a dopamine
 // brain.Modulator such as Dopamine) and inhibitory plasticity that
-// balances excitation (VogelsSprekeler). Each rule saves its state with
+// balances excitation (VogelsSprekeler); Combine puts short-term
+// plasticity and a weight rule on one projection. Each rule saves its state with
 // the network (brain.Stateful), so checkpoints resume bit-exactly, and
 // draws nothing at random, so results do not depend on the worker count.
 //
