@@ -36,7 +36,7 @@ func (n *Network) MarshalBinary() ([]byte, error) {
 	}
 	defer n.release()
 	if !n.built {
-		if err := n.build(); err != nil {
+		if err := n.buildAll(); err != nil {
 			return nil, err
 		}
 	}
@@ -109,7 +109,7 @@ func (n *Network) UnmarshalBinary(data []byte) (err error) {
 	defer n.release()
 	defer n.recoverBug("UnmarshalBinary", &err)
 	if !n.built {
-		if err := n.build(); err != nil {
+		if err := n.buildAll(); err != nil {
 			return err
 		}
 	}

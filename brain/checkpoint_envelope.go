@@ -99,7 +99,7 @@ func (n *Network) checkpointLimit() (int64, error) {
 	}
 	defer n.release()
 	if !n.built {
-		if err := n.build(); err != nil {
+		if err := n.buildAll(); err != nil {
 			return 0, err
 		}
 	}

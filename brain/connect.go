@@ -38,6 +38,10 @@ type ConnBuilder struct {
 	postBase    uint64 // global id of postsynaptic cell 0 (stream key)
 	nPre, nPost int
 	same        bool // presynaptic and postsynaptic population are the same
+	// trim: keep only the synapses onto [keepLo, keepHi) (the block of a
+	// rank in a distributed run, network_dist.go).
+	trim           bool
+	keepLo, keepHi int
 
 	rowPtr  []uint32
 	targets []uint32
@@ -130,13 +134,32 @@ func (g *ConnBuilder) Rows(row func(i int, dst []uint32) []uint32) error {
 	var buf []uint32
 	for i := range g.nPre {
 		buf = row(i, buf[:0])
-		if err := g.checkSize(int64(len(g.targets)) + int64(len(buf))); err != nil {
+		kept := g.kept(buf)
+		if err := g.checkSize(int64(len(g.targets)) + int64(len(kept))); err != nil {
 			return err
 		}
-		g.targets = append(g.targets, buf...)
+		g.targets = append(g.targets, kept...)
 		g.rowPtr[i+1] = uint32(len(g.targets))
 	}
 	return nil
+}
+
+// kept is the part of an ascending row that the builder keeps.
+func (g *ConnBuilder) kept(row []uint32) []uint32 {
+	if !g.trim {
+		return row
+	}
+	a := lowerBound(row, 0, uint32(len(row)), uint32(g.keepLo))
+	b := lowerBound(row, a, uint32(len(row)), uint32(g.keepHi))
+	return row[a:b]
+}
+
+// share is the fraction of the synapses the builder keeps, for sizing.
+func (g *ConnBuilder) share() float64 {
+	if !g.trim || g.nPost == 0 {
+		return 1
+	}
+	return float64(g.keepHi-g.keepLo) / float64(g.nPost)
 }
 
 // RowsParallel is Rows for a row function that is a pure function of i
@@ -146,6 +169,7 @@ func (g *ConnBuilder) Rows(row func(i int, dst []uint32) []uint32) error {
 // one.
 func (g *ConnBuilder) RowsParallel(expect float64, row func(i int, dst []uint32) []uint32) error {
 	w := runtime.GOMAXPROCS(0)
+	expect *= g.share()
 	if w == 1 || g.nPre < 4096 || expect < 1<<18 {
 		if expect < maxSynapses {
 			g.targets = make([]uint32, 0, int(expect*1.01)+64)
@@ -170,11 +194,12 @@ func (g *ConnBuilder) RowsParallel(expect float64, row func(i int, dst []uint32)
 			var buf []uint32
 			for i := a; i < b; i++ {
 				buf = row(i, buf[:0])
-				if err := g.checkSize(int64(len(pt.targets)) + int64(len(buf))); err != nil {
+				kept := g.kept(buf)
+				if err := g.checkSize(int64(len(pt.targets)) + int64(len(kept))); err != nil {
 					pt.err = err
 					return
 				}
-				pt.targets = append(pt.targets, buf...)
+				pt.targets = append(pt.targets, kept...)
 				g.rowPtr[i+1] = uint32(len(pt.targets)) // within the part; shifted below
 			}
 		})
@@ -211,7 +236,11 @@ func (g *ConnBuilder) Columns(col func(j int, dst []uint32) []uint32) error {
 	count := make([]int64, g.nPre+1)
 	var buf []uint32
 	var total int64
-	for j := range g.nPost {
+	j0, j1 := 0, g.nPost
+	if g.trim {
+		j0, j1 = g.keepLo, g.keepHi
+	}
+	for j := j0; j < j1; j++ {
 		buf = col(j, buf[:0])
 		for _, i := range buf {
 			count[i+1]++
@@ -228,7 +257,7 @@ func (g *ConnBuilder) Columns(col func(j int, dst []uint32) []uint32) error {
 	}
 	g.targets = make([]uint32, total)
 	fill := count[:g.nPre] // next free slot of each row
-	for j := range g.nPost {
+	for j := j0; j < j1; j++ {
 		buf = col(j, buf[:0])
 		for _, i := range buf {
 			g.targets[fill[i]] = uint32(j)

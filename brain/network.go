@@ -60,6 +60,12 @@ type Network struct {
 	// 0 means GOMAXPROCS for networks of at least 2000 cells and
 	// generators, 1 otherwise. It does not change results.
 	Workers int
+	// Comm, when not nil and of more than one rank, runs the network as
+	// one rank of a distributed job (network_dist.go): every rank builds
+	// the same network, integrates its block of every population and
+	// exchanges spikes each step; results are bit-identical to one
+	// process. Set it before Build.
+	Comm Comm
 
 	pops    []*Population
 	popBase []uint64 // global id of each population's neuron 0
@@ -107,6 +113,8 @@ type Network struct {
 	busy      atomic.Bool // a Run, Build, Save or Restore is in progress
 	broken    error       // a recovered panic left the state half updated
 	owned     *ownedList  // populations and sources claimed by this network
+
+	dist *distRun // distributed run (network_dist.go); nil in one process
 }
 
 type injection struct {
@@ -395,7 +403,7 @@ func (n *Network) RecordState(pop *Population, neurons []int, variables []string
 		return nil, err
 	}
 	r.DT = n.dt()
-	n.monitors = append(n.monitors, stateMonitor{r})
+	n.monitors = append(n.monitors, stateMonitor{rec: r, pop: n.popIndex(pop)})
 	return r, nil
 }
 
@@ -409,7 +417,7 @@ func (n *Network) Build() (err error) {
 	}
 	defer n.release()
 	defer n.recoverBug("Build", &err)
-	return n.build()
+	return n.buildAll()
 }
 
 func (n *Network) build() error {
@@ -446,6 +454,9 @@ func (n *Network) build() error {
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if err := n.prepareDist(); err != nil {
 		return err
 	}
 	// Projections.
@@ -610,12 +621,13 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 		return err
 	}
 	defer n.release()
+	defer n.finishDist(&err)
 	defer n.recoverBug("Run", &err)
 	if n.broken != nil {
 		return fmt.Errorf("brain: Run: network unusable after an earlier failure: %w", n.broken)
 	}
 	if !n.built {
-		if err := n.build(); err != nil {
+		if err := n.buildAll(); err != nil {
 			return err
 		}
 	}
@@ -665,6 +677,9 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 	}
 	defer n.deliverPending()
 	if err := n.checkRunMemory(steps); err != nil {
+		return err
+	}
+	if err := n.checkDistMonitors(); err != nil {
 		return err
 	}
 	if err := n.startMonitors(steps); err != nil {
@@ -771,24 +786,13 @@ func (n *Network) stepOnce() error {
 	n.phase(phaseWork)
 	n.pending = false
 	par := s & 1
-	for k, segs := range n.popSegs {
-		for _, seg := range segs {
-			if seg.err != nil {
-				err := seg.err
-				seg.err = nil
-				return fmt.Errorf("brain: network step %d: %w", s, unwrapPrefix(err))
-			}
+	if err := n.joinSpikes(s, par); err != nil || n.dist != nil {
+		if n.dist != nil {
+			err = n.exchange(par, err)
 		}
-		if len(segs) == 1 {
-			n.popSpikes[k] = segs[0].buf[par]
-			continue
+		if err != nil {
+			return err
 		}
-		j := n.joined[k][par][:0]
-		for _, seg := range segs {
-			j = append(j, seg.buf[par]...)
-		}
-		n.joined[k][par] = j
-		n.popSpikes[k] = j
 	}
 	for k := range n.srcs {
 		n.srcSpikes[k] = n.srcBuf[k][par]
@@ -833,6 +837,31 @@ func (n *Network) stepOnce() error {
 	n.pending = true
 	n.step++
 	return n.observe()
+}
+
+// joinSpikes joins the segments' spike lists of step s into each
+// population's list (n.popSpikes), or returns a segment's error.
+func (n *Network) joinSpikes(s, par int64) error {
+	for k, segs := range n.popSegs {
+		for _, seg := range segs {
+			if seg.err != nil {
+				err := seg.err
+				seg.err = nil
+				return fmt.Errorf("brain: network step %d: %w", s, unwrapPrefix(err))
+			}
+		}
+		if len(segs) == 1 {
+			n.popSpikes[k] = segs[0].buf[par]
+			continue
+		}
+		j := n.joined[k][par][:0]
+		for _, seg := range segs {
+			j = append(j, seg.buf[par]...)
+		}
+		n.joined[k][par] = j
+		n.popSpikes[k] = j
+	}
+	return nil
 }
 
 // Summary describes the network in a few lines: populations, sources,

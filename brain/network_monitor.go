@@ -147,7 +147,10 @@ func (m spikeMonitor) Observe(v *StepView) error {
 }
 
 // stateMonitor is the Monitor behind RecordState.
-type stateMonitor struct{ rec *StateRecorder }
+type stateMonitor struct {
+	rec *StateRecorder
+	pop int // population index
+}
 
 func (m stateMonitor) Observe(v *StepView) error {
 	m.rec.Record(v.Step())

@@ -95,17 +95,23 @@ func (n *Network) plan(w int) {
 		return gs, rs
 	}
 	for k, p := range n.pops {
+		a, b := n.ownedRange(k) // [0, N) but in a distributed run
 		parts := 1
 		if w > 1 {
-			parts = max(1, min(segmentsPerWorker*w, p.N/minSegment))
+			parts = max(1, min(segmentsPerWorker*w, (b-a)/minSegment))
+		}
+		if a == b {
+			parts = 0 // another rank owns every cell
 		}
 		gs, rs := groupsOf(k)
-		for c := range parts {
-			lo := p.N * c / parts / segAlign * segAlign
-			hi := p.N * (c + 1) / parts / segAlign * segAlign
-			if c == parts-1 {
-				hi = p.N
+		cut := func(c int) int {
+			if c == parts {
+				return b
 			}
+			return max(a, (a+(b-a)*c/parts)/segAlign*segAlign)
+		}
+		for c := range parts {
+			lo, hi := cut(c), cut(c+1)
 			s := &segment{id: len(n.segs), pop: k, lo: lo, hi: hi, groups: gs, rings: rs,
 				buf: [2][]int32{make([]int32, 0, hi-lo), make([]int32, 0, hi-lo)}}
 			s.sc = p.newScratch()

@@ -244,6 +244,10 @@ func (p *Projection) build(net *Network) error {
 		postBase: net.popBase[p.postIdx],
 		same:     p.prePop != nil && p.prePop == p.post,
 	}
+	lo, hi := net.ownedRange(p.postIdx)
+	if net.dist != nil && p.trimsAtSource() {
+		g.trim, g.keepLo, g.keepHi = true, lo, hi
+	}
 	if p.preIdx >= 0 {
 		g.preBase = net.popBase[p.preIdx]
 	} else {
@@ -360,6 +364,9 @@ func (p *Projection) build(net *Network) error {
 				d64[s] = k
 			}
 		}
+	}
+	if net.dist != nil {
+		d64 = p.keepOwned(lo, hi, d64)
 	}
 	if d64 != nil {
 		p.groupDelays(d64)

@@ -1,0 +1,402 @@
+package dist_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/dist"
+	"github.com/neuron-sim/neuron/brain/models"
+)
+
+// A model builds an unbuilt network from a seed.
+type model struct {
+	name  string
+	build func(seed uint64) (*brain.Network, error)
+	ms    float64
+}
+
+func testModels() []model {
+	return []model{
+		{"CUBA", func(s uint64) (*brain.Network, error) { return models.CUBA(2000, s) }, 100},
+		{"COBA", func(s uint64) (*brain.Network, error) { return models.COBA(2000, s) }, 100},
+		{"Brunel", func(s uint64) (*brain.Network, error) {
+			bp, err := models.BrunelPoint("SIfast", 2000)
+			if err != nil {
+				return nil, err
+			}
+			return models.Brunel(bp, s)
+		}, 100},
+		{"Song", models.SongSTDP, 2000},
+	}
+}
+
+// result is what a run produced: every population's spikes (step, cell)
+// and every plastic projection's synapses.
+type result struct {
+	spikes   [][2][]int32
+	synapses [][]dist.Synapse
+}
+
+// run builds m on comm (nil: one process), runs it and returns its result.
+func run(m model, comm brain.Comm, workers int) (result, error) {
+	net, err := m.build(7)
+	if err != nil {
+		return result{}, err
+	}
+	net.Comm = comm
+	net.Workers = workers
+	var recs []*brain.SpikeRecorder
+	for _, p := range net.Populations() {
+		r, err := net.RecordSpikes(p)
+		if err != nil {
+			return result{}, err
+		}
+		recs = append(recs, r)
+	}
+	if err := net.Run(context.Background(), m.ms, nil); err != nil {
+		return result{}, err
+	}
+	var res result
+	for _, r := range recs {
+		st, nn := r.Spikes()
+		res.spikes = append(res.spikes, [2][]int32{slices.Clone(st), slices.Clone(nn)})
+	}
+	for _, p := range net.Projections() {
+		if !p.Plastic() {
+			continue
+		}
+		c := comm
+		if c == nil {
+			c = single{}
+		}
+		syn, err := dist.Merge(c, p)
+		if err != nil {
+			return result{}, err
+		}
+		res.synapses = append(res.synapses, syn)
+	}
+	return res, nil
+}
+
+// single is a one-rank Comm.
+type single struct{}
+
+func (single) Rank() int { return 0 }
+func (single) Size() int { return 1 }
+func (single) AllGather(dst []int32, counts []int, send []int32) ([]int32, error) {
+	counts[0] = len(send)
+	return append(dst[:0], send...), nil
+}
+
+func equal(a, b result) error {
+	if len(a.spikes) != len(b.spikes) {
+		return fmt.Errorf("%d populations, want %d", len(a.spikes), len(b.spikes))
+	}
+	for k := range a.spikes {
+		for c := range 2 {
+			if !slices.Equal(a.spikes[k][c], b.spikes[k][c]) {
+				return fmt.Errorf("population %d: %d spikes, want %d (or different steps/cells)", k, len(a.spikes[k][1]), len(b.spikes[k][1]))
+			}
+		}
+	}
+	if len(a.synapses) != len(b.synapses) {
+		return fmt.Errorf("%d plastic projections, want %d", len(a.synapses), len(b.synapses))
+	}
+	for k := range a.synapses {
+		if !slices.Equal(a.synapses[k], b.synapses[k]) {
+			return fmt.Errorf("plastic projection %d: synapses or weights differ (%d synapses, want %d)", k, len(a.synapses[k]), len(b.synapses[k]))
+		}
+	}
+	return nil
+}
+
+// TestRanksBitIdentical runs CUBA, COBA, Brunel and the Song STDP network
+// on 1, 2 and 4 in-process ranks (with 1 and 2 workers each) and requires
+// the spikes and STDP weights of one process, bit for bit.
+func TestRanksBitIdentical(t *testing.T) {
+	for _, m := range testModels() {
+		t.Run(m.name, func(t *testing.T) {
+			ref, err := run(m, nil, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total := 0
+			for _, s := range ref.spikes {
+				total += len(s[1])
+			}
+			if total < 40 {
+				t.Fatalf("reference run has only %d spikes: the comparison would say little", total)
+			}
+			if m.name == "Song" {
+				moved := 0
+				for _, s := range ref.synapses[0] {
+					if s.Weight == 0 || s.Weight >= 0.1 {
+						moved++
+					}
+				}
+				if moved == 0 {
+					t.Fatal("no STDP weight reached a bound: the weight comparison would say little")
+				}
+			}
+			for _, size := range []int{1, 2, 4} {
+				for _, workers := range []int{1, 2} {
+					if testing.Short() && workers == 2 {
+						continue
+					}
+					var mu sync.Mutex
+					got := make([]result, size)
+					err := dist.Run(size, func(c brain.Comm) error {
+						res, err := run(m, c, workers)
+						mu.Lock()
+						got[c.Rank()] = res
+						mu.Unlock()
+						return err
+					})
+					if err != nil {
+						t.Fatalf("%d ranks, %d workers: %v", size, workers, err)
+					}
+					for r, res := range got {
+						if err := equal(res, ref); err != nil {
+							t.Errorf("%d ranks, %d workers, rank %d: %v", size, workers, r, err)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestRanksOwnBlocks checks that each rank keeps only the synapses onto
+// its cells: the ranks' synapse counts add up to one process's.
+func TestRanksOwnBlocks(t *testing.T) {
+	build := func(c brain.Comm) (*brain.Network, error) {
+		net, err := models.CUBA(1000, 3)
+		if err != nil {
+			return nil, err
+		}
+		net.Comm = c
+		return net, net.Build()
+	}
+	ref, err := build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, p := range ref.Projections() {
+		want += p.NumSynapses()
+	}
+	var mu sync.Mutex
+	got := 0
+	err = dist.Run(3, func(c brain.Comm) error {
+		net, err := build(c)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, p := range net.Projections() {
+			lo, hi := net.Owned(p.Post())
+			for _, tg := range p.Targets() {
+				if int(tg) < lo || int(tg) >= hi {
+					return fmt.Errorf("rank %d keeps a synapse onto cell %d outside its block [%d, %d)", c.Rank(), tg, lo, hi)
+				}
+			}
+			n += p.NumSynapses()
+		}
+		mu.Lock()
+		got += n
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Fatalf("ranks hold %d synapses in all, one process %d", got, want)
+	}
+}
+
+// TestRanksFailTogether: a rank that fails (a monitor's error, a cancelled
+// context), a rank that disappears, or a rank with another description
+// stops every rank with an error naming it.
+func TestRanksFailTogether(t *testing.T) {
+	cuba := func(c brain.Comm, seed uint64) (*brain.Network, error) {
+		net, err := models.CUBA(500, seed)
+		if err != nil {
+			return nil, err
+		}
+		net.Comm = c
+		return net, nil
+	}
+	cases := []struct {
+		name string
+		body func(c brain.Comm) error
+		want string
+	}{
+		{"monitor", func(c brain.Comm) error {
+			net, err := cuba(c, 1)
+			if err != nil {
+				return err
+			}
+			if c.Rank() == 2 {
+				net.AddMonitor(failAt{step: 30})
+			}
+			return net.Run(context.Background(), 20, nil)
+		}, "rank 2 of 4: brain: monitor"},
+		{"cancel", func(c brain.Comm) error {
+			net, err := cuba(c, 1)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if c.Rank() == 1 {
+				cancel()
+			}
+			return net.Run(ctx, 20, nil)
+		}, "rank 1 of 4: brain: Run stopped"},
+		{"gone", func(c brain.Comm) error {
+			net, err := cuba(c, 1)
+			if err != nil {
+				return err
+			}
+			if c.Rank() == 3 {
+				if err := net.Run(context.Background(), 5, nil); err != nil {
+					return err
+				}
+				c.(*dist.LocalComm).Close()
+				return errors.New("rank 3 died")
+			}
+			return net.Run(context.Background(), 20, nil)
+		}, "rank 3 left the job"},
+		{"description", func(c brain.Comm) error {
+			seed := uint64(1)
+			if c.Rank() == 1 {
+				seed = 2
+			}
+			net, err := cuba(c, seed)
+			if err != nil {
+				return err
+			}
+			return net.Run(context.Background(), 20, nil)
+		}, "rank 1 of 4: its global description"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			errs := make([]error, 4)
+			cs, err := dist.Local(4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			for r, c := range cs {
+				wg.Go(func() { errs[r] = tc.body(c) })
+			}
+			wg.Wait()
+			for r, err := range errs {
+				if tc.name == "gone" && r == 3 {
+					continue // the rank that died returns its own error
+				}
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("rank %d: error %v, want one containing %q", r, err, tc.want)
+				}
+			}
+		})
+	}
+}
+
+type failAt struct{ step int64 }
+
+func (f failAt) Observe(v *brain.StepView) error {
+	if v.Step() == f.step {
+		return errors.New("deliberate failure")
+	}
+	return nil
+}
+
+// TestRanksCheckpoint: a checkpoint written by each of k ranks restores
+// into k ranks, and the continued run gives one process's spikes.
+func TestRanksCheckpoint(t *testing.T) {
+	m := testModels()[2] // Brunel: delays of 15 steps, spikes in flight
+	whole, err := run(model{m.name, m.build, 2 * 60}, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 2
+	saved := make([][]byte, size)
+	err = dist.Run(size, func(c brain.Comm) error {
+		net, err := m.build(7)
+		if err != nil {
+			return err
+		}
+		net.Comm = c
+		if err := net.Run(context.Background(), 60, nil); err != nil {
+			return err
+		}
+		var b bytes.Buffer
+		if err := net.Save(&b); err != nil {
+			return err
+		}
+		saved[c.Rank()] = b.Bytes()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]result, size)
+	err = dist.Run(size, func(c brain.Comm) error {
+		net, err := m.build(7)
+		if err != nil {
+			return err
+		}
+		net.Comm = c
+		if err := net.Restore(bytes.NewReader(saved[c.Rank()])); err != nil {
+			return err
+		}
+		var recs []*brain.SpikeRecorder
+		for _, p := range net.Populations() {
+			r, err := net.RecordSpikes(p)
+			if err != nil {
+				return err
+			}
+			recs = append(recs, r)
+		}
+		if err := net.Run(context.Background(), 60, nil); err != nil {
+			return err
+		}
+		for _, r := range recs {
+			st, nn := r.Spikes()
+			got[c.Rank()].spikes = append(got[c.Rank()].spikes, [2][]int32{slices.Clone(st), slices.Clone(nn)})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The second half of the whole run.
+	var want result
+	half := int32(600)
+	for _, s := range whole.spikes {
+		var st, nn []int32
+		for i, step := range s[0] {
+			if step >= half {
+				st, nn = append(st, step), append(nn, s[1][i])
+			}
+		}
+		want.spikes = append(want.spikes, [2][]int32{st, nn})
+	}
+	if len(want.spikes[0][0]) == 0 {
+		t.Fatal("no spikes in the second half")
+	}
+	for r, res := range got {
+		if err := equal(res, want); err != nil {
+			t.Errorf("rank %d after restore: %v", r, err)
+		}
+	}
+}
