@@ -16,12 +16,13 @@ export GOEXPERIMENT ?= simd
 export CGO_CFLAGS  := -O2 -g -I/usr/include/hdf5/serial
 export CGO_LDFLAGS := -O2 -g -L/usr/lib/x86_64-linux-gnu/hdf5/serial
 
-.PHONY: fuzz help setup reports test go-test beam-test h5-check vet check-imports nb-check nb-lint nb-live lab nb-strip bench echarts-vendor
+.PHONY: fuzz help setup reports test go-test beam-test h5-check test-mpi vet check-imports nb-check nb-lint nb-live lab nb-strip bench echarts-vendor
 
 help:
 	@echo "make setup    install Jupyter (Debian packages), build GoNB/goimports/gopls, register the kernel"
 	@echo "make reports  execute every notebook headless and write HTML reports into $(REPORTS)/"
-	@echo "make test     go vet, go test ./..., notebooks executed, reports checked in headless Chromium"
+	@echo "make test     go vet, go test ./..., MPI runs, notebooks executed, reports checked in headless Chromium"
+	@echo "make test-mpi one network over mpirun -np 1, 2, 4: spikes identical to one process (installs Open MPI)"
 	@echo "make lab      start Jupyter Notebook on notebooks/"
 	@echo "make bench    print the standard benchmark table (CUBA, COBA, STDP)"
 	@echo "make fuzz     run every fuzz target for FUZZTIME each (default 1m; FUZZTIME=10s make fuzz)"
@@ -80,7 +81,27 @@ h5-check:
 beam-test:
 	cd sweep/beam && go vet ./... && go test -timeout 20m ./...
 
-test: setup vet check-imports nb-check nb-lint go-test beam-test h5-check reports nb-live
+# One network over MPI ranks (brain/dist/mpi, cgo, -tags mpi): CUBA, COBA, Brunel and Song at
+# mpirun -np 1, 2, 4 (oversubscribed) give the spikes and STDP weights of one process bit for bit;
+# a rank that fails stops all ranks with an error naming it; a rank that dies stops the job.
+# Open MPI refuses to run as root without the two OMPI_ALLOW_RUN_AS_ROOT variables.
+MPI_OUT ?= $(CURDIR)/build/mpi
+MPIRUN  := env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 mpirun --oversubscribe
+test-mpi:
+	@NEURON_MPI=1 bash docker/install.sh
+	go vet -tags mpi ./brain/dist/mpi
+	@mkdir -p "$(MPI_OUT)"
+	go test -c -tags mpi -o "$(MPI_OUT)/mpi.test" ./brain/dist/mpi
+	@for np in 1 2 4; do echo "== mpirun -np $$np"; \
+	  $(MPIRUN) -np $$np "$(MPI_OUT)/mpi.test" -test.count=1 -test.v 2>&1 | grep -E '^(---|ok|FAIL|PASS)|bit-identical|mpi_test' ; \
+	  [ "$${PIPESTATUS[0]}" = 0 ] || exit 1; done
+	@echo "== a rank that dies (rank 1 exits with status 3 mid-run): mpirun must stop the job, naming it"
+	@set +e; NEURON_MPI_DIE=1 timeout 300 $(MPIRUN) -np 2 "$(MPI_OUT)/mpi.test" -test.run '^TestMPIRankDies$$' >"$(MPI_OUT)/die.log" 2>&1; rc=$$?; set -e; \
+	  if [ $$rc = 0 ] || [ $$rc = 124 ] || ! grep -q 'Process name: \[\[[0-9]*,[0-9]*\],1\]' "$(MPI_OUT)/die.log"; then \
+	    echo "test-mpi: the job did not stop naming rank 1 (status $$rc):"; cat "$(MPI_OUT)/die.log"; exit 1; fi; \
+	  echo "stopped with status $$rc, naming rank 1"
+
+test: setup vet check-imports nb-check nb-lint go-test beam-test h5-check test-mpi reports nb-live
 
 # The widget explorer of notebooks/13 in a live Jupyter Notebook page, driven by headless Chromium.
 nb-live: setup

@@ -706,7 +706,7 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 			progress(Progress{Step: k + 1, Steps: steps, TimeMS: n.TimeMS()})
 		}
 	}
-	return nil
+	return n.flushBatch()
 }
 
 // Phase functions of the team (team.funcs order).
@@ -802,21 +802,8 @@ func (n *Network) stepOnce() error {
 			return fmt.Errorf("brain: network step %d: %w", s, unwrapPrefix(err))
 		}
 	}
-	for k, deg := range n.popDeg {
-		if deg == nil {
-			continue
-		}
-		for _, i := range n.popSpikes[k] {
-			n.events += int64(deg[i])
-		}
-	}
-	for k, deg := range n.srcDeg {
-		if deg == nil {
-			continue
-		}
-		for _, i := range n.srcSpikes[k] {
-			n.events += int64(deg[i])
-		}
+	if n.dist == nil || n.dist.batch == 1 {
+		n.countEvents()
 	}
 	if len(n.plastic) > 0 {
 		// A plastic synapse transmits with its weight from before this
@@ -836,7 +823,30 @@ func (n *Network) stepOnce() error {
 	}
 	n.pending = true
 	n.step++
+	if n.dist != nil && n.dist.batch > 1 {
+		return n.batchStep()
+	}
 	return n.observe()
+}
+
+// countEvents adds the synaptic events of the current step's spikes.
+func (n *Network) countEvents() {
+	for k, deg := range n.popDeg {
+		if deg == nil {
+			continue
+		}
+		for _, i := range n.popSpikes[k] {
+			n.events += int64(deg[i])
+		}
+	}
+	for k, deg := range n.srcDeg {
+		if deg == nil {
+			continue
+		}
+		for _, i := range n.srcSpikes[k] {
+			n.events += int64(deg[i])
+		}
+	}
 }
 
 // joinSpikes joins the segments' spike lists of step s into each

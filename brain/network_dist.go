@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"slices"
 )
 
@@ -22,9 +23,14 @@ import (
 // other ranks' cells dropped before the delay groups and plasticity are
 // built.
 //
-// After each step the ranks exchange that step's spikes in one collective
-// call (Comm.AllGather), so every rank holds the spikes of every cell in
-// ascending index order: a population's spike list is the concatenation
+// The ranks exchange spikes in one collective call (Comm.AllGather) per
+// minimum-delay interval: a spike emitted at step s reaches no synaptic
+// variable before step s + D, D the smallest delay of the network (in
+// steps), so the spikes of D steps travel together, and are then delivered
+// step by step, in the order one process would have delivered them.
+// Networks with plasticity exchange every step (a rule learns from the
+// presynaptic spikes of the step itself). Every rank then holds the spikes
+// of every cell in ascending index order: a population's spike list is the concatenation
 // of the ranks' lists in rank order, which is why the blocks are
 // contiguous (round-robin ownership would need a merge per step and would
 // cut across the segments the multi-core loop steps). Spike sources are
@@ -81,6 +87,12 @@ type distRun struct {
 	counts     []int        // per rank: payload length
 	pos        []int        // per rank: read position while unpacking
 	failed     bool         // a failure was agreed: no more collective calls
+
+	// Exchange once per interval of batch steps (1: every step).
+	batch   int
+	inBatch int     // steps of the current interval simulated
+	first   int64   // first step of the current interval
+	srcLog  []int32 // the interval's source spikes: per step, per source, count then spikes
 }
 
 // distributed reports whether the network runs over more than one rank.
@@ -143,10 +155,10 @@ func (n *Network) buildAll() error {
 	if !n.distributed() {
 		return err
 	}
-	send := []int32{0, 0, 0}
+	send := []int32{0, 0, 0, 0}
 	if err == nil {
 		h := n.describeHash()
-		send[1], send[2] = int32(uint32(h)), int32(uint32(h>>32))
+		send[1], send[2], send[3] = int32(uint32(h)), int32(uint32(h>>32)), int32(n.minDelay())
 	}
 	counts := make([]int, n.Comm.Size())
 	recv, gerr := gather(n.Comm, nil, counts, send, err)
@@ -159,15 +171,49 @@ func (n *Network) buildAll() error {
 		}
 		return gerr
 	}
-	for r := 1; r < len(counts); r++ {
-		if recv[3*r+1] != recv[1] || recv[3*r+2] != recv[2] {
+	batch := int32(math.MaxInt32)
+	for r := range len(counts) {
+		if recv[4*r+1] != recv[1] || recv[4*r+2] != recv[2] {
 			e := &RankError{Rank: r, Size: len(counts), Cause: "its global description (populations, sources, projections, seed, dt) differs from rank 0's"}
 			n.dist.failed = true
 			n.broken = e
 			return e
 		}
+		batch = min(batch, recv[4*r+3])
+	}
+	n.dist.batch = int(batch)
+	if batch == math.MaxInt32 || len(n.plastic) > 0 {
+		n.dist.batch = 1
 	}
 	return nil
+}
+
+// minDelay is the smallest delay (steps) of this rank's synapses
+// (math.MaxInt32 when it has none).
+func (n *Network) minDelay() int {
+	d := math.MaxInt32
+	for _, p := range n.projs {
+		if len(p.targets) == 0 {
+			continue
+		}
+		if p.groupPtr == nil {
+			d = min(d, int(p.delay))
+		}
+		for _, g := range p.groupDelay {
+			d = min(d, int(g))
+		}
+	}
+	return d
+}
+
+// ExchangeInterval is the number of steps whose spikes the ranks exchange
+// in one collective call: the network's smallest delay, or 1 with
+// plasticity (0 before Build or in one process).
+func (n *Network) ExchangeInterval() int {
+	if n.dist == nil {
+		return 0
+	}
+	return n.dist.batch
 }
 
 // describeHash hashes what every rank must agree on: dt, seed, the
@@ -250,6 +296,14 @@ func gather(c Comm, dst []int32, counts []int, send []int32, failure error) ([]i
 // of the step: it reaches every rank.
 func (n *Network) exchange(par int64, failure error) error {
 	d := n.dist
+	if d.batch > 1 {
+		if failure == nil {
+			return nil // batchStep keeps the step's spikes
+		}
+		_, err := gather(d.comm, d.recv, d.counts, d.send, failure)
+		d.failed = true
+		return err
+	}
 	d.send = append(d.send[:0], 0)
 	if failure == nil {
 		for _, sp := range n.popSpikes {
@@ -278,6 +332,84 @@ func (n *Network) exchange(par int64, failure error) error {
 		}
 		d.global[k][par] = g
 		n.popSpikes[k] = g
+	}
+	return nil
+}
+
+// batchStep keeps the spikes of the step just simulated (this rank's
+// cells, every source) for the interval's exchange, runs the state
+// recorders, and exchanges and delivers when the interval is complete.
+func (n *Network) batchStep() error {
+	d := n.dist
+	n.pending = false // delivered by flushBatch
+	if d.inBatch == 0 {
+		d.first = n.cur
+		d.send = append(d.send[:0], 0)
+		d.srcLog = d.srcLog[:0]
+	}
+	for _, sp := range n.popSpikes {
+		d.send = append(d.send, int32(len(sp)))
+		d.send = append(d.send, sp...)
+	}
+	for _, sp := range n.srcSpikes {
+		d.srcLog = append(d.srcLog, int32(len(sp)))
+		d.srcLog = append(d.srcLog, sp...)
+	}
+	d.inBatch++
+	if err := n.observeAt(n.cur, observeState); err != nil {
+		return err
+	}
+	if d.inBatch == d.batch {
+		return n.flushBatch()
+	}
+	return nil
+}
+
+// flushBatch exchanges the spikes of the interval so far and delivers
+// them step by step through every projection (the flush task of each
+// segment), counting the events and running the monitors other than the
+// state recorders on each step. Run calls it after its last step too.
+func (n *Network) flushBatch() error {
+	d := n.dist
+	if d == nil || d.batch == 1 || d.inBatch == 0 {
+		return nil
+	}
+	recv, err := gather(d.comm, d.recv, d.counts, d.send, nil)
+	d.recv = recv
+	if err != nil {
+		d.failed = true
+		return err
+	}
+	off := 0
+	for r, c := range d.counts {
+		d.pos[r] = off + 1
+		off += c
+	}
+	steps, src := d.inBatch, 0
+	d.inBatch = 0
+	for j := range steps {
+		for k := range n.pops {
+			g := d.global[k][0][:0]
+			for r := range d.size {
+				p := d.pos[r]
+				c := int(recv[p])
+				g = append(g, recv[p+1:p+1+c]...)
+				d.pos[r] = p + 1 + c
+			}
+			d.global[k][0] = g
+			n.popSpikes[k] = g
+		}
+		for k := range n.srcs {
+			c := int(d.srcLog[src])
+			n.srcSpikes[k] = d.srcLog[src+1 : src+1+c]
+			src += 1 + c
+		}
+		n.cur = d.first + int64(j)
+		n.phase(phaseFlush)
+		n.countEvents()
+		if err := n.observeAt(n.cur, observeOthers); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -90,13 +90,31 @@ func (n *Network) AddMonitor(m Monitor) error {
 
 // observe runs every monitor on the step just simulated; the first error
 // is returned, named by the monitor.
-func (n *Network) observe() error {
+func (n *Network) observe() error { return n.observeAt(n.cur, observeAll) }
+
+// Which monitors observeAt calls: all, or (in a distributed run that
+// exchanges spikes once per interval, network_dist.go) the state
+// recorders at the step itself and the others when the interval's spikes
+// have arrived.
+const (
+	observeAll = iota
+	observeState
+	observeOthers
+)
+
+// observeAt runs the monitors of kind which on step s.
+func (n *Network) observeAt(s int64, which int) error {
 	if len(n.monitors) == 0 {
 		return nil
 	}
 	v := &n.view
-	v.n, v.step, v.t = n, n.cur, float64(n.cur+1)*n.DT
+	v.n, v.step, v.t = n, s, float64(s+1)*n.DT
 	for _, m := range n.monitors {
+		if which != observeAll {
+			if _, state := m.(stateMonitor); state != (which == observeState) {
+				continue
+			}
+		}
 		if err := m.Observe(v); err != nil {
 			return fmt.Errorf("brain: monitor %T at step %d: %w", m, n.cur, unwrapPrefix(err))
 		}

@@ -4,7 +4,8 @@
 #
 #   1. Debian packages: Jupyter (classic Notebook 6, nbconvert, nbclient), Chromium (used by
 #      the report checks), libhdf5-dev (NWB/SONATA output through cgo) and python3-h5py (checks
-#      the HDF5 files in CI). PyPI is never needed.
+#      the HDF5 files in CI); with NEURON_MPI=1 (make test-mpi) also Open MPI (libopenmpi-dev,
+#      openmpi-bin) for brain/dist/mpi. PyPI is never needed.
 #   2. Go: the go on PATH must be at least the go.mod version; if it is missing, the toolchain is
 #      fetched from the Go module proxy (the proxy serves whole toolchains as modules).
 #   3. GoNB, goimports and gopls built from the go.mod `tool` pins into <repo>/.bin.
@@ -31,11 +32,16 @@ for tool in make git curl unzip; do command -v "$tool" >/dev/null 2>&1 || need_p
 # HDF5 for format/nwb and format/sonata (cgo), h5py for the CI check of the files they write.
 [ -f /usr/include/hdf5/serial/hdf5.h ] || need_pkgs+=(libhdf5-dev)
 $PY -c 'import h5py' >/dev/null 2>&1 || need_pkgs+=(python3-h5py)
+# Open MPI for the distributed runs (brain/dist/mpi, -tags mpi), when asked for.
+if [ "${NEURON_MPI:-}" = 1 ]; then
+  pkg-config --exists ompi-c 2>/dev/null || need_pkgs+=(libopenmpi-dev pkg-config)
+  command -v mpirun >/dev/null 2>&1 || need_pkgs+=(openmpi-bin)
+fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     log "this machine has no apt-get. Install these yourself, then run again:"
     log "  Jupyter Notebook 6 with nbconvert and nbclient (python3), Chromium, make, git, curl, unzip,"
-    log "  the HDF5 C library and headers (libhdf5-dev) and h5py"
+    log "  the HDF5 C library and headers (libhdf5-dev) and h5py (and with NEURON_MPI=1: Open MPI)"
     log "  missing here: ${need_pkgs[*]}"
     exit 1
   fi

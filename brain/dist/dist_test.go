@@ -400,3 +400,92 @@ func TestRanksCheckpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestRanksIntervalAndState: Brunel's ranks exchange once per 15 steps
+// (its 1.5 ms delay), CUBA's and Song's every step; a state recorder of a
+// cell a rank owns records what one process records, one of a cell it
+// does not own is an error.
+func TestRanksIntervalAndState(t *testing.T) {
+	brunel := testModels()[2]
+	record := func(c brain.Comm, cell func(net *brain.Network, exc *brain.Population) int) (*brain.Network, []float64, error) {
+		net, err := brunel.build(7)
+		if err != nil {
+			return nil, nil, err
+		}
+		net.Comm = c
+		if err := net.Build(); err != nil {
+			return nil, nil, err
+		}
+		exc := net.Population("exc")
+		rec, err := net.RecordState(exc, []int{cell(net, exc)}, []string{"V"}, 1)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := net.Run(context.Background(), 30, nil); err != nil {
+			return net, nil, err
+		}
+		v, err := rec.Trace(cell(net, exc), "V")
+		return net, slices.Clone(v), err
+	}
+	const size = 2
+	var mu sync.Mutex
+	traces := map[int][]float64{}
+	err := dist.Run(size, func(c brain.Comm) error {
+		lo := 0
+		net, v, err := record(c, func(net *brain.Network, exc *brain.Population) int {
+			lo, _ = net.Owned(exc)
+			return lo
+		})
+		if err != nil {
+			return err
+		}
+		if got := net.ExchangeInterval(); got != 15 {
+			return fmt.Errorf("rank %d: Brunel exchanges every %d steps, want 15", c.Rank(), got)
+		}
+		mu.Lock()
+		traces[lo] = v
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cell, v := range traces {
+		_, want, err := record(nil, func(*brain.Network, *brain.Population) int { return cell })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 || !slices.Equal(v, want) {
+			t.Errorf("V of cell %d: %d samples differ from one process's %d", cell, len(v), len(want))
+		}
+	}
+	err = dist.Run(size, func(c brain.Comm) error {
+		_, _, err := record(c, func(net *brain.Network, exc *brain.Population) int {
+			_, hi := net.Owned(exc)
+			return hi % exc.N // the next rank's first cell
+		})
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "belongs to another rank") {
+		t.Errorf("recording another rank's cell: error %v, want one saying it belongs to another rank", err)
+	}
+	for _, m := range []model{testModels()[0], testModels()[3]} {
+		err := dist.Run(size, func(c brain.Comm) error {
+			net, err := m.build(7)
+			if err != nil {
+				return err
+			}
+			net.Comm = c
+			if err := net.Build(); err != nil {
+				return err
+			}
+			if got := net.ExchangeInterval(); got != 1 {
+				return fmt.Errorf("%s: exchanges every %d steps, want 1", m.name, got)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
