@@ -69,6 +69,7 @@ type segment struct {
 	id     int // index among all segments (the ring flags' part)
 	pop    int
 	lo, hi int
+	whole  bool // the segment is all of the cells this process owns
 	// buf[s&1] holds the ascending spikes of step s: while the tasks
 	// integrate step s, the spikes of step s−1 are still being delivered.
 	buf    [2][]int32
@@ -112,7 +113,7 @@ func (n *Network) plan(w int) {
 		}
 		for c := range parts {
 			lo, hi := cut(c), cut(c+1)
-			s := &segment{id: len(n.segs), pop: k, lo: lo, hi: hi, groups: gs, rings: rs,
+			s := &segment{id: len(n.segs), pop: k, lo: lo, hi: hi, whole: lo == a && hi == b, groups: gs, rings: rs,
 				buf: [2][]int32{make([]int32, 0, hi-lo), make([]int32, 0, hi-lo)}}
 			s.sc = p.newScratch()
 			n.segs = append(n.segs, s)
@@ -161,6 +162,9 @@ func (n *Network) work(k int) {
 // through the plastic projections or through the static ones.
 func (n *Network) deliverInto(seg *segment, s int64, plastic bool) {
 	lo, hi := uint32(seg.lo), uint32(seg.hi)
+	if seg.whole {
+		lo, hi = 0, noUpper // the rows hold no other targets
+	}
 	for _, g := range seg.groups {
 		for _, p := range n.groups[g] {
 			if (p.rule != nil) == plastic {
