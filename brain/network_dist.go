@@ -293,24 +293,35 @@ func gather(c Comm, dst []int32, counts []int, send []int32, failure error) ([]i
 // exchange replaces every population's spike list of the step just
 // integrated (this rank's block, in n.popSpikes) by every rank's, in the
 // buffers of step parity par. failure, when not nil, is this rank's error
-// of the step: it reaches every rank.
+// of the step: it reaches every rank. When the ranks exchange once per
+// interval it only reports a failure (batchStep keeps the spikes).
 func (n *Network) exchange(par int64, failure error) error {
 	d := n.dist
-	if d.batch > 1 {
-		if failure == nil {
-			return nil // batchStep keeps the step's spikes
-		}
-		_, err := gather(d.comm, d.recv, d.counts, d.send, failure)
-		d.failed = true
-		return err
+	if d.batch > 1 && failure == nil {
+		return nil
 	}
 	d.send = append(d.send[:0], 0)
-	if failure == nil {
-		for _, sp := range n.popSpikes {
-			d.send = append(d.send, int32(len(sp)))
-			d.send = append(d.send, sp...)
-		}
+	if d.batch == 1 && failure == nil {
+		d.pack(n.popSpikes)
 	}
+	if err := d.gatherSpikes(failure); err != nil {
+		return err
+	}
+	n.unpackStep(par)
+	return nil
+}
+
+// pack appends one step's spike lists to the payload.
+func (d *distRun) pack(spikes [][]int32) {
+	for _, sp := range spikes {
+		d.send = append(d.send, int32(len(sp)))
+		d.send = append(d.send, sp...)
+	}
+}
+
+// gatherSpikes makes the collective call with the payload and points the
+// read positions past each rank's status word.
+func (d *distRun) gatherSpikes(failure error) error {
 	recv, err := gather(d.comm, d.recv, d.counts, d.send, failure)
 	d.recv = recv
 	if err != nil {
@@ -322,18 +333,24 @@ func (n *Network) exchange(par int64, failure error) error {
 		d.pos[r] = off + 1
 		off += c
 	}
+	return nil
+}
+
+// unpackStep reads the next step of every rank's payload into each
+// population's spike list (buffers of parity par).
+func (n *Network) unpackStep(par int64) {
+	d := n.dist
 	for k := range n.pops {
 		g := d.global[k][par][:0]
 		for r := range d.size {
 			p := d.pos[r]
-			c := int(recv[p])
-			g = append(g, recv[p+1:p+1+c]...)
+			c := int(d.recv[p])
+			g = append(g, d.recv[p+1:p+1+c]...)
 			d.pos[r] = p + 1 + c
 		}
 		d.global[k][par] = g
 		n.popSpikes[k] = g
 	}
-	return nil
 }
 
 // batchStep keeps the spikes of the step just simulated (this rank's
@@ -347,10 +364,7 @@ func (n *Network) batchStep() error {
 		d.send = append(d.send[:0], 0)
 		d.srcLog = d.srcLog[:0]
 	}
-	for _, sp := range n.popSpikes {
-		d.send = append(d.send, int32(len(sp)))
-		d.send = append(d.send, sp...)
-	}
+	d.pack(n.popSpikes)
 	for _, sp := range n.srcSpikes {
 		d.srcLog = append(d.srcLog, int32(len(sp)))
 		d.srcLog = append(d.srcLog, sp...)
@@ -374,31 +388,13 @@ func (n *Network) flushBatch() error {
 	if d == nil || d.batch == 1 || d.inBatch == 0 {
 		return nil
 	}
-	recv, err := gather(d.comm, d.recv, d.counts, d.send, nil)
-	d.recv = recv
-	if err != nil {
-		d.failed = true
+	if err := d.gatherSpikes(nil); err != nil {
 		return err
-	}
-	off := 0
-	for r, c := range d.counts {
-		d.pos[r] = off + 1
-		off += c
 	}
 	steps, src := d.inBatch, 0
 	d.inBatch = 0
 	for j := range steps {
-		for k := range n.pops {
-			g := d.global[k][0][:0]
-			for r := range d.size {
-				p := d.pos[r]
-				c := int(recv[p])
-				g = append(g, recv[p+1:p+1+c]...)
-				d.pos[r] = p + 1 + c
-			}
-			d.global[k][0] = g
-			n.popSpikes[k] = g
-		}
+		n.unpackStep(0)
 		for k := range n.srcs {
 			c := int(d.srcLog[src])
 			n.srcSpikes[k] = d.srcLog[src+1 : src+1+c]
