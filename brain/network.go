@@ -543,6 +543,8 @@ func (n *Network) build() error {
 	for _, w := range n.weightRecs {
 		if slices.Index(n.projs, w.proj) < 0 {
 			errs = append(errs, fmt.Errorf("brain: weight recorder of projection %q: projection not in this network", w.proj.Name))
+		} else if err := n.checkDistPairs(w); err != nil {
+			errs = append(errs, err)
 		} else if err := w.resolve(); err != nil {
 			errs = append(errs, err)
 		}

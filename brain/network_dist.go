@@ -40,7 +40,8 @@ import (
 // order as in one process, so spikes and plastic weights are bit-identical
 // to the single-process run at any rank count. Spike recorders on every
 // rank record the whole network; a state recorder may only record cells
-// its rank owns; a weight recorder or Projection sees the rank's synapses.
+// its rank owns, a weight recorder only synapses onto them; a Projection
+// holds the rank's synapses (dist.Merge gathers them).
 //
 // A failure on one rank (an error in a step, a cancelled context, a
 // monitor's error, a description that differs from rank 0's) travels with
@@ -442,6 +443,22 @@ func (n *Network) checkDistMonitors() error {
 				return fmt.Errorf("brain: state recorder of %q: neuron %d belongs to another rank (rank %d owns [%d, %d); record state on the rank that owns the cell, see Network.Owned)",
 					n.pops[k].Name, i, n.dist.rank, n.dist.lo[k], n.dist.hi[k])
 			}
+		}
+	}
+	return nil
+}
+
+// checkDistPairs rejects a weight recorder of synapses onto cells another
+// rank owns (that rank holds them).
+func (n *Network) checkDistPairs(w *WeightRecorder) error {
+	if n.dist == nil {
+		return nil
+	}
+	k := w.proj.postIdx
+	for _, pr := range w.Pairs {
+		if pr[1] < n.dist.lo[k] || pr[1] >= n.dist.hi[k] {
+			return fmt.Errorf("brain: weight recorder of %q: synapse %d→%d ends on a cell of another rank (rank %d owns [%d, %d); record weights on the rank that owns the postsynaptic cell, see Network.Owned)",
+				w.proj.Name, pr[0], pr[1], n.dist.rank, n.dist.lo[k], n.dist.hi[k])
 		}
 	}
 	return nil

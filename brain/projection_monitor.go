@@ -35,6 +35,9 @@ func (n *Network) RecordWeights(p *Projection, pairs [][2]int, every int) (*Weig
 		if slices.Index(n.projs, p) < 0 {
 			return nil, fmt.Errorf("brain: RecordWeights: projection %q not in this network", p.Name)
 		}
+		if err := n.checkDistPairs(w); err != nil {
+			return nil, err
+		}
 		if err := w.resolve(); err != nil {
 			return nil, err
 		}

@@ -489,3 +489,64 @@ func TestRanksIntervalAndState(t *testing.T) {
 		}
 	}
 }
+
+// TestRanksWeightRecorder: the rank that owns the Song network's one cell
+// records the weights one process records; another rank asking for them
+// is told whose they are.
+func TestRanksWeightRecorder(t *testing.T) {
+	pairs := [][2]int{{0, 0}, {500, 0}, {999, 0}}
+	record := func(c brain.Comm, pairs [][2]int) ([]float64, error) {
+		net, err := models.SongSTDP(3)
+		if err != nil {
+			return nil, err
+		}
+		net.Comm = c
+		rec, err := net.RecordWeights(net.Projections()[0], pairs, 100)
+		if err != nil {
+			return nil, err
+		}
+		if err := net.Run(context.Background(), 500, nil); err != nil {
+			return nil, err
+		}
+		var out []float64
+		for k := range pairs {
+			out = append(out, rec.Trace(k)...)
+		}
+		return out, nil
+	}
+	want, err := record(nil, pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []float64
+	err = dist.Run(2, func(c brain.Comm) error {
+		p := pairs
+		if c.Rank() == 0 { // rank 0 of 2 owns none of the one cell
+			p = nil
+		}
+		if p == nil {
+			net, err := models.SongSTDP(3)
+			if err != nil {
+				return err
+			}
+			net.Comm = c
+			return net.Run(context.Background(), 500, nil)
+		}
+		v, err := record(c, p)
+		got = v
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("weights recorded on the owning rank differ from one process (%d and %d samples)", len(got), len(want))
+	}
+	err = dist.Run(2, func(c brain.Comm) error {
+		_, err := record(c, pairs)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "ends on a cell of another rank") {
+		t.Errorf("recording another rank's synapses: error %v", err)
+	}
+}
