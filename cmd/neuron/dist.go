@@ -22,15 +22,17 @@ func init() {
 // timedComm counts and times the collective calls of a rank.
 type timedComm struct {
 	brain.Comm
-	calls int64
-	words int64 // received
-	wait  time.Duration
+	calls   int64
+	words   int64 // received
+	wait    time.Duration
+	waitCPU float64 // process CPU seconds spent inside the calls (MPI polls while it waits)
 }
 
 func (t *timedComm) AllGather(dst []int32, counts []int, send []int32) ([]int32, error) {
-	start := time.Now()
+	start, c0 := time.Now(), cpuSeconds()
 	out, err := t.Comm.AllGather(dst, counts, send)
 	t.wait += time.Since(start)
+	t.waitCPU += cpuSeconds() - c0
 	t.calls++
 	t.words += int64(len(out))
 	return out, err
@@ -50,6 +52,7 @@ type distConfig struct {
 // rankStats is what one rank measured (seconds).
 type rankStats struct {
 	build, wall, cpu, wait, needed float64
+	waitCPU                        float64 // CPU seconds inside the exchange calls
 	calls, words, spikes, cells    int64
 	synapses                       int64
 }
@@ -104,7 +107,7 @@ func runDist(args []string, stdout, stderr io.Writer) error {
 	}
 	// Rank 0 prints every rank's figures (µs and ppm, as int32).
 	counts := make([]int, world.Size())
-	mine := []int32{int32(st.cpu * 1e3), int32(st.wait * 1e3), int32(st.needed * 1e6)}
+	mine := []int32{int32(st.cpu * 1e3), int32(st.wait * 1e3), int32(st.needed * 1e6), int32(st.waitCPU * 1e3)}
 	all, err := world.AllGather(nil, counts, mine)
 	if err != nil || world.Rank() != 0 {
 		return err
@@ -112,7 +115,8 @@ func runDist(args []string, stdout, stderr io.Writer) error {
 	stats := make([]rankStats, world.Size())
 	for r := range stats {
 		stats[r] = st
-		stats[r].cpu, stats[r].wait, stats[r].needed = float64(all[3*r])/1e3, float64(all[3*r+1])/1e3, float64(all[3*r+2])/1e6
+		x := all[4*r : 4*r+4]
+		stats[r].cpu, stats[r].wait, stats[r].needed, stats[r].waitCPU = float64(x[0])/1e3, float64(x[1])/1e3, float64(x[2])/1e6, float64(x[3])/1e3
 	}
 	printDist(cfg, stats, fmt.Sprintf("mpi: %v", mpi.Enabled))
 	return nil
@@ -125,7 +129,7 @@ func printDist(cfg distConfig, stats []rankStats, how string) {
 	fmt.Fprintf(w, "build %.2f s, run %.3f s wall, %d collective calls on rank 0 (%.1f words received per call)\n",
 		st.build, st.wall, st.calls, float64(st.words)/float64(max(st.calls, 1)))
 	for r, x := range stats {
-		cpu := fmt.Sprintf("run CPU %.3f s, ", x.cpu)
+		cpu := fmt.Sprintf("run CPU %.3f s (%.3f s outside the exchange), ", x.cpu, x.cpu-x.waitCPU)
 		if cfg.inproc > 0 {
 			cpu = "" // one process: see below
 		}
@@ -187,12 +191,13 @@ func distRank(world brain.Comm, cfg distConfig) (rankStats, error) {
 		return st, err
 	}
 	t1, c1 := time.Now(), cpuSeconds()
-	calls0, wait0, words0 := comm.calls, comm.wait, comm.words
+	calls0, wait0, words0, waitCPU0 := comm.calls, comm.wait, comm.words, comm.waitCPU
 	if err := net.Run(context.Background(), cfg.ms, nil); err != nil {
 		return st, err
 	}
 	st.wall, st.cpu = time.Since(t1).Seconds(), cpuSeconds()-c1
 	st.calls, st.wait, st.words = comm.calls-calls0, (comm.wait - wait0).Seconds(), comm.words-words0
+	st.waitCPU = comm.waitCPU - waitCPU0
 	st.spikes, st.cells = spikes.n, spikes.cells
 	for _, p := range net.Projections() {
 		st.synapses += int64(p.NumSynapses())
