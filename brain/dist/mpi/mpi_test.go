@@ -81,6 +81,9 @@ func run(m model, comm brain.Comm) ([][2][]int32, [][]dist.Synapse, error) {
 	if err := net.Run(context.Background(), m.ms, nil); err != nil {
 		return nil, nil, err
 	}
+	if want := map[string]int{"Brunel": 15, "CUBA": 1, "Song": 1}[m.name]; comm != nil && comm.Size() > 1 && want > 0 && net.ExchangeInterval() != want {
+		return nil, nil, fmt.Errorf("%s exchanges every %d steps, want %d", m.name, net.ExchangeInterval(), want)
+	}
 	var spikes [][2][]int32
 	for _, r := range recs {
 		st, nn := r.Spikes()
