@@ -36,8 +36,8 @@ import (
 //
 // which is unconditionally stable and exact for constant conductances
 // (forward Euler at 0.1 ms, the COBA benchmark's reference, is first order
-// and conditionally stable). The exponential is simd.Exp (3e-13 relative;
-// its 8-entry table fits a vector register).
+// and conditionally stable). The exponential is Exp (simd.Exp; 3e-13
+// relative).
 //
 // LIFConductanceEuler is forward Euler for the same equation, the scheme
 // of the COBA benchmark's Brian2 reference, offered to compare like with
@@ -209,7 +209,7 @@ func lifCondRunGain(k *lifConsts, a *lifArrays) (int, float64, float64) {
 		gE, gI := ge*k.mE*g, gi*k.mI*g
 		G := k.gl + gE + gI
 		vinf := (k.glEL + gE*k.ee + gI*k.ei + g*(iext[i]+ibias[i])) / G
-		v := vinf + float64((V[i]-vinf)*simd.Exp(max(G*-k.hOverC, -700)))
+		v := vinf + float64((V[i]-vinf)*simd.Exp(G*-k.hOverC))
 		rf := ref[i]
 		ref[i] = rf - k.h
 		if !(v < th[i]) || !(v > -1e12) {

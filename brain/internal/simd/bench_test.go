@@ -50,13 +50,3 @@ func BenchmarkKernels(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkExp times Exp per call (portable form).
-func BenchmarkExp(b *testing.B) {
-	x, s := -0.5, 0.0
-	for b.Loop() {
-		s += Exp(x)
-		x -= 1e-9
-	}
-	sinkSpikes += int(s)
-}

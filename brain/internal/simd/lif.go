@@ -139,7 +139,7 @@ func CondScalar(k *CondConsts, a *Arrays) (int, float64, float64) {
 		gE, gI := ge*k.ME, gi*k.MI
 		G := (k.GL + gE) + gI
 		vinf := (((k.GLEL + float64(gE*k.EE)) + float64(gI*k.EI)) + (iext[i] + ibias[i])) / G
-		e := Exp(max(G*negHC, -700))
+		e := Exp(G * negHC)
 		v := vinf + float64((V[i]-vinf)*e)
 		rf := ref[i]
 		ref[i] = rf - k.H
@@ -179,47 +179,4 @@ func CondEulerScalar(k *CondConsts, a *Arrays) (int, float64, float64) {
 		V[i] = math.Float64frombits(b)
 	}
 	return n, 0, 0
-}
-
-// exp8Bits[j] holds the bits of 2^(j/8), j = 0…7, correctly rounded.
-var exp8Bits = func() (t [8]uint64) {
-	for j := range t {
-		t[j] = math.Float64bits(math.Exp2(float64(j) / 8))
-	}
-	return t
-}()
-
-// Taylor coefficients of e^r (1/k!) and the reduction constants of Exp.
-const (
-	expC2, expC3, expC4 = 1.0 / 2, 1.0 / 6, 1.0 / 24
-	expC5, expC6        = 1.0 / 120, 1.0 / 720
-	expMagic            = 0x1.8p52 // adding and subtracting it rounds to an integer
-	expInvL             = 8 / math.Ln2
-	expL                = math.Ln2 / 8
-)
-
-// Exp returns e^x for x in [−700, 50] with a relative error below 3e-13
-// (tested against math.Exp), with operations the vector kernels repeat
-// lane by lane:
-//
-//	x = k·ln2/8 + r,  |r| ≤ ln2/16 ≈ 0.043
-//	e^x = 2^(k>>3) · 2^((k&7)/8) · (1 + r + … + r⁶/720)
-//
-// The polynomial's remainder is r⁷/5040 < 6e-14; the 8-entry table fits
-// one vector register, so the vector form needs no gather. Outside
-// [−700, 50] the result is meaningless (no range checks).
-func Exp(x float64) float64 {
-	// y holds k = round(x·8/ln2) in its low mantissa bits: bits 0–2
-	// index the table, bits 3–14 are added to the exponent.
-	y := float64(x*expInvL) + expMagic
-	kf := y - expMagic
-	b := math.Float64bits(y)
-	r := x - float64(kf*expL)
-	p := expC5 + float64(r*expC6)
-	p = expC4 + float64(r*p)
-	p = expC3 + float64(r*p)
-	p = expC2 + float64(r*p)
-	p = 1 + float64(r*p)
-	p = 1 + float64(r*p)
-	return p * math.Float64frombits(exp8Bits[b&7]+(b>>3)<<52)
 }

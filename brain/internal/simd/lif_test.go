@@ -195,31 +195,6 @@ func TestKernelsStopAtEvents(t *testing.T) {
 	}
 }
 
-// TestExp: Exp against math.Exp over [−700, 50], with a relative error
-// below 3e-13 (the bound the package doc states).
-func TestExp(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	worst, at := 0.0, 0.0
-	for i := range 2_000_000 {
-		x := -700 + 750*r.Float64()
-		if i < 20000 { // dense near 0, where the conductance kernels live
-			x = -2 + 2.5*r.Float64()
-		}
-		want := math.Exp(x)
-		if e := math.Abs(Exp(x)-want) / want; e > worst {
-			worst, at = e, x
-		}
-	}
-	if worst > 3e-13 {
-		t.Errorf("Exp: relative error %.3g at x = %v, want ≤ 3e-13", worst, at)
-	}
-	for _, x := range []float64{-700, 0, 50, math.Ln2, -math.Ln2 / 16} {
-		if e := math.Abs(Exp(x)-math.Exp(x)) / math.Exp(x); e > 3e-13 {
-			t.Errorf("Exp(%v): relative error %.3g", x, e)
-		}
-	}
-}
-
 // TestCheck: arrays of different lengths are reported by field.
 func TestCheck(t *testing.T) {
 	a := newArrays(10, 1, false)

@@ -2,7 +2,10 @@
 
 package simd
 
-import "simd/archsimd"
+import (
+	"math"
+	"simd/archsimd"
+)
 
 // Vector reports whether the vector kernels are in use: in this build
 // (GOEXPERIMENT=simd, amd64), when the CPU has AVX-512.
@@ -95,21 +98,21 @@ func condEulerVec(k *CondConsts, a *Arrays) int {
 	return n &^ 7
 }
 
-// expVec is Exp lane by lane.
+// expVec is Exp lane by lane, for arguments already raised to −700 or
+// more: the same operations in the same order, with 2^(j/256) computed as
+// the product of its two 16-entry tables' entries (each table held in two
+// registers and looked up with one permute) instead of read from the
+// scalar form's 256 products.
 func expVec(x f8) f8 {
 	magic := bc(expMagic)
-	y := x.Mul(bc(expInvL)).Add(magic)
-	kf := y.Sub(magic)
+	y := x.Mul(bc(256 / math.Ln2)).Add(magic)
 	b := y.AsUint64x8()
-	r := x.Sub(kf.Mul(bc(expL)))
-	p := bc(expC5).Add(r.Mul(bc(expC6)))
-	p = bc(expC4).Add(r.Mul(p))
-	p = bc(expC3).Add(r.Mul(p))
-	p = bc(expC2).Add(r.Mul(p))
-	one := bc(1)
-	p = one.Add(r.Mul(p))
-	p = one.Add(r.Mul(p))
-	tab := archsimd.LoadUint64x8(&exp8Bits).AsFloat64x8() // 2^(j/8), looked up by Permute
-	scale := tab.Permute(b).AsUint64x8().Add(b.ShiftAllRight(3).ShiftAllLeft(52)).AsFloat64x8()
+	r := x.Sub(y.Sub(magic).Mul(bc(math.Ln2 / 256)))
+	p := bc(1).Add(r).Add(r.Mul(r).Mul(bc(expC2).Add(r.Mul(bc(expC3)))))
+	// ConcatPermute uses the low 4 bits of each index: k&15 for expLo,
+	// (k>>4)&15 for expHi.
+	hi := ld(expHi[:], 0).ConcatPermute(ld(expHi[:], 8), b.ShiftAllRight(4))
+	lo := ld(expLo[:], 0).ConcatPermute(ld(expLo[:], 8), b)
+	scale := hi.Mul(lo).AsUint64x8().Add(b.ShiftAllRight(8).ShiftAllLeft(52)).AsFloat64x8()
 	return p.Mul(scale)
 }
