@@ -104,10 +104,11 @@
 // precomputed constants, each tested against one readable reference form
 // of the model (a Runge–Kutta integration of the equations above with 2000
 // substeps, and a closure-based form of the adaptive path). They share
-// one exponential, kernel.Exp: 2^(k/256) from a table times the cubic
-// Taylor polynomial of e^r, with a relative error below 5e-13 over
-// [−700, 50] (tested against math.Exp), small enough to be inlined into
-// the loops. Synaptic and membrane decay factors are per-population
+// one exponential, simd.Exp (kernel.Exp in package kernel): 2^(k/256)
+// from a table times the cubic Taylor polynomial of e^r, with a relative
+// error below 3e-13 over [−700, 50] (tested against math.Exp), small
+// enough to be inlined into the loops; the vector kernels compute the same
+// numbers from two 16-entry tables that fit their registers. Synaptic and membrane decay factors are per-population
 // constants computed with the standard library's math.Exp.
 //
 // A NaN or infinite state variable makes Step return a *BlowUpError naming
@@ -183,9 +184,10 @@
 //	internal/kernel      its kernels on plain slices: consts.go (constants for dt,
 //	                     kernel choice), lif.go (exact LIF), heun.go (fused Heun
 //	                     passes), full.go (general kernel and the adaptive path
-//	                     Slow), exp.go (Exp, the general kernels' exponential)
+//	                     Slow), exp.go (Exp, the name the kernels call simd.Exp by)
 //	internal/simd        the LIF kernels of Size-1 populations, vectorised where the
-//	                     build allows (kernels_vector.go: VectorKernels), with simd.Exp
+//	                     build allows (kernels_vector.go: VectorKernels), and exp.go
+//	                     (Exp, the one exponential of every kernel)
 //	model_izhikevich.go  the Izhikevich (2003) model as a NeuronModel
 //	receptors.go         ReceptorModel: a model's own receptors, targeted by SynapseSpec.Receptor
 //	receptor_kernels.go  RiseDecayKernel: alpha and dual-exponential kernels, NMDA Mg²⁺ block, presets
