@@ -20,8 +20,10 @@ import (
 //
 // Coupling is explicit in time (the potentials of the start of the step),
 // which is stable while g·dt/C stays well below 1 per junction of a cell;
-// Build refuses a population whose summed junction conductance makes
-// ΣgΔt/C ≥ 0.5 for a GeneralizedNeuron (whose C is known).
+// Build refuses a population of a CapacitanceModel (the GeneralizedNeuron,
+// or a model of yours that says its C) with a cell whose summed junction
+// conductance (over every set of junctions of the population) makes
+// ΣgΔt/C ≥ 0.5. For other models it cannot check.
 type GapJunctions struct {
 	pop  *Population
 	a, b []int32   // the pairs
@@ -68,30 +70,59 @@ func (n *Network) AddGapJunctions(pop *Population, pairs [][2]int, gNS float64) 
 	return gj, nil
 }
 
-// prepareGaps binds the junctions to their populations' slices and marks
-// those populations as injected (their IExt is cleared every step).
+// prepareGaps binds the junctions to their populations' slices, marks
+// those populations as injected (their IExt is cleared every step) and
+// checks the stability of every population's junctions, all its sets
+// together.
 func (n *Network) prepareGaps() error {
-	var errs []error
+	sums := map[*Population][]float64{}
+	var pops []*Population // in the order of their first set
 	for _, gj := range n.gaps {
 		k := n.popIndex(gj.pop)
 		n.injected[k] = true
 		gj.v, gj.iext = gj.pop.Var("V"), gj.pop.IExt
-		if _, ok := gj.pop.Model().(*GeneralizedNeuron); !ok {
-			continue // (C and Size are the GeneralizedNeuron's)
+		sum := sums[gj.pop]
+		if sum == nil {
+			sum = make([]float64, gj.pop.N)
+			sums[gj.pop] = sum
+			pops = append(pops, gj.pop)
 		}
-		sum := make(map[int32]float64)
 		for s := range gj.a {
 			sum[gj.a[s]] += gj.g[s]
 			sum[gj.b[s]] += gj.g[s]
 		}
-		for i, g := range sum {
-			if c := gj.pop.P.C * gj.pop.Size[i]; g*n.DT/c >= 0.5 {
-				errs = append(errs, fmt.Errorf("brain: gap junctions of %q: cell %d has %v nS of junctions, g·dt/C = %.3g ≥ 0.5 (dt = %v ms, C = %v pF): unstable, use a smaller dt or g", gj.pop.Name, i, g, g*n.DT/c, n.DT, c))
-				break
-			}
+	}
+	var errs []error
+	for _, pop := range pops {
+		if err := checkGapStability(pop, sums[pop], n.DT); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkGapStability reports the first cell (by index) of pop whose summed
+// junction conductance sum[i] (nS) makes Σg·dt/C ≥ 0.5, or whose
+// capacitance is not a finite number > 0, for a population of a
+// CapacitanceModel (nil for other models).
+func checkGapStability(pop *Population, sum []float64, dt float64) error {
+	cm, ok := pop.Model().(CapacitanceModel)
+	if !ok {
+		return nil
+	}
+	for i, g := range sum {
+		if g == 0 {
+			continue
+		}
+		c := cm.Capacitance(&pop.mod.st, i)
+		if !(c > 0) || math.IsInf(c, 0) {
+			return fmt.Errorf("brain: gap junctions of %q: model %s: Capacitance of cell %d = %v pF: must be a finite number > 0", pop.Name, pop.mod.name, i, c)
+		}
+		if g*dt/c >= 0.5 {
+			return fmt.Errorf("brain: gap junctions of %q: cell %d has %v nS of junctions, g·dt/C = %.3g ≥ 0.5 (dt = %v ms, C = %v pF): unstable, use a smaller dt or g", pop.Name, i, g, g*dt/c, dt, c)
+		}
+	}
+	return nil
 }
 
 // couple adds the junction currents of the start of this step.

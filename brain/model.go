@@ -150,6 +150,31 @@ type CompartmentModel interface {
 	HasDendrite() bool
 }
 
+// A ParamsModel is a NeuronModel described by a Params (the
+// GeneralizedNeuron is). NewModelPopulation starts its population's P as
+// Params() instead of the default (Name the model's type, Efficacy 1,
+// excitatory), so that the model says whether its cells are inhibitory
+// (Params.Inhibitory, Dale's law), how strongly their outgoing weights
+// count (Params.Efficacy) and any other field it reads. Params is asked
+// once, when the population is made; Population.P is what counts after
+// that.
+type ParamsModel interface {
+	NeuronModel
+	Params() Params
+}
+
+// A CapacitanceModel is a NeuronModel whose cells' membrane capacitance
+// is known (the GeneralizedNeuron's is C·Size). For a population of one,
+// Network.Build refuses gap junctions (AddGapJunctions) that are unstable
+// at the network's time step; without it, it cannot check them.
+type CapacitanceModel interface {
+	NeuronModel
+	// Capacitance returns the capacitance (pF) of the compartment that
+	// holds V in cell i, for the population whose state is s, as it is
+	// after Prepare.
+	Capacitance(s *State, i int) float64
+}
+
 // A ScratchModel is a NeuronModel whose step works in blocks with work
 // space of its own and detects its own numerical blow-ups (the
 // GeneralizedNeuron). Its population calls NewScratch once for every
@@ -252,9 +277,9 @@ type modelPop struct {
 // NewModelPopulation returns n neurons of model m, every variable at its
 // Init. The population is excitatory; set P.Inhibitory for an inhibitory
 // one (Dale's law: its outgoing weights are then ≤ 0), and P.Efficacy
-// scales its outgoing weights. The other fields of P belong to the
-// GeneralizedNeuron (for a *GeneralizedNeuron, P starts as its P) and are
-// unused by other models. IExt is the injected current, Input the
+// scales its outgoing weights; for a ParamsModel (the GeneralizedNeuron)
+// P starts as its Params(). The other fields of P are the
+// GeneralizedNeuron's, unused by models that do not read them. IExt is the injected current, Input the
 // synaptic inputs; V, W, Theta, Vd, IBias, Theta0 and Size alias the
 // model's variables of those names, if it has them (else they are nil).
 func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) {
@@ -292,8 +317,8 @@ func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) 
 	}
 	mp.recs = recs
 	p := &Population{Name: name, N: n, P: Params{Name: mp.name, Efficacy: 1}, mod: mp}
-	if g, ok := m.(*GeneralizedNeuron); ok {
-		p.P = g.P
+	if pm, ok := m.(ParamsModel); ok {
+		p.P = pm.Params()
 	}
 	mp.scratch, _ = m.(ScratchModel)
 	if cm, ok := m.(CompartmentModel); ok {

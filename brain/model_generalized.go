@@ -31,7 +31,7 @@ import (
 // reference form of the model. It is a ScratchModel (the kernels work in
 // blocks with per-goroutine work space, and detect a blow-up while they
 // step, so the population does not scan its variables after every step)
-// and a CompartmentModel.
+// a CompartmentModel, a ParamsModel and a CapacitanceModel.
 type GeneralizedNeuron struct {
 	// P is the parameter set. In a population, Population.P overrides it
 	// at every Prepare.
@@ -78,6 +78,14 @@ func (m *GeneralizedNeuron) Vars() []Var {
 		gnSigmaSq: {Name: "SigmaSq", Unit: "pA²", Init: 0},
 	}
 }
+
+// Params returns P (ParamsModel): a population of the model starts with
+// it as its P.
+func (m *GeneralizedNeuron) Params() Params { return m.P }
+
+// Capacitance returns C·Size of cell i, the soma's capacitance (pF)
+// (CapacitanceModel).
+func (m *GeneralizedNeuron) Capacitance(s *State, i int) float64 { return m.P.C * s.vars[gnSize][i] }
 
 // HasDendrite reports whether P.Gc > 0 (CompartmentModel).
 func (m *GeneralizedNeuron) HasDendrite() bool { return m.P.Gc > 0 }
