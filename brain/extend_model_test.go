@@ -463,29 +463,35 @@ type badVars struct{ izh }
 func (*badVars) Vars() []brain.Var { return []brain.Var{{"V", "mV", 0}, {"V", "mV", 0}} }
 
 // BenchmarkIzhikevichStep steps 10 000 Izhikevich neurons alone (tonic
-// drive, dt = 0.1 ms), the user's model and the library's side by side:
-// the ratio is the cost of defining a model outside the library. On a
-// shared machine compare cpu-ns/neuron-step (thread CPU time).
+// drive, dt = 0.1 ms), the user's model and the library's: the ratio is
+// the cost of defining a model outside the library. "user" and "library"
+// time each alone; "paired" steps the two populations in turn within one
+// loop (each going first every other step) and reports the ratio of their
+// thread CPU times (user/library), so that both see the same load on a
+// shared machine: the figure to quote.
 func BenchmarkIzhikevichStep(b *testing.B) {
+	const n = 10000
+	newPop := func(b *testing.B, m brain.NeuronModel) *brain.Population {
+		pop, err := brain.NewModelPopulation("izh", n, m)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pop.Prepare(0.1); err != nil {
+			b.Fatal(err)
+		}
+		for i := range pop.IExt {
+			pop.IExt[i] = 5 + 10*float64(i%100)/100
+		}
+		return pop
+	}
+	user := func() brain.NeuronModel { return rs() }
+	library := func() brain.NeuronModel { return &brain.Izhikevich{A: 0.02, B: 0.2, C: -65, D: 8} }
 	for _, c := range []struct {
 		name string
-		m    brain.NeuronModel
-	}{
-		{"user", rs()},
-		{"library", &brain.Izhikevich{A: 0.02, B: 0.2, C: -65, D: 8}},
-	} {
+		m    func() brain.NeuronModel
+	}{{"user", user}, {"library", library}} {
 		b.Run(c.name, func(b *testing.B) {
-			const n = 10000
-			pop, err := brain.NewModelPopulation("izh", n, c.m)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := pop.Prepare(0.1); err != nil {
-				b.Fatal(err)
-			}
-			for i := range pop.IExt {
-				pop.IExt[i] = 5 + 10*float64(i%100)/100
-			}
+			pop := newPop(b, c.m())
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
 			cpu0, ok0 := brain.ThreadCPUNanos()
@@ -508,6 +514,36 @@ func BenchmarkIzhikevichStep(b *testing.B) {
 			sinkBenchIzh += spikes
 		})
 	}
+	b.Run("paired", func(b *testing.B) {
+		pops := [2]*brain.Population{newPop(b, user()), newPop(b, library())}
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if _, ok := brain.ThreadCPUNanos(); !ok {
+			b.Skip("no thread CPU time on this system")
+		}
+		var cpu [2]int64
+		var step int64
+		spikes := 0
+		for b.Loop() {
+			for j := range pops {
+				k := j ^ int(step&1) // alternate which goes first
+				pop := pops[k]
+				t0, _ := brain.ThreadCPUNanos()
+				sp, err := pop.Step(step)
+				t1, _ := brain.ThreadCPUNanos()
+				if err != nil {
+					b.Fatal(err)
+				}
+				cpu[k] += t1 - t0
+				spikes += len(sp)
+			}
+			step++
+		}
+		b.ReportMetric(float64(cpu[0])/float64(int64(b.N)*n), "user-cpu-ns/neuron-step")
+		b.ReportMetric(float64(cpu[1])/float64(int64(b.N)*n), "library-cpu-ns/neuron-step")
+		b.ReportMetric(float64(cpu[0])/float64(cpu[1]), "user/library")
+		sinkBenchIzh += spikes
+	})
 }
 
 var sinkBenchIzh int
