@@ -25,8 +25,10 @@ import (
 // excitation and inhibition, and synapses whose activity is correlated
 // with the cell's firing grow most, so inhibition comes to mirror the
 // excitation a cell receives. Weights (magnitudes, nS or pA) are clipped
-// to [WMin, WMax]. The paper: τ = 20 ms, ρ0 = 5 Hz (α = 0.2), η = 1e−4 in
-// units of its inhibitory conductance quantum (350 pS).
+// to [WMin, WMax]. The paper: τ = 20 ms, ρ0 = 5 Hz (α = 0.2); its
+// published single-cell code (ModelDB 143751) uses η = 1e−3 of its
+// inhibitory conductance quantum (350 pS) and α = 0.25. Correlated pre-
+// and postsynaptic trains move the fixed point below ρ0 (docs/plasticity.md).
 type VogelsSprekeler struct {
 	// TauMS is the decay time of the traces (ms, > 0).
 	TauMS float64
