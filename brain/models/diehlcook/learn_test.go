@@ -63,9 +63,14 @@ func TestLearnsDigits(t *testing.T) {
 // BenchmarkTrainImage400 measures one training image (350 ms presentation
 // with STDP, normalisation, re-presentations when needed) of the paper's
 // 400-cell network; the target is ≤ 20 ms per image on one core.
-func BenchmarkTrainImage400(b *testing.B) {
+func BenchmarkTrainImage400(b *testing.B) { benchTrainImage(b, 400) }
+
+// BenchmarkTrainImage1600 is the same for the paper's 1600-cell network.
+func BenchmarkTrainImage1600(b *testing.B) { benchTrainImage(b, 1600) }
+
+func benchTrainImage(b *testing.B, n int) {
 	train, _ := loadMNIST(b)
-	tr, err := NewTrainer(Paper(400), 1, 1, train.Len(), 1000)
+	tr, err := NewTrainer(Paper(n), 1, 1, train.Len(), 1000)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,7 +82,7 @@ func BenchmarkTrainImage400(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if tr.Finished() {
 			b.StopTimer()
-			if tr, err = NewTrainer(Paper(400), 1, 1, train.Len(), 1000); err != nil {
+			if tr, err = NewTrainer(Paper(n), 1, 1, train.Len(), 1000); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()

@@ -85,6 +85,8 @@ type Sim struct {
 	lastI        []int32
 	spikedE      []int32 // excitatory spikes of the current step
 	spikedI      []int32
+	activeI      []int32 // inhibitory cells whose partner fired in this presentation, ascending
+	isActiveI    []bool
 	firedCells   []int32 // cells that fired during this presentation (triplet rule)
 	counts       []int32 // spikes per excitatory cell in this presentation
 	xPre         []float64
@@ -133,7 +135,7 @@ func NewSim(p Params) (*Sim, error) {
 		holdE: int(math.Round(p.HoldE / p.Dt)),
 		ve:    make([]float64, n), ge: make([]float64, n), gi: make([]float64, n),
 		lastE: make([]int32, n), vi: make([]float64, n), gei: make([]float64, n),
-		lastI: make([]int32, n), counts: make([]int32, n),
+		lastI: make([]int32, n), counts: make([]int32, n), isActiveI: make([]bool, n),
 		xPre: make([]float64, p.InputPerCell), lastPre: make([]int32, p.InputPerCell),
 		lastPost: make([]int32, n), in: newInputTrain(steps, p.Dt),
 		thresholdOff: p.VThreshE - p.ThetaShift,
@@ -166,7 +168,28 @@ func (s *Sim) reset() {
 	for i := range s.xPre {
 		s.xPre[i], s.lastPre[i] = 0, never
 	}
+	for _, k := range s.activeI {
+		s.isActiveI[k] = false
+	}
+	s.activeI = s.activeI[:0]
 	s.firedCells = s.firedCells[:0]
+}
+
+// activate adds inhibitory cell k to the cells that step() integrates,
+// keeping them in ascending order. The others sit at rest with no
+// conductance, where an update leaves them unchanged.
+func (s *Sim) activate(k int32) {
+	if s.isActiveI[k] {
+		return
+	}
+	s.isActiveI[k] = true
+	a := append(s.activeI, k)
+	i := len(a) - 1
+	for ; i > 0 && a[i-1] > k; i-- {
+		a[i] = a[i-1]
+	}
+	a[i] = k
+	s.activeI = a
 }
 
 // draw draws the input spikes of one presentation: pixel i fires in each
@@ -242,6 +265,7 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 	for step := int32(0); step < int32(s.steps); step++ {
 		// 1. integrate (Euler for v, exact decay for conductances) and
 		//    find threshold crossings.
+		//    θ decays in the same sweep, after the threshold test.
 		s.spikedE = s.spikedE[:0]
 		for j := range ve {
 			if since := step - lastE[j]; since >= refE {
@@ -254,21 +278,19 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 			}
 			ge[j] *= decGe
 			gi[j] *= decGi
-		}
-		if learn {
-			for j := range theta {
+			if learn {
 				theta[j] *= decTheta
 			}
 		}
 		s.spikedI = s.spikedI[:0]
-		for k := range vi {
+		for _, k := range s.activeI {
 			g := gei[k]
 			if step-lastI[k] >= refI && (g != 0 || vi[k] != vRestI) {
 				v := vi[k]
 				v += dtTauI * ((vRestI - v) + g*(eExc-v))
 				vi[k] = v
 				if v > vThI {
-					s.spikedI = append(s.spikedI, int32(k))
+					s.spikedI = append(s.spikedI, k)
 				}
 			}
 			gei[k] = g * decGe
@@ -313,6 +335,7 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 				s.OnSpike(step, j)
 			}
 			gei[j] += p.WEI
+			s.activate(j32)
 			if !learn {
 				continue
 			}
