@@ -1,6 +1,7 @@
 package diehlcook
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -69,6 +70,9 @@ func TestValidate(t *testing.T) {
 		{"VResetI", func(p *Params) { p.VResetI = -30 }},
 		{"RateScale", func(p *Params) { p.RateScale = 10 }},
 		{"Rule", func(p *Params) { p.Rule = 7 }},
+		{"InputDelayMax", func(p *Params) { p.InputDelayMax = -1 }},
+		{"InputDelayMax", func(p *Params) { p.InputDelayMax = 200 }},
+		{"InputDelayMax", func(p *Params) { p.InputDelayMax, p.Rule = 10, RuleTriplet }},
 	}
 	if err := Paper(400).Validate(); err != nil {
 		t.Fatalf("paper parameters: %v", err)
@@ -173,7 +177,7 @@ func TestPaperRule(t *testing.T) {
 	// input 5 fired at steps 0 and 20, input 9 at step 40; update at step 60
 	s.xPre[5], s.lastPre[5] = 1+math.Exp(-20*p.Dt/p.TauPre), 20
 	s.xPre[9], s.lastPre[9] = 1, 40
-	s.postUpdate(w, 1, 60)
+	s.postUpdate(&Model{P: p, W: w}, 1, 60)
 	x5 := (1 + math.Exp(-10/20.0)) * math.Exp(-40*p.Dt/p.TauPre)
 	x9 := math.Exp(-20 * p.Dt / p.TauPre)
 	f := math.Pow(0.5, 0.2)
@@ -267,9 +271,10 @@ func TestResponsesWorkers(t *testing.T) {
 // ends with bit-identical weights, thresholds and accuracy curve.
 func TestResume(t *testing.T) {
 	train, _ := loadMNIST(t)
-	for _, rule := range []Rule{RulePaper, RuleTriplet} {
-		p := Paper(20)
-		p.Rule = rule
+	delayed := Paper(20)
+	delayed.InputDelayMax = 10
+	for _, p := range []Params{Paper(20), func() Params { p := Paper(20); p.Rule = RuleTriplet; return p }(), delayed} {
+		rule := fmt.Sprintf("%v, delays %g ms", p.Rule, p.InputDelayMax)
 		run := func(stopAt int) *Trainer {
 			tr, err := NewTrainer(p, 11, 2, 30, 10)
 			if err != nil {
@@ -292,7 +297,7 @@ func TestResume(t *testing.T) {
 			return tr
 		}
 		a, b := run(-1), run(37)
-		if !slices.Equal(a.Model.W, b.Model.W) || !slices.Equal(a.Model.Theta, b.Model.Theta) {
+		if !slices.Equal(a.Model.W, b.Model.W) || !slices.Equal(a.Model.Theta, b.Model.Theta) || !slices.Equal(a.Model.Delay, b.Model.Delay) {
 			t.Errorf("%v: resumed training ends with different weights", rule)
 		}
 		if !slices.Equal(a.Curve, b.Curve) || a.Presentations != b.Presentations || a.Spikes != b.Spikes {
@@ -315,5 +320,79 @@ func TestResume(t *testing.T) {
 	}
 	if _, err := LoadTrainer(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("LoadTrainer of a missing file returned no error")
+	}
+}
+
+// TestDelayedTrace: with input delays, a synapse reads its input's trace as
+// it was a delay earlier, from the input's spike history.
+func TestDelayedTrace(t *testing.T) {
+	p := Paper(2)
+	p.InputDelayMax = 10
+	s, err := NewSim(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.reset()
+	if s.ringLen != 21 {
+		t.Fatalf("ring of %d steps, want 21 (0–10 ms at 0.5 ms)", s.ringLen)
+	}
+	d := math.Exp(-p.Dt / p.TauPre)
+	x20 := 1 + math.Pow(d, 20)
+	s.pushTrace(5, 0, 1)
+	s.pushTrace(5, 20, x20)
+	for _, c := range []struct {
+		step int32
+		want float64
+	}{{-1, 0}, {0, 1}, {10, math.Pow(d, 10)}, {19, math.Pow(d, 19)}, {20, x20}, {30, x20 * math.Pow(d, 10)}} {
+		if got := s.traceAt(5, c.step); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("trace at step %d: %g, want %g", c.step, got, c.want)
+		}
+	}
+	if got := s.traceAt(6, 30); got != 0 {
+		t.Errorf("silent input: trace %g, want 0", got)
+	}
+	// more spikes than the ring holds: the newest ones are kept
+	for k := int32(0); k < 30; k++ {
+		s.pushTrace(7, 100+k, float64(k))
+	}
+	if got := s.traceAt(7, 120); got != 20 {
+		t.Errorf("trace after a burst: %g, want 20", got)
+	}
+}
+
+// TestZeroDelays: delays that all round to zero steps give the network
+// without delays (the conductances arrive in the same step; only the
+// order of the additions may differ).
+func TestZeroDelays(t *testing.T) {
+	train, _ := loadMNIST(t)
+	p0 := Paper(20)
+	p1 := p0
+	p1.InputDelayMax = 0.2 // < Dt/2: rounds to 0 steps
+	a, err := NewTrainer(p0, 3, 1, 40, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewTrainer(p1, 3, 1, 40, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !a.Finished() {
+		if err := a.Step(train); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Step(train); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.Spikes != b.Spikes || a.Presentations != b.Presentations {
+		t.Errorf("spikes %d vs %d, presentations %d vs %d", a.Spikes, b.Spikes, a.Presentations, b.Presentations)
+	}
+	for i := range a.Model.W {
+		if math.Abs(a.Model.W[i]-b.Model.W[i]) > 1e-9 {
+			t.Fatalf("weight %d: %g without delays, %g with zero delays", i, a.Model.W[i], b.Model.W[i])
+		}
+	}
+	if a.Spikes == 0 {
+		t.Error("no spikes")
 	}
 }

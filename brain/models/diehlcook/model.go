@@ -12,6 +12,7 @@ type Model struct {
 	P     Params
 	W     []float64 // input→excitatory weights, row-major [input][cell], len 784·NExc
 	Theta []float64 // adaptive threshold θ of each excitatory cell, mV
+	Delay []uint8   // input→excitatory delays in steps, like W; nil without P.InputDelayMax
 }
 
 // NewModel draws the initial weights (U[0,1)+0.01)·InitW from rng, as the
@@ -29,6 +30,13 @@ func NewModel(p Params, rng *rand.Rand) (*Model, error) {
 	}
 	for j := range m.Theta {
 		m.Theta[j] = p.ThetaInit
+	}
+	if p.InputDelayMax > 0 {
+		maxD := math.Round(p.InputDelayMax / p.Dt)
+		m.Delay = make([]uint8, len(m.W))
+		for i := range m.Delay {
+			m.Delay[i] = uint8(math.Round(rng.Float64() * maxD))
+		}
 	}
 	return m, nil
 }
@@ -60,6 +68,9 @@ func (m *Model) Normalize() {
 // Clone returns a deep copy.
 func (m *Model) Clone() *Model {
 	c := &Model{P: m.P, W: append([]float64(nil), m.W...), Theta: append([]float64(nil), m.Theta...)}
+	if m.Delay != nil {
+		c.Delay = append([]uint8(nil), m.Delay...)
+	}
 	return c
 }
 
@@ -95,6 +106,19 @@ type Sim struct {
 	in           inputTrain
 	thresholdOff float64
 	presented    int // presentations so far
+
+	// input delays (P.InputDelayMax > 0): ring[(step+ringOff)%ringLen] holds
+	// the conductance arriving in that step; hStep/hX keep the last ringLen
+	// input spikes of each input (step, trace just after it), newest at
+	// hHead−1, to read the trace a delay back.
+	ring             []float64
+	ringLen, ringOff int
+	hStep            []int32
+	hX               []float64
+	hHead, hLen      []int32
+
+	restSteps int
+	carry     bool // the next training presentation continues after a simulated rest
 
 	// OnSpike, when not nil, is called at each excitatory spike of
 	// Present with the step (0 … PresentMs/Dt − 1) and the cell.
@@ -143,8 +167,18 @@ func NewSim(p Params) (*Sim, error) {
 	if p.EulerConductances {
 		s.decGe, s.decGi = 1-p.Dt/p.TauGe, 1-p.Dt/p.TauGi
 	}
+	if p.SimulateRest {
+		s.restSteps = int(math.Round(p.RestMs / p.Dt))
+	}
+	if p.InputDelayMax > 0 {
+		s.ringLen = int(math.Round(p.InputDelayMax/p.Dt)) + 1
+		s.ring = make([]float64, s.ringLen*n)
+		s.hStep = make([]int32, s.ringLen*p.InputPerCell)
+		s.hX = make([]float64, s.ringLen*p.InputPerCell)
+		s.hHead, s.hLen = make([]int32, p.InputPerCell), make([]int32, p.InputPerCell)
+	}
 	table := func(tau float64) []float64 {
-		t := make([]float64, steps+1)
+		t := make([]float64, steps+s.restSteps+1)
 		for k := range t {
 			t[k] = math.Exp(-float64(k) * p.Dt / tau)
 		}
@@ -163,16 +197,81 @@ func (s *Sim) reset() {
 	for j := 0; j < s.n; j++ {
 		s.ve[j], s.ge[j], s.gi[j], s.lastE[j] = s.p.VRestE, 0, 0, never
 		s.vi[j], s.gei[j], s.lastI[j] = s.p.VRestI, 0, never
-		s.counts[j], s.lastPost[j] = 0, never
-	}
-	for i := range s.xPre {
-		s.xPre[i], s.lastPre[i] = 0, never
 	}
 	for _, k := range s.activeI {
 		s.isActiveI[k] = false
 	}
 	s.activeI = s.activeI[:0]
+	for i := range s.ring {
+		s.ring[i] = 0
+	}
+	s.ringOff = 0
+	s.resetTraces()
+}
+
+// resetTraces clears the spike counts and the plasticity traces.
+func (s *Sim) resetTraces() {
+	for j := range s.counts {
+		s.counts[j], s.lastPost[j] = 0, never
+	}
+	for i := range s.xPre {
+		s.xPre[i], s.lastPre[i] = 0, never
+	}
+	for i := range s.hLen {
+		s.hLen[i], s.hHead[i] = 0, 0
+	}
 	s.firedCells = s.firedCells[:0]
+}
+
+// shift renumbers the steps after a presentation and its simulated rest
+// (total steps) so that the next presentation starts at step 0 with the
+// state carried over; the plasticity traces restart from zero (after the
+// 150 ms rest they have decayed to e^−7.5 of their value).
+func (s *Sim) shift(total int32) {
+	for j := 0; j < s.n; j++ {
+		if s.lastE[j] != never {
+			s.lastE[j] -= total
+		}
+		if s.lastI[j] != never {
+			s.lastI[j] -= total
+		}
+	}
+	if s.ringLen > 0 {
+		s.ringOff = (s.ringOff + int(total)) % s.ringLen
+	}
+	s.resetTraces()
+}
+
+// traceAt returns the presynaptic trace of input i at step t (≤ the
+// current step, at most ringLen−1 steps back) from its spike history.
+func (s *Sim) traceAt(i int, t int32) float64 {
+	r := int32(s.ringLen)
+	base := int32(i) * r
+	k := s.hHead[i]
+	for c := int32(0); c < s.hLen[i]; c++ {
+		k--
+		if k < 0 {
+			k += r
+		}
+		if st := s.hStep[base+k]; st <= t {
+			return s.hX[base+k] * s.decPre[t-st]
+		}
+	}
+	return 0
+}
+
+// pushTrace records that input i fired at step with trace x just after.
+func (s *Sim) pushTrace(i int, step int32, x float64) {
+	r := int32(s.ringLen)
+	k := s.hHead[i]
+	s.hStep[int32(i)*r+k], s.hX[int32(i)*r+k] = step, x
+	if k++; k == r {
+		k = 0
+	}
+	s.hHead[i] = k
+	if s.hLen[i] < r {
+		s.hLen[i]++
+	}
 }
 
 // activate adds inhibitory cell k to the cells that step() integrates,
@@ -243,9 +342,24 @@ func (s *inputTrain) draw(img []byte, scale float64, rng *rand.Rand) {
 // input weights change by the plasticity rule and θ adapts; otherwise m is
 // only read. rng draws the input spikes.
 func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand.Rand) []int32 {
-	s.reset()
+	if learn && s.carry {
+		total := int32(s.steps + s.restSteps)
+		s.run(m, learn, int32(s.steps), total)
+		s.shift(total)
+	} else {
+		s.reset()
+	}
+	s.carry = learn && s.p.SimulateRest
 	s.presented++
 	s.in.draw(img, scale, rng)
+	s.run(m, learn, 0, int32(s.steps))
+	return s.counts
+}
+
+// run advances the network from step from to step to. Steps from
+// s.steps on are the rest: no input, no spike counts, no θ decay (Show
+// decays θ over the rest at once).
+func (s *Sim) run(m *Model, learn bool, from, to int32) {
 	p := &s.p
 	n := s.n
 	w := m.W
@@ -262,7 +376,10 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 	vThI := p.VThreshI
 	refE, refI, holdE := int32(s.refE), int32(s.refI), int32(s.holdE)
 	eExc := p.EExc
-	for step := int32(0); step < int32(s.steps); step++ {
+	presentEnd := int32(s.steps)
+	decayTheta := learn && from < presentEnd
+	delay, ring, ringLen := m.Delay, s.ring, s.ringLen
+	for step := from; step < to; step++ {
 		// 1. integrate (Euler for v, exact decay for conductances) and
 		//    find threshold crossings.
 		//    θ decays in the same sweep, after the threshold test.
@@ -278,7 +395,7 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 			}
 			ge[j] *= decGe
 			gi[j] *= decGi
-			if learn {
+			if decayTheta {
 				theta[j] *= decTheta
 			}
 		}
@@ -297,12 +414,23 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 		}
 		// 2. input spikes: conductance jumps, presynaptic traces and the
 		//    presynaptic half of the triplet rule.
-		ev := s.in.at(int(step))
+		var ev []int16
+		if step < presentEnd {
+			ev = s.in.at(int(step))
+		}
 		for _, pix := range ev {
 			i := int(pix)
 			row := w[i*n : i*n+n]
-			for j, wij := range row {
-				ge[j] += wij
+			if delay == nil {
+				for j, wij := range row {
+					ge[j] += wij
+				}
+			} else {
+				base := int(step) + s.ringOff
+				drow := delay[i*n : i*n+n]
+				for j, wij := range row {
+					ring[(base+int(drow[j]))%ringLen*n+j] += wij
+				}
 			}
 			if !learn {
 				continue
@@ -313,6 +441,9 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 					x = s.xPre[i] * s.decPre[step-s.lastPre[i]]
 				}
 				s.xPre[i], s.lastPre[i] = x+1, step
+				if delay != nil {
+					s.pushTrace(i, step, x+1)
+				}
 				continue
 			}
 			s.xPre[i], s.lastPre[i] = 1, step
@@ -324,14 +455,24 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 				row[j] = v
 			}
 		}
+		if delay != nil {
+			slot := (int(step) + s.ringOff) % ringLen
+			arr := ring[slot*n : slot*n+n]
+			for j, g := range arr {
+				ge[j] += g
+				arr[j] = 0
+			}
+		}
 		// 3. excitatory spikes: reset, θ, one-to-one excitation of the
 		//    partner inhibitory cell, postsynaptic plasticity.
 		for _, j32 := range s.spikedE {
 			j := int(j32)
 			ve[j] = p.VResetE
 			lastE[j] = step
-			s.counts[j]++
-			if s.OnSpike != nil {
+			if step < presentEnd {
+				s.counts[j]++
+			}
+			if s.OnSpike != nil && step < presentEnd {
 				s.OnSpike(step, j)
 			}
 			gei[j] += p.WEI
@@ -340,7 +481,7 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 				continue
 			}
 			theta[j] += p.ThetaPlus
-			s.postUpdate(w, j, step)
+			s.postUpdate(m, j, step)
 		}
 		// 4. inhibitory spikes: all-but-one inhibition of the excitatory layer.
 		for _, k32 := range s.spikedI {
@@ -353,18 +494,20 @@ func (s *Sim) Present(m *Model, img []byte, scale float64, learn bool, rng *rand
 			gi[k] -= p.WIE
 		}
 	}
-	return s.counts
 }
 
 // postUpdate applies the postsynaptic half of the plasticity rule to the
 // input weights of cell j at step.
-func (s *Sim) postUpdate(w []float64, j int, step int32) {
+func (s *Sim) postUpdate(m *Model, j int, step int32) {
 	p := &s.p
 	n := s.n
+	w := m.W
 	if p.Rule == RulePaper {
 		for i := 0; i < p.InputPerCell; i++ {
 			x := 0.0
-			if s.lastPre[i] != never {
+			if m.Delay != nil {
+				x = s.traceAt(i, step-int32(m.Delay[i*n+j]))
+			} else if s.lastPre[i] != never {
 				x = s.xPre[i] * s.decPre[step-s.lastPre[i]]
 			}
 			k := i*n + j

@@ -417,6 +417,9 @@ func NewOpenNet(m *Model) (*OpenNet, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if p.InputDelayMax > 0 || p.SimulateRest {
+		return nil, fmt.Errorf("diehlcook: NewOpenNet: InputDelayMax = %g ms, SimulateRest = %v: the open-core build has neither option", p.InputDelayMax, p.SimulateRest)
+	}
 	o := &OpenNet{P: p, exc: &ExcCell{P: p}, Input: &ImageSource{P: p, in: newInputTrain(int(math.Round(p.PresentMs/p.Dt)), p.Dt)},
 		Rule: &PaperSTDP{P: p}}
 	o.pcg = rand.NewPCG(0, 0)

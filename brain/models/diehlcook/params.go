@@ -55,6 +55,21 @@ type Params struct {
 	PresentMs float64 // presentation of one image, ms
 	RestMs    float64 // rest between presentations, ms
 
+	// Options from the authors' published Brian code that the paper does
+	// not describe; both are off in Paper.
+	//
+	// InputDelayMax > 0 gives each input→excitatory synapse a fixed delay
+	// drawn uniformly from [0, InputDelayMax] ms (rounded to steps; the code:
+	// 10 ms). An input spike reaches the conductance after the delay, and
+	// the synapse's plasticity reads the presynaptic trace as it was a delay
+	// earlier (axonal delays, as Brian 1's STDP on a DelayConnection does).
+	InputDelayMax float64
+	// SimulateRest integrates the network through the RestMs between
+	// training presentations, with no input, instead of resetting it to
+	// rest (labelling and testing always reset). Not saved in checkpoints:
+	// a resumed run restarts from rest.
+	SimulateRest bool
+
 	// Excitatory cells: conductance-based LIF with adaptive threshold.
 	TauE       float64 // membrane time constant, ms
 	VRestE     float64 // resting potential, mV
@@ -147,7 +162,7 @@ func (p Params) Validate() error {
 	}{
 		{"RestMs", p.RestMs}, {"HoldE", p.HoldE}, {"ThetaInit", p.ThetaInit}, {"ThetaPlus", p.ThetaPlus},
 		{"WEI", p.WEI}, {"WIE", p.WIE}, {"EtaPre", p.EtaPre}, {"EtaPost", p.EtaPost},
-		{"XTar", p.XTar}, {"Mu", p.Mu}, {"RateStep", p.RateStep},
+		{"XTar", p.XTar}, {"Mu", p.Mu}, {"RateStep", p.RateStep}, {"InputDelayMax", p.InputDelayMax},
 	}
 	for _, f := range nonneg {
 		if !(f.v >= 0) || math.IsInf(f.v, 0) {
@@ -165,6 +180,10 @@ func (p Params) Validate() error {
 		return fmt.Errorf("diehlcook: MinSpikes = %d: must be non-negative", p.MinSpikes)
 	case p.MaxAttempts < 1:
 		return fmt.Errorf("diehlcook: MaxAttempts = %d: need at least one presentation", p.MaxAttempts)
+	case p.InputDelayMax > 0 && p.Rule != RulePaper:
+		return fmt.Errorf("diehlcook: InputDelayMax = %g ms: input delays need the paper rule", p.InputDelayMax)
+	case math.Round(p.InputDelayMax/p.Dt) > 255:
+		return fmt.Errorf("diehlcook: InputDelayMax = %g ms: at most 255 steps", p.InputDelayMax)
 	case p.Rule != RulePaper && p.Rule != RuleTriplet:
 		return fmt.Errorf("diehlcook: Rule = %d: unknown rule", int(p.Rule))
 	case p.VResetE >= p.VThreshE+p.ThetaInit-p.ThetaShift:

@@ -20,6 +20,9 @@ type Result struct {
 	Passes int     `json:"passes"`
 	Images int     `json:"train_images"`
 	Dt     float64 `json:"dt_ms"`
+	// Options of the published code (Params.InputDelayMax, SimulateRest); absent: off.
+	InputDelayMs float64 `json:"input_delay_ms,omitempty"`
+	SimulateRest bool    `json:"simulate_rest,omitempty"`
 
 	Train *TrainResult `json:"train,omitempty"`
 	Label *LabelResult `json:"label,omitempty"`

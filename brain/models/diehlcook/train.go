@@ -128,13 +128,14 @@ type checkpoint struct {
 	P       Params
 	W       []float64
 	Theta   []float64
+	Delay   []uint8 // nil without input delays (and in checkpoints older than them)
 }
 
 // Save writes the trainer to path atomically (a temporary file renamed
 // over path), so a kill leaves either the old or the new checkpoint.
 func (t *Trainer) Save(path string) error {
 	var buf bytes.Buffer
-	c := checkpoint{Version: checkpointVersion, T: *t, P: t.Model.P, W: t.Model.W, Theta: t.Model.Theta}
+	c := checkpoint{Version: checkpointVersion, T: *t, P: t.Model.P, W: t.Model.W, Theta: t.Model.Theta, Delay: t.Model.Delay}
 	c.T.Model = nil
 	if err := gob.NewEncoder(&buf).Encode(&c); err != nil {
 		return fmt.Errorf("diehlcook: encoding checkpoint: %w", err)
@@ -180,10 +181,11 @@ func LoadTrainer(path string) (*Trainer, error) {
 		return nil, fmt.Errorf("diehlcook: checkpoint %s: %w", path, err)
 	}
 	if len(c.W) != c.P.InputPerCell*c.P.NExc || len(c.Theta) != c.P.NExc ||
-		len(c.T.BlockSums) != 10*c.P.NExc || len(c.T.BlockPer) != 10 {
+		len(c.T.BlockSums) != 10*c.P.NExc || len(c.T.BlockPer) != 10 ||
+		(c.P.InputDelayMax > 0) != (len(c.Delay) == len(c.W)) {
 		return nil, fmt.Errorf("diehlcook: checkpoint %s: array sizes do not match NExc = %d", path, c.P.NExc)
 	}
 	t := c.T
-	t.Model = &Model{P: c.P, W: c.W, Theta: c.Theta}
+	t.Model = &Model{P: c.P, W: c.W, Theta: c.Theta, Delay: c.Delay}
 	return &t, nil
 }
