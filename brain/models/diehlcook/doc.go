@@ -89,6 +89,17 @@
 // Presentations stop after [Params.MaxAttempts] = 20 tries (the paper sets no
 // limit).
 //
+// Two options bring back what the published code does there, for
+// comparison; both are off in [Paper]. [Params.InputDelayMax] gives every
+// input→excitatory synapse a fixed delay drawn from [0, InputDelayMax]
+// (the code: 10 ms): the conductance jump arrives after it, and the
+// synapse's plasticity reads the input's trace as it was a delay earlier,
+// as Brian 1's STDP does on a connection with delays. [Params.SimulateRest]
+// integrates the network through the 150 ms rest between training
+// presentations instead of resetting it (the plasticity traces, at e^−7.5 of
+// their value by then, restart from zero; a resumed training restarts from
+// rest, and labelling and testing always reset).
+//
 // # Determinism
 //
 // The input spikes of a presentation come from a generator seeded by the run
