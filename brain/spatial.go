@@ -392,25 +392,32 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 	// the bin's (wrapped) index.
 	sc := rowScratchPool.Get().(*rowScratch)
 	defer rowScratchPool.Put(sc)
-	gaps, idx := &sc.gaps, &sc.idx
+	gaps, fars, idx := &sc.gaps, &sc.fars, &sc.idx
 	for d := range 3 {
-		gaps[d], idx[d] = gaps[d][:0], idx[d][:0]
+		gaps[d], fars[d], idx[d] = gaps[d][:0], fars[d][:0], idx[d][:0]
 		for k := lo[d]; k <= hi[d]; k++ {
 			if d >= sp.Dim {
-				gaps[d], idx[d] = append(gaps[d], 0), append(idx[d], 0)
+				gaps[d], fars[d], idx[d] = append(gaps[d], 0), append(fars[d], 0), append(idx[d], 0)
 				continue
 			}
 			blo := float64(k) * g.w[d]
-			gap := gapTo(x[d], blo, blo+g.w[d])
+			gap, far := gapTo(x[d], blo, blo+g.w[d]), farTo(x[d], blo, blo+g.w[d])
 			w := k
 			if sp.Periodic {
 				e := sp.ExtentMM[d]
 				gap = min(gap, gapTo(x[d], blo-e, blo-e+g.w[d]), gapTo(x[d], blo+e, blo+e+g.w[d]))
+				far = min(far, farTo(x[d], blo-e, blo-e+g.w[d]), farTo(x[d], blo+e, blo+e+g.w[d]))
 				w = ((k % g.nb[d]) + g.nb[d]) % g.nb[d]
 			}
-			gaps[d], idx[d] = append(gaps[d], gap*gap), append(idx[d], w)
+			gaps[d], fars[d], idx[d] = append(gaps[d], gap*gap), append(fars[d], far*far), append(idx[d], w)
 		}
 	}
+	// Sparse bins share one exponential budget e: the cells of the row's
+	// sparse bins, in visiting order, are independent trials, and the next
+	// candidate is the first cell whose summed hazard −log(1 − pmax)
+	// exceeds e (geometric skipping carried across bins, so an empty bin
+	// costs no logarithm).
+	e := -1.0 // < 0: draw when needed
 	for az, gz := range gaps[2] {
 		for ay, gy := range gaps[1] {
 			if gz+gy > cut2 {
@@ -424,17 +431,24 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 				}
 				flat := base + idx[0][ax]
 				q := int(gap2 * tb.scale) // tabulated at the lower edge: an upper bound
-				pmax, logq := tb.p[q], tb.logq[q]
+				pmax := tb.p[q]
 				if !(pmax > 0) {
 					continue
+				}
+				// pmin bounds p from below over the bin (at its farthest
+				// point): a draw under it is kept without computing p.
+				pmin := 0.0
+				if far2 := fars[2][az] + fars[1][ay] + fars[0][ax]; far2 < cut2 {
+					pmin = tb.p[min(int(far2*tb.scale)+1, probTableSize)]
 				}
 				cells := g.cells[g.start[flat]:g.start[flat+1]]
 				cpos := g.pos[g.start[flat]:g.start[flat+1]]
 				cpos = cpos[:len(cells)]
 				// Dense bins: one uniform u per cell, a candidate when
-				// u < pmax, kept when u < p(d). Sparse bins: geometric
-				// skipping to the candidates, kept with probability p/pmax.
+				// u < pmax, kept when u < p(d). Sparse bins: skipping to
+				// the candidates, kept with probability p/pmax.
 				dense := pmax > 0.25
+				h := -tb.logq[q]
 				k := -1
 				for {
 					u := 0.0
@@ -446,14 +460,27 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 							continue
 						}
 					} else {
-						skip := math.Floor(math.Log(1-r.Float64()) / logq)
-						if skip >= float64(len(cells)-k-1) {
+						if e < 0 {
+							e = -math.Log(1 - r.Float64())
+						}
+						left := float64(len(cells) - k - 1)
+						skip := math.Floor(e / h)
+						if skip >= left {
+							e -= left * h
 							break
 						}
 						k += 1 + int(skip)
+						e = -1
 					}
 					j := int(cells[k])
 					if self && j == i {
+						continue
+					}
+					if !dense {
+						u = r.Float64() * pmax
+					}
+					if u < pmin {
+						dst = append(dst, uint32(j))
 						continue
 					}
 					d2 := 0.0
@@ -467,8 +494,7 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 					if d2 > cut2 {
 						continue
 					}
-					p := c.Kernel.Prob(math.Sqrt(d2))
-					if dense && u >= p || !dense && p < pmax && r.Float64()*pmax >= p {
+					if u >= c.Kernel.Prob(math.Sqrt(d2)) {
 						continue
 					}
 					dst = append(dst, uint32(j))
@@ -483,11 +509,14 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 // rowScratch holds a row's per-dimension bin gaps and indices; rows reuse
 // them through a pool (the values never carry from one row to the next).
 type rowScratch struct {
-	gaps [3][]float64
-	idx  [3][]int
+	gaps, fars [3][]float64
+	idx        [3][]int
 }
 
 var rowScratchPool = sync.Pool{New: func() any { return new(rowScratch) }}
+
+// farTo is the largest distance from x to a point of [lo, hi].
+func farTo(x, lo, hi float64) float64 { return max(math.Abs(x-lo), math.Abs(x-hi)) }
 
 // gapTo is the distance from x to the interval [lo, hi] (0 inside).
 func gapTo(x, lo, hi float64) float64 {
