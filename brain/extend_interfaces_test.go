@@ -148,3 +148,72 @@ func TestGapStabilityUserModel(t *testing.T) {
 		}
 	}
 }
+
+// ramp is a user current source with state: each target's current grows by
+// StepPA every step. It copies itself (brain.CurrentSourceCopier) when
+// Copy is set.
+type ramp struct {
+	StepPA float64
+	copies bool
+	i      []float64
+}
+
+func (r *ramp) Validate() error                          { return nil }
+func (r *ramp) String() string                           { return "ramp" }
+func (r *ramp) Prepare(_ float64, s brain.Streams) error { r.i = make([]float64, s.Len()); return nil }
+func (r *ramp) Add(_ int64, _ float64, cells []int32, dst []float64) {
+	for k, c := range cells {
+		r.i[k] += r.StepPA
+		dst[c] += r.i[k]
+	}
+}
+
+type copyingRamp struct{ ramp }
+
+func (r *copyingRamp) Copy() brain.CurrentSource { return &copyingRamp{ramp{StepPA: r.StepPA}} }
+
+// TestUserCurrentSourceCopier: a user's stateful current source that
+// implements CurrentSourceCopier, injected twice from one value into the
+// same cell, gets two copies with their own state, as OUNoise does (after
+// n steps the cell has received 2·StepPA·n(n+1)/2); without Copy the two
+// injections share the value's state, which advances twice a step.
+func TestUserCurrentSourceCopier(t *testing.T) {
+	total := func(src brain.CurrentSource) float64 {
+		pop, err := brain.NewModelPopulation("sink", 1, &sinkIExt{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		net := brain.NewNetwork(0.1, 1)
+		for range 2 {
+			if err := net.Inject(pop, nil, brain.Proximal, src); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := net.Run(context.Background(), 1, nil); err != nil { // 10 steps
+			t.Fatal(err)
+		}
+		return pop.Var("Q")[0]
+	}
+	// Two independent ramps of 1 pA per step over 10 steps: 2·(1+…+10).
+	if got := total(&copyingRamp{ramp{StepPA: 1}}); got != 110 {
+		t.Errorf("copied: the cell received %v pA·steps, want 2·55 = 110 (two independent ramps)", got)
+	}
+	// Shared state: the one ramp advances twice per step: 1+2+…+20.
+	if got := total(&ramp{StepPA: 1}); got != 210 {
+		t.Errorf("not copied: the cell received %v pA·steps, want 1+…+20 = 210 (one ramp, advanced twice a step)", got)
+	}
+}
+
+// sinkIExt is a user model that sums its external current over the steps
+// into Q.
+type sinkIExt struct{}
+
+func (*sinkIExt) Vars() []brain.Var                   { return []brain.Var{{Name: "Q", Unit: "pA"}} }
+func (*sinkIExt) Prepare(float64, *brain.State) error { return nil }
+func (*sinkIExt) Step(s *brain.State, lo, hi int, _ int64, dst []int32) []int32 {
+	q, in := s.Var(0), s.IExt()
+	for i := lo; i < hi; i++ {
+		q[i] += in[i]
+	}
+	return dst
+}

@@ -17,8 +17,9 @@ import (
 // Network.Inject calls Validate; Network.Build calls Prepare once per
 // injection; every step the network calls Add from one goroutine. A source
 // with state of its own (noise, filters) implements Stateful so that
-// Network.Save and Restore carry it, and must not be injected twice (give
-// each injection its own value; Inject copies an *OUNoise for you).
+// Network.Save and Restore carry it, and either implements
+// CurrentSourceCopier (as OUNoise does: Inject then injects a copy) or
+// must not be injected twice (give each injection its own value).
 type CurrentSource interface {
 	// Validate reports bad parameters, naming the field and value.
 	Validate() error
@@ -32,6 +33,17 @@ type CurrentSource interface {
 	Add(step int64, dt float64, cells []int32, dst []float64)
 	// String describes the source in messages.
 	String() string
+}
+
+// A CurrentSourceCopier is a CurrentSource with state of its own that can
+// make a fresh copy of itself (OUNoise is one). Network.Inject injects
+// Copy() instead of the value it is given, so one value can be injected in
+// several places, each with its own state.
+type CurrentSourceCopier interface {
+	CurrentSource
+	// Copy returns a source with the same parameters that shares no state
+	// with the receiver.
+	Copy() CurrentSource
 }
 
 // window reports whether t lies in [start, stop) (stop == 0: no end).
@@ -295,6 +307,12 @@ func (c *OUNoise) Add(_ int64, _ float64, cells []int32, dst []float64) {
 		r := rand.New(&c.pcg[k])
 		c.i[k] = m + (c.i[k]-m)*a + b*r.NormFloat64()
 	}
+}
+
+// Copy returns an OUNoise with c's parameters and no state
+// (CurrentSourceCopier).
+func (c *OUNoise) Copy() CurrentSource {
+	return &OUNoise{MeanPA: c.MeanPA, SigmaPA: c.SigmaPA, TauMS: c.TauMS}
 }
 
 // SaveState writes the currents and random states.

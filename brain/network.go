@@ -322,9 +322,9 @@ func (n *Network) addProjection(p *Projection, post *Population, c Connector, s 
 }
 
 // Inject adds current source cs into neurons cells of pop (nil: all), at
-// the soma (Proximal) or the dendrite (Distal). Stateful sources
-// (OUNoise) are copied, so one value can be injected in several places,
-// each with independent noise.
+// the soma (Proximal) or the dendrite (Distal). A CurrentSourceCopier
+// (OUNoise, or a source of yours) is copied, so one value can be injected
+// in several places, each with its own state.
 func (n *Network) Inject(pop *Population, cells []int, c Compartment, cs CurrentSource) error {
 	if pop == nil || cs == nil {
 		return errors.New("brain: Inject: nil population or source")
@@ -342,9 +342,11 @@ func (n *Network) Inject(pop *Population, cells []int, c Compartment, cs Current
 		return fmt.Errorf("brain: Inject: unknown compartment %d", c)
 	}
 	in := &injection{pop: n.popIndex(pop), comp: c, src: cs}
-	if ou, ok := cs.(*OUNoise); ok {
-		cp := *ou
-		in.src = &cp
+	if cp, ok := cs.(CurrentSourceCopier); ok {
+		in.src = cp.Copy()
+		if in.src == nil {
+			return fmt.Errorf("brain: Inject into %q: %v: Copy returned nil", pop.Name, cs)
+		}
 	}
 	if cells == nil {
 		in.cells = make([]int32, pop.N)
