@@ -91,7 +91,7 @@ func (n *Network) marshalState() ([]byte, error) {
 			m.SaveState(e)
 		}
 	}
-	return e.b, nil
+	return n.appendRankSection(e.b), nil
 }
 
 // UnmarshalBinary restores a state written by MarshalBinary into a network
@@ -210,6 +210,7 @@ func (n *Network) unmarshalState(data []byte) error {
 			}
 		}
 	}
+	n.readRankSection(d)
 	if d.err == nil && len(d.b) != 0 {
 		d.Fail("%d trailing bytes", len(d.b))
 	}

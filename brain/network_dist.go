@@ -1,11 +1,13 @@
 package brain
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Distributed runs: one network over several processes (ranks).
@@ -424,6 +426,51 @@ func (n *Network) finishDist(err *error) {
 		d.failed = true
 		n.broken = e
 		*err = e
+	}
+}
+
+// rankMagic starts the last section of a rank's checkpoint: its rank and
+// the job's size (uvarints). A single process writes no such section.
+const rankMagic = "brainranks"
+
+// appendRankSection ends a distributed rank's checkpoint payload with the
+// rank layout, so that it restores only into the same rank of a job of
+// the same size (its populations hold this rank's cells only).
+func (n *Network) appendRankSection(b []byte) []byte {
+	if n.dist == nil {
+		return b
+	}
+	b = append(b, rankMagic...)
+	b = binary.AppendUvarint(b, uint64(n.dist.rank))
+	return binary.AppendUvarint(b, uint64(n.dist.size))
+}
+
+// readRankSection checks the rank layout at the end of a checkpoint
+// payload against this network's.
+func (n *Network) readRankSection(d *StateDecoder) {
+	if d.err != nil {
+		return
+	}
+	d.what = "rank layout"
+	if !strings.HasPrefix(string(d.b), rankMagic) {
+		if n.dist != nil {
+			d.Fail("written by a single process; rank %d of %d restores only the checkpoint its own rank wrote", n.dist.rank, n.dist.size)
+		}
+		return
+	}
+	rest := d.b[len(rankMagic):]
+	r, k1 := binary.Uvarint(rest)
+	size, k2 := binary.Uvarint(rest[max(k1, 0):])
+	if k1 <= 0 || k2 <= 0 {
+		d.Fail("truncated")
+		return
+	}
+	d.b = rest[k1+k2:]
+	switch {
+	case n.dist == nil:
+		d.Fail("written by rank %d of a job of %d ranks, which holds only its own cells: restore it into rank %d of a job of %d ranks", r, size, r, size)
+	case int(r) != n.dist.rank || int(size) != n.dist.size:
+		d.Fail("written by rank %d of %d ranks, restored into rank %d of %d (each rank restores the checkpoint it wrote, with as many ranks)", r, size, n.dist.rank, n.dist.size)
 	}
 }
 

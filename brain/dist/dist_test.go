@@ -550,3 +550,71 @@ func TestRanksWeightRecorder(t *testing.T) {
 		t.Errorf("recording another rank's synapses: error %v", err)
 	}
 }
+
+// TestRanksCheckpointLayout: a rank's checkpoint restores into no other
+// rank, job size or single process, with an error saying whose it is.
+func TestRanksCheckpointLayout(t *testing.T) {
+	build := func(c brain.Comm) (*brain.Network, error) {
+		net, err := models.CUBA(400, 5)
+		if err != nil {
+			return nil, err
+		}
+		net.Comm = c
+		return net, nil
+	}
+	saved := make([][]byte, 2)
+	err := dist.Run(2, func(c brain.Comm) error {
+		net, err := build(c)
+		if err != nil {
+			return err
+		}
+		if err := net.Run(context.Background(), 5, nil); err != nil {
+			return err
+		}
+		var b bytes.Buffer
+		err = net.Save(&b)
+		saved[c.Rank()] = b.Bytes()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	single, err := build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := single.Restore(bytes.NewReader(saved[0])); err == nil || !strings.Contains(err.Error(), "written by rank 0 of a job of 2 ranks") {
+		t.Errorf("rank 0's checkpoint into one process: %v", err)
+	}
+	var one bytes.Buffer
+	if err := single.Save(&one); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		size int
+		data func(r int) []byte
+		want string
+	}{
+		{2, func(r int) []byte { return saved[1-r] }, "restored into rank"},
+		{3, func(r int) []byte { return saved[min(r, 1)] }, "restored into rank"},
+		{2, func(int) []byte { return one.Bytes() }, "written by a single process"},
+	} {
+		errs := make([]error, tc.size)
+		dist.Run(tc.size, func(c brain.Comm) error {
+			net, err := build(c)
+			if err != nil {
+				return err
+			}
+			if err := net.Build(); err != nil {
+				return err
+			}
+			errs[c.Rank()] = net.Restore(bytes.NewReader(tc.data(c.Rank())))
+			return nil
+		})
+		for r, err := range errs {
+			if err == nil || !errors.Is(err, brain.ErrCheckpoint) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%d ranks, rank %d: %v, want ErrCheckpoint saying %q", tc.size, r, err, tc.want)
+			}
+		}
+	}
+}
