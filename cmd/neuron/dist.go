@@ -216,7 +216,10 @@ func needed(net *brain.Network) float64 {
 		total += pop.N
 		for i := range pop.N {
 			for _, p := range net.Projections() {
-				if lo, hi := p.Row(i); p.Pre() == pop && hi > lo {
+				if p.Pre() != pop {
+					continue
+				}
+				if lo, hi := p.Row(i); hi > lo {
 					hit++
 					break
 				}

@@ -31,7 +31,17 @@ func TestDistCommand(t *testing.T) {
 	if got[0] != got[1] || got[0] == "0" {
 		t.Errorf("spikes on 1 and 3 ranks: %v, want equal and not 0", got)
 	}
+	// Many ranks: some cells have no target on a rank (the fraction a
+	// directed exchange would send drops below 100 %).
 	var out, errb bytes.Buffer
+	if code := run([]string{"dist", "-inproc", "40", "-n", "400", "-ms", "2"}, &out, &errb); code != 0 {
+		t.Fatalf("40 ranks: code %d: %s", code, errb.String())
+	}
+	if regexp.MustCompile(`needs the spikes of 100\.0 %`).MatchString(out.String()) {
+		t.Errorf("40 ranks of a 400-cell CUBA (in-degree 80): some rank needs every cell's spikes:\n%s", out.String())
+	}
+	out.Reset()
+	errb.Reset()
 	if code := run([]string{"dist", "-model", "nope"}, &out, &errb); code != 1 {
 		t.Errorf("unknown model: code %d, want 1 (%s)", code, errb.String())
 	}
