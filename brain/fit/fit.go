@@ -87,11 +87,13 @@ type Options struct {
 	// is part of the model [ThetaAuto].
 	Theta ThetaMode
 
-	// NoAltStarts leaves out the alternative spike-train shapes that Fit
+	// NoAltStarts leaves out the alternative starting points that Fit
 	// otherwise tries when Initial is nil: a reset above threshold
 	// (bursting) and a refractory period set from the shortest recorded
 	// intervals, each settled by a short search over VT and B, from the
-	// starting point and from the end point of the search (see Fit).
+	// starting point and from the end point of the search; without a
+	// voltage trace also the default soma rescaled to the recorded rate
+	// (see Fit).
 	NoAltStarts bool
 
 	// Initial is the starting point. If nil, it is built from the dynamic
@@ -494,12 +496,18 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 // search does not cross. Unless o.NoAltStarts or o.Initial is set, Fit
 // therefore also tries alternativeStarts of its starting point, each
 // settled by a Nelder–Mead search over VT and B of SettleEvals
-// simulations: if the best of them beats the starting point, a second full
-// search runs from it, and the better end point by the training objective
-// is kept. Then the alternatives of that end point are settled the same
-// way, and if one is better a polishing search over o.Free runs from it on
-// a quarter of o.MaxEvals. MaxEvals bounds each of these searches, so a
-// fit may use up to about 2.25 × MaxEvals + 6 × SettleEvals simulations
+// simulations. Without a voltage trace nothing fixes the size of the
+// membrane, so the default soma, rescaled (C, GL, A and B by one factor)
+// until it fires at the recorded rate (matchRate, at most MatchRateEvals
+// simulations), at each of the membrane time constants of
+// SpikesOnlyTauFactors, joins these alternatives. If the best of them
+// beats the starting point, a second full search runs from it, and the
+// better end point by the training objective is kept. Then the
+// alternatives of that end point are settled the same way, and if one is
+// better a polishing search over o.Free runs from it on a quarter of
+// o.MaxEvals. MaxEvals bounds each of these searches, so a fit may use up
+// to about 2.25 × MaxEvals + 6 × SettleEvals simulations, plus
+// len(SpikesOnlyTauFactors) × (MatchRateEvals + 1) without a voltage
 // (Result.Evals). Every candidate is simulated
 // with brain.Population (see Simulate), so the result is exactly the model
 // a brain network would run. The search is deterministic for a given seed.
@@ -696,6 +704,35 @@ func Fit(rec Recording, o Options) (Result, error) {
 			return best, bestF
 		}
 		alt, altF := settle(p0, f0, 4)
+		if rec.Voltage == nil {
+			// Without a voltage nothing fixes the membrane's scale: the
+			// start is rescaled (conductances, capacitance and
+			// adaptation together, which keeps its time constants and
+			// voltages) until it fires at the recorded rate of the fit
+			// window, at each of the membrane time constants of
+			// SpikesOnlyTauFactors; these compete with the settled
+			// alternative shapes for the second search.
+			rate := func(p brain.Params) float64 {
+				evals++
+				if p.Validate() != nil || s.init(p, o.SimDT) != nil {
+					return math.NaN()
+				}
+				sc, err := evaluate(&s, in, rec.Spikes, fitW, o, nil)
+				if err != nil {
+					return math.NaN()
+				}
+				return sc.RateModel
+			}
+			target := float64(len(spikesIn(rec.Spikes, fitW))) / fitW.Duration() * 1000
+			for _, k := range SpikesOnlyTauFactors {
+				q := p0
+				q.C *= k
+				q = matchRate(q, target, rate)
+				if f := score(q); f < altF {
+					alt, altF = q, f
+				}
+			}
+		}
 		if altF < f0 {
 			kept, used := passed, evals
 			passed = nil
@@ -1016,6 +1053,59 @@ func alternativeStarts(p brain.Params, spikes []float64) []brain.Params {
 		}
 	}
 	return out
+}
+
+// SpikesOnlyTauFactors are the multiples of the default soma's membrane
+// time constant (brain.Pyramidal: 9.4 ms) from which a fit without a
+// voltage trace starts (see Fit).
+var SpikesOnlyTauFactors = []float64{0.5, 1, 2}
+
+// MatchRateEvals bounds the simulations with which Fit matches the rate of
+// each start of a fit without a voltage trace.
+const MatchRateEvals = 14
+
+// matchRate scales the membrane and adaptation of p (C, GL, A, B by one
+// factor s, so that the time constants and the voltages stay) until
+// rate(p) comes within 5 % of target (Hz): bracketing by factors of 2,
+// then bisecting in log s, at most MatchRateEvals simulations. A larger s makes a
+// less excitable cell. It returns the scaled parameters closest to the
+// target.
+func matchRate(p brain.Params, target float64, rate func(brain.Params) float64) brain.Params {
+	scaled := func(s float64) brain.Params {
+		q := p
+		q.C, q.GL, q.A, q.B = p.C*s, p.GL*s, p.A*s, p.B*s
+		return q
+	}
+	best, bestErr := p, math.Inf(1)
+	lo, hi := math.Inf(-1), math.Inf(1) // log s bounds: too excitable / too quiet
+	x := 0.0
+	for range MatchRateEvals {
+		q := scaled(math.Exp(x))
+		r := rate(q)
+		if math.IsNaN(r) {
+			return best
+		}
+		if e := math.Abs(r - target); e < bestErr {
+			best, bestErr = q, e
+		}
+		if bestErr <= 0.05*target {
+			break
+		}
+		if r > target {
+			lo = x
+		} else {
+			hi = x
+		}
+		switch {
+		case math.IsInf(hi, 1):
+			x += math.Ln2
+		case math.IsInf(lo, -1):
+			x -= math.Ln2
+		default:
+			x = 0.5 * (lo + hi)
+		}
+	}
+	return best
 }
 
 // withoutTheta returns the field names without DeltaTheta and TauTheta.
