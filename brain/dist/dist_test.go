@@ -12,109 +12,19 @@ import (
 
 	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/dist"
+	"github.com/neuron-sim/neuron/brain/dist/internal/disttest"
 	"github.com/neuron-sim/neuron/brain/models"
 )
 
-// A model builds an unbuilt network from a seed.
-type model struct {
-	name  string
-	build func(seed uint64) (*brain.Network, error)
-	ms    float64
-}
+type (
+	model  = disttest.Model
+	result = disttest.Result
+)
 
-func testModels() []model {
-	return []model{
-		{"CUBA", func(s uint64) (*brain.Network, error) { return models.CUBA(2000, s) }, 100},
-		{"COBA", func(s uint64) (*brain.Network, error) { return models.COBA(2000, s) }, 100},
-		{"Brunel", func(s uint64) (*brain.Network, error) {
-			bp, err := models.BrunelPoint("SIfast", 2000)
-			if err != nil {
-				return nil, err
-			}
-			return models.Brunel(bp, s)
-		}, 100},
-		{"Song", models.SongSTDP, 2000},
-	}
-}
+func testModels() []model { return disttest.Models() }
 
-// result is what a run produced: every population's spikes (step, cell)
-// and every plastic projection's synapses.
-type result struct {
-	spikes   [][2][]int32
-	synapses [][]dist.Synapse
-}
-
-// run builds m on comm (nil: one process), runs it and returns its result.
 func run(m model, comm brain.Comm, workers int) (result, error) {
-	net, err := m.build(7)
-	if err != nil {
-		return result{}, err
-	}
-	net.Comm = comm
-	net.Workers = workers
-	var recs []*brain.SpikeRecorder
-	for _, p := range net.Populations() {
-		r, err := net.RecordSpikes(p)
-		if err != nil {
-			return result{}, err
-		}
-		recs = append(recs, r)
-	}
-	if err := net.Run(context.Background(), m.ms, nil); err != nil {
-		return result{}, err
-	}
-	var res result
-	for _, r := range recs {
-		st, nn := r.Spikes()
-		res.spikes = append(res.spikes, [2][]int32{slices.Clone(st), slices.Clone(nn)})
-	}
-	for _, p := range net.Projections() {
-		if !p.Plastic() {
-			continue
-		}
-		c := comm
-		if c == nil {
-			c = single{}
-		}
-		syn, err := dist.Merge(c, p)
-		if err != nil {
-			return result{}, err
-		}
-		res.synapses = append(res.synapses, syn)
-	}
-	return res, nil
-}
-
-// single is a one-rank Comm.
-type single struct{}
-
-func (single) Rank() int { return 0 }
-func (single) Size() int { return 1 }
-func (single) AllGather(dst []int32, counts []int, send []int32) ([]int32, error) {
-	counts[0] = len(send)
-	return append(dst[:0], send...), nil
-}
-
-func equal(a, b result) error {
-	if len(a.spikes) != len(b.spikes) {
-		return fmt.Errorf("%d populations, want %d", len(a.spikes), len(b.spikes))
-	}
-	for k := range a.spikes {
-		for c := range 2 {
-			if !slices.Equal(a.spikes[k][c], b.spikes[k][c]) {
-				return fmt.Errorf("population %d: %d spikes, want %d (or different steps/cells)", k, len(a.spikes[k][1]), len(b.spikes[k][1]))
-			}
-		}
-	}
-	if len(a.synapses) != len(b.synapses) {
-		return fmt.Errorf("%d plastic projections, want %d", len(a.synapses), len(b.synapses))
-	}
-	for k := range a.synapses {
-		if !slices.Equal(a.synapses[k], b.synapses[k]) {
-			return fmt.Errorf("plastic projection %d: synapses or weights differ (%d synapses, want %d)", k, len(a.synapses[k]), len(b.synapses[k]))
-		}
-	}
-	return nil
+	return disttest.Run(m, comm, workers, 7)
 }
 
 // TestRanksBitIdentical runs CUBA, COBA, Brunel and the Song STDP network
@@ -122,21 +32,17 @@ func equal(a, b result) error {
 // the spikes and STDP weights of one process, bit for bit.
 func TestRanksBitIdentical(t *testing.T) {
 	for _, m := range testModels() {
-		t.Run(m.name, func(t *testing.T) {
+		t.Run(m.Name, func(t *testing.T) {
 			ref, err := run(m, nil, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
-			total := 0
-			for _, s := range ref.spikes {
-				total += len(s[1])
-			}
-			if total < 40 {
+			if total := ref.SpikeCount(); total < 40 {
 				t.Fatalf("reference run has only %d spikes: the comparison would say little", total)
 			}
-			if m.name == "Song" {
+			if m.Name == "Song" {
 				moved := 0
-				for _, s := range ref.synapses[0] {
+				for _, s := range ref.Synapses[0] {
 					if s.Weight == 0 || s.Weight >= 0.1 {
 						moved++
 					}
@@ -163,7 +69,7 @@ func TestRanksBitIdentical(t *testing.T) {
 						t.Fatalf("%d ranks, %d workers: %v", size, workers, err)
 					}
 					for r, res := range got {
-						if err := equal(res, ref); err != nil {
+						if err := res.Equal(ref); err != nil {
 							t.Errorf("%d ranks, %d workers, rank %d: %v", size, workers, r, err)
 						}
 					}
@@ -324,14 +230,14 @@ func (f failAt) Observe(v *brain.StepView) error {
 // into k ranks, and the continued run gives one process's spikes.
 func TestRanksCheckpoint(t *testing.T) {
 	m := testModels()[2] // Brunel: delays of 15 steps, spikes in flight
-	whole, err := run(model{m.name, m.build, 2 * 60}, nil, 1)
+	whole, err := run(model{Name: m.Name, Build: m.Build, MS: 2 * 60}, nil, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	const size = 2
 	saved := make([][]byte, size)
 	err = dist.Run(size, func(c brain.Comm) error {
-		net, err := m.build(7)
+		net, err := m.Build(7)
 		if err != nil {
 			return err
 		}
@@ -351,7 +257,7 @@ func TestRanksCheckpoint(t *testing.T) {
 	}
 	got := make([]result, size)
 	err = dist.Run(size, func(c brain.Comm) error {
-		net, err := m.build(7)
+		net, err := m.Build(7)
 		if err != nil {
 			return err
 		}
@@ -372,7 +278,7 @@ func TestRanksCheckpoint(t *testing.T) {
 		}
 		for _, r := range recs {
 			st, nn := r.Spikes()
-			got[c.Rank()].spikes = append(got[c.Rank()].spikes, [2][]int32{slices.Clone(st), slices.Clone(nn)})
+			got[c.Rank()].Spikes = append(got[c.Rank()].Spikes, [2][]int32{slices.Clone(st), slices.Clone(nn)})
 		}
 		return nil
 	})
@@ -382,20 +288,20 @@ func TestRanksCheckpoint(t *testing.T) {
 	// The second half of the whole run.
 	var want result
 	half := int32(600)
-	for _, s := range whole.spikes {
+	for _, s := range whole.Spikes {
 		var st, nn []int32
 		for i, step := range s[0] {
 			if step >= half {
 				st, nn = append(st, step), append(nn, s[1][i])
 			}
 		}
-		want.spikes = append(want.spikes, [2][]int32{st, nn})
+		want.Spikes = append(want.Spikes, [2][]int32{st, nn})
 	}
-	if len(want.spikes[0][0]) == 0 {
+	if len(want.Spikes[0][0]) == 0 {
 		t.Fatal("no spikes in the second half")
 	}
 	for r, res := range got {
-		if err := equal(res, want); err != nil {
+		if err := res.Equal(want); err != nil {
 			t.Errorf("rank %d after restore: %v", r, err)
 		}
 	}
@@ -408,7 +314,7 @@ func TestRanksCheckpoint(t *testing.T) {
 func TestRanksIntervalAndState(t *testing.T) {
 	brunel := testModels()[2]
 	record := func(c brain.Comm, cell func(net *brain.Network, exc *brain.Population) int) (*brain.Network, []float64, error) {
-		net, err := brunel.build(7)
+		net, err := brunel.Build(7)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -471,7 +377,7 @@ func TestRanksIntervalAndState(t *testing.T) {
 	}
 	for _, m := range []model{testModels()[0], testModels()[3]} {
 		err := dist.Run(size, func(c brain.Comm) error {
-			net, err := m.build(7)
+			net, err := m.Build(7)
 			if err != nil {
 				return err
 			}
@@ -480,7 +386,7 @@ func TestRanksIntervalAndState(t *testing.T) {
 				return err
 			}
 			if got := net.ExchangeInterval(); got != 1 {
-				return fmt.Errorf("%s: exchanges every %d steps, want 1", m.name, got)
+				return fmt.Errorf("%s: exchanges every %d steps, want 1", m.Name, got)
 			}
 			return nil
 		})

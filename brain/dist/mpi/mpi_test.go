@@ -6,14 +6,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/neuron-sim/neuron/brain"
-	"github.com/neuron-sim/neuron/brain/dist"
+	"github.com/neuron-sim/neuron/brain/dist/internal/disttest"
 	"github.com/neuron-sim/neuron/brain/dist/mpi"
 	"github.com/neuron-sim/neuron/brain/models"
 )
@@ -40,115 +39,38 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-type model struct {
-	name  string
-	build func(seed uint64) (*brain.Network, error)
-	ms    float64
-}
-
-func testModels() []model {
-	return []model{
-		{"CUBA", func(s uint64) (*brain.Network, error) { return models.CUBA(4000, s) }, 200},
-		{"COBA", func(s uint64) (*brain.Network, error) { return models.COBA(2000, s) }, 100},
-		{"Brunel", func(s uint64) (*brain.Network, error) {
-			bp, err := models.BrunelPoint("SIfast", 2000)
-			if err != nil {
-				return nil, err
-			}
-			return models.Brunel(bp, s)
-		}, 100},
-		{"Song", models.SongSTDP, 2000},
-	}
-}
-
-// run builds m, on comm when not nil, and returns its spikes (per
-// population: steps then cells) and its plastic synapses, merged.
-func run(m model, comm brain.Comm) ([][2][]int32, [][]dist.Synapse, error) {
-	net, err := m.build(11)
-	if err != nil {
-		return nil, nil, err
-	}
-	net.Comm = comm
-	net.Workers = 1 // one rank per core is the usual layout
-	var recs []*brain.SpikeRecorder
-	for _, p := range net.Populations() {
-		r, err := net.RecordSpikes(p)
-		if err != nil {
-			return nil, nil, err
-		}
-		recs = append(recs, r)
-	}
-	if err := net.Run(context.Background(), m.ms, nil); err != nil {
-		return nil, nil, err
-	}
-	if want := map[string]int{"Brunel": 15, "CUBA": 1, "Song": 1}[m.name]; comm != nil && comm.Size() > 1 && want > 0 && net.ExchangeInterval() != want {
-		return nil, nil, fmt.Errorf("%s exchanges every %d steps, want %d", m.name, net.ExchangeInterval(), want)
-	}
-	var spikes [][2][]int32
-	for _, r := range recs {
-		st, nn := r.Spikes()
-		spikes = append(spikes, [2][]int32{slices.Clone(st), slices.Clone(nn)})
-	}
-	var syn [][]dist.Synapse
-	for _, p := range net.Projections() {
-		if !p.Plastic() {
-			continue
-		}
-		var c brain.Comm = comm
-		if c == nil {
-			c = mustLocal()
-		}
-		s, err := dist.Merge(c, p)
-		if err != nil {
-			return nil, nil, err
-		}
-		syn = append(syn, s)
-	}
-	return spikes, syn, nil
-}
-
-func mustLocal() brain.Comm {
-	cs, _ := dist.Local(1)
-	return cs[0]
-}
-
 // TestMPIMatchesOneProcess runs CUBA, COBA, Brunel and Song on every rank
-// of the job; rank 0 compares the spikes and STDP weights with a run of
-// its own in one process.
+// of the job (one worker each: one rank per core is the usual layout);
+// rank 0 compares the spikes and STDP weights with a run of its own in one
+// process. Brunel's ranks must exchange once per 15 steps (its 1.5 ms
+// delay), the others' every step.
 func TestMPIMatchesOneProcess(t *testing.T) {
-	for _, m := range testModels() {
-		t.Run(m.name, func(t *testing.T) {
+	interval := map[string]int{"CUBA": 1, "COBA": 1, "Brunel": 15, "Song": 1}
+	for _, m := range disttest.Models() {
+		t.Run(m.Name, func(t *testing.T) {
 			start := time.Now()
-			spikes, syn, err := run(m, world)
+			got, err := disttest.Run(m, world, 1, 11)
 			if err != nil {
 				t.Fatalf("rank %d: %v", world.Rank(), err)
 			}
 			took := time.Since(start)
+			if world.Size() > 1 && got.Interval != interval[m.Name] {
+				t.Errorf("rank %d: %s exchanges every %d steps, want %d", world.Rank(), m.Name, got.Interval, interval[m.Name])
+			}
 			if world.Rank() != 0 {
 				return
 			}
-			refSpikes, refSyn, err := run(m, nil)
+			want, err := disttest.Run(m, nil, 1, 11)
 			if err != nil {
 				t.Fatal(err)
 			}
-			total := 0
-			for k := range refSpikes {
-				total += len(refSpikes[k][1])
-				for c := range 2 {
-					if !slices.Equal(spikes[k][c], refSpikes[k][c]) {
-						t.Errorf("%d ranks: population %d: %d spikes, one process %d (or other steps/cells)", world.Size(), k, len(spikes[k][1]), len(refSpikes[k][1]))
-					}
-				}
+			if err := got.Equal(want); err != nil {
+				t.Errorf("%d ranks: %v", world.Size(), err)
 			}
-			for k := range refSyn {
-				if !slices.Equal(syn[k], refSyn[k]) {
-					t.Errorf("%d ranks: plastic projection %d: synapses or weights differ from one process", world.Size(), k)
-				}
+			if want.SpikeCount() < 40 {
+				t.Errorf("only %d spikes: the comparison says little", want.SpikeCount())
 			}
-			if total < 40 {
-				t.Errorf("only %d spikes: the comparison says little", total)
-			}
-			t.Logf("%s: %d ranks: %d spikes bit-identical to one process (%v on %d ranks)", m.name, world.Size(), total, took.Round(time.Millisecond), world.Size())
+			t.Logf("%s: %d ranks: %d spikes bit-identical to one process (%v on %d ranks)", m.Name, world.Size(), want.SpikeCount(), took.Round(time.Millisecond), world.Size())
 		})
 	}
 }
