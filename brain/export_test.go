@@ -2,3 +2,23 @@ package brain
 
 // ThreadCPUNanos exports threadCPUNanos to the external tests.
 var ThreadCPUNanos = threadCPUNanos
+
+// KeepParallel makes the next Runs of n on w workers stay in parallel
+// mode (the pacer never finishes its first epoch), for benchmarks that
+// measure what the workers cost.
+func KeepParallel(n *Network, w int) {
+	n.Workers = w
+	n.pace = newPacer(w)
+	n.pace.epoch = 1 << 62
+}
+
+// KeepSplit makes the next Runs of n cut the network into the tasks of w
+// workers but run them all on the calling goroutine (the pacer stays in
+// solo mode): the cost of the split alone.
+func KeepSplit(n *Network, w int) {
+	KeepParallel(n, w)
+	n.pace.solo = true
+}
+
+// ProcessCPUNanos exports processCPUNanos to the external tests.
+var ProcessCPUNanos = processCPUNanos

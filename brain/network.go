@@ -95,6 +95,8 @@ type Network struct {
 	// multi-core layout (network_pool.go)
 	segs    []*segment   // every population segment: the tasks of a step, then the sources
 	popSegs [][]*segment // segments of each population, ascending
+	order   []int        // the tasks (segments, then sources, by index) member by member
+	bounds  []int        // member m's home tasks are order[bounds[m]:bounds[m+1]]
 	planW   int
 	team    *team
 	pace    pacer // measured worth of the workers (network_pace.go)
@@ -724,18 +726,18 @@ const (
 // phase runs the tasks of one phase of a step: on the team during a
 // multi-core Run, else here in order.
 func (n *Network) phase(fn int) {
-	count := n.tasks()
+	count, bounds := n.tasks(), n.bounds
 	f := n.taskWork
 	switch fn {
 	case phaseFlush:
 		f = n.taskFlush
 	case phaseLearn:
-		count, f = len(n.plastic), n.taskLearn
+		count, f, bounds = len(n.plastic), n.taskLearn, nil
 	case phasePlastic:
-		count, f = len(n.segs), n.deliverPlastic
+		f = n.deliverPlastic
 	}
 	if n.team != nil {
-		n.team.do(fn, count)
+		n.team.do(fn, count, bounds)
 		return
 	}
 	for k := range count {

@@ -1,22 +1,26 @@
 package brain
 
 import (
+	"cmp"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync/atomic"
 	"time"
 )
 
 // Multi-core stepping.
 //
-// Run splits every large population into contiguous segments (a few per
+// Run splits every large population into contiguous segments (one per
 // worker) and makes each segment, and each spike source, a task of the
 // step. A task delivers the previous step's spikes into its own neurons'
 // synaptic variables (delay-ring slots included), drains the ring slots
 // due now into them, integrates them and collects their spikes; a source
-// task emits the source's spikes. The workers claim the tasks of a step
-// one at a time from a shared counter, so a worker that the operating
-// system deschedules holds up at most the task it is in, and a late worker
+// task emits the source's spikes. Each worker has a home share of the
+// tasks, balanced by cost (assign), and runs it every step, so that its
+// cells stay in its core's cache; a worker that runs out takes the tasks
+// left in the others' shares, so a worker that the operating system
+// deschedules holds up at most the task it is in, and a late worker
 // simply finds nothing left. When the step's tasks are done, the calling
 // goroutine joins the spike lists in index order, records, applies
 // plasticity and current sources, and releases the next step.
@@ -35,12 +39,16 @@ import (
 const parallelMinNeurons = 2000
 
 // segmentsPerWorker is how many segments a large population is cut into
-// per worker (more balance the load, fewer cost less per spike), and
-// minSegment the smallest segment; segment bounds are multiples of
-// segAlign neurons so that two tasks never write to the same 64-byte
-// cache line of a state array.
+// per worker, and minSegment the smallest segment; segment bounds are
+// multiples of segAlign neurons so that two tasks never write to the same
+// 64-byte cache line of a state array. One segment per worker: each
+// segment costs a search per spike row and delay group to find its part
+// of the row, and with every worker stepping its own segments (the team's
+// home ranges) finer segments bought no balance worth that (CUBA 4000 on
+// two cores, measured: 13–15 µs per step with one segment per worker
+// against 17–18 µs with two).
 const (
-	segmentsPerWorker = 2
+	segmentsPerWorker = 1
 	minSegment        = 256
 	segAlign          = 8
 )
@@ -120,6 +128,7 @@ func (n *Network) plan(w int) {
 			n.popSegs[k] = append(n.popSegs[k], s)
 		}
 	}
+	n.assign(w)
 	for _, r := range n.rings {
 		r.setParts(len(n.segs))
 	}
@@ -131,15 +140,61 @@ func (n *Network) plan(w int) {
 	n.planW = w
 }
 
+// assign gives each of the w members of a team (network_pool.go's team)
+// a home share of the tasks, balanced by their cost (the cells of a
+// segment; the generators of a source plus the spikes it emits per step),
+// largest first to the least loaded member, and lists the tasks member by
+// member in n.order, each member's in ascending index order.
+func (n *Network) assign(w int) {
+	tasks := n.tasks()
+	cost := make([]int, tasks)
+	for k, seg := range n.segs {
+		cost[k] = seg.hi - seg.lo
+	}
+	for k, src := range n.srcs {
+		cost[len(n.segs)+k] = src.Len()
+		if h, ok := src.(SpikesPerStepHint); ok {
+			cost[len(n.segs)+k] += h.SpikesPerStep()
+		}
+	}
+	byCost := make([]int, tasks)
+	for k := range byCost {
+		byCost[k] = k
+	}
+	slices.SortStableFunc(byCost, func(a, b int) int { return cmp.Compare(cost[b], cost[a]) })
+	member := make([]int, tasks)
+	load := make([]int, w)
+	for _, k := range byCost {
+		m := 0
+		for j := range load {
+			if load[j] < load[m] {
+				m = j
+			}
+		}
+		member[k] = m
+		load[m] += cost[k]
+	}
+	n.order, n.bounds = n.order[:0], append(n.bounds[:0], 0)
+	for m := range w {
+		for k := range tasks {
+			if member[k] == m {
+				n.order = append(n.order, k)
+			}
+		}
+		n.bounds = append(n.bounds, len(n.order))
+	}
+}
+
 // tasks is the number of tasks of a step: the segments, then the sources.
 func (n *Network) tasks() int { return len(n.segs) + len(n.srcs) }
 
-// work is task k of step n.cur: for a segment, deliver the spikes of the
-// previous step (when pending) and drain the ring slots due now into it,
-// then integrate it; for a source, emit its spikes.
-func (n *Network) work(k int) {
+// work runs task order[t] of step n.cur: for a segment, deliver the spikes
+// of the previous step (when pending) and drain the ring slots due now
+// into it, then integrate it; for a source, emit its spikes.
+func (n *Network) work(t int) {
 	s := n.cur
 	par := s & 1
+	k := n.order[t]
 	if k >= len(n.segs) {
 		k -= len(n.segs)
 		n.srcBuf[k][par] = n.srcs[k].Emit(s, n.srcBuf[k][par])
@@ -174,31 +229,43 @@ func (n *Network) deliverInto(seg *segment, s int64, plastic bool) {
 	}
 }
 
-// flush is task k of delivering the spikes of step n.cur (the last step of
-// a Run) through the static projections.
-func (n *Network) flush(k int) {
-	if k < len(n.segs) {
+// flush runs task order[t] of delivering the spikes of step n.cur (the
+// last step of a Run) through the static projections.
+func (n *Network) flush(t int) {
+	if k := n.order[t]; k < len(n.segs) {
 		n.deliverInto(n.segs[k], n.cur, false)
 	}
 }
 
-// deliverPlastic is task k of delivering the spikes of step n.cur through
-// the plastic projections, before plasticity changes their weights.
-func (n *Network) deliverPlastic(k int) {
-	n.deliverInto(n.segs[k], n.cur, true)
+// deliverPlastic runs task order[t] of delivering the spikes of step n.cur
+// through the plastic projections, before plasticity changes their
+// weights.
+func (n *Network) deliverPlastic(t int) {
+	if k := n.order[t]; k < len(n.segs) {
+		n.deliverInto(n.segs[k], n.cur, true)
+	}
 }
 
-// team is the set of goroutines of one Run: the caller and n−1 workers.
-// A phase runs tasks funcs[fn](0) … funcs[fn](count−1). All of the
-// phase's state is one word, ticket (phase tag, fn, count and the next
-// task), so that a goroutine claims a task with one compare-and-swap and
-// can never mix two phases up; finished counts the phase's finished tasks
-// (tag in the high 32 bits). Every member claims tasks until none is left;
-// the caller returns when all are finished, whoever ran them, so a worker
-// that the operating system deschedules holds up at most the task it is
-// in. Waiting spins for a short while (a step of a small network lasts
-// only microseconds) and then sleeps on a channel, so an idle or
-// oversubscribed machine does not burn cores.
+// team is the set of goroutines of one Run: the caller (member 0) and
+// n−1 workers. A phase runs tasks funcs[fn](0) … funcs[fn](count−1).
+//
+// Each member has a home range of the phase's tasks (do's bounds), and
+// each home range is one word, ranges[m] (phase tag, fn, end and next
+// task), so that a task is claimed with one compare-and-swap, two phases
+// can never be mixed up, and members work on their own cache lines. A
+// member runs its own range from the front; when it is empty it takes
+// tasks from the back of the others' ranges. So on a machine where every
+// member has a core, each member steps the same cells every step and
+// their state stays in that core's cache (with one shared counter the
+// tasks landed on either core at random, and every step moved about half
+// of the network's state from one core's cache to the other: the second
+// worker made steps slower, not faster); and a member that the operating
+// system deschedules holds up at most the task it is in, since the others
+// take the rest of its range. finished counts the phase's finished tasks
+// (tag in the high 32 bits); the caller returns when all are finished,
+// whoever ran them. Waiting spins for a short while (a step of a small
+// network lasts only microseconds) and then sleeps on a channel, so an
+// idle or oversubscribed machine does not burn cores.
 type team struct {
 	n     int
 	stop  atomic.Bool
@@ -206,10 +273,10 @@ type team struct {
 
 	gen      atomic.Uint64 // the current phase tag; workers wake when it changes
 	_        [56]byte
-	ticket   atomic.Uint64 // tag<<42 | fn<<40 | count<<20 | next
-	_        [56]byte
+	ranges   []rangeWord   // member m's home range: tag<<42 | fn<<40 | end<<20 | next
 	finished atomic.Uint64 // tag<<32 | finished tasks
 	_        [56]byte
+	count    uint64 // tasks of the current phase (read after a claim)
 
 	sleeping []padFlag // workers 1 … n−1 asleep (index w)
 	wake     []chan struct{}
@@ -232,6 +299,7 @@ const (
 	taskMask = 1<<taskBits - 1
 	tagBits  = 22
 	tagMask  = 1<<tagBits - 1
+	tagShift = 2*taskBits + 2
 	// maxTasks bounds the tasks of one phase (segments plus sources).
 	maxTasks = taskMask
 )
@@ -241,12 +309,19 @@ type padFlag struct {
 	_ [63]byte
 }
 
+// rangeWord is a member's home range, alone on its cache line.
+type rangeWord struct {
+	atomic.Uint64
+	_ [56]byte
+}
+
 // spinFor is how long a waiting goroutine spins before it sleeps.
 const spinFor = 50 * time.Microsecond
 
 // newTeam starts n−1 workers for the phase functions funcs (at most 4).
 func newTeam(n int, funcs ...func(int)) *team {
-	t := &team{n: n, sleeping: make([]padFlag, n), wake: make([]chan struct{}, n), mainWake: make(chan struct{}, 1)}
+	t := &team{n: n, sleeping: make([]padFlag, n), wake: make([]chan struct{}, n),
+		ranges: make([]rangeWord, n), mainWake: make(chan struct{}, 1)}
 	copy(t.funcs[:], funcs)
 	for w := 1; w < n; w++ {
 		t.wake[w] = make(chan struct{}, 1)
@@ -262,25 +337,33 @@ func (t *team) worker(w int) {
 		if t.stop.Load() {
 			return
 		}
-		t.claim()
+		t.claim(w, seen)
 	}
 }
 
-// claim runs tasks of the current phase until none is left.
-func (t *team) claim() {
-	for {
-		tk := t.ticket.Load()
-		count, k := tk>>taskBits&taskMask, tk&taskMask
-		if k >= count {
-			return
-		}
-		if !t.ticket.CompareAndSwap(tk, tk+1) {
-			continue
-		}
-		t.run(int(tk>>(2*taskBits)&3), int(k))
-		tag := tk >> (2*taskBits + 2)
-		if t.finished.Add(1) == tag<<32|count && t.mainWait.CompareAndSwap(tag, 0) {
-			t.mainWake <- struct{}{}
+// claim runs tasks of phase tag, first member me's own range from the
+// front, then the others' from the back, until none is left.
+func (t *team) claim(me int, tag uint64) {
+	for r := range t.n {
+		m := (me + r) % t.n
+		for {
+			v := t.ranges[m].Load()
+			end, next := v>>taskBits&taskMask, v&taskMask
+			if v>>tagShift != tag || next >= end {
+				break
+			}
+			k, nv := next, v+1
+			if r > 0 {
+				k, nv = end-1, v-1<<taskBits
+			}
+			if !t.ranges[m].CompareAndSwap(v, nv) {
+				continue
+			}
+			t.run(int(v>>(2*taskBits)&3), int(k))
+			count := t.count // read before the phase can end
+			if t.finished.Add(1) == tag<<32|count && t.mainWait.CompareAndSwap(tag, 0) {
+				t.mainWake <- struct{}{}
+			}
 		}
 	}
 }
@@ -308,14 +391,20 @@ func (t *team) waitGen(w int, seen uint64) uint64 {
 	}
 }
 
-// spin polls cond for up to spinFor.
+// spin polls cond for up to spinFor. For the first spinQuiet polls it
+// keeps its processor: runtime.Gosched would put the goroutine on the
+// global run queue, from which the other team member's processor may take
+// it, and the two would swap cores, each then stepping cells whose state
+// sits in the other core's cache. A wait that lasts longer (more team
+// members than processors, or a long serial part) yields now and then, so
+// that a member waiting for a processor gets one.
 func spin[T any](cond func() (T, bool)) (T, bool) {
 	var start time.Time
 	for i := 0; ; i++ {
 		if v, ok := cond(); ok {
 			return v, true
 		}
-		if i&255 == 255 {
+		if i >= spinQuiet && i&255 == 255 {
 			if start.IsZero() {
 				start = time.Now()
 			} else if time.Since(start) > spinFor {
@@ -327,11 +416,16 @@ func spin[T any](cond func() (T, bool)) (T, bool) {
 	}
 }
 
+// spinQuiet is how many polls spin makes before it first yields (a few
+// microseconds).
+const spinQuiet = 4096
+
 // do runs funcs[fn](0) … funcs[fn](count−1) on the team and waits for all
-// of them (count ≤ maxTasks). Phase 0 starts a step: the pace controller
-// (pace.go's pacer, team.pace) times the steps and decides whether the
-// workers join in.
-func (t *team) do(fn, count int) {
+// of them (count ≤ maxTasks). Member m's home range is [bounds[m],
+// bounds[m+1]) (bounds has n+1 entries from 0 to count; nil splits evenly).
+// Phase 0 starts a step: the pace controller (pace.go's pacer, team.pace)
+// times the steps and decides whether the workers join in.
+func (t *team) do(fn, count int, bounds []int) {
 	if fn == 0 && t.pace != nil {
 		t.solo = t.pace.step(time.Now())
 	}
@@ -355,17 +449,22 @@ func (t *team) do(fn, count int) {
 	if tag == 0 {
 		tag = 1 // 0 means "not waiting" in mainWait
 	}
+	t.count = uint64(count)
 	t.finished.Store(tag << 32)
-	t.ticket.Store(tag<<(2*taskBits+2) | uint64(fn)<<(2*taskBits) | uint64(count)<<taskBits)
+	for m := range t.n {
+		lo, hi := count*m/t.n, count*(m+1)/t.n
+		if bounds != nil {
+			lo, hi = bounds[m], bounds[m+1]
+		}
+		t.ranges[m].Store(tag<<tagShift | uint64(fn)<<(2*taskBits) | uint64(hi)<<taskBits | uint64(lo))
+	}
 	t.gen.Store(tag)
-	if count > 1 {
-		for w := 1; w < t.n; w++ {
-			if t.sleeping[w].CompareAndSwap(true, false) {
-				t.wake[w] <- struct{}{}
-			}
+	for w := 1; w < t.n; w++ {
+		if t.sleeping[w].CompareAndSwap(true, false) {
+			t.wake[w] <- struct{}{}
 		}
 	}
-	t.claim()
+	t.claim(0, tag)
 	want := tag<<32 | uint64(count)
 	if _, ok := spin(func() (struct{}, bool) { return struct{}{}, t.finished.Load() == want }); ok {
 		return

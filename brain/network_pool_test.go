@@ -28,7 +28,7 @@ func TestTeamRunsEveryTaskOnce(t *testing.T) {
 		tm := newTeam(8, work(0), work(1))
 		for ph := range 2000 {
 			f, count := ph%2, 1+(ph*7)%40
-			tm.do(f, count)
+			tm.do(f, count, nil)
 			for k := range 64 {
 				want := int32(0)
 				if k < count {
@@ -167,6 +167,6 @@ func BenchmarkTeamPhase(b *testing.B) {
 	defer tm.close()
 	b.ReportAllocs()
 	for b.Loop() {
-		tm.do(0, w)
+		tm.do(0, w, nil)
 	}
 }

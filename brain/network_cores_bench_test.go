@@ -1,0 +1,93 @@
+package brain_test
+
+import (
+	"context"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/models"
+)
+
+// BenchmarkCores runs CUBA and COBA 4000 (100 ms per iteration after a
+// 100 ms transient) on one worker (solo), cut into two workers' tasks but
+// run by one (split: the cost of cutting), on two workers kept in parallel
+// mode, and on two workers under the pacer, and reports wall and CPU time
+// per step: what the second core buys, and what it costs.
+func BenchmarkCores(b *testing.B) {
+	nets := []struct {
+		name  string
+		build func() (*brain.Network, error)
+	}{
+		{"CUBA", func() (*brain.Network, error) { return models.CUBA(4000, 1) }},
+		{"COBA", func() (*brain.Network, error) { return models.COBA(4000, 1) }},
+		{"COBAEuler", func() (*brain.Network, error) {
+			net, err := models.COBA(4000, 1)
+			if err == nil {
+				for _, p := range net.Populations() {
+					p.P.Integrator = brain.ForwardEuler
+				}
+			}
+			return net, err
+		}},
+	}
+	for _, nb := range nets {
+		for _, mode := range []string{"solo", "split", "parallel", "paced"} {
+			b.Run(nb.name+"/"+mode, func(b *testing.B) {
+				if mode != "solo" && runtime.GOMAXPROCS(0) < 2 {
+					b.Skip("needs GOMAXPROCS ≥ 2")
+				}
+				net, err := nb.build()
+				if err != nil {
+					b.Fatal(err)
+				}
+				switch mode {
+				case "solo":
+					net.Workers = 1
+				case "split":
+					brain.KeepSplit(net, 2)
+				case "parallel":
+					brain.KeepParallel(net, 2)
+				case "paced":
+					net.Workers = 2
+				}
+				ctx := context.Background()
+				if err := net.Run(ctx, 100, nil); err != nil {
+					b.Fatal(err)
+				}
+				// Run calls progress every 10 steps of a 1000-step run: the
+				// windows' times show what a step costs while the process
+				// has its cores (a window is far shorter than a time
+				// slice), apart from the time lost to other processes.
+				var windows []float64
+				var last time.Time
+				progress := func(p brain.Progress) {
+					now := time.Now()
+					if p.Step > 10 {
+						windows = append(windows, float64(now.Sub(last).Nanoseconds())/10)
+					}
+					last = now
+				}
+				cpu0, ok0 := brain.ProcessCPUNanos()
+				b.ReportAllocs()
+				for b.Loop() {
+					last = time.Now()
+					if err := net.Run(ctx, 100, progress); err != nil {
+						b.Fatal(err)
+					}
+				}
+				steps := float64(b.N) * 1000
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/steps, "ns/step")
+				if cpu1, ok1 := brain.ProcessCPUNanos(); ok0 && ok1 {
+					b.ReportMetric(float64(cpu1-cpu0)/steps, "cpu-ns/step")
+				}
+				slices.Sort(windows)
+				b.ReportMetric(windows[len(windows)/4], "q25-ns/step")
+				b.ReportMetric(windows[len(windows)/2], "q50-ns/step")
+			})
+		}
+	}
+}
+
