@@ -90,4 +90,3 @@ func BenchmarkCores(b *testing.B) {
 		}
 	}
 }
-
