@@ -73,6 +73,7 @@ type Network struct {
 	srcBase []uint64 // global id of each source's generator 0
 	projs   []*Projection
 	injs    []*injection
+	inputs  []*poissonInput // Poisson inputs (poisson_input.go)
 	gaps    []*GapJunctions
 	rings   []*ring
 
@@ -212,7 +213,13 @@ func (n *Network) Step() int64 { return n.step }
 // of a step that failed with an error are not counted). Divided by the
 // wall time of a Run it gives the events per second that simulators
 // usually quote.
-func (n *Network) SynapticEvents() int64 { return n.events }
+func (n *Network) SynapticEvents() int64 {
+	e := n.events
+	for _, seg := range n.segs {
+		e += seg.inputEvents
+	}
+	return e
+}
 
 // TimeMS is the simulated time so far (ms).
 func (n *Network) TimeMS() float64 {
@@ -563,6 +570,9 @@ func (n *Network) build() error {
 		n.injected[in.pop] = true
 	}
 	if err := n.prepareGaps(); err != nil {
+		return err
+	}
+	if err := n.preparePoissonInputs(); err != nil {
 		return err
 	}
 	n.srcSpikes = make([][]int32, len(n.srcs))

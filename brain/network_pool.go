@@ -81,15 +81,22 @@ type segment struct {
 	// buf[s&1] holds the ascending spikes of step s: while the tasks
 	// integrate step s, the spikes of step s−1 are still being delivered.
 	buf    [2][]int32
-	err    error        // Step error of the current step
-	sc     *fullScratch // scratch of the general kernel (nil for LIF)
-	groups []int        // indices into Network.groups of the rings into pop
-	rings  []*ring      // rings into pop
+	err    error           // Step error of the current step
+	sc     *fullScratch    // scratch of the general kernel (nil for LIF)
+	groups []int           // indices into Network.groups of the rings into pop
+	rings  []*ring         // rings into pop
+	inputs []*poissonInput // Poisson inputs into pop
+	// inputEvents counts the events of the Poisson inputs into the
+	// segment's cells (Network.SynapticEvents adds them up).
+	inputEvents int64
 }
 
 // plan cuts the network into the tasks of a step for w workers (called by
 // Run when the worker count changes).
 func (n *Network) plan(w int) {
+	for _, seg := range n.segs {
+		n.events += seg.inputEvents
+	}
 	n.segs = n.segs[:0]
 	n.popSegs = make([][]*segment, len(n.pops))
 	groupsOf := func(pop int) ([]int, []*ring) {
@@ -124,6 +131,11 @@ func (n *Network) plan(w int) {
 			s := &segment{id: len(n.segs), pop: k, lo: lo, hi: hi, whole: lo == a && hi == b, groups: gs, rings: rs,
 				buf: [2][]int32{make([]int32, 0, hi-lo), make([]int32, 0, hi-lo)}}
 			s.sc = p.newScratch()
+			for _, in := range n.inputs {
+				if in.pop == k {
+					s.inputs = append(s.inputs, in)
+				}
+			}
 			n.segs = append(n.segs, s)
 			n.popSegs[k] = append(n.popSegs[k], s)
 		}
@@ -189,8 +201,9 @@ func (n *Network) assign(w int) {
 func (n *Network) tasks() int { return len(n.segs) + len(n.srcs) }
 
 // work runs task order[t] of step n.cur: for a segment, deliver the spikes
-// of the previous step (when pending) and drain the ring slots due now
-// into it, then integrate it; for a source, emit its spikes.
+// of the previous step (when pending), drain the ring slots due now and
+// add the Poisson inputs' events into it, then integrate it; for a
+// source, emit its spikes.
 func (n *Network) work(t int) {
 	s := n.cur
 	par := s & 1
@@ -206,6 +219,9 @@ func (n *Network) work(t int) {
 	}
 	for _, r := range seg.rings {
 		r.drainRange(s, seg.lo, seg.hi, seg.id)
+	}
+	for _, in := range seg.inputs {
+		seg.inputEvents += in.addRange(seg.lo, seg.hi, s)
 	}
 	// The population's own chunking is bypassed: the network splits the
 	// work.

@@ -9,13 +9,14 @@ import "math/rand/v2"
 // scheduled, so results do not depend on GOMAXPROCS or on how a network is
 // split over processes or machines.
 const (
-	streamConnect uint64 = 1 + iota // connectivity of one row/column of a projection
-	streamWeight                    // weights of one presynaptic row
-	streamDelay                     // delays of one presynaptic row
-	streamPoisson                   // one Poisson source
-	streamOU                        // Ornstein–Uhlenbeck noise of one neuron
-	streamModel                     // initial conditions drawn by model constructors
-	streamNeuron                    // one neuron of a NeuronModel (State.Streams)
+	streamConnect      uint64 = 1 + iota // connectivity of one row/column of a projection
+	streamWeight                         // weights of one presynaptic row
+	streamDelay                          // delays of one presynaptic row
+	streamPoisson                        // one Poisson source
+	streamOU                             // Ornstein–Uhlenbeck noise of one neuron
+	streamModel                          // initial conditions drawn by model constructors
+	streamNeuron                         // one neuron of a NeuronModel (State.Streams)
+	streamPoissonInput                   // one cell's counts of a PoissonInput
 )
 
 // splitmix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014), a

@@ -311,6 +311,9 @@ func richNetwork(t testing.TB, seed uint64, n int) (*Network, []*SpikeRecorder) 
 	if err := net.Inject(pyr, []int{0, 1, 2}, Proximal, SineClamp{AmpPA: 300, OffsetPA: 300, FreqHz: 10}); err != nil {
 		t.Fatal(err)
 	}
+	if err := net.AddPoissonInput(exc, PoissonInput{Name: "bg", RateHz: 500, Weight: 10, StartMS: 2}); err != nil {
+		t.Fatal(err)
+	}
 	var recs []*SpikeRecorder
 	for _, p := range []*Population{exc, pyr, inh} {
 		recs = append(recs, must(net.RecordSpikes(p)))

@@ -14,8 +14,6 @@ type Circuit struct {
 	Net    *brain.Network
 	Pops   [NumPops]*brain.Population
 	Spikes [NumPops]*brain.SpikeRecorder
-	// Background Poisson groups (nil entries with DC background).
-	Poisson [NumPops]*brain.PoissonGroup
 	Params  Params
 	// Synapses[t][s] is the number of synapses from s onto t.
 	Synapses [NumPops][NumPops]int64
@@ -76,14 +74,9 @@ func Build(p Params, seed uint64) (*Circuit, error) {
 	c.ExtWeightPA = p.PSPMV * PSCPerPSP() / kScale
 	if p.Background == Poisson {
 		for t, pop := range c.Pops {
-			rate := float64(KExt[t]) * p.KScale * p.BackgroundHz
-			g, err := brain.NewPoissonGroup("bg_"+Names[t], pop.N, rate)
-			if err != nil {
-				return nil, fmt.Errorf("microcircuit: %w", err)
-			}
-			c.Poisson[t] = g
-			if _, err := c.Net.ConnectSource(g, pop, brain.OneToOne{},
-				brain.SynapseSpec{Weight: brain.Const(c.ExtWeightPA), Delay: brain.Const(p.PoissonDelayMS)}); err != nil {
+			if err := c.Net.AddPoissonInput(pop, brain.PoissonInput{Name: "bg_" + Names[t],
+				RateHz: float64(KExt[t]) * p.KScale * p.BackgroundHz, Weight: c.ExtWeightPA,
+				StartMS: p.PoissonDelayMS}); err != nil {
 				return nil, fmt.Errorf("microcircuit: background of %s: %w", Names[t], err)
 			}
 		}

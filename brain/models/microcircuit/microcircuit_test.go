@@ -221,14 +221,17 @@ func TestStructure(t *testing.T) {
 			}
 		}
 	}
-	if k != len(projs)-microcircuit.NumPops {
-		t.Errorf("%d recurrent projections, want %d (plus %d background)", k, len(projs)-microcircuit.NumPops, microcircuit.NumPops)
+	if k != len(projs) || len(c.Net.Sources()) != 0 {
+		t.Errorf("%d recurrent projections of %d, %d sources: want only recurrent ones", k, len(projs), len(c.Net.Sources()))
 	}
-	// Background: one Poisson generator per cell at K_ext·KScale·8 Hz.
-	for tg, g := range c.Poisson {
+	// Background: a Poisson input per population, K_ext·KScale inputs at
+	// 8 Hz per cell, of the background weight, from 1.5 ms on.
+	for tg, pop := range c.Pops {
 		want := float64(microcircuit.KExt[tg]) * 0.1 * 8
-		if g == nil || g.N != c.Pops[tg].N || math.Abs(g.RateHz-want) > 1e-9 {
-			t.Errorf("background of %s: %+v, want %d generators at %v Hz", microcircuit.Names[tg], g, c.Pops[tg].N, want)
+		in := c.Net.PoissonInputs(pop)
+		if len(in) != 1 || math.Abs(in[0].RateHz-want) > 1e-9 || in[0].Weight != c.ExtWeightPA ||
+			in[0].StartMS != 1.5 || in[0].Receptor != brain.Excitatory {
+			t.Errorf("background of %s: %+v, want one input at %v Hz of %v pA", microcircuit.Names[tg], in, want, c.ExtWeightPA)
 		}
 	}
 }
@@ -261,8 +264,8 @@ func TestDCBackground(t *testing.T) {
 	// which is net inhibitory (g = −4), so the DC falls.
 	scaled := p.DCPA()
 	for k, pop := range c.Pops {
-		if c.Poisson[k] != nil || pop.P.IBias != scaled[k] || c.DCPA[k] != scaled[k] || !(scaled[k] < dc[k]) {
-			t.Errorf("%s: Poisson %v, IBias %v, DC %v (must be below the unscaled %v)", microcircuit.Names[k], c.Poisson[k], pop.P.IBias, c.DCPA[k], dc[k])
+		if in := c.Net.PoissonInputs(pop); len(in) != 0 || pop.P.IBias != scaled[k] || c.DCPA[k] != scaled[k] || !(scaled[k] < dc[k]) {
+			t.Errorf("%s: Poisson inputs %v, IBias %v, DC %v (must be below the unscaled %v)", microcircuit.Names[k], in, pop.P.IBias, c.DCPA[k], dc[k])
 		}
 	}
 	if len(c.Net.Sources()) != 0 {

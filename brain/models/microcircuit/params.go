@@ -84,9 +84,11 @@ const (
 type Background uint8
 
 const (
-	// Poisson drives each cell with one Poisson process of rate
-	// KExt·BackgroundHz through synapses of the mean excitatory weight
-	// (the paper's default).
+	// Poisson drives each cell with KExt independent Poisson inputs at
+	// BackgroundHz each through synapses of the mean excitatory weight
+	// (the paper's default), drawn as one Poisson count of events per cell
+	// and time step with mean KExt·BackgroundHz·dt (brain.PoissonInput),
+	// the way NEST's poisson_generator drives each of its targets.
 	Poisson Background = iota
 	// DC replaces that input by its mean, a constant current
 	// KExt·BackgroundHz·w·τsyn (the NEST example's alternative).
@@ -138,7 +140,8 @@ type Params struct {
 	DelayExcMS, DelayExcSDMS float64
 	DelayInhMS, DelayInhSDMS float64
 	// PoissonDelayMS is the delay of the background inputs (ms; NEST
-	// example: 1.5).
+	// example: 1.5). The counts of successive steps are independent, so
+	// the delay only postpones the background's start to PoissonDelayMS.
 	PoissonDelayMS float64
 	// V0Original starts every membrane potential from N(−58, 10) mV (the
 	// paper) instead of the population-specific V0MeanMV, V0SDMV.
