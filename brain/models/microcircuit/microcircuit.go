@@ -14,7 +14,7 @@ type Circuit struct {
 	Net    *brain.Network
 	Pops   [NumPops]*brain.Population
 	Spikes [NumPops]*brain.SpikeRecorder
-	Params  Params
+	Params Params
 	// Synapses[t][s] is the number of synapses from s onto t.
 	Synapses [NumPops][NumPops]int64
 	// WeightPA[t][s] is the signed mean weight (pA) after scaling.
