@@ -21,12 +21,3 @@ func threadCPUNanos() (int64, bool) {
 	}
 	return ts.Nano(), true
 }
-
-// processCPUNanos is the CPU time of the whole process (every worker), ns.
-func processCPUNanos() (int64, bool) {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0, false
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano(), true
-}

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package brain
+
+func processCPUNanos() (int64, bool) { return 0, false }
