@@ -416,7 +416,11 @@ func runBrian2(o benchOptions, model string, n int, ms float64, repeat int) (*br
 	err := cmd.Run()
 	wall := time.Since(t0).Seconds()
 	if err != nil {
-		return nil, fmt.Errorf("brian2 %s: %v: %s", model, err, lastLines(errb.String(), 5))
+		hint := ""
+		if strings.Contains(errb.String(), "No module named 'brian2'") {
+			hint = fmt.Sprintf(" (%s has no Brian2: apt-get install python3-brian, or give --python)", o.python)
+		}
+		return nil, fmt.Errorf("brian2 %s: %v%s: %s", model, err, hint, lastLines(errb.String(), 5))
 	}
 	for _, line := range strings.Split(out.String(), "\n") {
 		if rest, ok := strings.CutPrefix(line, "BRIAN2_JSON "); ok {
