@@ -168,7 +168,7 @@
 // # Files
 //
 //	network.go           Network: building, Build, Run, the step loop
-//	network_pool.go      multi-core stepping: segments, tasks, the worker team
+//	network_pool.go      multi-core stepping: segments, each worker's home share of the tasks, the team
 //	network_monitor.go   Monitor, StepView, AddMonitor; the recorders as monitors
 //	network_guard.go     guards against silent wrong results while running
 //	network_rng.go       random streams keyed by global ids (Streams, NewStream)
@@ -198,6 +198,7 @@
 //	current.go           SimulateCurrent, StepCurrent, ConstantCurrent, Trace
 //	input_current.go     CurrentSource and the current clamps, OUNoise
 //	source.go            Source; source_poisson.go PoissonGroup; source_array.go SpikeSourceArray
+//	poisson_input.go     PoissonInput: a Poisson count of synaptic events per cell and step
 //	connect.go           Connector, ConnBuilder and the connectors; connect_value.go Value;
 //	                     connect_total.go FixedTotalNumber
 //	projection.go        Projection: CSR connectivity, weights, delays, delivery
