@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 )
 
 // PoissonInput drives every cell of a population with its own Poisson
@@ -143,20 +144,57 @@ func (in *poissonInput) addRange(lo, hi int, step int64) int64 {
 	if step < in.start {
 		return 0
 	}
+	// Cell i's numbers are the SplitMix64 sequence (Steele, Lea & Flood
+	// 2014) seeded with its key, element step: keyed by cell and step
+	// alone. A count is the number of thresholds its number reaches.
 	x := in.input[lo:hi]
 	keys := in.keys[lo:hi][:len(x)]
 	thr, w := in.thr, in.Weight
 	last := len(thr) - 1
-	// Cell i's numbers are the SplitMix64 sequence (Steele, Lea & Flood
-	// 2014) seeded with its key, element step: keyed by cell and step
-	// alone.
 	c := uint64(step) * 0x9e3779b97f4a7c15
+	if last > 8 && float64(thr[7]) < 0.99*0x1p64 {
+		// counts of 8 or more in more than 1 % of the cells: a plain search
+		var events int64
+		for i, key := range keys {
+			r := splitmix64(key + c)
+			k := 0
+			for k < last && r >= thr[k] {
+				k++
+			}
+			x[i] += float64(k) * w
+			events += int64(k)
+		}
+		return events
+	}
+	// The first eight thresholds are compared without a branch (a
+	// background of 1–3 events per step would mispredict about one branch
+	// per cell); only a count of eight or more goes on in a loop.
+	var t [8]uint64
+	for j := range t {
+		t[j] = math.MaxUint64
+		if j < last {
+			t[j] = thr[j]
+		}
+	}
 	var events int64
 	for i, key := range keys {
 		r := splitmix64(key + c)
-		k := 0
-		for k < last && r >= thr[k] {
-			k++
+		// 1 − borrow of r − t[j] is 1 when r ≥ t[j]
+		_, b0 := bits.Sub64(r, t[0], 0)
+		_, b1 := bits.Sub64(r, t[1], 0)
+		_, b2 := bits.Sub64(r, t[2], 0)
+		_, b3 := bits.Sub64(r, t[3], 0)
+		_, b4 := bits.Sub64(r, t[4], 0)
+		_, b5 := bits.Sub64(r, t[5], 0)
+		_, b6 := bits.Sub64(r, t[6], 0)
+		_, b7 := bits.Sub64(r, t[7], 0)
+		k := 8 - int(b0+b1+b2+b3+b4+b5+b6+b7)
+		if k >= min(8, last) {
+			// r = MaxUint64 passes the padding; the table's end stops it
+			k = min(k, last)
+			for k < last && r >= thr[k] {
+				k++
+			}
 		}
 		x[i] += float64(k) * w
 		events += int64(k)
