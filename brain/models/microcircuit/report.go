@@ -19,7 +19,7 @@ type Measurement struct {
 	DurationMS   float64      `json:"duration_ms"` // span of the rates, after the transient
 	Cells        int          `json:"cells"`
 	Synapses     int64        `json:"synapses"`     // recurrent
-	AllSynapses  int64        `json:"all_synapses"` // with the background's one-to-one synapses
+	AllSynapses  int64        `json:"all_synapses"` // of every projection (runs before the PoissonInput background: with its one-to-one synapses)
 	ConnBytes    int64        `json:"conn_bytes"`   // Projection.Bytes summed
 	RatesHz      []float64    `json:"rates_hz"`     // in the order of Populations
 	Populations  []string     `json:"populations"`
