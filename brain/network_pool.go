@@ -410,7 +410,7 @@ func (t *team) waitGen(w int, seen uint64) uint64 {
 // spin polls cond for up to spinFor. For the first spinQuiet polls it
 // keeps its processor: runtime.Gosched would put the goroutine on the
 // global run queue, from which the other team member's processor may take
-// it, and the two would swap cores, each then stepping cells whose state
+// it, and the two could swap cores, each then stepping cells whose state
 // sits in the other core's cache. A wait that lasts longer (more team
 // members than processors, or a long serial part) yields now and then, so
 // that a member waiting for a processor gets one.
