@@ -22,7 +22,8 @@ import (
 // excitatory synapse learns with dopamine-modulated STDP
 // (plasticity.Izhikevich2007), starting at weight 1; inhibitory synapses
 // stay at −1. One synapse, from excitatory cell 0 (n1) onto its first
-// excitatory target (n2), is rewarded: whenever n2 fires within 20 ms
+// excitatory target (n2), starts at 0 (as in his program) and is
+// rewarded: whenever n2 fires within 20 ms
 // after n1, a reward arrives 1–3 s later (uniform) and raises dopamine by
 // 0.5 (decay 200 ms). The paper: over an hour the rewarded synapse grows
 // to the maximum, 4, while the others stay low.
@@ -154,18 +155,27 @@ func (m *rewarder) Observe(v *brain.StepView) error {
 	return nil
 }
 
-// RunConditioning runs the experiment; progress (may be nil) is called
-// about every 1 %.
-func RunConditioning(ctx context.Context, c Conditioning, progress func(brain.Progress)) (ConditioningResult, error) {
+// sampleEvery checks the duration and returns the sample interval (s).
+func (c Conditioning) sampleEvery() (float64, error) {
 	if !(c.DurationS > 0) || math.IsInf(c.DurationS, 0) {
-		return ConditioningResult{}, fmt.Errorf("experiments: Conditioning.DurationS = %v: must be > 0", c.DurationS)
+		return 0, fmt.Errorf("experiments: Conditioning.DurationS = %v: must be > 0", c.DurationS)
 	}
 	every := c.SampleEveryS
 	if every == 0 {
 		every = 10
 	}
 	if !(every > 0) {
-		return ConditioningResult{}, fmt.Errorf("experiments: Conditioning.SampleEveryS = %v: must be ≥ 0", c.SampleEveryS)
+		return 0, fmt.Errorf("experiments: Conditioning.SampleEveryS = %v: must be ≥ 0", c.SampleEveryS)
+	}
+	return every, nil
+}
+
+// RunConditioning runs the experiment; progress (may be nil) is called
+// about every 1 %.
+func RunConditioning(ctx context.Context, c Conditioning, progress func(brain.Progress)) (ConditioningResult, error) {
+	every, err := c.sampleEvery()
+	if err != nil {
+		return ConditioningResult{}, err
 	}
 	const dt = 1.0 // ms (Izhikevich 2007)
 	net := brain.NewNetwork(dt, c.Seed)
@@ -203,6 +213,9 @@ func RunConditioning(ctx context.Context, c Conditioning, progress func(brain.Pr
 		return ConditioningResult{}, err
 	}
 	_, n2, _ := ee.Synapse(0)
+	if err := ee.SetWeight(0, 0); err != nil { // the rewarded synapse starts at 0, as in daspnet.m
+		return ConditioningResult{}, err
+	}
 	res := ConditioningResult{DurationS: c.DurationS, Seed: c.Seed, N1: 0, N2: n2,
 		Synapses: ee.NumSynapses() + ei.NumSynapses() + ie.NumSynapses()}
 	var others []float64
@@ -238,15 +251,7 @@ func RunConditioning(ctx context.Context, c Conditioning, progress func(brain.Pr
 		return res, err
 	}
 	collect()
-	const nbins = 40
-	res.HistEdges = make([]float64, nbins+1)
-	for b := range res.HistEdges {
-		res.HistEdges[b] = 4 * float64(b) / nbins
-	}
-	res.HistCounts = make([]int, nbins)
-	for _, w := range others {
-		res.HistCounts[min(int(w/4*nbins), nbins-1)]++
-	}
+	res.HistEdges, res.HistCounts = weightHistogram(others)
 	res.Rank = len(others) - sort0(others, ee.Weight(0))
 	for _, r := range da.Rewards() {
 		if r <= c.DurationS*1000 {
@@ -256,6 +261,20 @@ func RunConditioning(ctx context.Context, c Conditioning, progress func(brain.Pr
 	res.RateExcHz = float64(mon.exc) / 800 / c.DurationS
 	res.RateInhHz = float64(mon.inh) / 200 / c.DurationS
 	return res, nil
+}
+
+// weightHistogram bins weights in [0, 4] into 40 bins.
+func weightHistogram(ws []float64) (edges []float64, counts []int) {
+	const nbins = 40
+	edges = make([]float64, nbins+1)
+	for b := range edges {
+		edges[b] = 4 * float64(b) / nbins
+	}
+	counts = make([]int, nbins)
+	for _, w := range ws {
+		counts[min(int(w/4*nbins), nbins-1)]++
+	}
+	return edges, counts
 }
 
 // sort0 is the number of sorted values xs below x.

@@ -56,6 +56,16 @@ type RewardSTDP struct {
 	// UpdateEveryMS is the batch interval of weight updates and
 	// eligibility decay (ms; ≤ dt means every step).
 	UpdateEveryMS float64
+	// CoincidentDepress pairs spikes as Izhikevich's published program
+	// does: a postsynaptic spike pairs with the presynaptic spikes of
+	// earlier steps only, reading their trace as it was one step before
+	// (a presynaptic spike Δ steps earlier adds
+	// APlus·exp(−(Δ−1)·dt/TauPlusMS)), and a presynaptic spike pairs with
+	// the postsynaptic spikes of its own step and earlier, so spikes in
+	// the same step depress. Without it a same-step pair potentiates
+	// (APlus) and a presynaptic spike Δ steps before a postsynaptic one
+	// adds APlus·exp(−Δ·dt/TauPlusMS).
+	CoincidentDepress bool
 
 	dt             float64
 	every          int64
@@ -68,17 +78,21 @@ type RewardSTDP struct {
 	colPtr, colSyn []uint32
 }
 
-// Izhikevich2007 returns the rule of Izhikevich's (2007) network
-// (daspnet): eligibility jumps of 0.1 and 0.15 for pre-before-post and
-// post-before-pre pairs with traces of τ = 20 ms and nearest-spike pairing
-// (his traces are set to 0.1 at each spike and multiplied by 0.95 each
-// ms), τc = 1 s, tonic dopamine 0.002, weights in [0, 4] (mV, or pA at
-// 1 pF), batch updates every 10 ms with Rate = 0.1 per ms (his weights
-// move by (0.002 + DA)·c every 10 ms).
+// Izhikevich2007 returns the rule of Izhikevich's (2007) network as his
+// published program (daspnet.m) computes it: eligibility jumps of 0.1 and
+// 0.15 for pre-before-post and post-before-pre pairs with nearest-spike
+// pairing and his pairing steps (CoincidentDepress); traces decaying by
+// 0.95 per ms (τ = −1 ms/ln 0.95 ≈ 19.5 ms; his traces are set to 0.1 at
+// each spike), τc = 1 s, tonic dopamine 0.002, weights in [0, 4] (mV, or
+// pA at 1 pF), batch updates every 10 ms with Rate = 0.1 per ms (his
+// weights move by (0.002 + DA)·c every 10 ms). Use it with dt = 1 ms, his
+// step.
 func Izhikevich2007() *RewardSTDP {
+	tau := -1 / math.Log(0.95)
 	return &RewardSTDP{
-		TauPlusMS: 20, TauMinusMS: 20, APlus: 0.1, AMinus: 0.15, Pairing: brain.PairNearest,
+		TauPlusMS: tau, TauMinusMS: tau, APlus: 0.1, AMinus: 0.15, Pairing: brain.PairNearest,
 		TauCMS: 1000, Rate: 0.1, BaselineDA: 0.002, WMin: 0, WMax: 4, UpdateEveryMS: 10,
+		CoincidentDepress: true,
 	}
 }
 
@@ -148,9 +162,33 @@ func (r *RewardSTDP) jump(x float64) float64 {
 // Learn adds the step's pairings to the eligibilities and, every
 // UpdateEveryMS, moves the weights by Rate·c·∫dopamine and decays c.
 func (r *RewardSTDP) Learn(s *brain.Synapses, k int64, pre, post []int32) {
-	tg, rp := s.Targets(), s.RowPtr()
-	c := r.c
-	for _, i := range pre { // post before pre: eligibility falls
+	if r.CoincidentDepress {
+		r.potentiate(s, k, post, k-1)
+		r.depress(s, k, pre)
+	} else {
+		r.depress(s, k, pre)
+		r.potentiate(s, k, post, k)
+	}
+	r.da += (r.BaselineDA + s.Modulation(k)) * r.dt
+	if (k+1)%r.every != 0 {
+		return
+	}
+	g, dC, lo, hi, c := r.Rate*r.da, r.dC, r.WMin, r.WMax, r.c
+	ws := s.Weights()
+	ws = ws[:len(c)]
+	for m, e := range c {
+		ws[m] = float32(min(max(float64(ws[m])+g*e, lo), hi))
+		c[m] = e * dC
+	}
+	r.da = 0
+}
+
+// depress lowers the eligibilities of the synapses of the presynaptic
+// cells pre by AMinus times the postsynaptic traces, then updates the
+// presynaptic traces.
+func (r *RewardSTDP) depress(s *brain.Synapses, k int64, pre []int32) {
+	tg, rp, c := s.Targets(), s.RowPtr(), r.c
+	for _, i := range pre {
 		lo, hi := rp[i], rp[i+1]
 		cs, ts := c[lo:hi], tg[lo:hi]
 		cs = cs[:len(ts)]
@@ -160,29 +198,26 @@ func (r *RewardSTDP) Learn(s *brain.Synapses, k int64, pre, post []int32) {
 		r.xPre[i] = r.jump(trace(r.xPre[i], r.tPre[i], k, r.dPlus))
 		r.tPre[i] = k
 	}
-	for _, j := range post { // pre before post: eligibility rises
+}
+
+// potentiate raises the eligibilities of the synapses onto the
+// postsynaptic cells post by APlus times the presynaptic traces as of
+// step at, then updates the postsynaptic traces.
+func (r *RewardSTDP) potentiate(s *brain.Synapses, k int64, post []int32, at int64) {
+	rp, c := s.RowPtr(), r.c
+	for _, j := range post {
 		i := 0
 		for _, syn := range r.colSyn[r.colPtr[j]:r.colPtr[j+1]] {
 			if rp[i+1] <= syn {
 				i = s.RowOf(syn, i)
 			}
-			c[syn] += r.APlus * trace(r.xPre[i], r.tPre[i], k, r.dPlus)
+			if r.tPre[i] <= at {
+				c[syn] += r.APlus * trace(r.xPre[i], r.tPre[i], at, r.dPlus)
+			}
 		}
 		r.xPost[j] = r.jump(trace(r.xPost[j], r.tPost[j], k, r.dMinus))
 		r.tPost[j] = k
 	}
-	r.da += (r.BaselineDA + s.Modulation(k)) * r.dt
-	if (k+1)%r.every != 0 {
-		return
-	}
-	g, dC, lo, hi := r.Rate*r.da, r.dC, r.WMin, r.WMax
-	ws := s.Weights()
-	ws = ws[:len(c)]
-	for m, e := range c {
-		ws[m] = float32(min(max(float64(ws[m])+g*e, lo), hi))
-		c[m] = e * dC
-	}
-	r.da = 0
 }
 
 // Eligibility returns the eligibility trace c of every synapse (read

@@ -39,7 +39,8 @@ func pairThenReward(t *testing.T, rule *plasticity.RewardSTDP, preMS, postMS flo
 // TestRewardSTDPEligibility: the weight change that a pairing and a
 // delayed reward make is the eligibility left at the reward times the
 // dopamine's integral, Rate·c(t_r)·Amount·τdτc/(τd + τc), c(t_r) =
-// A±·exp(−|Δt|/τ±)·exp(−(t_r − t_pair)/τc) (exact for a continuous
+// A±·exp(−(|Δt| − δ)/τ±)·exp(−(t_r − t_pair)/τc), δ one step for
+// pre-before-post pairs and 0 otherwise (CoincidentDepress) (exact for a continuous
 // update; the step-by-step update is within 1 %); without dopamine
 // nothing changes, and a post-before-pre pairing depresses.
 func TestRewardSTDPEligibility(t *testing.T) {
@@ -52,13 +53,16 @@ func TestRewardSTDPEligibility(t *testing.T) {
 	const pair = 100.0
 	integral := 0.5 * 200 * 1000 / (200 + 1000) // ∫ Amount·e^(−s/τd)·e^(−s/τc) ds
 	// predict for a pairing of spikes at pre and post, a reward at tr.
+	// The preset pairs as Izhikevich's program does (CoincidentDepress):
+	// a pre-before-post pair reads the presynaptic trace one step (0.1 ms)
+	// before the postsynaptic spike.
 	predict := func(pre, post, tr float64) float64 {
 		r := newRule()
-		a := r.APlus
+		a := r.APlus * math.Exp(-(post-pre-0.1)/r.TauPlusMS)
 		if post < pre {
-			a = -r.AMinus
+			a = -r.AMinus * math.Exp(-(pre-post)/r.TauMinusMS)
 		}
-		return r.Rate * a * math.Exp(-math.Abs(post-pre)/20) * math.Exp(-(tr-max(pre, post))/r.TauCMS) * integral
+		return r.Rate * a * math.Exp(-(tr-max(pre, post))/r.TauCMS) * integral
 	}
 	for _, c := range []struct {
 		name      string

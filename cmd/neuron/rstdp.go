@@ -20,7 +20,7 @@ func init() {
 	})
 }
 
-const rstdpSynopsis = `[--duration 3600] [--every 10] [--seed 1] [--out file.json]
+const rstdpSynopsis = `[--duration 3600] [--every 10] [--seed 1] [--reference] [--out file.json]
 
 Runs the classical-conditioning experiment of Izhikevich (2007, Cereb Cortex
 17:2443, Fig. 1) with brain/experiments.RunConditioning: 1000 Izhikevich
@@ -29,7 +29,10 @@ dopamine-modulated STDP, one synapse rewarded 1–3 s after each of its
 pre-before-post pairings. It samples the rewarded synapse's weight and the
 distribution of the others every --every simulated seconds and writes the
 result as JSON to --out (default stdout); the project's stored run is
-testdata/rstdp_conditioning.json (--duration 3600, --seed 1).`
+testdata/rstdp_conditioning.json (--duration 3600, --seed 1). With
+--reference it runs instead experiments.RunDaspnet, the same experiment
+written out as Izhikevich's published program computes it, without
+brain (stored: testdata/rstdp_daspnet.json).`
 
 func runRSTDP(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("rstdp", rstdpSynopsis, stderr)
@@ -37,6 +40,7 @@ func runRSTDP(args []string, stdout, stderr io.Writer) error {
 	every := fs.Float64("every", 10, "simulated seconds between weight samples")
 	seed := fs.Uint64("seed", 1, "network seed")
 	out := fs.String("out", "", "output file (default stdout)")
+	ref := fs.Bool("reference", false, "run the direct transcription of Izhikevich's program (experiments.RunDaspnet)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,13 +49,19 @@ func runRSTDP(args []string, stdout, stderr io.Writer) error {
 	}
 	start := time.Now()
 	last := start
-	res, err := experiments.RunConditioning(context.Background(), experiments.Conditioning{
-		DurationS: *dur, SampleEveryS: *every, Seed: *seed}, func(p brain.Progress) {
-		if time.Since(last) > 10*time.Second {
-			last = time.Now()
-			fmt.Fprintf(stderr, "rstdp: t = %.0f s (%.0f %%), %s\n", p.TimeMS/1000, 100*float64(p.Step)/float64(p.Steps), time.Since(start).Round(time.Second))
-		}
-	})
+	cfg := experiments.Conditioning{DurationS: *dur, SampleEveryS: *every, Seed: *seed}
+	var res experiments.ConditioningResult
+	var err error
+	if *ref {
+		res, err = experiments.RunDaspnet(context.Background(), cfg)
+	} else {
+		res, err = experiments.RunConditioning(context.Background(), cfg, func(p brain.Progress) {
+			if time.Since(last) > 10*time.Second {
+				last = time.Now()
+				fmt.Fprintf(stderr, "rstdp: t = %.0f s (%.0f %%), %s\n", p.TimeMS/1000, 100*float64(p.Step)/float64(p.Steps), time.Since(start).Round(time.Second))
+			}
+		})
+	}
 	if err != nil {
 		return err
 	}
