@@ -304,12 +304,6 @@ func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) 
 			return nil, fmt.Errorf("brain: population %q: model %s: variable %s: Init = %v: must be finite", name, mp.name, v.Name, v.Init)
 		}
 		seen[v.Name] = true
-		s := make([]float64, n)
-		for i := range s {
-			s[i] = v.Init
-		}
-		mp.st.vars = append(mp.st.vars, s)
-		mp.st.names = append(mp.st.names, v.Name)
 	}
 	recs, err := modelReceptors(name, mp.name, m)
 	if err != nil {
@@ -324,18 +318,32 @@ func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) 
 	if cm, ok := m.(CompartmentModel); ok {
 		mp.st.dendrite = cm.HasDendrite()
 	}
-	p.IExt = make([]float64, n)
+	nIn := max(len(recs), int(NumReceptors))
+	arrays := len(specs) + 1 + nIn + 1 // variables, IExt, inputs, offset
+	if mp.st.dendrite {
+		arrays += 1 + nIn // IExtDist, distal inputs
+	}
+	sl := newSlab(n, arrays)
+	for _, v := range specs {
+		x := sl.next()
+		for i := range x {
+			x[i] = v.Init
+		}
+		mp.st.vars = append(mp.st.vars, x)
+		mp.st.names = append(mp.st.names, v.Name)
+	}
+	p.IExt = sl.next()
 	p.IExtDist = p.IExt
-	mp.st.in = make([][]float64, max(len(recs), int(NumReceptors)))
+	mp.st.in = make([][]float64, nIn)
 	for r := range mp.st.in {
-		mp.st.in[r] = make([]float64, n)
+		mp.st.in[r] = sl.next()
 	}
 	mp.st.inD = mp.st.in
 	if mp.st.dendrite {
-		p.IExtDist = make([]float64, n)
-		mp.st.inD = make([][]float64, len(mp.st.in))
+		p.IExtDist = sl.next()
+		mp.st.inD = make([][]float64, nIn)
 		for r := range mp.st.inD {
-			mp.st.inD[r] = make([]float64, n)
+			mp.st.inD[r] = sl.next()
 		}
 	}
 	for r := range NumReceptors {
@@ -343,7 +351,7 @@ func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) 
 		p.syn[Distal][r] = mp.st.inD[r]
 	}
 	mp.st.iExt, mp.st.iExtD = p.IExt, p.IExtDist
-	p.offset = make([]float64, n)
+	p.offset = sl.next()
 	mp.st.offset = p.offset
 	mp.st.pop = p
 	p.V, p.Vd, p.W, p.Theta = p.Var("V"), p.Var("Vd"), p.Var("W"), p.Var("Theta")
@@ -351,6 +359,30 @@ func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) 
 	p.spikes = make([]int32, 0, n)
 	p.workers = 1
 	return p, nil
+}
+
+// slab hands out a population's per-neuron arrays, n values each, from one
+// allocation, each followed by one cache line of padding, so that the
+// arrays a step streams through together do not all start at the same
+// offset within a page, as separate allocations of this size do (they are
+// page-aligned). With separate arrays a step's speed varied from run to
+// run by up to 1.8× (BenchmarkIzhikevichStep/paired: 2 runs in 14 at
+// 1.56 and 1.72, the others 0.98–1.08); with the slab, 1.001–1.008.
+type slab struct {
+	buf       []float64
+	n, stride int
+}
+
+func newSlab(n, arrays int) *slab {
+	stride := (n+7)&^7 + 8 // whole cache lines, plus one
+	return &slab{buf: make([]float64, stride*arrays), n: n, stride: stride}
+}
+
+// next returns the next array (its capacity is n: an append copies it).
+func (s *slab) next() []float64 {
+	x := s.buf[:s.n:s.n]
+	s.buf = s.buf[s.stride:]
+	return x
 }
 
 // Model returns the population's NeuronModel (a *GeneralizedNeuron for
