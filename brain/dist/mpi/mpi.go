@@ -12,8 +12,8 @@ static int neuron_init(int *provided) {
 }
 static int neuron_rank(int *r) { return MPI_Comm_rank(MPI_COMM_WORLD, r); }
 static int neuron_size(int *s) { return MPI_Comm_size(MPI_COMM_WORLD, s); }
-static int neuron_counts(int n, int *counts) {
-	return MPI_Allgather(&n, 1, MPI_INT, counts, 1, MPI_INT, MPI_COMM_WORLD);
+static int neuron_blocks(const int32_t *send, int32_t *recv, int width) {
+	return MPI_Allgather(send, width, MPI_INT32_T, recv, width, MPI_INT32_T, MPI_COMM_WORLD);
 }
 static int neuron_gatherv(const int32_t *send, int n, int32_t *recv, const int *counts, const int *displs) {
 	return MPI_Allgatherv(send, n, MPI_INT32_T, recv, counts, displs, MPI_INT32_T, MPI_COMM_WORLD);
@@ -41,6 +41,11 @@ type Comm struct {
 	displs     []C.int
 	one        [1]int32 // stands in for an empty send buffer
 	done       bool
+	// width is the block each rank sends in the one-call exchange: its
+	// payload's length, then the payload, padded (grows when a payload
+	// does not fit).
+	width      int
+	block, all []int32
 }
 
 // Init initialises MPI (MPI_THREAD_SERIALIZED) and returns this process's
@@ -77,8 +82,11 @@ func (c *Comm) Rank() int { return c.rank }
 // Size is the number of ranks.
 func (c *Comm) Size() int { return c.size }
 
-// AllGather implements brain.Comm with two collective calls: MPI_Allgather
-// of the payload lengths, then MPI_Allgatherv of the payloads.
+// AllGather implements brain.Comm. Usually it is one collective call: an
+// MPI_Allgather of fixed-width blocks (length, payload, padding). When a
+// payload does not fit, every rank learns all lengths from that call and
+// a second one, MPI_Allgatherv, moves the payloads; the width then grows
+// so that payloads of that size fit next time.
 func (c *Comm) AllGather(dst []int32, counts []int, send []int32) ([]int32, error) {
 	if len(counts) != c.size {
 		return dst, fmt.Errorf("mpi: AllGather: %d counts for %d ranks", len(counts), c.size)
@@ -86,15 +94,41 @@ func (c *Comm) AllGather(dst []int32, counts []int, send []int32) ([]int32, erro
 	if c.done {
 		return dst, fmt.Errorf("mpi: AllGather after Finalize")
 	}
-	if rc := C.neuron_counts(C.int(len(send)), &c.counts[0]); rc != C.MPI_SUCCESS {
-		return dst, fmt.Errorf("mpi: MPI_Allgather of the payload lengths failed on rank %d (code %d)", c.rank, int(rc))
+	if c.width == 0 {
+		c.width = 256
 	}
-	total := 0
-	for r, n := range c.counts {
+	w := c.width
+	if cap(c.block) < w {
+		c.block = make([]int32, w)
+	}
+	c.block = c.block[:w]
+	c.block[0] = int32(len(send))
+	clear(c.block[1+copy(c.block[1:], send):])
+	if cap(c.all) < w*c.size {
+		c.all = make([]int32, w*c.size)
+	}
+	c.all = c.all[:w*c.size]
+	rc := C.neuron_blocks((*C.int32_t)(unsafe.Pointer(&c.block[0])), (*C.int32_t)(unsafe.Pointer(&c.all[0])), C.int(w))
+	if rc != C.MPI_SUCCESS {
+		return dst, fmt.Errorf("mpi: MPI_Allgather failed on rank %d (code %d)", c.rank, int(rc))
+	}
+	total, longest := 0, 0
+	for r := range c.size {
+		n := int(c.all[r*w])
+		counts[r] = n
+		c.counts[r] = C.int(n)
 		c.displs[r] = C.int(total)
-		counts[r] = int(n)
-		total += int(n)
+		total += n
+		longest = max(longest, n)
 	}
+	dst = dst[:0]
+	if longest < w {
+		for r := range c.size {
+			dst = append(dst, c.all[r*w+1:r*w+1+counts[r]]...)
+		}
+		return dst, nil
+	}
+	c.width = longest + longest/4 + 1
 	if cap(dst) < total+1 {
 		dst = make([]int32, total, total+total/4+1)
 	}
@@ -104,7 +138,7 @@ func (c *Comm) AllGather(dst []int32, counts []int, send []int32) ([]int32, erro
 		sp = &send[0]
 	}
 	rp := &dst[:cap(dst)][0]
-	rc := C.neuron_gatherv((*C.int32_t)(unsafe.Pointer(sp)), C.int(len(send)), (*C.int32_t)(unsafe.Pointer(rp)), &c.counts[0], &c.displs[0])
+	rc = C.neuron_gatherv((*C.int32_t)(unsafe.Pointer(sp)), C.int(len(send)), (*C.int32_t)(unsafe.Pointer(rp)), &c.counts[0], &c.displs[0])
 	runtime.KeepAlive(send)
 	if rc != C.MPI_SUCCESS {
 		return dst, fmt.Errorf("mpi: MPI_Allgatherv failed on rank %d (code %d)", c.rank, int(rc))
