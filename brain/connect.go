@@ -27,6 +27,25 @@ type Connector interface {
 	String() string
 }
 
+// RankLocalConnector is an optional interface of a Connector whose every
+// row or column is a pure function of its index: Connect builds with Rows,
+// RowsParallel or Columns, draws only from RowRand(i) or ColumnRand(j), and
+// sets no weights or delays of its own (SetWeights, SetDelays, SetCSR). In
+// a distributed run (Network.Comm) the projection of such a connector, when
+// its weight and delay are constant, generates only the synapses onto the
+// rank's own cells: the ConnBuilder drops the others as each row is made,
+// and Columns visits only the rank's columns. Any other connector is built
+// whole on every rank and then cut to the rank's synapses — the same
+// synapses, but the whole projection passes through memory once. The
+// library's AllToAll, OneToOne, FixedProbability, FixedInDegree and
+// FixedOutDegree implement it; a user's connector that keeps to the rules
+// above implements it the same way.
+type RankLocalConnector interface {
+	Connector
+	// RankLocal reports whether Connect keeps to the rules above.
+	RankLocal() bool
+}
+
 // ConnBuilder is the work area of one projection's connectivity, handed to
 // Connector.Connect by Network.Build. Synapses are stored in compressed
 // sparse rows: the targets of presynaptic cell i, ascending, then those of
@@ -275,6 +294,9 @@ type AllToAll struct {
 
 func (c AllToAll) String() string { return fmt.Sprintf("AllToAll{NoSelf: %v}", c.NoSelf) }
 
+// RankLocal reports true: every row (column) is drawn from its own stream.
+func (AllToAll) RankLocal() bool { return true }
+
 // Connect builds the synapses.
 func (c AllToAll) Connect(g *ConnBuilder) error {
 	return g.RowsParallel(float64(g.nPre)*float64(g.nPost), func(i int, dst []uint32) []uint32 {
@@ -293,6 +315,9 @@ func (c AllToAll) Connect(g *ConnBuilder) error {
 type OneToOne struct{}
 
 func (OneToOne) String() string { return "OneToOne{}" }
+
+// RankLocal reports true: every row (column) is drawn from its own stream.
+func (OneToOne) RankLocal() bool { return true }
 
 // Connect builds the synapses.
 func (OneToOne) Connect(g *ConnBuilder) error {
@@ -314,6 +339,9 @@ type FixedProbability struct {
 func (c FixedProbability) String() string {
 	return fmt.Sprintf("FixedProbability{P: %v, NoSelf: %v}", c.P, c.NoSelf)
 }
+
+// RankLocal reports true: every row (column) is drawn from its own stream.
+func (FixedProbability) RankLocal() bool { return true }
 
 // Connect builds the synapses.
 func (c FixedProbability) Connect(g *ConnBuilder) error {
@@ -406,6 +434,9 @@ func (c FixedInDegree) String() string {
 	return fmt.Sprintf("FixedInDegree{K: %d, NoSelf: %v}", c.K, c.NoSelf)
 }
 
+// RankLocal reports true: every row (column) is drawn from its own stream.
+func (FixedInDegree) RankLocal() bool { return true }
+
 // Connect builds the synapses.
 func (c FixedInDegree) Connect(g *ConnBuilder) error {
 	avail := g.nPre
@@ -435,6 +466,9 @@ type FixedOutDegree struct {
 func (c FixedOutDegree) String() string {
 	return fmt.Sprintf("FixedOutDegree{K: %d, NoSelf: %v}", c.K, c.NoSelf)
 }
+
+// RankLocal reports true: every row (column) is drawn from its own stream.
+func (FixedOutDegree) RankLocal() bool { return true }
 
 // Connect builds the synapses.
 func (c FixedOutDegree) Connect(g *ConnBuilder) error {

@@ -550,16 +550,13 @@ func (p *Projection) keepOwned(lo, hi int, d []int64) []int64 {
 }
 
 // trimsAtSource reports whether the projection's connector may generate
-// only the synapses onto [lo, hi): a library connector (whose rows and
-// columns are pure functions of their index) with constant weight and
-// delay (nothing is drawn per row that would need the whole row).
+// only the synapses onto [lo, hi): a RankLocalConnector that says so, with
+// constant weight and delay (nothing is drawn per row that would need the
+// whole row).
 func (p *Projection) trimsAtSource() bool {
 	if !p.spec.Weight.IsConst() || !(p.spec.Delay.IsConst() || p.spec.Delay == (Value{})) {
 		return false
 	}
-	switch p.conn.(type) {
-	case FixedProbability, FixedInDegree, FixedOutDegree, AllToAll, OneToOne:
-		return true
-	}
-	return false
+	rc, ok := p.conn.(RankLocalConnector)
+	return ok && rc.RankLocal()
 }
