@@ -233,12 +233,28 @@ type probTable struct {
 const probTableSize = 1 << 12
 
 func newProbTable(k DistanceKernel, cut float64) *probTable {
-	t := &probTable{scale: probTableSize / (cut * cut), p: make([]float64, probTableSize+1), logq: make([]float64, probTableSize+1)}
+	// Two entries beyond the range serve keep's lower bound at the range.
+	t := &probTable{scale: probTableSize / (cut * cut), p: make([]float64, probTableSize+3), logq: make([]float64, probTableSize+3)}
 	for q := range t.p {
 		t.p[q] = min(k.Prob(math.Sqrt(float64(q)/t.scale)), 1)
 		t.logq[q] = math.Log1p(-t.p[q])
 	}
 	return t
+}
+
+// keep reports u < k.Prob(√d2) for 0 ≤ d2 ≤ cut², mostly from the table:
+// the kernel at √d2 lies between the entries one below and two above d2's
+// interval (one entry of slack either side for the rounding of d2·scale),
+// so u outside that band decides without evaluating the kernel.
+func (t *probTable) keep(k DistanceKernel, u, d2 float64) bool {
+	q := int(d2 * t.scale)
+	if u < t.p[q+2] {
+		return true
+	}
+	if q > 0 && u >= t.p[q-1] {
+		return false
+	}
+	return u < k.Prob(math.Sqrt(d2))
 }
 
 // binGrid is a counting-sort grid of positions.
@@ -388,28 +404,37 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 		}
 	}
 	cut2 := cut * cut
-	// Per dimension, the squared gap from x to each bin of the range and
-	// the bin's (wrapped) index.
+	// Per dimension, for each bin of the range: the squared gap from x to
+	// the bin, the bin's (wrapped) index, and x shifted into the frame of
+	// the bin's image (cell − shifted x is the offset to the nearest
+	// image when the range does not wrap onto itself; when it does, the
+	// axis is unwrapped per cell).
 	sc := rowScratchPool.Get().(*rowScratch)
 	defer rowScratchPool.Put(sc)
-	gaps, fars, idx := &sc.gaps, &sc.fars, &sc.idx
+	gaps, xs, idx := &sc.gaps, &sc.xs, &sc.idx
+	var wrap [3]bool
 	for d := range 3 {
-		gaps[d], fars[d], idx[d] = gaps[d][:0], fars[d][:0], idx[d][:0]
+		gaps[d], xs[d], idx[d] = gaps[d][:0], xs[d][:0], idx[d][:0]
+		if d < sp.Dim && sp.Periodic && hi[d]-lo[d]+1 >= g.nb[d] {
+			wrap[d] = true
+		}
 		for k := lo[d]; k <= hi[d]; k++ {
 			if d >= sp.Dim {
-				gaps[d], fars[d], idx[d] = append(gaps[d], 0), append(fars[d], 0), append(idx[d], 0)
+				gaps[d], xs[d], idx[d] = append(gaps[d], 0), append(xs[d], 0), append(idx[d], 0)
 				continue
 			}
 			blo := float64(k) * g.w[d]
-			gap, far := gapTo(x[d], blo, blo+g.w[d]), farTo(x[d], blo, blo+g.w[d])
-			w := k
+			gap := gapTo(x[d], blo, blo+g.w[d])
+			w, xk := k, x[d]
 			if sp.Periodic {
 				e := sp.ExtentMM[d]
 				gap = min(gap, gapTo(x[d], blo-e, blo-e+g.w[d]), gapTo(x[d], blo+e, blo+e+g.w[d]))
-				far = min(far, farTo(x[d], blo-e, blo-e+g.w[d]), farTo(x[d], blo+e, blo+e+g.w[d]))
 				w = ((k % g.nb[d]) + g.nb[d]) % g.nb[d]
+				if !wrap[d] {
+					xk -= float64((k-w)/g.nb[d]) * e
+				}
 			}
-			gaps[d], fars[d], idx[d] = append(gaps[d], gap*gap), append(fars[d], far*far), append(idx[d], w)
+			gaps[d], xs[d], idx[d] = append(gaps[d], gap*gap), append(xs[d], xk), append(idx[d], w)
 		}
 	}
 	// Sparse bins share one exponential budget e: the cells of the row's
@@ -424,6 +449,7 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 				continue
 			}
 			base := (idx[2][az]*g.nb[1] + idx[1][ay]) * g.nb[0]
+			xb := [3]float64{0, xs[1][ay], xs[2][az]}
 			for ax, gx := range gaps[0] {
 				gap2 := gz + gy + gx
 				if gap2 > cut2 {
@@ -435,12 +461,7 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 				if !(pmax > 0) {
 					continue
 				}
-				// pmin bounds p from below over the bin (at its farthest
-				// point): a draw under it is kept without computing p.
-				pmin := 0.0
-				if far2 := fars[2][az] + fars[1][ay] + fars[0][ax]; far2 < cut2 {
-					pmin = tb.p[min(int(far2*tb.scale)+1, probTableSize)]
-				}
+				xb[0] = xs[0][ax]
 				cells := g.cells[g.start[flat]:g.start[flat+1]]
 				cpos := g.pos[g.start[flat]:g.start[flat+1]]
 				cpos = cpos[:len(cells)]
@@ -479,25 +500,23 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 					if !dense {
 						u = r.Float64() * pmax
 					}
-					if u < pmin {
-						dst = append(dst, uint32(j))
-						continue
-					}
 					d2 := 0.0
 					for e := range sp.Dim {
-						v := math.Abs(x[e] - cpos[k][e])
-						if sp.Periodic && v > sp.ExtentMM[e]/2 {
-							v = sp.ExtentMM[e] - v
+						v := cpos[k][e] - xb[e]
+						if wrap[e] {
+							v = math.Abs(v)
+							if v > sp.ExtentMM[e]/2 {
+								v = sp.ExtentMM[e] - v
+							}
 						}
 						d2 += v * v
 					}
 					if d2 > cut2 {
 						continue
 					}
-					if u >= c.Kernel.Prob(math.Sqrt(d2)) {
-						continue
+					if tb.keep(c.Kernel, u, d2) {
+						dst = append(dst, uint32(j))
 					}
-					dst = append(dst, uint32(j))
 				}
 			}
 		}
@@ -509,14 +528,11 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 // rowScratch holds a row's per-dimension bin gaps and indices; rows reuse
 // them through a pool (the values never carry from one row to the next).
 type rowScratch struct {
-	gaps, fars [3][]float64
-	idx        [3][]int
+	gaps, xs [3][]float64
+	idx      [3][]int
 }
 
 var rowScratchPool = sync.Pool{New: func() any { return new(rowScratch) }}
-
-// farTo is the largest distance from x to a point of [lo, hi].
-func farTo(x, lo, hi float64) float64 { return max(math.Abs(x-lo), math.Abs(x-hi)) }
 
 // gapTo is the distance from x to the interval [lo, hi] (0 inside).
 func gapTo(x, lo, hi float64) float64 {
