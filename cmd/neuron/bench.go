@@ -529,8 +529,11 @@ type modelReport struct {
 
 func benchModels(o benchOptions, stdout, stderr io.Writer) error {
 	vec := "portable LIF kernels"
-	if brain.VectorKernels() {
+	switch brain.VectorLanes() {
+	case 8:
 		vec = "AVX-512 LIF kernels"
+	case 4:
+		vec = "AVX2 LIF kernels"
 	}
 	fmt.Fprintf(stdout, "neuron bench: %s, %d CPUs, %s, %s; load average %s; median of %d runs per row\n",
 		runtime.Version(), runtime.NumCPU(), runtime.GOARCH, vec, loadAvg(), o.repeat)

@@ -10,7 +10,8 @@ var sinkSpikes int
 
 // BenchmarkKernels times one step of 4000 cells (the benchmark networks'
 // size) per kernel, vectorised (Curr, Cond, CondEuler: the fast path when
-// the build and CPU have it) and portable, with the event handling of a
+// the build and CPU have it; vector4 with AVX2's four lanes, vector8 with
+// AVX-512's eight) and portable, with the event handling of a
 // population (spikes, resets) but no synaptic delivery; ns/cell-step is the
 // figure the performance targets quote, and cpu-ns/cell-step the same in
 // process CPU time (steadier than wall time on a shared machine, where
@@ -20,14 +21,20 @@ var sinkSpikes int
 func BenchmarkKernels(b *testing.B) {
 	const n = 4000
 	for _, c := range kernels() {
-		for _, k := range []struct {
-			name string
-			f    kernel
-		}{{"vector", c.fast}, {"scalar", c.slow}} {
-			if k.name == "vector" && !Vector {
-				continue
-			}
+		type variant struct {
+			name  string
+			f     kernel
+			width int
+		}
+		var vs []variant
+		for _, w := range vectorWidths() {
+			vs = append(vs, variant{fmt.Sprintf("vector%d", w), c.fast, w})
+		}
+		for _, k := range append(vs, variant{"scalar", c.slow, 0}) {
 			b.Run(fmt.Sprintf("%s/%s/N=%d", c.name, k.name, n), func(b *testing.B) {
+				if k.width > 0 {
+					defer setWidth(setWidth(k.width))
+				}
 				a := newArrays(n, 1, c.syn)
 				var sp []int32
 				var scratch Arrays

@@ -6,6 +6,9 @@ package simd
 // build (it lacks GOEXPERIMENT=simd or is not for amd64).
 const Vector = false
 
+// Width is the vector kernels' number of lanes: none in this build.
+const Width = 0
+
 func currVec(*CurrConsts, *Arrays) int      { return 0 }
 func condVec(*CondConsts, *Arrays) int      { return 0 }
 func condEulerVec(*CondConsts, *Arrays) int { return 0 }

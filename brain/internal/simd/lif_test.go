@@ -1,6 +1,7 @@
 package simd
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -127,14 +128,24 @@ func kernels() []struct {
 }
 
 // TestVectorMatchesScalar: each kernel and its portable form, run side by
-// side over 3000 steps of 1003 cells (not a multiple of 8) with random
+// side over 3000 steps of 1003 cells (not a multiple of 4 or 8) with random
 // synaptic kicks, give bit-identical state and the same spikes at every
-// step. Without vector kernels in the build or on the CPU both sides are
-// the portable code and the test is skipped.
+// step, for each vector width the CPU has (AVX2's 4 lanes, AVX-512's 8).
+// Without vector kernels in the build or on the CPU both sides are the
+// portable code and the test is skipped.
 func TestVectorMatchesScalar(t *testing.T) {
-	if !Vector {
+	if len(vectorWidths()) == 0 {
 		t.Skip("no vector kernels in this build or on this CPU")
 	}
+	for _, w := range vectorWidths() {
+		t.Run(fmt.Sprintf("width=%d", w), func(t *testing.T) {
+			defer setWidth(setWidth(w))
+			vectorMatchesScalar(t)
+		})
+	}
+}
+
+func vectorMatchesScalar(t *testing.T) {
 	for _, c := range kernels() {
 		a := newArrays(1003, 7, c.syn)
 		b := a.clone()
@@ -169,8 +180,19 @@ func TestVectorMatchesScalar(t *testing.T) {
 
 // TestKernelsStopAtEvents: a NaN and a huge V stop every kernel at that
 // cell (reported as a non-finite event), a refractory cell stays at
-// VReset, and a cell pushed over threshold spikes in the same step.
+// VReset, and a cell pushed over threshold spikes in the same step; with
+// the vector kernels at each width the CPU has.
 func TestKernelsStopAtEvents(t *testing.T) {
+	kernelsStopAtEvents(t)
+	for _, w := range vectorWidths() {
+		t.Run(fmt.Sprintf("width=%d", w), func(t *testing.T) {
+			defer setWidth(setWidth(w))
+			kernelsStopAtEvents(t)
+		})
+	}
+}
+
+func kernelsStopAtEvents(t *testing.T) {
 	for _, c := range kernels() {
 		for _, k := range []struct {
 			name string

@@ -8,8 +8,21 @@ import (
 )
 
 // Vector reports whether the vector kernels are in use: in this build
-// (GOEXPERIMENT=simd, amd64), when the CPU has AVX-512.
-var Vector = archsimd.X86.AVX512()
+// (GOEXPERIMENT=simd, amd64), when the CPU has AVX-512 or AVX2.
+var Vector = Width > 0
+
+// Width is the vector kernels' number of lanes: 8 with AVX-512, 4 with
+// AVX2 alone (lif_vec4.go), 0 without either. Tests set it to each width
+// the CPU has.
+var Width = func() int {
+	switch {
+	case archsimd.X86.AVX512():
+		return 8
+	case archsimd.X86.AVX2():
+		return 4
+	}
+	return 0
+}()
 
 type f8 = archsimd.Float64x8
 
@@ -24,6 +37,9 @@ func ld(s []float64, i int) f8 { return archsimd.LoadFloat64x8Slice(s[i:]) }
 // code does.
 
 func currVec(k *CurrConsts, a *Arrays) int {
+	if Width == 4 {
+		return clearUpper(currVec4(k, a))
+	}
 	V := a.V
 	n := len(V)
 	sE, sI, iext, ibias, th, ref := a.SE[:n], a.SI[:n], a.IExt[:n], a.IBias[:n], a.Th[:n], a.Ref[:n]
@@ -48,6 +64,9 @@ func currVec(k *CurrConsts, a *Arrays) int {
 }
 
 func condVec(k *CondConsts, a *Arrays) int {
+	if Width == 4 {
+		return clearUpper(condVec4(k, a))
+	}
 	V := a.V
 	n := len(V)
 	sE, sI, iext, ibias, th, ref := a.SE[:n], a.SI[:n], a.IExt[:n], a.IBias[:n], a.Th[:n], a.Ref[:n]
@@ -75,6 +94,9 @@ func condVec(k *CondConsts, a *Arrays) int {
 }
 
 func condEulerVec(k *CondConsts, a *Arrays) int {
+	if Width == 4 {
+		return clearUpper(condEulerVec4(k, a))
+	}
 	V := a.V
 	n := len(V)
 	sE, sI, iext, ibias, th, ref := a.SE[:n], a.SI[:n], a.IExt[:n], a.IBias[:n], a.Th[:n], a.Ref[:n]
