@@ -108,7 +108,8 @@
 // from a table times the cubic Taylor polynomial of e^r, with a relative
 // error below 3e-13 over [−700, 50] (tested against math.Exp), small
 // enough to be inlined into the loops; the vector kernels compute the same
-// numbers from two 16-entry tables that fit their registers. Synaptic and membrane decay factors are per-population
+// numbers (AVX-512: from two 16-entry tables that fit its registers; AVX2:
+// from the same 256-entry table, read lane by lane). Synaptic and membrane decay factors are per-population
 // constants computed with the standard library's math.Exp.
 //
 // A NaN or infinite state variable makes Step return a *BlowUpError naming

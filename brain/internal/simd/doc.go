@@ -14,12 +14,14 @@
 // resumes after it. Between such events no neuron branches: a refractory
 // neuron's V is computed and replaced by VReset with a select.
 //
-// The vector kernels use Go's simd/archsimd package (AVX-512, eight
-// float64 lanes) and exist only in builds with GOEXPERIMENT=simd on amd64;
-// at run time they are used only when the CPU has AVX-512 (Vector reports
-// it). Every other build and CPU runs the scalar kernels, which perform the
-// same floating-point operations in the same order, so the two agree bit
-// for bit (tested): results never depend on the machine. The scalar code
+// The vector kernels use Go's simd/archsimd package and exist only in
+// builds with GOEXPERIMENT=simd on amd64: eight float64 lanes when the CPU
+// has AVX-512 (lif_vec.go), four when it has AVX2 but not AVX-512
+// (lif_vec4.go); Vector reports whether either runs and Width how many
+// lanes. Every other build and CPU runs the scalar kernels, which perform
+// the same floating-point operations in the same order, so all forms agree
+// bit for bit (tested at each width the CPU has): results never depend on
+// the machine. The scalar code
 // converts products explicitly to float64 so that no compiler fuses a
 // multiply and an add into one rounding (the Go spec allows fusing
 // otherwise, and the vector kernels round every operation).
