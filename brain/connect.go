@@ -247,6 +247,74 @@ func (g *ConnBuilder) RowsParallel(expect float64, row func(i int, dst []uint32)
 	return nil
 }
 
+// rowsInOrder is RowsParallel with the rows generated in the given order
+// (a permutation of the presynaptic cells, such as cells sorted by
+// position, so that consecutive rows read the same memory) by one
+// goroutine per core over consecutive parts of order. row must be a pure
+// function of i; the synapses are stored in row order, the same as
+// RowsParallel's.
+func (g *ConnBuilder) rowsInOrder(expect float64, order []int32, row func(i int, dst []uint32) []uint32) error {
+	if len(order) != g.nPre {
+		return fmt.Errorf("brain: ConnBuilder: an order of %d rows for %d presynaptic cells", len(order), g.nPre)
+	}
+	w := runtime.GOMAXPROCS(0)
+	expect *= g.share()
+	if g.nPre < 4096 || expect < 1<<18 {
+		w = 1
+	}
+	type part struct {
+		targets []uint32
+		err     error
+	}
+	parts := make([]part, w)
+	at := make([]uint32, g.nPre) // row i's offset in its part
+	g.rowPtr = make([]uint32, g.nPre+1)
+	var wg sync.WaitGroup
+	for c := range parts {
+		rows := order[g.nPre*c/w : g.nPre*(c+1)/w]
+		wg.Go(func() {
+			pt := &parts[c]
+			if share := expect * float64(len(rows)) / float64(g.nPre); share < maxSynapses {
+				pt.targets = make([]uint32, 0, int(share*1.01)+64)
+			}
+			var buf []uint32
+			for _, i := range rows {
+				buf = row(int(i), buf[:0])
+				kept := g.kept(buf)
+				if err := g.checkSize(int64(len(pt.targets)) + int64(len(kept))); err != nil {
+					pt.err = err
+					return
+				}
+				at[i] = uint32(len(pt.targets))
+				g.rowPtr[i+1] = uint32(len(kept)) // a length; summed below
+				pt.targets = append(pt.targets, kept...)
+			}
+		})
+	}
+	wg.Wait()
+	var total int64
+	for _, pt := range parts {
+		if pt.err != nil {
+			return pt.err
+		}
+		total += int64(len(pt.targets))
+	}
+	if err := g.checkSize(total); err != nil {
+		return err
+	}
+	for i := range g.nPre {
+		g.rowPtr[i+1] += g.rowPtr[i]
+	}
+	g.targets = make([]uint32, total)
+	for c := range parts {
+		for _, i := range order[g.nPre*c/w : g.nPre*(c+1)/w] {
+			copy(g.targets[g.rowPtr[i]:g.rowPtr[i+1]], parts[c].targets[at[i]:])
+		}
+		parts[c].targets = nil
+	}
+	return nil
+}
+
 // Columns builds the synapses column by column: col(j, dst) appends the
 // presynaptic cells of postsynaptic cell j to dst and returns it. col must
 // be a pure function of j (draw only from ColumnRand(j)): it is called

@@ -349,7 +349,14 @@ func (c DistanceProbability) Connect(b *ConnBuilder) error {
 		expect += float64(len(buf))
 	}
 	expect *= float64(b.NPre()) / float64(probe)
-	if err := b.RowsParallel(expect, rows); err != nil {
+	// Rows are generated cell by cell in bin order of the presynaptic
+	// positions: neighbouring rows visit the same bins, which stay in
+	// cache.
+	order := g.cells
+	if pre != post {
+		order = newBinGrid(pre, cut/k).cells
+	}
+	if err := b.rowsInOrder(expect, order, rows); err != nil {
 		return err
 	}
 	if c.SpeedMMPerMS == 0 {
@@ -357,7 +364,7 @@ func (c DistanceProbability) Connect(b *ConnBuilder) error {
 	}
 	delays := make([]float64, len(b.targets))
 	parallelRows(b.NPre(), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
+		for _, i := range order[lo:hi] {
 			for s := b.rowPtr[i]; s < b.rowPtr[i+1]; s++ {
 				delays[s] = c.DelayMS + sp.Dist(pre.Pos[i], post.Pos[b.targets[s]])/c.SpeedMMPerMS
 			}
