@@ -489,7 +489,7 @@ func (c DistanceProbability) row(b *ConnBuilder, g *binGrid, tb *probTable, x [3
 						}
 					} else {
 						if e < 0 {
-							e = -math.Log(1 - r.Float64())
+							e = r.ExpFloat64()
 						}
 						left := float64(len(cells) - k - 1)
 						skip := math.Floor(e / h)
