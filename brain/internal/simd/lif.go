@@ -62,7 +62,7 @@ type CondConsts struct {
 // variables and the refractory clock of that neuron are already updated.
 func Curr(k *CurrConsts, a *Arrays) (int, float64, float64) {
 	i := 0
-	if Vector {
+	if Vector && len(a.V) >= Width {
 		i = currVec(k, a)
 	}
 	if i == 0 {
@@ -76,7 +76,7 @@ func Curr(k *CurrConsts, a *Arrays) (int, float64, float64) {
 // Cond is Curr for conductance synapses (exponential Euler).
 func Cond(k *CondConsts, a *Arrays) (int, float64, float64) {
 	i := 0
-	if Vector {
+	if Vector && len(a.V) >= Width {
 		i = condVec(k, a)
 	}
 	if i == 0 {
@@ -90,7 +90,7 @@ func Cond(k *CondConsts, a *Arrays) (int, float64, float64) {
 // CondEuler is Curr for conductance synapses with forward Euler.
 func CondEuler(k *CondConsts, a *Arrays) (int, float64, float64) {
 	i := 0
-	if Vector {
+	if Vector && len(a.V) >= Width {
 		i = condEulerVec(k, a)
 	}
 	if i == 0 {
