@@ -92,7 +92,7 @@ func TestStoredResults(t *testing.T) {
 				r.Label.Images == 60000 && r.Test.Images == 10000
 			t.Logf("%d cells, %d of %d training images, labels from %d, %d test images: %.2f %% (paper's protocol: %v)",
 				r.NExc, tr.ImagesSeen, tr.ImagesTotal, r.Label.Images, r.Test.Images, 100*r.Test.Accuracy, full)
-			// The stored 400-cell runs measured 86.90 % (seed 1) and 87.46 % (seed 2)
+			// The stored 400-cell runs measured 86.90 % (seed 1), 87.46 % (seed 2) and 86.75 % (seed 3)
 			// against the paper's 87.0 %; the floor guards those files and any
 			// rerun against a regression of more than a point.
 			if full && r.NExc == 400 && r.Test.Accuracy < 0.860 {
