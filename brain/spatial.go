@@ -201,15 +201,18 @@ func checkKernel(kind string, p0 float64, lname string, l float64) error {
 // conduction speed of 1 m/s is 1 mm/ms), overriding the projection's
 // Delay.
 //
-// Rows are drawn in parallel from the row streams (ConnBuilder.RowRand),
-// so the wiring does not depend on the number of cores. Only the cells
+// Each row draws from its own stream (ConnBuilder.RowRand); rows are
+// generated in parallel, in bin order of the presynaptic positions, and
+// stored in row order, so the wiring does not depend on the number of
+// cores or on the order of generation. Only the cells
 // within Kernel.RangeMM() are visited, through a grid of bins over the
 // postsynaptic positions: in each bin the candidates are drawn by
 // geometric skipping at (a tabulated upper bound of) the kernel's largest
 // value over the bin and kept with probability Prob(d)/that value
-// (thinning); in bins where that value exceeds 0.25 every cell draws one
-// uniform number instead. Both are exact, and the work grows with the
-// number of synapses rather than of pairs.
+// (thinning, decided from the tabulated kernel unless the draw falls
+// within one table step of it); in bins where that value exceeds 0.25
+// every cell draws one uniform number instead. Both are exact, and the
+// work grows with the number of synapses rather than of pairs.
 type DistanceProbability struct {
 	Pre, Post    *Positions
 	Kernel       DistanceKernel
