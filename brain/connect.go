@@ -187,75 +187,30 @@ func (g *ConnBuilder) share() float64 {
 // chunks (one per core), joined in row order, so the result is the serial
 // one.
 func (g *ConnBuilder) RowsParallel(expect float64, row func(i int, dst []uint32) []uint32) error {
-	w := runtime.GOMAXPROCS(0)
-	expect *= g.share()
-	if w == 1 || g.nPre < 4096 || expect < 1<<18 {
-		if expect < maxSynapses {
-			g.targets = make([]uint32, 0, int(expect*1.01)+64)
+	if runtime.GOMAXPROCS(0) == 1 || g.nPre < 4096 || expect*g.share() < 1<<18 {
+		if e := expect * g.share(); e < maxSynapses {
+			g.targets = make([]uint32, 0, int(e*1.01)+64)
 		}
 		return g.Rows(row)
 	}
-	type part struct {
-		targets []uint32
-		err     error
-	}
-	parts := make([]part, w)
-	g.rowPtr = make([]uint32, g.nPre+1)
-	var wg sync.WaitGroup
-	for c := range parts {
-		a, b := g.nPre*c/w, g.nPre*(c+1)/w
-		wg.Go(func() {
-			pt := &parts[c]
-			share := expect * float64(b-a) / float64(g.nPre)
-			if share < maxSynapses {
-				pt.targets = make([]uint32, 0, int(share*1.01)+64)
-			}
-			var buf []uint32
-			for i := a; i < b; i++ {
-				buf = row(i, buf[:0])
-				kept := g.kept(buf)
-				if err := g.checkSize(int64(len(pt.targets)) + int64(len(kept))); err != nil {
-					pt.err = err
-					return
-				}
-				pt.targets = append(pt.targets, kept...)
-				g.rowPtr[i+1] = uint32(len(pt.targets)) // within the part; shifted below
-			}
-		})
-	}
-	wg.Wait()
-	var total int64
-	for _, pt := range parts {
-		if pt.err != nil {
-			return pt.err
-		}
-		total += int64(len(pt.targets))
-	}
-	if err := g.checkSize(total); err != nil {
-		return err
-	}
-	g.targets = make([]uint32, 0, total)
-	for c, pt := range parts {
-		a, b := g.nPre*c/w, g.nPre*(c+1)/w
-		base := uint32(len(g.targets))
-		for i := a; i < b; i++ {
-			g.rowPtr[i+1] += base
-		}
-		g.targets = append(g.targets, pt.targets...)
-		parts[c].targets = nil
-	}
-	return nil
+	return g.rowsInOrder(expect, nil, row)
 }
 
 // rowsInOrder is RowsParallel with the rows generated in the given order
 // (a permutation of the presynaptic cells, such as cells sorted by
-// position, so that consecutive rows read the same memory) by one
-// goroutine per core over consecutive parts of order. row must be a pure
-// function of i; the synapses are stored in row order, the same as
-// RowsParallel's.
+// position, so that consecutive rows read the same memory; nil: 0, 1, …)
+// by one goroutine per core over consecutive parts of order. row must be
+// a pure function of i; the synapses are stored in row order, the same as
+// Rows'.
 func (g *ConnBuilder) rowsInOrder(expect float64, order []int32, row func(i int, dst []uint32) []uint32) error {
-	if len(order) != g.nPre {
+	if order != nil && len(order) != g.nPre {
 		return fmt.Errorf("brain: ConnBuilder: an order of %d rows for %d presynaptic cells", len(order), g.nPre)
+	}
+	rowAt := func(k int) int {
+		if order == nil {
+			return k
+		}
+		return int(order[k])
 	}
 	w := runtime.GOMAXPROCS(0)
 	expect *= g.share()
@@ -271,15 +226,16 @@ func (g *ConnBuilder) rowsInOrder(expect float64, order []int32, row func(i int,
 	g.rowPtr = make([]uint32, g.nPre+1)
 	var wg sync.WaitGroup
 	for c := range parts {
-		rows := order[g.nPre*c/w : g.nPre*(c+1)/w]
+		k0, k1 := g.nPre*c/w, g.nPre*(c+1)/w
 		wg.Go(func() {
 			pt := &parts[c]
-			if share := expect * float64(len(rows)) / float64(g.nPre); share < maxSynapses {
+			if share := expect * float64(k1-k0) / float64(g.nPre); share < maxSynapses {
 				pt.targets = make([]uint32, 0, int(share*1.01)+64)
 			}
 			var buf []uint32
-			for _, i := range rows {
-				buf = row(int(i), buf[:0])
+			for k := k0; k < k1; k++ {
+				i := rowAt(k)
+				buf = row(i, buf[:0])
 				kept := g.kept(buf)
 				if err := g.checkSize(int64(len(pt.targets)) + int64(len(kept))); err != nil {
 					pt.err = err
@@ -307,8 +263,14 @@ func (g *ConnBuilder) rowsInOrder(expect float64, order []int32, row func(i int,
 	}
 	g.targets = make([]uint32, total)
 	for c := range parts {
-		for _, i := range order[g.nPre*c/w : g.nPre*(c+1)/w] {
-			copy(g.targets[g.rowPtr[i]:g.rowPtr[i+1]], parts[c].targets[at[i]:])
+		k0, k1 := g.nPre*c/w, g.nPre*(c+1)/w
+		if order == nil { // the part's rows are consecutive: one copy
+			copy(g.targets[g.rowPtr[k0]:], parts[c].targets)
+		} else {
+			for k := k0; k < k1; k++ {
+				i := rowAt(k)
+				copy(g.targets[g.rowPtr[i]:g.rowPtr[i+1]], parts[c].targets[at[i]:])
+			}
 		}
 		parts[c].targets = nil
 	}
