@@ -58,6 +58,10 @@ type Consts struct {
 	k    lifConsts
 	f    fullConsts
 	hn   heunConsts
+
+	// vecHeun: the Heun kernel runs in vector form where the CPU has one
+	// (heun_vec.go, heunVecSupports)
+	vecHeun bool
 }
 
 // Kind is the kernel Step runs.
@@ -90,6 +94,7 @@ func NewConsts(p Params, dt float64, unitSize bool) *Consts {
 	case c.k.heun:
 		c.kind = Heun
 		c.hn = makeHeun(p, &c.k, &c.f)
+		c.vecHeun = heunVecSupports(p, c)
 	default:
 		c.kind = General
 	}

@@ -71,6 +71,9 @@ func Step(c *Consts, s *State, lo, hi int, dst []int32, sc *Scratch) (out []int3
 		}
 		return lifSweep(c, s, lo, hi, dst, sweepEulerGain)
 	case Heun:
+		if c.vecHeun && vecWidth() > 0 {
+			return stepHeunVec(c, s, lo, hi, dst, sc)
+		}
 		for b := lo; b < hi; b += Block {
 			if dst, bad = stepHeun(c, s, b, min(b+Block, hi), dst, sc); bad >= 0 {
 				return dst, bad

@@ -154,8 +154,13 @@ func expVec(x f8) f8 {
 	p := bc(1).Add(r).Add(r.Mul(r).Mul(bc(expC2).Add(r.Mul(bc(expC3)))))
 	// ConcatPermute uses the low 4 bits of each index: k&15 for expLo,
 	// (k>>4)&15 for expHi.
-	hi := ld(expHi[:], 0).ConcatPermute(ld(expHi[:], 8), b.ShiftAllRight(4))
-	lo := ld(expLo[:], 0).ConcatPermute(ld(expLo[:], 8), b)
+	hi := archsimd.LoadFloat64x8((*[8]float64)(expHi[:8])).ConcatPermute(archsimd.LoadFloat64x8((*[8]float64)(expHi[8:])), b.ShiftAllRight(4))
+	lo := archsimd.LoadFloat64x8((*[8]float64)(expLo[:8])).ConcatPermute(archsimd.LoadFloat64x8((*[8]float64)(expLo[8:])), b)
 	scale := hi.Mul(lo).AsUint64x8().Add(b.ShiftAllRight(8).ShiftAllLeft(52)).AsFloat64x8()
 	return p.Mul(scale)
 }
+
+// ExpVec8 is Exp in each of eight lanes, bit for bit (arguments below −700
+// are raised to −700 as Exp raises them), for the vector kernels of other
+// packages.
+func ExpVec8(x f8) f8 { return expVec(x.Max(bc(-700))) }

@@ -127,5 +127,9 @@ func expVec4(x f4) f4 {
 	// compiles to a count moved with a legacy SSE instruction, which in
 	// AVX code waits for the register's upper half.
 	e := b.And(archsimd.BroadcastUint64x4(0xfff00)).ShiftAllLeft(44)
-	return p.Mul(archsimd.BroadcastUint64x4(0).SetLo(sl).SetHi(sh).Add(e).AsFloat64x4())
+	var z archsimd.Uint64x4
+	return p.Mul(z.SetLo(sl).SetHi(sh).Add(e).AsFloat64x4())
 }
+
+// ExpVec4 is ExpVec8 with four lanes (AVX2).
+func ExpVec4(x f4) f4 { return expVec4(x.Max(bc4(-700))) }
