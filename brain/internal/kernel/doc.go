@@ -24,6 +24,14 @@
 // brain's tests: TestKernelsMatchReference, TestSlowMatchesReference). All
 // of them use one exponential, Exp.
 //
+// In builds with GOEXPERIMENT=simd on amd64 CPUs with AVX-512 or AVX2, the
+// Heun kernel runs in vector form (heun_vec.go: eight or four neurons per
+// instruction) for populations whose cells all have Size 1 and do not use
+// the sensory rule (heunVecSupports); it performs the scalar kernel's
+// operations in the same order and agrees with it bit for bit
+// (TestHeunVecMatchesScalar). The LIF kernels' vector forms are in
+// package simd.
+//
 // Package kernel imports only the standard library. Units are brain's:
 // ms, mV, pA, pF, nS.
 package kernel
