@@ -55,6 +55,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "seed of the initial weights and of the Poisson inputs")
 	rule := fs.String("rule", "paper", "plasticity rule: paper (eq. 3) or triplet (the published code's)")
 	inputDelay := fs.Float64("input-delay", 0, "random input→excitatory delays up to this many ms (the published code's 10; 0: none, as the paper)")
+	eulerMembrane := fs.Bool("euler-membrane", false, "the published code's forward Euler membrane step even where it overshoots (the model before 2026-12-07; see Params.EulerMembrane)")
 	rest := fs.Bool("rest", false, "simulate the rest between training images instead of resetting (not kept across a resume)")
 	workers := fs.Int("workers", 0, "goroutines for labelling and testing (0: GOMAXPROCS)")
 	state := fs.String("state", "", "training checkpoint file (required for separate phases)")
@@ -94,7 +95,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	p.Rule = r
-	p.InputDelayMax, p.SimulateRest = *inputDelay, *rest
+	p.InputDelayMax, p.SimulateRest, p.EulerMembrane = *inputDelay, *rest, *eulerMembrane
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -117,7 +118,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 	}
 
 	res := &dc.Result{Model: "Diehl & Cook (2015)", NExc: *n, Rule: p.Rule.String(), Seed: *seed,
-		Passes: *passes, Images: *images, Dt: p.Dt, InputDelayMs: p.InputDelayMax, SimulateRest: p.SimulateRest}
+		Passes: *passes, Images: *images, Dt: p.Dt, InputDelayMs: p.InputDelayMax, SimulateRest: p.SimulateRest, EulerMembrane: p.EulerMembrane}
 	if *jsonPath != "" && (phase == "label" || phase == "test") {
 		r, err := dc.ReadResult(*jsonPath)
 		if err != nil {

@@ -376,6 +376,7 @@ func (s *Sim) run(m *Model, learn bool, from, to int32) {
 	vThI := p.VThreshI
 	refE, refI, holdE := int32(s.refE), int32(s.refI), int32(s.holdE)
 	eExc := p.EExc
+	plainEuler := p.EulerMembrane
 	presentEnd := int32(s.steps)
 	decayTheta := learn && from < presentEnd
 	delay, ring, ringLen := m.Delay, s.ring, s.ringLen
@@ -387,7 +388,12 @@ func (s *Sim) run(m *Model, learn bool, from, to int32) {
 		for j := range ve {
 			if since := step - lastE[j]; since >= refE {
 				v := ve[j]
-				v += dtTauE * ((vRestE - v) + ge[j]*(eExc-v) + gi[j]*(eInhE-v))
+				g, h := ge[j], gi[j]
+				if k := dtTauE * (1 + g + h); k <= 1 || plainEuler {
+					v += dtTauE * ((vRestE - v) + g*(eExc-v) + h*(eInhE-v))
+				} else {
+					v = relax(v, vRestE, g, eExc, h, eInhE, k)
+				}
 				ve[j] = v
 				if v > theta[j]+off && since >= holdE {
 					s.spikedE = append(s.spikedE, int32(j))
@@ -404,7 +410,11 @@ func (s *Sim) run(m *Model, learn bool, from, to int32) {
 			g := gei[k]
 			if step-lastI[k] >= refI && (g != 0 || vi[k] != vRestI) {
 				v := vi[k]
-				v += dtTauI * ((vRestI - v) + g*(eExc-v))
+				if k := dtTauI * (1 + g); k <= 1 || plainEuler {
+					v += dtTauI * ((vRestI - v) + g*(eExc-v))
+				} else {
+					v = relax(v, vRestI, g, eExc, 0, 0, k)
+				}
 				vi[k] = v
 				if v > vThI {
 					s.spikedI = append(s.spikedI, k)
@@ -538,6 +548,19 @@ func (s *Sim) postUpdate(m *Model, j int, step int32) {
 		k := i*n + j
 		w[k] = clamp(w[k]+p.EtaPost*pre*post2, 0, p.WMax)
 	}
+}
+
+// relax advances a membrane whose conductances g (reversal e) and h
+// (reversal f) stay fixed over the step, with leak to rest, by the exact
+// solution: v relaxes toward v∞ = (rest + g·e + h·f)/(1 + g + h) by the
+// factor e^−k, k = dt(1 + g + h)/τ. The forward Euler step of the
+// published code multiplies v − v∞ by 1 − k instead: for k > 1 it carries
+// v past v∞ (below the inhibitory reversal potential when inhibition
+// dominates), and for k > 2 the error grows every step. See
+// [Params.EulerMembrane].
+func relax(v, rest, g, e, h, f, k float64) float64 {
+	vInf := (rest + g*e + h*f) / (1 + g + h)
+	return vInf + (v-vInf)*math.Exp(-k)
 }
 
 func clamp(x, lo, hi float64) float64 {

@@ -77,7 +77,8 @@ func (m *ExcCell) Prepare(dt float64, _ *brain.State) error {
 	return nil
 }
 
-// Step advances cells lo … hi−1 by one step (forward Euler for v, the
+// Step advances cells lo … hi−1 by one step (forward Euler for v, exact
+// relaxation where Euler would overshoot (see [Params.EulerMembrane]), the
 // conductances decayed after use, θ decayed when learning, and θ decayed
 // through the rest period after the last step of a presentation).
 func (m *ExcCell) Step(s *brain.State, lo, hi int, step int64, dst []int32) []int32 {
@@ -89,6 +90,7 @@ func (m *ExcCell) Step(s *brain.State, lo, hi int, step int64, dst []int32) []in
 	vRest, eExc, eInh := m.vRest, m.P.EExc, m.P.EInhE
 	dtTau, decGe, decGi, decTheta := m.dtTau, m.decGe, m.decGi, m.decTheta
 	off, refE, holdE, learn := m.off, m.refE, m.holdE, m.Learn
+	plainEuler := m.P.EulerMembrane
 	if local == 0 {
 		for k := range v {
 			v[k], last[k], cnt[k], ge[k], gi[k] = vRest, neverStep, 0, 0, 0
@@ -99,8 +101,12 @@ func (m *ExcCell) Step(s *brain.State, lo, hi int, step int64, dst []int32) []in
 	for k := range v {
 		spiked := false
 		if since := fl - last[k]; since >= refE {
-			x := v[k]
-			x += dtTau * ((vRest - x) + ge[k]*(eExc-x) + gi[k]*(eInh-x))
+			x, g, h := v[k], ge[k], gi[k]
+			if c := dtTau * (1 + g + h); c <= 1 || plainEuler {
+				x += dtTau * ((vRest - x) + g*(eExc-x) + h*(eInh-x))
+			} else {
+				x = relax(x, vRest, g, eExc, h, eInh, c)
+			}
 			v[k] = x
 			spiked = x > th[k]+off && since >= holdE
 		}
@@ -182,7 +188,11 @@ func (m *InhCell) Step(s *brain.State, lo, hi int, step int64, dst []int32) []in
 		g := ge[k]
 		if fl-last[k] >= refI && (g != 0 || v[k] != vRest) {
 			x := v[k]
-			x += dtTau * ((vRest - x) + g*(eExc-x))
+			if c := dtTau * (1 + g); c <= 1 || m.P.EulerMembrane {
+				x += dtTau * ((vRest - x) + g*(eExc-x))
+			} else {
+				x = relax(x, vRest, g, eExc, 0, 0, c)
+			}
 			v[k] = x
 			if x > m.vThresh {
 				v[k], last[k] = m.vReset, fl

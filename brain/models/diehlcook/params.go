@@ -95,10 +95,19 @@ type Params struct {
 	// EulerConductances makes the conductances decay by the factor 1 − dt/τ per step (forward
 	// Euler, as the published Brian code integrates them) instead of exp(−dt/τ).
 	EulerConductances bool
-	TauGe             float64 // excitatory conductance decay, ms
-	TauGi             float64 // inhibitory conductance decay, ms
-	WEI               float64 // excitatory→inhibitory (one-to-one) weight, dimensionless conductance jump
-	WIE               float64 // inhibitory→excitatory (all but one) weight
+	// EulerMembrane keeps the published code's forward Euler step for the membrane potentials
+	// everywhere. When false (the default), a step whose total conductance makes
+	// k = dt·(1 + g_e + g_i)/τ exceed 1 uses the exact solution for conductances held over the
+	// step instead (v relaxes toward its equilibrium by e^−k): there Euler carries v past the
+	// equilibrium, and for k > 2 it diverges. Steps with k ≤ 1 are Euler steps either way.
+	// With 1600 cells, tens of inhibitory cells fire in one step (g_i > 400, k > 2) and the plain
+	// Euler network runs away after about 4400 training images; 400 cells reach k > 2 about
+	// once per two training images, 100 cells never in the first 4000.
+	EulerMembrane bool
+	TauGe         float64 // excitatory conductance decay, ms
+	TauGi         float64 // inhibitory conductance decay, ms
+	WEI           float64 // excitatory→inhibitory (one-to-one) weight, dimensionless conductance jump
+	WIE           float64 // inhibitory→excitatory (all but one) weight
 
 	// Input→excitatory plasticity.
 	Rule     Rule

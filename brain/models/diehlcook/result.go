@@ -23,6 +23,8 @@ type Result struct {
 	// Options of the published code (Params.InputDelayMax, SimulateRest); absent: off.
 	InputDelayMs float64 `json:"input_delay_ms,omitempty"`
 	SimulateRest bool    `json:"simulate_rest,omitempty"`
+	// EulerMembrane: the run used the plain forward Euler membrane step (Params.EulerMembrane).
+	EulerMembrane bool `json:"euler_membrane,omitempty"`
 
 	Train *TrainResult `json:"train,omitempty"`
 	Label *LabelResult `json:"label,omitempty"`

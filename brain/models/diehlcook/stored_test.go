@@ -28,10 +28,16 @@ func TestStoredResults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// mnist_diehlcook_<cells>.json is seed 1; other seeds add _seed<seed>
-			want := fmt.Sprintf("_%d_seed%d.json", r.NExc, r.Seed)
+			// mnist_diehlcook_<cells>.json is seed 1; other seeds add _seed<seed>;
+			// runs with the published code's Euler membrane step add _euler
+			// after the cells.
+			variant := ""
+			if r.EulerMembrane {
+				variant = "_euler"
+			}
+			want := fmt.Sprintf("_%d%s_seed%d.json", r.NExc, variant, r.Seed)
 			if r.Seed == 1 {
-				want = fmt.Sprintf("_%d.json", r.NExc)
+				want = fmt.Sprintf("_%d%s.json", r.NExc, variant)
 			}
 			if !strings.HasSuffix(f, want) {
 				t.Errorf("file holds a run of %d cells, seed %d: want a name ending in %s", r.NExc, r.Seed, want)

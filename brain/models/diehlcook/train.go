@@ -120,7 +120,7 @@ func (t *Trainer) Step(d *Dataset) error {
 }
 
 // checkpointVersion changes whenever the saved layout changes.
-const checkpointVersion = 1
+const checkpointVersion = 2
 
 type checkpoint struct {
 	Version int
