@@ -38,23 +38,28 @@ func round3(x float64) float64 {
 
 // NEST's published speed on this model, for comparison with ours.
 //
-// Kurth, Finnerty, Terhorst, Pronold, Senk & Diesmann, "Sub realtime
-// simulation of a full density cortical microcircuit model on a single
-// compute node", NEST Conference 2021 (Forschungszentrum Jülich record
-// FZJ-2021-03144): the full-scale model (Poisson background, dt 0.1 ms)
-// with NEST 2.14 on AMD EPYC Rome compute nodes of 128 cores each runs
-// below real time on one node, and 1.7 times faster than real time on two
-// nodes coupled by InfiniBand. The journal version is Kurth et al. 2022,
-// Neuromorph Comput Eng 2:021001 ("run times shorter than the simulated
-// span of biological time ... on a recent conventional compute node").
+// Kurth et al. 2022, "Sub-realtime simulation of a neuronal network of
+// natural density", Neuromorph Comput Eng 2:021001 (first shown at the
+// NEST Conference 2021, Forschungszentrum Jülich record FZJ-2021-03144):
+// the full-scale model with DC background and NEST 2.14 on compute nodes
+// of two 64-core AMD EPYC Rome 7702 runs at a real-time factor (wall time over simulated time) of 0.67 on one node
+// (2 MPI processes) and 0.53 on two (4 MPI processes), as listed in the
+// performance table of the model's reference repository
+// (INM-6/microcircuit-PD14-model, docs/benchmarking, compiled for Senk et
+// al., "Constructive community race: full-density spiking neural network
+// model drives neuromorphic computing", arXiv:2505.21185). The conference
+// abstract gave the two-node run as 1.7 times faster than real time.
 //
-// In core-seconds per simulated second (cores × wall / simulated time):
-// two nodes, 256 cores / 1.7 ≈ 151; one node, fewer than 128 (the real-time
-// factor is below 1 on its 128 cores; the abstract gives no exact figure,
-// so 128 is an upper bound of NEST's cost there, and the figure we
-// compare against).
+// In core-seconds per simulated second (physical cores of the nodes used ×
+// real-time factor): one node 128 × 0.67 ≈ 86, two nodes 256 × 0.53 ≈ 136.
+// Earlier NEST figures cost more: van Albada et al. 2018 (Front Neurosci
+// 12:291; NEST on nodes of two 12-core Xeon E5-2680 v3, DC input)
+// report a real-time factor of 2.47 on 12 nodes (288 cores: ≈ 710) and 4.58
+// on 3 (72 cores: ≈ 330), by the same table.
 const (
+	NESTCores1Node         = 128
+	NESTRealTimeFactor1    = 0.67 // wall time / simulated time, one node
 	NESTCores2Nodes        = 256
-	NESTSpeedup2Nodes      = 1.7 // simulated time / wall time
-	NESTCoreSecondsPerSimS = 128 // one 128-core node at real-time factor < 1: an upper bound
+	NESTRealTimeFactor2    = 0.53 // two nodes
+	NESTCoreSecondsPerSimS = NESTCores1Node * NESTRealTimeFactor1
 )

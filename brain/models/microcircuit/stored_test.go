@@ -58,7 +58,7 @@ func TestStoredFullScaleRun(t *testing.T) {
 			t.Errorf("%d cores: core-s per sim-s %v inconsistent with %v s CPU over %v s", r.Cores, r.CoreSPerSimS, r.RunCPUS, sim)
 		}
 		if r.CoreSPerSimS >= microcircuit.NESTCoreSecondsPerSimS {
-			t.Errorf("%d cores: %.1f core-s per simulated s, not below NEST's %d", r.Cores, r.CoreSPerSimS, microcircuit.NESTCoreSecondsPerSimS)
+			t.Errorf("%d cores: %.1f core-s per simulated s, not below NEST's %.0f", r.Cores, r.CoreSPerSimS, microcircuit.NESTCoreSecondsPerSimS)
 		}
 		t.Logf("%d cores: rates %.2f Hz, build %.0f s, %.1f core-s/sim-s, peak %.2f GB, load %s", r.Cores, r.RatesHz, r.BuildS, r.CoreSPerSimS, float64(r.PeakRSSKB)*1024/1e9, r.LoadBefore)
 	}
