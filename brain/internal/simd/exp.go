@@ -4,7 +4,7 @@ import "math"
 
 // Exp is the one exponential of the integration kernels (package kernel
 // calls it as kernel.Exp). It lives here because the vector kernels repeat
-// it lane by lane (expVec), and the two must round alike.
+// it lane by lane (ExpVec8), and the two must round alike.
 //
 //	x = k·ln2/256 + r,   |r| ≤ ln2/512 ≈ 0.00135
 //	e^x = 2^(k>>8) · 2^((k&255)/256) · (1 + r + r²/2 + r³/6)

@@ -96,7 +96,7 @@ func condVec8(k *CondConsts, a *Arrays) int {
 		gE, gI := ge.Mul(mE), gi.Mul(mI)
 		G := gl.Add(gE).Add(gI)
 		vinf := glEL.Add(gE.Mul(ee)).Add(gI.Mul(ei)).Add(ld(iext, i).Add(ld(ibias, i))).Div(G)
-		e := expVec(G.Mul(negHC).Max(xMin))
+		e := ExpVec8(G.Mul(negHC).Max(xMin))
 		v := vinf.Add(ld(V, i).Sub(vinf).Mul(e))
 		if v.Less(ld(th, i)).ToBits()&v.Greater(lo).ToBits() != 0xff {
 			return i
@@ -141,12 +141,15 @@ func condEulerVec8(k *CondConsts, a *Arrays) int {
 	return n &^ 7
 }
 
-// expVec is Exp lane by lane, for arguments already raised to −700 or
+// ExpVec8 is Exp lane by lane, for arguments already raised to −700 or
 // more: the same operations in the same order, with 2^(j/256) computed as
 // the product of its two 16-entry tables' entries (each table held in two
 // registers and looked up with one permute) instead of read from the
-// scalar form's 256 products.
-func expVec(x f8) f8 {
+// scalar form's 256 products. The kernels here and in package kernel need
+// it inlined (a call makes the compiler spill every live vector around
+// it): its cost is 205 of the compiler's budget of 240 (go build
+// -gcflags=-m=2); loading the tables through slices cost 261.
+func ExpVec8(x f8) f8 {
 	magic := bc(expMagic)
 	y := x.Mul(bc(256 / math.Ln2)).Add(magic)
 	b := y.AsUint64x8()
@@ -159,8 +162,3 @@ func expVec(x f8) f8 {
 	scale := hi.Mul(lo).AsUint64x8().Add(b.ShiftAllRight(8).ShiftAllLeft(52)).AsFloat64x8()
 	return p.Mul(scale)
 }
-
-// ExpVec8 is Exp in each of eight lanes, bit for bit (arguments below −700
-// are raised to −700 as Exp raises them), for the vector kernels of other
-// packages.
-func ExpVec8(x f8) f8 { return expVec(x.Max(bc(-700))) }

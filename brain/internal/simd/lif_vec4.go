@@ -68,7 +68,7 @@ func condVec4(k *CondConsts, a *Arrays) int {
 		gE, gI := ge.Mul(mE), gi.Mul(mI)
 		G := gl.Add(gE).Add(gI)
 		vinf := glEL.Add(gE.Mul(ee)).Add(gI.Mul(ei)).Add(ld4(iext, i).Add(ld4(ibias, i))).Div(G)
-		e := expVec4(G.Mul(negHC).Max(xMin))
+		e := ExpVec4(G.Mul(negHC).Max(xMin))
 		v := vinf.Add(ld4(V, i).Sub(vinf).Mul(e))
 		if v.Less(ld4(th, i)).And(v.Greater(lo)).ToBits() != 0xf {
 			return i
@@ -106,14 +106,16 @@ func condEulerVec4(k *CondConsts, a *Arrays) int {
 	return n &^ 3
 }
 
-// expVec4 is Exp lane by lane, for arguments already raised to −700 or
-// more: the same operations in the same order as Exp and expVec. AVX2 has
+// ExpVec4 is Exp lane by lane, for arguments already raised to −700 or
+// more: the same operations in the same order as Exp and ExpVec8. AVX2 has
 // no permute of float64 lanes by run-time indices and archsimd no gather,
 // so 2^(j/256) is read from the scalar form's 256-entry table one lane at a
-// time (VPEXTRQ, a load, VPINSRQ). Reading expVec's two 16-entry tables
+// time (VPEXTRQ, a load, VPINSRQ). Reading ExpVec8's two 16-entry tables
 // with the 32-bit permute VPERMD instead (four permutes and three blends
 // per table) took about 1.4 times as long per cell in the Cond kernel.
-func expVec4(x f4) f4 {
+// Inlined like ExpVec8 (cost 239 of 240: the table entries are set into
+// the index vector's own halves rather than into fresh broadcasts).
+func ExpVec4(x f4) f4 {
 	magic := bc4(expMagic)
 	y := x.Mul(bc4(256 / math.Ln2)).Add(magic)
 	b := y.AsUint64x4()
@@ -121,15 +123,11 @@ func expVec4(x f4) f4 {
 	p := bc4(1).Add(r).Add(r.Mul(r).Mul(bc4(expC2).Add(r.Mul(bc4(expC3)))))
 	t := &expBits
 	l, h := b.GetLo(), b.GetHi()
-	sl := archsimd.BroadcastUint64x2(t[uint8(l.GetElem(0))]).SetElem(1, t[uint8(l.GetElem(1))])
-	sh := archsimd.BroadcastUint64x2(t[uint8(h.GetElem(0))]).SetElem(1, t[uint8(h.GetElem(1))])
+	sl := l.SetElem(0, t[uint8(l.GetElem(0))]).SetElem(1, t[uint8(l.GetElem(1))])
+	sh := h.SetElem(0, t[uint8(h.GetElem(0))]).SetElem(1, t[uint8(h.GetElem(1))])
 	// (b>>8)<<52 as a mask and one shift: ShiftAllRight by a constant
 	// compiles to a count moved with a legacy SSE instruction, which in
 	// AVX code waits for the register's upper half.
 	e := b.And(archsimd.BroadcastUint64x4(0xfff00)).ShiftAllLeft(44)
-	var z archsimd.Uint64x4
-	return p.Mul(z.SetLo(sl).SetHi(sh).Add(e).AsFloat64x4())
+	return p.Mul(b.SetLo(sl).SetHi(sh).Add(e).AsFloat64x4())
 }
-
-// ExpVec4 is ExpVec8 with four lanes (AVX2).
-func ExpVec4(x f4) f4 { return expVec4(x.Max(bc4(-700))) }

@@ -29,7 +29,7 @@ func setWidth(w int) int {
 	return old
 }
 
-// TestExpVec: the vector forms of Exp (expVec4 with AVX2, expVec with
+// TestExpVec: the vector forms of Exp (ExpVec4 with AVX2, ExpVec8 with
 // AVX-512) give Exp's bits in every lane, over a grid of [−700, 50] fine
 // enough to hit every entry of both tables many times and over random
 // arguments near 0, where the conductance kernels evaluate it.
@@ -50,9 +50,9 @@ func TestExpVec(t *testing.T) {
 	for _, w := range vectorWidths() {
 		for i := 0; i < len(xs); i += w {
 			if w == 4 {
-				expVec4(archsimd.LoadFloat64x4Slice(xs[i:])).StoreSlice(got[i:])
+				ExpVec4(archsimd.LoadFloat64x4Slice(xs[i:])).StoreSlice(got[i:])
 			} else {
-				expVec(archsimd.LoadFloat64x8Slice(xs[i:])).StoreSlice(got[i:])
+				ExpVec8(archsimd.LoadFloat64x8Slice(xs[i:])).StoreSlice(got[i:])
 			}
 		}
 		for i, x := range xs {
