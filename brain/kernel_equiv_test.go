@@ -11,6 +11,7 @@ import (
 // refNeuron is the state of one GeneralizedNeuron for refStep.
 type refNeuron struct {
 	V, Vd, W, Th              float64 // mV, mV, pA, mV
+	Th2                       float64 // second threshold component θ2 (mV)
 	EP, IP, ED, ID            float64 // synaptic variables (pA or nS): proximal/distal, excitatory/inhibitory
 	IExt, IExtDist, IBias, T0 float64
 	Mu, Var                   float64 // running mean (pA) and variance (pA²) of the input current (sensory rule)
@@ -22,6 +23,8 @@ type refNeuron struct {
 // the input current at the step's start, then the ODEs written as they
 // read, with every synaptic variable decaying exactly, integrated over dt
 // by classical Runge–Kutta in 2000 substeps (error ~1e-13 of the state).
+// The second threshold component θ2 (DeltaTheta2 ≠ 0) relaxes to 0 with
+// TauTheta2 and adds to θ in the exponential.
 // Every specialised kernel (package internal/kernel) must agree with it
 // on random states.
 func refStep(p Params, n refNeuron, dt float64) refNeuron {
@@ -38,7 +41,7 @@ func refStep(p Params, n refNeuron, dt float64) refNeuron {
 		n.Var = (1 - a) * (n.Var + a*d*d)
 		n.T0 -= min(p.ThetaPerSD*math.Sqrt(n.Var), p.ThetaDropMax)
 	}
-	deriv := func(s float64, v, vd, w, th float64) (dv, dvd, dw, dth float64) {
+	deriv := func(s float64, v, vd, w, th, th2 float64) (dv, dvd, dw, dth, dth2 float64) {
 		fe, fi := math.Exp(-s/p.Synapse.TauE), math.Exp(-s/p.Synapse.TauI)
 		var iProx, iDist float64
 		if cond {
@@ -50,7 +53,7 @@ func refStep(p Params, n refNeuron, dt float64) refNeuron {
 		}
 		expo := 0.0
 		if p.DeltaT > 0 {
-			expo = p.GL * p.DeltaT * math.Exp((v-th)/p.DeltaT)
+			expo = p.GL * p.DeltaT * math.Exp((v-th-th2)/p.DeltaT)
 		}
 		dv = (-p.GL*(v-p.EL) + expo - p.Gc*(v-vd) - w + iProx + n.IExt + n.IBias) / p.C
 		if p.Gc > 0 {
@@ -62,23 +65,27 @@ func refStep(p Params, n refNeuron, dt float64) refNeuron {
 		if p.TauTheta > 0 {
 			dth = (n.T0 - th) / p.TauTheta
 		}
+		if p.DeltaTheta2 != 0 {
+			dth2 = -th2 / p.TauTheta2
+		}
 		return
 	}
 	const sub = 2000
 	h := dt / sub
-	v, vd, w, th := n.V, n.Vd, n.W, n.Th
+	v, vd, w, th, th2 := n.V, n.Vd, n.W, n.Th, n.Th2
 	for k := range sub {
 		s := float64(k) * h
-		a1, b1, c1, d1 := deriv(s, v, vd, w, th)
-		a2, b2, c2, d2 := deriv(s+h/2, v+h/2*a1, vd+h/2*b1, w+h/2*c1, th+h/2*d1)
-		a3, b3, c3, d3 := deriv(s+h/2, v+h/2*a2, vd+h/2*b2, w+h/2*c2, th+h/2*d2)
-		a4, b4, c4, d4 := deriv(s+h, v+h*a3, vd+h*b3, w+h*c3, th+h*d3)
+		a1, b1, c1, d1, e1 := deriv(s, v, vd, w, th, th2)
+		a2, b2, c2, d2, e2 := deriv(s+h/2, v+h/2*a1, vd+h/2*b1, w+h/2*c1, th+h/2*d1, th2+h/2*e1)
+		a3, b3, c3, d3, e3 := deriv(s+h/2, v+h/2*a2, vd+h/2*b2, w+h/2*c2, th+h/2*d2, th2+h/2*e2)
+		a4, b4, c4, d4, e4 := deriv(s+h, v+h*a3, vd+h*b3, w+h*c3, th+h*d3, th2+h*e3)
 		v += h / 6 * (a1 + 2*a2 + 2*a3 + a4)
 		vd += h / 6 * (b1 + 2*b2 + 2*b3 + b4)
 		w += h / 6 * (c1 + 2*c2 + 2*c3 + c4)
 		th += h / 6 * (d1 + 2*d2 + 2*d3 + d4)
+		th2 += h / 6 * (e1 + 2*e2 + 2*e3 + e4)
 	}
-	n.V, n.Vd, n.W, n.Th = v, vd, w, th
+	n.V, n.Vd, n.W, n.Th, n.Th2 = v, vd, w, th, th2
 	return n
 }
 
@@ -104,6 +111,14 @@ func TestKernelsMatchReference(t *testing.T) {
 	fastDend := Pyramidal()
 	fastDend.Cd = (fastDend.GLd + fastDend.Gc) * 0.1 / 0.55
 	steep := Pyramidal()
+	// the extended terms (Params.Extended): a multi-timescale threshold
+	// (MAT, Kobayashi et al. 2009: a fast θ2 beside the slow θ) and a
+	// saturating adaptation increment (which acts only at spikes, so here
+	// it only routes the set to the general kernel)
+	mat := movingTh
+	mat.DeltaTheta2, mat.TauTheta2, mat.WSat = 4, 3, 200
+	matDend := Pyramidal()
+	matDend.DeltaTheta2, matDend.TauTheta2 = 6, 2
 	for _, c := range []struct {
 		name     string
 		p        Params
@@ -128,6 +143,10 @@ func TestKernelsMatchReference(t *testing.T) {
 		{"AdEx + fast dendrite, current, 2 substeps (general kernel)", fastDend, 0.1, -20, -4, 0.2, kernel.General, false},
 		{"AdEx upswing, current (adaptive Slow)", steep, 0.1, 3.0 * steep.DeltaT, 3.4 * steep.DeltaT, 5e-3, kernel.Heun, false},
 		{"AdEx upswing, conductance (adaptive Slow)", cond(steep), 0.1, 3.0 * steep.DeltaT, 3.4 * steep.DeltaT, 5e-3, kernel.General, false},
+		{"AdEx + MAT θ, θ2 + saturating w, current (general kernel)", mat, 0.1, -20, -4, 1e-5, kernel.General, false},
+		{"AdEx + MAT θ2 + dendrite, any Size (general kernel)", matDend, 0.1, -20, -4, 2e-4, kernel.General, true},
+		{"AdEx + MAT θ2 + dendrite, conductance (general kernel)", cond(matDend), 0.1, -20, -4, 2e-4, kernel.General, false},
+		{"AdEx + MAT θ2 upswing, current (adaptive Slow)", matDend, 0.1, 3.0 * steep.DeltaT, 3.4 * steep.DeltaT, 5e-3, kernel.General, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			const n = 512
@@ -142,6 +161,9 @@ func TestKernelsMatchReference(t *testing.T) {
 			dt := c.dt
 			if err := pop.Prepare(dt); err != nil {
 				t.Fatal(err)
+			}
+			if c.p.Extended() != (pop.Model().(*GeneralizedNeuron).Theta2() != nil || c.p.WSat > 0) {
+				t.Fatalf("Extended() = %v for DeltaTheta2 = %v, WSat = %v", c.p.Extended(), c.p.DeltaTheta2, c.p.WSat)
 			}
 			if got := pop.Model().(*GeneralizedNeuron).c.Kind(); got != c.kernel {
 				t.Fatalf("Prepare chose the %s kernel, want %s", got, c.kernel)
@@ -162,6 +184,15 @@ func TestKernelsMatchReference(t *testing.T) {
 					IExt: u(-100, 200), IBias: c.p.IBias, T0: c.p.VT}
 				if c.p.TauTheta > 0 {
 					x.Th = c.p.VT + u(-1, 3)
+				}
+				if c.p.DeltaTheta2 != 0 {
+					// θ2 up to one increment (in the upswing cases less,
+					// so that V − θ − θ2 stays in the upswing)
+					x.Th2 = u(0, c.p.DeltaTheta2)
+					if c.vLo > 0 {
+						x.Th2 = u(0, 0.5)
+					}
+					pop.Model().(*GeneralizedNeuron).Theta2()[i] = x.Th2
 				}
 				if c.p.IsLIF() {
 					x.Vd, x.W, x.ED, x.ID = c.p.EL, 0, 0, 0
@@ -201,15 +232,19 @@ func TestKernelsMatchReference(t *testing.T) {
 			if len(sp) != 0 {
 				t.Fatalf("%d neurons spiked: the random states must stay subthreshold for this comparison", len(sp))
 			}
-			var worst [4]float64
+			var worst [5]float64
 			for i := range n {
 				want := refStep(c.p, refs[i], dt)
-				for k, d := range []float64{pop.V[i] - want.V, pop.Vd[i] - want.Vd, pop.W[i] - want.W, pop.Theta[i] - want.Th} {
+				th2 := 0.0
+				if t2 := pop.Model().(*GeneralizedNeuron).Theta2(); t2 != nil {
+					th2 = t2[i]
+				}
+				for k, d := range []float64{pop.V[i] - want.V, pop.Vd[i] - want.Vd, pop.W[i] - want.W, pop.Theta[i] - want.Th, th2 - want.Th2} {
 					worst[k] = max(worst[k], math.Abs(d))
 				}
 			}
-			t.Logf("largest |kernel − reference| after one step: V %.2g mV, Vd %.2g mV, W %.2g pA, θ %.2g mV", worst[0], worst[1], worst[2], worst[3])
-			for k, name := range []string{"V", "Vd", "W", "Theta"} {
+			t.Logf("largest |kernel − reference| after one step: V %.2g mV, Vd %.2g mV, W %.2g pA, θ %.2g mV, θ2 %.2g mV", worst[0], worst[1], worst[2], worst[3], worst[4])
+			for k, name := range []string{"V", "Vd", "W", "Theta", "Theta2"} {
 				if worst[k] > c.tol || math.IsNaN(worst[k]) {
 					t.Errorf("%s differs from the reference by %.3g (tolerance %.3g)", name, worst[k], c.tol)
 				}

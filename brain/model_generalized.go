@@ -24,7 +24,11 @@ import (
 // alias them); Ref (ms), the refractory time left; Mu (pA) and SigmaSq
 // (pA²), the running statistics of the input current of the sensory rule.
 // With P.Gc > 0 (decided when the population is made) it has a dendrite:
-// its population keeps distal synaptic inputs and IExtDist.
+// its population keeps distal synaptic inputs and IExtDist. With the
+// second threshold component (P.DeltaTheta2 ≠ 0) it also keeps θ2 (mV)
+// per neuron: not a declared variable (so that the populations of every
+// other parameter set keep their memory and checkpoint layout), read with
+// Theta2 and saved in checkpoints by SaveState.
 //
 // Its step runs the hand-tuned kernels of package brain/internal/kernel,
 // one chosen per population by Prepare, each tested against one readable
@@ -44,7 +48,13 @@ type GeneralizedNeuron struct {
 	size   []float64 // the Size variable, set by Prepare
 	mu     sync.Mutex
 	direct *kernel.Scratch // scratch of Step called directly (not through a Population)
+	theta2 []float64       // θ2 (mV), allocated by Prepare when P.DeltaTheta2 ≠ 0
 }
+
+// Theta2 returns the second threshold component θ2 of every neuron (mV;
+// the model's own slice, written by every step), or nil if the model was
+// never prepared with DeltaTheta2 ≠ 0.
+func (m *GeneralizedNeuron) Theta2() []float64 { return m.theta2 }
 
 // The variables of the GeneralizedNeuron, in Vars order.
 const (
@@ -131,12 +141,15 @@ func (m *GeneralizedNeuron) Prepare(dt float64, s *State) error {
 	if err := checkSubsteps(p, dt); err != nil {
 		return err
 	}
+	if p.DeltaTheta2 != 0 && len(m.theta2) != s.N {
+		m.theta2 = make([]float64, s.N) // θ2 at rest
+	}
 	m.c = kernel.NewConsts(kernelParams(p), dt, unit)
 	m.ks = kernel.State{V: s.vars[gnV], Vd: s.vars[gnVd], W: s.vars[gnW], Theta: s.vars[gnTheta], Theta0: s.vars[gnTheta0],
 		EP: s.InputAt(Proximal, Excitatory), IP: s.InputAt(Proximal, Inhibitory),
 		ED: s.InputAt(Distal, Excitatory), ID: s.InputAt(Distal, Inhibitory),
 		IExt: s.IExt(), IExtDist: s.IExtDist(), IBias: s.vars[gnIBias], Gain: m.gain,
-		Ref: s.vars[gnRef], Mu: s.vars[gnMu], Var: s.vars[gnSigmaSq], Offset: s.SpikeOffset()}
+		Ref: s.vars[gnRef], Mu: s.vars[gnMu], Var: s.vars[gnSigmaSq], Offset: s.SpikeOffset(), Theta2: m.theta2}
 	if p.IsLIF() {
 		copy(m.ks.Theta, m.ks.Theta0)
 	}
@@ -174,18 +187,43 @@ func kernelParams(p Params) kernel.Params {
 		C: p.C, GL: p.GL, EL: p.EL, VT: p.VT, DeltaT: p.DeltaT, VPeak: p.VPeak, VReset: p.VReset, TRef: p.TRef,
 		A: p.A, B: p.B, TauW: p.TauW, Cd: p.Cd, GLd: p.GLd, Gc: p.Gc,
 		DeltaTheta: p.DeltaTheta, TauTheta: p.TauTheta,
+		DeltaTheta2: p.DeltaTheta2, TauTheta2: p.TauTheta2, WSat: p.WSat,
 		TauVar: p.TauVar, ThetaPerSD: p.ThetaPerSD, ThetaDropMax: p.ThetaDropMax,
 		Cond: p.Synapse.Model == ConductanceExp, Euler: p.Integrator == ForwardEuler,
 		TauE: p.Synapse.TauE, TauI: p.Synapse.TauI, EE: p.Synapse.EE, EI: p.Synapse.EI,
 	}
 }
 
-// SaveState writes nothing: the GeneralizedNeuron's state is its
-// variables (Stateful).
-func (m *GeneralizedNeuron) SaveState(e *StateEncoder) {}
+// SaveState writes θ2 if the model has it (P.DeltaTheta2 ≠ 0), else
+// nothing: the rest of the GeneralizedNeuron's state is its variables
+// (Stateful).
+func (m *GeneralizedNeuron) SaveState(e *StateEncoder) {
+	if len(m.theta2) > 0 {
+		e.Float64s(m.theta2)
+	}
+}
 
-// RestoreState recomputes 1/Size from the restored Size (Stateful).
+// RestoreState reads θ2 if the checkpoint has it (a checkpoint without it
+// sets θ2 to 0, at rest) and recomputes 1/Size from the restored Size
+// (Stateful).
 func (m *GeneralizedNeuron) RestoreState(d *StateDecoder) error {
+	if len(d.b) == 0 {
+		clear(m.theta2)
+	} else {
+		t2 := d.AppendFloat64s(nil)
+		if d.err != nil {
+			return d.err
+		}
+		switch {
+		case len(m.theta2) == len(t2):
+			copy(m.theta2, t2)
+		case m.theta2 == nil && (m.gain == nil || len(m.gain) == len(t2)):
+			m.theta2 = t2
+			m.ks.Theta2 = t2
+		default:
+			return d.Fail("θ2 of %d neurons, the population has %d", len(t2), len(m.theta2))
+		}
+	}
 	for i, sz := range m.size {
 		if sz > 0 {
 			m.gain[i] = 1 / sz
@@ -212,8 +250,11 @@ func checkSubsteps(p Params, dt float64) error {
 	if p.TauTheta > 0 {
 		lam = max(lam, 1/p.TauTheta)
 	}
+	if p.DeltaTheta2 != 0 {
+		lam = max(lam, 1/p.TauTheta2)
+	}
 	if n := dt * lam / 0.5; !(n <= kernel.MaxSubsteps) {
-		return fmt.Errorf("brain: its fastest time constant, %.3g ms, would need %.3g substeps per step of %v ms (at most %d): use a smaller dt or check C, GL, Cd, GLd, Gc, TauW and TauTheta", 1/lam, n, dt, kernel.MaxSubsteps)
+		return fmt.Errorf("brain: its fastest time constant, %.3g ms, would need %.3g substeps per step of %v ms (at most %d): use a smaller dt or check C, GL, Cd, GLd, Gc, TauW, TauTheta and TauTheta2", 1/lam, n, dt, kernel.MaxSubsteps)
 	}
 	return nil
 }

@@ -161,6 +161,28 @@ type Params struct {
 	// (ms). Needed when DeltaTheta ≠ 0 or TauVar > 0.
 	TauTheta float64
 
+	// DeltaTheta2 is the increment per spike (mV) of a second,
+	// independent threshold component θ2 that decays to 0 with
+	// TauTheta2; the threshold of the spike initiation is then θ + θ2.
+	// With the first component (DeltaTheta, TauTheta) it is the
+	// multi-timescale adaptive threshold of Kobayashi et al. (2009, Front
+	// Comput Neurosci 3:9; there τ1 = 10 ms and τ2 = 200 ms), with a fast
+	// and a slow time scale. 0 (the default) leaves it out; see Extended.
+	DeltaTheta2 float64
+	// TauTheta2 is the decay time constant of θ2 (ms). Needed when
+	// DeltaTheta2 ≠ 0.
+	TauTheta2 float64
+	// WSat makes the spike-triggered adaptation increment saturate: at a
+	// spike w ← w + B·(1 − w/WSat), so that w approaches WSat (pA, per
+	// unit Size) at high rates instead of growing with the rate, as the
+	// gating variable of a slow potassium current (the M current) moves a
+	// fraction of its distance to full activation per spike; the
+	// after-spike currents of the GLIF models (Teeter et al. 2018, Nat
+	// Commun 9:709) are updated in the same multiplicative-plus-additive
+	// form. 0 (the default) keeps the fixed increment w ← w + B; see
+	// Extended.
+	WSat float64
+
 	// TauVar is the time constant (ms) of the running mean and variance of
 	// the cell's total input current, which drive the sensory threshold
 	// rule; 0 disables the rule. The threshold target is
@@ -246,7 +268,7 @@ func (e *ParamError) Unwrap() error { return ErrInvalidParams }
 
 // Bounds of Params beyond which a value is taken to be a mistake rather
 // than a model (Validate rejects it): every potential (EL, VT, VPeak,
-// VReset, DeltaTheta, ThetaDropMax, Synapse.EE, Synapse.EI) within
+// VReset, DeltaTheta, DeltaTheta2, ThetaDropMax, Synapse.EE, Synapse.EI) within
 // ±MaxVoltage mV, the slope factor DeltaT ≤ MaxDeltaT mV (measured values
 // are 0.5–15 mV), and every other field within ±MaxParamMagnitude in its
 // unit.
@@ -269,7 +291,8 @@ func (p Params) Validate() error {
 		{"C", p.C}, {"GL", p.GL}, {"EL", p.EL}, {"VT", p.VT}, {"DeltaT", p.DeltaT},
 		{"VPeak", p.VPeak}, {"VReset", p.VReset}, {"TRef", p.TRef}, {"A", p.A}, {"B", p.B},
 		{"TauW", p.TauW}, {"Cd", p.Cd}, {"GLd", p.GLd}, {"Gc", p.Gc},
-		{"DeltaTheta", p.DeltaTheta}, {"TauTheta", p.TauTheta}, {"TauVar", p.TauVar},
+		{"DeltaTheta", p.DeltaTheta}, {"TauTheta", p.TauTheta},
+		{"DeltaTheta2", p.DeltaTheta2}, {"TauTheta2", p.TauTheta2}, {"WSat", p.WSat}, {"TauVar", p.TauVar},
 		{"ThetaPerSD", p.ThetaPerSD}, {"ThetaDropMax", p.ThetaDropMax}, {"IBias", p.IBias},
 		{"Efficacy", p.Efficacy}, {"Synapse.TauE", p.Synapse.TauE}, {"Synapse.TauI", p.Synapse.TauI},
 		{"Synapse.EE", p.Synapse.EE}, {"Synapse.EI", p.Synapse.EI},
@@ -280,7 +303,7 @@ func (p Params) Validate() error {
 		}
 		limit, unit := MaxParamMagnitude, ""
 		switch x.f {
-		case "EL", "VT", "VPeak", "VReset", "DeltaTheta", "ThetaDropMax", "Synapse.EE", "Synapse.EI":
+		case "EL", "VT", "VPeak", "VReset", "DeltaTheta", "DeltaTheta2", "ThetaDropMax", "Synapse.EE", "Synapse.EI":
 			limit, unit = MaxVoltage, " mV"
 		case "DeltaT":
 			limit, unit = MaxDeltaT, " mV"
@@ -320,6 +343,12 @@ func (p Params) Validate() error {
 		return bad("TauTheta", p.TauTheta, "time constant must be ≥ 0 ms")
 	case (p.DeltaTheta != 0 || p.TauVar > 0) && !(p.TauTheta > 0):
 		return bad("TauTheta", p.TauTheta, "must be > 0 ms when DeltaTheta ≠ 0 or TauVar > 0")
+	case p.TauTheta2 < 0:
+		return bad("TauTheta2", p.TauTheta2, "time constant must be ≥ 0 ms")
+	case p.DeltaTheta2 != 0 && !(p.TauTheta2 > 0):
+		return bad("TauTheta2", p.TauTheta2, "must be > 0 ms when DeltaTheta2 ≠ 0")
+	case p.WSat < 0:
+		return bad("WSat", p.WSat, "saturation level must be ≥ 0 pA (0: no saturation)")
 	case p.TauVar < 0:
 		return bad("TauVar", p.TauVar, "time constant must be ≥ 0 ms")
 	case p.ThetaPerSD < 0:
@@ -367,7 +396,19 @@ func (p Params) Attenuation() float64 {
 // which Population integrates exactly.
 func (p Params) IsLIF() bool {
 	return p.DeltaT == 0 && p.A == 0 && p.B == 0 && p.Gc == 0 &&
-		p.DeltaTheta == 0 && p.TauVar == 0
+		p.DeltaTheta == 0 && p.DeltaTheta2 == 0 && p.TauVar == 0
+}
+
+// Extended reports whether p uses one of the optional terms beyond the
+// AdEx-with-dendrite model: the second threshold component (DeltaTheta2
+// ≠ 0) or the saturating adaptation increment (WSat > 0 with B ≠ 0).
+// Every preset leaves them out. Parameter sets without them run exactly
+// as before the terms existed (bit for bit: tested); sets with them run
+// on the scalar general kernel (kernel.General), so a specialised kernel
+// (fused Heun, vector) may take a parameter set only if Extended is
+// false.
+func (p Params) Extended() bool {
+	return p.DeltaTheta2 != 0 || (p.WSat > 0 && p.B != 0)
 }
 
 // Rheobase is the smallest constant somatic current (pA) at which the

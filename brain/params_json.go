@@ -15,15 +15,18 @@ const MaxParamsJSONBytes = 1 << 20
 
 // optionalParams are the Params fields a JSON object may leave out: a
 // missing Name is "", a missing Inhibitory is false, a missing Integrator
-// is Accurate. Every other field,
+// is Accurate, and the optional model terms DeltaTheta2, TauTheta2 and
+// WSat are 0 (off; files written before they existed stay valid). Every
+// other field,
 // and every field of Synapse, must be present (a missing number would
 // otherwise silently become 0).
-var optionalParams = []string{"Name", "Inhibitory", "Integrator"}
+var optionalParams = []string{"Name", "Inhibitory", "Integrator", "DeltaTheta2", "TauTheta2", "WSat"}
 
 // ParseParamsJSON decodes one Params JSON object (the form json.Marshal
 // writes) strictly: an unknown field (a typo such as "TauRef") is an error
 // naming it and the nearest known field, a missing or null field is an
-// error naming it (except Name, Inhibitory and Integrator), trailing data is an error,
+// error naming it (except Name, Inhibitory, Integrator, DeltaTheta2,
+// TauTheta2 and WSat), trailing data is an error,
 // and the result must pass Validate. Field names match case-insensitively,
 // as in encoding/json.
 func ParseParamsJSON(b []byte) (Params, error) {

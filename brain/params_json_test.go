@@ -3,6 +3,7 @@ package brain
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -35,7 +36,9 @@ func TestParseParamsJSON(t *testing.T) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}
 	}
-	// Every field but Name, Inhibitory and Integrator is required, Synapse's too.
+	// Every field but Name, Inhibitory, Integrator and the optional model
+	// terms (DeltaTheta2, TauTheta2, WSat: 0 is off) is required,
+	// Synapse's too.
 	var m map[string]any
 	if err := json.Unmarshal([]byte(full), &m); err != nil {
 		t.Fatal(err)
@@ -48,7 +51,7 @@ func TestParseParamsJSON(t *testing.T) {
 			}
 		}
 		_, err := ParseParamsJSON(must(json.Marshal(cp)))
-		if optional := k == "Name" || k == "Inhibitory" || k == "Integrator"; optional != (err == nil) {
+		if optional := slices.Contains([]string{"Name", "Inhibitory", "Integrator", "DeltaTheta2", "TauTheta2", "WSat"}, k); optional != (err == nil) {
 			t.Errorf("without %s: %v", k, err)
 		} else if !optional && !strings.Contains(err.Error(), k) {
 			t.Errorf("without %s: error %v does not name it", k, err)

@@ -14,6 +14,8 @@ type Params struct {
 	A, B, TauW                                 float64 // adaptation: nS, pA, ms
 	Cd, GLd, Gc                                float64 // dendrite: pF, nS, nS (Gc = 0: none)
 	DeltaTheta, TauTheta                       float64 // adaptive threshold: mV, ms
+	DeltaTheta2, TauTheta2                     float64 // second threshold component θ2 (MAT): mV, ms
+	WSat                                       float64 // saturation of the adaptation increment (pA; 0: none)
 	TauVar, ThetaPerSD, ThetaDropMax           float64 // sensory rule: ms, mV per pA, mV
 	Cond                                       bool    // conductance synapses (else current synapses)
 	Euler                                      bool    // LIF with conductance synapses: forward Euler
@@ -24,7 +26,17 @@ type Params struct {
 // (the same test as brain.Params.IsLIF).
 func (p *Params) IsLIF() bool {
 	return p.DeltaT == 0 && p.A == 0 && p.B == 0 && p.Gc == 0 &&
-		p.DeltaTheta == 0 && p.TauVar == 0
+		p.DeltaTheta == 0 && p.DeltaTheta2 == 0 && p.TauVar == 0
+}
+
+// Extended reports whether p uses the optional terms that only the
+// General kernel integrates (the same test as brain.Params.Extended): a
+// second threshold component θ2 (DeltaTheta2 ≠ 0; its state is
+// State.Theta2) or a saturating adaptation increment (WSat > 0, B ≠ 0).
+// NewConsts chooses General for such a set; any other kernel must leave
+// it alone.
+func (p *Params) Extended() bool {
+	return p.DeltaTheta2 != 0 || (p.WSat > 0 && p.B != 0)
 }
 
 // Kind names the kernel NewConsts chose.
@@ -39,8 +51,8 @@ const (
 	// Heun is the fused Heun kernel of the general model (current
 	// synapses, one Heun step per dt).
 	Heun
-	// General is the general kernel (conductance synapses, or several
-	// substeps per dt).
+	// General is the general kernel (conductance synapses, several
+	// substeps per dt, or the extended terms of Params.Extended).
 	General
 	// LIFConductanceEuler is the forward-Euler LIF kernel with
 	// conductance synapses (Params.Euler).
@@ -224,8 +236,11 @@ func makeLIFConsts(p Params, h float64) lifConsts {
 		lam = max(lam, (p.GLd+p.Gc)/p.Cd)
 	}
 	lam = max(lam, k.invTauW, k.invTauTh)
+	if p.DeltaTheta2 != 0 {
+		lam = max(lam, 1/p.TauTheta2)
+	}
 	k.nsub = max(1, int(math.Ceil(h*lam/0.5)))
-	k.heun = !k.lif && !k.cond && k.nsub == 1
+	k.heun = !k.lif && !k.cond && k.nsub == 1 && !p.Extended()
 	k.hs = h / float64(k.nsub)
 	k.xMax = 50
 	k.xCommit = 8
@@ -252,6 +267,21 @@ type fullConsts struct {
 	wRef                                    float64 // A·(VReset − EL): W's target while refractory
 	invGtd, pVdRef                          float64 // 1/(GLd+Gc), exp(−(GLd+Gc)h/Cd)
 	eNegPeak                                float64 // exp(−xPeak)
+
+	// extended terms (Params.Extended)
+	mat             bool    // second threshold component θ2 (DeltaTheta2 ≠ 0)
+	dTheta2         float64 // θ2's increment per spike (mV)
+	invTauTh2, pTh2 float64 // 1/τθ2, exp(−h/τθ2)
+	sat             bool    // saturating adaptation increment (WSat > 0, B ≠ 0)
+	bSat            float64 // B/WSat: w ← w + B − bSat·w at a spike
+}
+
+// jumpW is W after a spike: W + B, or with saturation W + B·(1 − W/WSat).
+func (c *fullConsts) jumpW(w float64) float64 {
+	if c.sat {
+		return w + c.b - c.bSat*w
+	}
+	return w + c.b
 }
 
 func makeFullConsts(q Params, k *lifConsts) fullConsts {
@@ -272,6 +302,13 @@ func makeFullConsts(q Params, k *lifConsts) fullConsts {
 	if q.Gc > 0 {
 		c.invGtd = 1 / (q.GLd + q.Gc)
 		c.pVdRef = math.Exp(-(q.GLd + q.Gc) * k.h / q.Cd)
+	}
+	if q.DeltaTheta2 != 0 {
+		c.mat, c.dTheta2 = true, q.DeltaTheta2
+		c.invTauTh2, c.pTh2 = 1/q.TauTheta2, math.Exp(-k.h/q.TauTheta2)
+	}
+	if q.WSat > 0 && q.B != 0 {
+		c.sat, c.bSat = true, q.B/q.WSat
 	}
 	return c
 }

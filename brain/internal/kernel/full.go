@@ -14,8 +14,11 @@ func (c *fullConsts) synInputs(cond bool, e, i float64) (j, g float64) {
 
 // stepFull is the general kernel of the GeneralizedNeuron (AdEx soma,
 // passive dendrite, adaptation, adaptive and variance-driven threshold),
-// used for conductance synapses and for steps too long for one Heun step
-// (nsub > 1); stepHeun is its specialised form for current synapses.
+// used for conductance synapses, for steps too long for one Heun step
+// (nsub > 1) and for the extended terms (Params.Extended: a second
+// threshold component θ2, which decays exactly, exp(−t/τθ2), and adds to
+// θ in the exponential; a saturating adaptation increment); stepHeun is
+// its specialised form for current synapses.
 //
 // Scheme: per neuron, Heun's method (explicit trapezoid, second order) on
 // (V, Vd, W) with the synaptic variables evaluated exactly at both ends of
@@ -56,6 +59,11 @@ func stepFull(cs *Consts, s *State, lo, hi int, dst []int32, sc *Scratch) ([]int
 	mu := s.Mu[lo:hi][:n]
 	vr := s.Var[lo:hi][:n]
 	off := s.Offset[lo:hi][:n]
+	mat := c.mat
+	var T2 []float64
+	if mat {
+		T2 = s.Theta2[lo:hi][:n]
+	}
 
 	// The step is done in passes over the block, each a short loop with
 	// independent iterations: few live values (no register spills) and
@@ -134,11 +142,22 @@ func stepFull(cs *Consts, s *State, lo, hi int, dst []int32, sc *Scratch) ([]int
 		copy(th1s, Th)
 		copy(thInfs, Th0)
 	}
+	// thA and thB are the thresholds of the exponential at the start and
+	// the end of the step: θ and θ(h), plus θ2 with the second component.
+	thA, thB := Th, th1s
+	if mat {
+		thA, thB = sc.thA[:n], sc.thB[:n]
+		for i := range thA {
+			t2 := T2[i]
+			thA[i] = Th[i] + t2
+			thB[i] = th1s[i] + t2*c.pTh2
+		}
+	}
 
 	// Pass 3: the stage-1 exponential GL·ΔT·exp((V−θ)/ΔT).
 	if c.dT > 0 {
 		for i := range ex {
-			x := (V[i] - Th[i]) * c.invDT
+			x := (V[i] - thA[i]) * c.invDT
 			if x > c.xMax {
 				x = c.xMax
 			}
@@ -154,7 +173,7 @@ func stepFull(cs *Consts, s *State, lo, hi int, dst []int32, sc *Scratch) ([]int
 	hC, hCd, hW := h*c.invC, h*c.invCd, h*c.invTauW
 	xFastV := c.xFast * c.dT
 	for i := range V {
-		v, th, th1 := V[i], Th[i], th1s[i]
+		v, th, th1 := V[i], thA[i], thB[i]
 		if !fast || ref[i] > 0 || (c.dT > 0 && !(v-th < xFastV)) {
 			slow = append(slow, int32(i))
 			continue
@@ -197,9 +216,12 @@ func stepFull(cs *Consts, s *State, lo, hi int, dst []int32, sc *Scratch) ([]int
 			slow = append(slow, int32(i))
 			continue
 		}
-		V[i], W[i], Th[i] = v1, w1, th1
+		V[i], W[i], Th[i] = v1, w1, th1s[i]
 		if dend {
 			Vd[i] = vd1
+		}
+		if mat {
+			T2[i] *= c.pTh2
 		}
 	}
 
@@ -228,6 +250,9 @@ func stepFull(cs *Consts, s *State, lo, hi int, dst []int32, sc *Scratch) ([]int
 				Vd[i] = vdInf + (vd-vdInf)*pv
 			}
 			Th[i] = th1s[i]
+			if mat {
+				T2[i] *= c.pTh2
+			}
 			ref[i] -= h
 			if ref[i] < 1e-12*h {
 				ref[i] = 0
@@ -271,7 +296,8 @@ const MaxSubsteps = 100000
 
 // Slow is the adaptive path of the general model, which the fast
 // kernels leave every neuron to that spikes, is refractory or in its
-// upswing. It reads and writes s.Ref[i] only; the state and inputs of
+// upswing. It reads and writes s.Ref[i] only, and s.Theta2[i] with the
+// second threshold component (DeltaTheta2 ≠ 0); the state and inputs of
 // neuron i are its arguments (θ∞ the threshold's target, g = 1/Size, iS
 // and iD the external plus bias currents at soma and dendrite, ep, ip,
 // ed, id the synaptic variables at the step's start).
@@ -290,7 +316,9 @@ const MaxSubsteps = 100000
 // V is held at VReset while W, Vd and θ relax exactly (inputs frozen at
 // the start of the interval). The synaptic inputs are evaluated exactly at
 // both ends of every substep (their decay factors at the end of a substep
-// are reused at the start of the next).
+// are reused at the start of the next). θ2 decays exactly over every
+// interval and jumps by DeltaTheta2 at a spike, as θ by DeltaTheta; the
+// exponential sees θ + θ2 (θ2 = 0 without it, which changes no rounding).
 func Slow(cs *Consts, s *State, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, ed, id float64) (float64, float64, float64, float64, bool, float64, bool) {
 	k, c := &cs.k, &cs.f
 	h := k.h
@@ -300,6 +328,11 @@ func Slow(cs *Consts, s *State, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, e
 	spiked := false
 	first := 0.0
 	ref := s.Ref[i]
+	mat := c.mat
+	th2 := 0.0
+	if mat {
+		th2 = s.Theta2[i]
+	}
 	noSyn := ep == 0 && ip == 0 && ed == 0 && id == 0
 	// decay factors of the synaptic variables at time tF into the step
 	// (tF < 0: not yet computed)
@@ -308,6 +341,9 @@ func Slow(cs *Consts, s *State, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, e
 	for iter := 0; t < h-eps*h; iter++ {
 		if iter > MaxSubsteps || !finite(v) {
 			s.Ref[i] = ref
+			if mat {
+				s.Theta2[i] = th2
+			}
 			return v, vd, w, th, spiked, first, false
 		}
 		if t != tF && !noSyn {
@@ -334,6 +370,9 @@ func Slow(cs *Consts, s *State, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, e
 			if thDyn {
 				th = thInf + (th-thInf)*Exp(-d*c.invTauTh)
 			}
+			if mat {
+				th2 *= Exp(-d * c.invTauTh2)
+			}
 			ref -= d
 			if ref < eps*h {
 				ref = 0
@@ -349,11 +388,11 @@ func Slow(cs *Consts, s *State, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, e
 		}
 		var ex float64 // e^min(x, xMax) at the substep's start
 		if c.dT > 0 {
-			x := (v - th) * c.invDT
-			// xPeak of this neuron's θ (θ moves with the adaptive and
+			x := (v - th - th2) * c.invDT
+			// xPeak of this neuron's θ + θ2 (θ moves with the adaptive and
 			// sensory thresholds; the division matches k.xPeak bit for bit
-			// when θ = VT)
-			if xp := (c.vpeak - th) / c.dT; x >= c.xCommit && xp > c.xCommit {
+			// when θ = VT and θ2 = 0)
+			if xp := (c.vpeak - th - th2) / c.dT; x >= c.xCommit && xp > c.xCommit {
 				// The upswing is committed: the time left to reach VPeak under
 				// the dominant exponential term, dx/dt = e^x/τm.
 				ePk := c.eNegPeak
@@ -366,12 +405,15 @@ func Slow(cs *Consts, s *State, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, e
 					if thDyn {
 						th = thInf + (th-thInf)*Exp(-tail*c.invTauTh)
 					}
+					if mat {
+						th2 = th2*Exp(-tail*c.invTauTh2) + c.dTheta2
+					}
 					t += tail
 					if !spiked {
 						first = t
 					}
 					spiked = true
-					v, w, th, ref = c.vreset, w+c.b, th+c.dTheta, c.tref
+					v, w, th, ref = c.vreset, c.jumpW(w), th+c.dTheta, c.tref
 					continue
 				}
 			}
@@ -408,6 +450,10 @@ func Slow(cs *Consts, s *State, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, e
 		if thDyn {
 			th1 = thInf + (th-thInf)*Exp(-hs*c.invTauTh)
 		}
+		th21 := th2
+		if mat {
+			th21 = th2 * Exp(-hs*c.invTauTh2)
+		}
 		// stage 1
 		f := -c.gl*(v-c.el) - w + g*(js0-gs0*v) + c.glDT*ex
 		var dvd1 float64
@@ -420,7 +466,7 @@ func Slow(cs *Consts, s *State, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, e
 		// stage 2
 		f = -c.gl*(vp-c.el) - wp + g*(js1-gs1*vp)
 		if c.dT > 0 {
-			x := (vp - th1) * c.invDT
+			x := (vp - th1 - th21) * c.invDT
 			if x > c.xMax {
 				x = c.xMax
 			}
@@ -437,7 +483,7 @@ func Slow(cs *Consts, s *State, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, e
 		w1 := w + 0.5*hs*(dw1+dw2)
 		level := c.vpeak
 		if c.dT == 0 {
-			level = th1
+			level = th1 + th21
 		}
 		if v1 >= level {
 			fr := 1.0
@@ -449,17 +495,23 @@ func Slow(cs *Consts, s *State, i int, v, vd, w, th, thInf, g, iS, iD, ep, ip, e
 			if thDyn {
 				th = thInf + (th-thInf)*Exp(-fr*hs*c.invTauTh)
 			}
+			if mat {
+				th2 = th2*Exp(-fr*hs*c.invTauTh2) + c.dTheta2
+			}
 			t += fr * hs
 			if !spiked {
 				first = t
 			}
 			spiked = true
-			v, w, th, ref = c.vreset, w+c.b, th+c.dTheta, c.tref
+			v, w, th, ref = c.vreset, c.jumpW(w), th+c.dTheta, c.tref
 			continue
 		}
-		v, vd, w, th = v1, vd1, w1, th1
+		v, vd, w, th, th2 = v1, vd1, w1, th1, th21
 		t += hs
 	}
 	s.Ref[i] = ref
+	if mat {
+		s.Theta2[i] = th2
+	}
 	return v, vd, w, th, spiked, first, true
 }

@@ -25,6 +25,10 @@ type State struct {
 	// Offset receives the spike time within the step (ms from its start)
 	// of every neuron that spiked.
 	Offset []float64
+	// Theta2 is the second threshold component θ2 (mV, added to θ in the
+	// spike initiation), read and written only when the parameters have
+	// DeltaTheta2 ≠ 0 (may be nil otherwise).
+	Theta2 []float64
 }
 
 // Block is the number of neurons the general kernels process per pass.
@@ -35,7 +39,7 @@ const Block = 256
 // Step never allocates.
 type Scratch struct {
 	js0, js1, gs0, gs1, jd0, jd1, gd0, gd1 []float64
-	th1, thInf, ex                         []float64
+	th1, thInf, ex, thA, thB               []float64
 	slow                                   []int32
 	heun                                   heunScratch
 }
@@ -44,7 +48,7 @@ type Scratch struct {
 func NewScratch() *Scratch {
 	mk := func() []float64 { return make([]float64, Block) }
 	return &Scratch{js0: mk(), js1: mk(), gs0: mk(), gs1: mk(), jd0: mk(), jd1: mk(), gd0: mk(), gd1: mk(),
-		th1: mk(), thInf: mk(), ex: mk(), slow: make([]int32, 0, Block), heun: newHeunScratch()}
+		th1: mk(), thInf: mk(), ex: mk(), thA: mk(), thB: mk(), slow: make([]int32, 0, Block), heun: newHeunScratch()}
 }
 
 // Step advances neurons [lo, hi) of s by one time step with the kernel c
