@@ -96,6 +96,15 @@ type Options struct {
 	// (see Fit).
 	NoAltStarts bool
 
+	// NoExtended leaves out the extended model terms (brain.Params
+	// Extended: the second threshold component DeltaTheta2, TauTheta2 of
+	// the multi-timescale threshold, and the saturating adaptation
+	// increment WSat), which Fit otherwise tries as alternative starting
+	// points of its end point (see ExtendedStarts). They are also left out
+	// with NoAltStarts, with Initial, and with Theta = ThetaOff (the
+	// threshold components; WSat is still tried).
+	NoExtended bool
+
 	// Initial is the starting point. If nil, it is built from the dynamic
 	// I–V estimate when the recording has a voltage trace, else from
 	// brain.Pyramidal's soma.
@@ -371,6 +380,12 @@ func fieldSpec(name string, p0 brain.Params) (field, error) {
 		return field{name, func(p *brain.Params) *float64 { return &p.VPeak }, false, 2, -40, 50}, nil
 	case "IBias":
 		return field{name, func(p *brain.Params) *float64 { return &p.IBias }, false, 2 * gl, -1e4, 1e4}, nil
+	case "DeltaTheta2":
+		return field{name, func(p *brain.Params) *float64 { return &p.DeltaTheta2 }, false, 1, 0, 30}, nil
+	case "TauTheta2":
+		return field{name, func(p *brain.Params) *float64 { return &p.TauTheta2 }, true, 0.3, 0.5, 1000}, nil
+	case "WSat":
+		return field{name, func(p *brain.Params) *float64 { return &p.WSat }, true, 0.4, 0.1 * gl, 1e6 * gl}, nil
 	}
 	return field{}, fmt.Errorf("%w: unknown or unsupported free field %q", ErrInput, name)
 }
@@ -505,8 +520,14 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 // better end point by the training objective is kept. Then the
 // alternatives of that end point are settled the same way, and if one is
 // better a polishing search over o.Free runs from it on a quarter of
-// o.MaxEvals. MaxEvals bounds each of these searches, so a fit may use up
-// to about 2.25 × MaxEvals + 6 × SettleEvals simulations, plus
+// o.MaxEvals. Last, unless o.NoExtended, the extended model terms
+// (ExtendedStarts: a fast second threshold component, a saturating
+// adaptation increment) are tried from the end point: each settled over
+// VT, B and its own fields on 2 × SettleEvals simulations, and the best
+// polished over o.Free and its fields on a quarter of o.MaxEvals; it
+// replaces the end point if it is better on the training objective.
+// MaxEvals bounds each of these searches, so a fit may use up to about
+// 2.5 × MaxEvals + 14 × SettleEvals simulations, plus
 // len(SpikesOnlyTauFactors) × (MatchRateEvals + 1) without a voltage
 // (Result.Evals). Every candidate is simulated
 // with brain.Population (see Simulate), so the result is exactly the model
@@ -529,6 +550,7 @@ func Fit(rec Recording, o Options) (Result, error) {
 		return Result{}, fmt.Errorf("%w: fewer than 2 recorded spikes in the train window %v", ErrInput, o.Train)
 	}
 	res := Result{Seed: o.Seed}
+	thetaOff := o.Theta == ThetaOff // the user's choice, before ThetaAuto is resolved
 	var p0 brain.Params
 	var candidates []brain.Params // voltage-based starting points
 	staged := false
@@ -755,6 +777,36 @@ func Fit(rec Recording, o Options) (Result, error) {
 			}
 			keep(hop)
 			best, bestF = search(sp, hopF, 0.25, 1, evals+o.MaxEvals/4, &evals, altRng, score, keep)
+		}
+		if !o.NoExtended {
+			// The extended terms, from the end point: each start is
+			// settled over VT, B and its own fields; the best is
+			// polished over o.Free and its fields on a quarter of the
+			// budget and replaces the end point if it is better.
+			extRng := rand.New(rand.NewPCG(o.Seed, 0x6669742d657874)) // stream "fit-ext"
+			rate := float64(len(spikesIn(rec.Spikes, fitW))) / fitW.Duration() * 1000
+			var ext brain.Params
+			extF := math.Inf(1)
+			for _, c := range ExtendedStarts(best, rate, !thetaOff) {
+				sp, err := newSpace(c, append([]string{"VT", "B"}, extendedFields(c)...))
+				if err != nil {
+					continue
+				}
+				q, fq := search(sp, score(c), 1, 0, evals+2*SettleEvals, &evals, extRng, score, nil)
+				if fq < extF {
+					ext, extF = q, fq
+				}
+			}
+			if !math.IsInf(extF, 1) {
+				sp, err := newSpace(ext, append(slices.Clone(stage2), extendedFields(ext)...))
+				if err != nil {
+					return Result{}, err
+				}
+				if q, fq := search(sp, extF, 0.25, 1, evals+o.MaxEvals/4, &evals, extRng, score, nil); fq < bestF {
+					keep(q)
+					best, bestF = q, fq
+				}
+			}
 		}
 	}
 	if hasVal {
@@ -1053,6 +1105,56 @@ func alternativeStarts(p brain.Params, spikes []float64) []brain.Params {
 		}
 	}
 	return out
+}
+
+// ExtendedStarts returns the starting points with the extended model
+// terms (brain.Params.Extended) that Fit tries from its end point p,
+// fitted to a recording firing at rateHz (Hz) on the training window:
+//
+//   - with theta, a fast second threshold component θ2 that jumps by
+//     3 or 6 mV per spike and decays with 2 or 3 ms, beside p's own θ:
+//     the multi-timescale threshold of Kobayashi et al. (2009), whose
+//     fast component spaces the spikes of a burst (the intra-burst
+//     intervals of the IB cell are 5–8 ms where the AdEx with one
+//     threshold gives 3–5 ms);
+//   - if p adapts (B > 0, TauW > 0), a saturating adaptation increment
+//     with WSat 8 or 32 times the adaptation current that the fixed
+//     increment builds up at rateHz (B·max(1, τw·ν)): a slow potassium
+//     current whose activation saturates, as the M current, adapts less
+//     than in proportion to the rate, so the f–I curve bends less at
+//     high currents (the RS cell's f–I curve is 10–16 % off with the
+//     fixed increment).
+//
+// A term p already uses is not offered again.
+func ExtendedStarts(p brain.Params, rateHz float64, theta bool) []brain.Params {
+	var out []brain.Params
+	if theta && p.DeltaTheta2 == 0 {
+		for _, m := range [][2]float64{{3, 2}, {6, 3}} {
+			q := p
+			q.DeltaTheta2, q.TauTheta2 = m[0], m[1]
+			out = append(out, q)
+		}
+	}
+	if p.WSat == 0 && p.B > 0 && p.TauW > 0 {
+		for _, k := range []float64{8, 32} {
+			q := p
+			q.WSat = k * p.B * math.Max(1, p.TauW*rateHz/1000)
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// extendedFields are the search fields of the extended terms p uses.
+func extendedFields(p brain.Params) []string {
+	var f []string
+	if p.DeltaTheta2 != 0 {
+		f = append(f, "DeltaTheta2", "TauTheta2")
+	}
+	if p.WSat > 0 {
+		f = append(f, "WSat")
+	}
+	return f
 }
 
 // SpikesOnlyTauFactors are the multiples of the default soma's membrane

@@ -54,6 +54,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "seed of the search")
 	optimizer := fs.String("optimizer", "", "search method: nelder-mead (default) or cmaes")
 	noSteps := fs.Bool("no-steps", false, "fit the noise sweep alone (no step sweeps)")
+	noExt := fs.Bool("no-extended", false, "leave the extended model terms (second threshold component, saturating adaptation) out of the fits")
 	out := fs.String("out", "", "JSON output file")
 	list := fs.Bool("list", false, "list the protocols and stop")
 	generate := fs.Bool("generate", false, "only generate the recordings into --cache (no fits)")
@@ -92,7 +93,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		_, err := fmt.Fprintln(stdout, string(b))
 		return err
 	}
-	o := validate.Options{Fit: fit.Options{Seed: *seed, MaxEvals: *evals, Optimizer: fit.Optimizer(*optimizer)}, NoSteps: *noSteps}
+	o := validate.Options{Fit: fit.Options{Seed: *seed, MaxEvals: *evals, Optimizer: fit.Optimizer(*optimizer), NoExtended: *noExt}, NoSteps: *noSteps}
 	results := make([]validate.Result, len(ps))
 	errs := make([]error, len(ps))
 	done := make([]bool, len(ps))
@@ -104,8 +105,8 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if old.Seed != *seed || old.MaxEvals != *evals || old.NoSteps != *noSteps || old.Optimizer != *optimizer {
-			return fmt.Errorf("--reuse %s: search settings (seed %d, evals %d, no-steps %v, optimizer %q) differ", path, old.Seed, old.MaxEvals, old.NoSteps, old.Optimizer)
+		if old.Seed != *seed || old.MaxEvals != *evals || old.NoSteps != *noSteps || old.Optimizer != *optimizer || old.NoExtended != *noExt {
+			return fmt.Errorf("--reuse %s: search settings (seed %d, evals %d, no-steps %v, optimizer %q, no-extended %v) differ", path, old.Seed, old.MaxEvals, old.NoSteps, old.Optimizer, old.NoExtended)
 		}
 		for i, p := range ps {
 			for _, r := range old.Results {
@@ -131,7 +132,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		res := validate.Stored{
 			Command: "neuron validate " + strings.Join(args, " "),
 			Reused:  *reuse,
-			Seed:    *seed, MaxEvals: *evals, NoSteps: *noSteps, Optimizer: *optimizer,
+			Seed:    *seed, MaxEvals: *evals, NoSteps: *noSteps, Optimizer: *optimizer, NoExtended: *noExt,
 			Results:   got,
 			Summary:   validate.Summarise(got),
 			Protocols: len(got),

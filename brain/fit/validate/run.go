@@ -51,10 +51,13 @@ type Stored struct {
 	// Optimizer is fit.Options.Optimizer ("": the default).
 	Optimizer string `json:"optimizer,omitempty"`
 	// NoSteps is true if the step sweeps were left out of training.
-	NoSteps   bool      `json:"no_steps"`
-	Protocols int       `json:"protocols"`
-	Results   []Result  `json:"results"`
-	Summary   []Summary `json:"summary"`
+	NoSteps bool `json:"no_steps"`
+	// NoExtended is fit.Options.NoExtended: the extended model terms
+	// were left out of the fits.
+	NoExtended bool      `json:"no_extended,omitempty"`
+	Protocols  int       `json:"protocols"`
+	Results    []Result  `json:"results"`
+	Summary    []Summary `json:"summary"`
 }
 
 // ReadStored reads a file written by `neuron validate --out`.
