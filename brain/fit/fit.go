@@ -522,12 +522,17 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 // better a polishing search over o.Free runs from it on a quarter of
 // o.MaxEvals. Last, unless o.NoExtended, the extended model terms
 // (ExtendedStarts: a fast second threshold component, a saturating
-// adaptation increment) are tried from the end point: each settled over
-// VT, B and its own fields on 2 × SettleEvals simulations, and the best
-// polished over o.Free and its fields on a quarter of o.MaxEvals; it
-// replaces the end point if it is better on the training objective.
-// MaxEvals bounds each of these searches, so a fit may use up to about
-// 2.5 × MaxEvals + 14 × SettleEvals simulations, plus
+// adaptation increment) are tried from the end point and chosen by
+// cross-validation inside the training window: each is settled over VT,
+// B and its own fields on 2 × SettleEvals simulations and the best
+// polished over o.Free and its fields on a quarter of o.MaxEvals, all on
+// the first ExtendedCVFraction of the window and the extra sweeps but the
+// last; the end point is polished the same way without them, and if
+// the extended one then predicts the rest of the window and the last
+// sweep better, it is refitted on everything (an eighth of o.MaxEvals)
+// and is the result. MaxEvals bounds each of these searches, so a fit
+// may use up to about 2.875 × MaxEvals + 14 × SettleEvals simulations,
+// plus
 // len(SpikesOnlyTauFactors) × (MatchRateEvals + 1) without a voltage
 // (Result.Evals). Every candidate is simulated
 // with brain.Population (see Simulate), so the result is exactly the model
@@ -618,7 +623,8 @@ func Fit(rec Recording, o Options) (Result, error) {
 	var s sim
 	rng := rand.New(rand.NewPCG(o.Seed, 0x6669742d6e6d)) // stream "fit-nm"
 	evals := 0
-	objective := func(p brain.Params, w Window) float64 {
+	// objectiveX is the objective on window w and the extra sweeps ex.
+	objectiveX := func(p brain.Params, w Window, ex []extraSweep) float64 {
 		if p.Validate() != nil || s.init(p, o.SimDT) != nil {
 			return badObjective
 		}
@@ -626,12 +632,13 @@ func Fit(rec Recording, o Options) (Result, error) {
 		if err != nil {
 			return badObjective
 		}
-		fe, err := extraObjective(&s, o, extras)
+		fe, err := extraObjective(&s, o, ex)
 		if err != nil {
 			return badObjective
 		}
 		return o.objective(sc) + fe
 	}
+	objective := func(p brain.Params, w Window) float64 { return objectiveX(p, w, extras) }
 	score := func(p brain.Params) float64 {
 		evals++
 		return objective(p, fitW)
@@ -779,34 +786,11 @@ func Fit(rec Recording, o Options) (Result, error) {
 			best, bestF = search(sp, hopF, 0.25, 1, evals+o.MaxEvals/4, &evals, altRng, score, keep)
 		}
 		if !o.NoExtended {
-			// The extended terms, from the end point: each start is
-			// settled over VT, B and its own fields; the best is
-			// polished over o.Free and its fields on a quarter of the
-			// budget and replaces the end point if it is better.
-			extRng := rand.New(rand.NewPCG(o.Seed, 0x6669742d657874)) // stream "fit-ext"
-			rate := float64(len(spikesIn(rec.Spikes, fitW))) / fitW.Duration() * 1000
-			var ext brain.Params
-			extF := math.Inf(1)
-			for _, c := range ExtendedStarts(best, rate, !thetaOff) {
-				sp, err := newSpace(c, append([]string{"VT", "B"}, extendedFields(c)...))
-				if err != nil {
-					continue
-				}
-				q, fq := search(sp, score(c), 1, 0, evals+2*SettleEvals, &evals, extRng, score, nil)
-				if fq < extF {
-					ext, extF = q, fq
-				}
-			}
-			if !math.IsInf(extF, 1) {
-				sp, err := newSpace(ext, append(slices.Clone(stage2), extendedFields(ext)...))
-				if err != nil {
-					return Result{}, err
-				}
-				if q, fq := search(sp, extF, 0.25, 1, evals+o.MaxEvals/4, &evals, extRng, score, nil); fq < bestF {
-					keep(q)
-					best, bestF = q, fq
-				}
-			}
+			best, bestF = extendedSearch(best, bestF, extendedCV{
+				o: o, fitW: fitW, spikes: rec.Spikes, extras: extras, free: stage2, thetaOn: !thetaOff,
+				evals: &evals, score: score, keep: keep,
+				objective: func(p brain.Params, w Window, ex []extraSweep) float64 { evals++; return objectiveX(p, w, ex) },
+			})
 		}
 	}
 	if hasVal {
@@ -1105,6 +1089,88 @@ func alternativeStarts(p brain.Params, spikes []float64) []brain.Params {
 		}
 	}
 	return out
+}
+
+// extendedCV is what extendedSearch needs of a fit.
+type extendedCV struct {
+	o         Options
+	fitW      Window
+	spikes    []float64
+	extras    []extraSweep
+	free      []string
+	thetaOn   bool
+	evals     *int
+	score     func(brain.Params) float64                        // the objective on fitW and every extra sweep
+	objective func(brain.Params, Window, []extraSweep) float64 // on a window and some sweeps
+	keep      func(brain.Params)
+}
+
+// ExtendedCVFraction is the part of the training (fit) window on which
+// the extended model terms are fitted before they are compared with the
+// fit without them on the rest (see Fit).
+const ExtendedCVFraction = 0.75
+
+// extendedSearch tries the extended model terms from the end point best
+// (objective bestF), choosing by cross-validation inside the training
+// window: on the first ExtendedCVFraction of the fit window and every
+// extra sweep but the last, the ExtendedStarts of best are settled and
+// the best of them is polished over the free fields and its own (a
+// quarter of MaxEvals), and best itself is polished the same way over
+// the free fields; the two are compared on the rest of the window and
+// the last sweep, which neither polish saw. Only if the extended one
+// predicts them better is it refitted on the whole window and every
+// sweep (a polishing search on an eighth of MaxEvals) and returned;
+// otherwise best is.
+func extendedSearch(best brain.Params, bestF float64, cv extendedCV) (brain.Params, float64) {
+	o := cv.o
+	cvW := Window{cv.fitW.StartMS, cv.fitW.StartMS + ExtendedCVFraction*cv.fitW.Duration()}
+	valW := Window{cvW.EndMS, cv.fitW.EndMS}
+	if len(spikesIn(cv.spikes, cvW)) < 2 || len(spikesIn(cv.spikes, valW)) < 1 {
+		return best, bestF
+	}
+	exFit, exVal := cv.extras, []extraSweep(nil)
+	if n := len(cv.extras); n >= 2 {
+		exFit, exVal = cv.extras[:n-1], cv.extras[n-1:]
+	}
+	scoreCV := func(p brain.Params) float64 { return cv.objective(p, cvW, exFit) }
+	rng := rand.New(rand.NewPCG(o.Seed, 0x6669742d657874)) // stream "fit-ext"
+	rate := float64(len(spikesIn(cv.spikes, cvW))) / cvW.Duration() * 1000
+	var ext brain.Params
+	extF := math.Inf(1)
+	for _, c := range ExtendedStarts(best, rate, cv.thetaOn) {
+		sp, err := newSpace(c, append([]string{"VT", "B"}, extendedFields(c)...))
+		if err != nil {
+			continue
+		}
+		q, fq := search(sp, scoreCV(c), 1, 0, *cv.evals+2*SettleEvals, cv.evals, rng, scoreCV, nil)
+		if fq < extF {
+			ext, extF = q, fq
+		}
+	}
+	if math.IsInf(extF, 1) {
+		return best, bestF
+	}
+	fields := append(slices.Clone(cv.free), extendedFields(ext)...)
+	sp, err := newSpace(ext, fields)
+	if err != nil {
+		return best, bestF
+	}
+	ext, _ = search(sp, extF, 0.25, 1, *cv.evals+o.MaxEvals/4, cv.evals, rng, scoreCV, nil)
+	spb, err := newSpace(best, cv.free)
+	if err != nil {
+		return best, bestF
+	}
+	base, _ := search(spb, scoreCV(best), 0.25, 1, *cv.evals+o.MaxEvals/4, cv.evals, rng, scoreCV, nil)
+	if !(cv.objective(ext, valW, exVal) < cv.objective(base, valW, exVal)) {
+		return best, bestF
+	}
+	sp, err = newSpace(ext, fields)
+	if err != nil {
+		return best, bestF
+	}
+	f := cv.score(ext)
+	cv.keep(ext)
+	return search(sp, f, 0.25, 0, *cv.evals+o.MaxEvals/8, cv.evals, rng, cv.score, cv.keep)
 }
 
 // ExtendedStarts returns the starting points with the extended model
