@@ -35,37 +35,3 @@ func TestExtendedStarts(t *testing.T) {
 		t.Errorf("θ2 already in use: %d starts, want 0", n)
 	}
 }
-
-// A cell with a fast second threshold component (MAT) fires bursts whose
-// spikes are spaced by it; the fit with the extended terms ends with a θ2
-// and fits the training window better than the fit without them, and
-// predicts the held-out spikes no worse. Measured (seed 1, 200
-// simulations per search): Γ train 0.988 with (Δθ2 3 mV, τθ2 2 ms),
-// 0.976 without; Γ test 0.868 both.
-func TestExtendedFitFindsFastThreshold(t *testing.T) {
-	if testing.Short() {
-		t.Skip("two fits, 20 s")
-	}
-	truth := burster()
-	truth.DeltaTheta2, truth.TauTheta2 = 10, 5
-	rec := syntheticP(t, truth, 12000, 3)
-	o := fit.Options{Train: fit.Window{StartMS: 0, EndMS: 8000}, Test: fit.Window{StartMS: 8000, EndMS: 12000}, Seed: 1, MaxEvals: 200}
-	with, err := fit.Fit(rec, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.NoExtended = true
-	without, err := fit.Fit(rec, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("with the extended terms: Γ train %.3f test %.3f, %d sims, Δθ2 %.2f mV τθ2 %.2f ms WSat %.0f pA", with.GammaTrain, with.GammaTest, with.Evals, with.Params.DeltaTheta2, with.Params.TauTheta2, with.Params.WSat)
-	t.Logf("without: Γ train %.3f test %.3f, %d sims", without.GammaTrain, without.GammaTest, without.Evals)
-	if !(with.Params.DeltaTheta2 > 0) || !(with.GammaTrain > without.GammaTrain) || with.GammaTest < without.GammaTest-0.02 {
-		t.Errorf("with the extended terms Δθ2 = %v, Γ train %.3f test %.3f; without Γ train %.3f test %.3f",
-			with.Params.DeltaTheta2, with.GammaTrain, with.GammaTest, without.GammaTrain, without.GammaTest)
-	}
-	if without.Params.Extended() || with.Evals > 23*200/8+14*fit.SettleEvals+40 {
-		t.Errorf("without: Extended %v; with: %d simulations, beyond the documented bound", without.Params.Extended(), with.Evals)
-	}
-}

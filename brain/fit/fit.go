@@ -1100,7 +1100,7 @@ type extendedCV struct {
 	free      []string
 	thetaOn   bool
 	evals     *int
-	score     func(brain.Params) float64                        // the objective on fitW and every extra sweep
+	score     func(brain.Params) float64                       // the objective on fitW and every extra sweep
 	objective func(brain.Params, Window, []extraSweep) float64 // on a window and some sweeps
 	keep      func(brain.Params)
 }
