@@ -39,6 +39,24 @@
 //
 //	Gc/(Gc + GLd)        (Params.Attenuation)
 //
+// Two optional terms, off in every preset (Params.Extended), extend the
+// spike-triggered dynamics. A second threshold component θ2, which adds to
+// θ in the exponential (and in the hard threshold when ΔT = 0),
+//
+//	τθ2 dθ2/dt = −θ2,   at a spike θ2 ← θ2 + Δθ2      (DeltaTheta2, TauTheta2)
+//
+// makes θ + θ2 the multi-timescale adaptive threshold of Kobayashi et al.
+// (2009, Front Comput Neurosci 3:9) with a fast and a slow component. A
+// saturating adaptation increment,
+//
+//	at a spike w ← w + b·(1 − w/WSat)                   (WSat > 0)
+//
+// lets w approach WSat at high rates, as the activation of a slow potassium
+// current saturates (the after-spike currents of the GLIF models, Teeter et
+// al. 2018, Nat Commun 9:709, are updated in this multiplicative-plus-
+// additive form). Parameter sets without them run bit for bit as before the
+// terms existed; with them they run on the general (scalar) kernel.
+//
 // The leaky integrate-and-fire neuron is the special case ΔT = 0, a = b = 0,
 // Gc = 0, no adaptive threshold (Params.IsLIF).
 //
