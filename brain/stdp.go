@@ -328,48 +328,66 @@ func (pl *stdpRule) Prepare(sy *Synapses, dt float64) error {
 // r1, r2), postsynaptic spikes potentiate (then bump o1, o2), every trace
 // read at its value at step k.
 func (pl *stdpRule) Learn(sy *Synapses, k int64, pre, post []int32) {
-	rule := &pl.rule
-	ws, tg, rp := sy.Weights(), sy.Targets(), sy.RowPtr()
-	o1, ot := pl.o1, pl.ot
 	for _, i := range pre {
-		age := k - pl.rt[i]
-		r2 := 0.0
-		if pl.r2 != nil {
-			r2 = pl.r2[i] * pl.dX.at(age)
-		}
-		lo, hi := rp[i], rp[i+1]
-		ts, ww := tg[lo:hi], ws[lo:hi]
-		ww = ww[:len(ts)]
-		for s, j := range ts {
-			ww[s] = float32(rule.depress(float64(ww[s]), o1[j]*pl.dMinus.at(k-ot[j]), r2))
-		}
-		pl.r1[i] = rule.jump(pl.r1[i] * pl.dPlus.at(age))
-		if pl.r2 != nil {
-			pl.r2[i] = rule.jump(r2)
-		}
-		pl.rt[i] = k
+		pl.preSpike(sy, k, i)
 	}
 	for _, j := range post {
-		age := k - ot[j]
-		o2 := 0.0
-		if pl.o2 != nil {
-			o2 = pl.o2[j] * pl.dY.at(age)
-		}
-		i := 0
-		for _, s := range pl.colSyn[pl.colPtr[j]:pl.colPtr[j+1]] {
-			// Presynaptic cell of s: incoming synapses are ascending, so
-			// search forward from the last one (galloping).
-			if rp[i+1] <= s {
+		pl.postSpike(sy, k, j)
+	}
+}
+
+// preSpike depresses the outgoing synapses of presynaptic cell i at step
+// k, then bumps its traces.
+func (pl *stdpRule) preSpike(sy *Synapses, k int64, i int32) {
+	rule := &pl.rule
+	age := k - pl.rt[i]
+	r2 := 0.0
+	if pl.r2 != nil {
+		r2 = pl.r2[i] * pl.dX.at(age)
+	}
+	rp := sy.RowPtr()
+	lo, hi := rp[i], rp[i+1]
+	ts, ww := sy.Targets()[lo:hi], sy.Weights()[lo:hi]
+	ww = ww[:len(ts)]
+	o1, ot := pl.o1, pl.ot
+	for s, j := range ts {
+		ww[s] = float32(rule.depress(float64(ww[s]), o1[j]*pl.dMinus.at(k-ot[j]), r2))
+	}
+	pl.r1[i] = rule.jump(pl.r1[i] * pl.dPlus.at(age))
+	if pl.r2 != nil {
+		pl.r2[i] = rule.jump(r2)
+	}
+	pl.rt[i] = k
+}
+
+// postSpike potentiates the incoming synapses of postsynaptic cell j at
+// step k, then bumps its traces.
+func (pl *stdpRule) postSpike(sy *Synapses, k int64, j int32) {
+	rule := &pl.rule
+	age := k - pl.ot[j]
+	o2 := 0.0
+	if pl.o2 != nil {
+		o2 = pl.o2[j] * pl.dY.at(age)
+	}
+	ws, rp := sy.Weights(), sy.RowPtr()
+	r1, rt := pl.r1, pl.rt
+	i := 0
+	for _, s := range pl.colSyn[pl.colPtr[j]:pl.colPtr[j+1]] {
+		// Presynaptic cell of s: incoming synapses are ascending, so it
+		// is the last one's or a later one: most often the next
+		// (all-to-all, one synapse per pair), else found by galloping.
+		if rp[i+1] <= s {
+			if i++; rp[i+1] <= s {
 				i = sy.RowOf(s, i)
 			}
-			ws[s] = float32(rule.potentiate(float64(ws[s]), pl.r1[i]*pl.dPlus.at(k-pl.rt[i]), o2))
 		}
-		o1[j] = rule.jump(o1[j] * pl.dMinus.at(age))
-		if pl.o2 != nil {
-			pl.o2[j] = rule.jump(o2)
-		}
-		ot[j] = k
+		ws[s] = float32(rule.potentiate(float64(ws[s]), r1[i]*pl.dPlus.at(k-rt[i]), o2))
 	}
+	pl.o1[j] = rule.jump(pl.o1[j] * pl.dMinus.at(age))
+	if pl.o2 != nil {
+		pl.o2[j] = rule.jump(o2)
+	}
+	pl.ot[j] = k
 }
 
 // SaveState writes the traces and the steps of their last updates.
