@@ -174,6 +174,29 @@ const thinLookaheadMS = 1000
 
 // advance moves generator i's next spike time past its current value.
 func (g *PoissonGroup) advance(i int) {
+	if g.RateFunc != nil {
+		g.advanceThinned(i)
+		return
+	}
+	r := g.RateHz
+	if g.Rates != nil {
+		r = g.Rates[i]
+	}
+	t := math.Inf(1)
+	if r > 0 {
+		scale := 1000 / r // mean ISI (ms)
+		t = g.next[i] + scale*rand.New(&g.pcg[i]).ExpFloat64()
+	}
+	if t >= g.stopMS {
+		g.next[i], g.due[i] = math.Inf(1), -1
+		return
+	}
+	g.next[i], g.due[i] = t, int64(t/g.dt)
+}
+
+// advanceThinned is advance with RateFunc: candidates at MaxRateHz are
+// thinned to RateFunc(t).
+func (g *PoissonGroup) advanceThinned(i int) {
 	r := g.rate(i)
 	t := g.next[i]
 	wake := false
