@@ -736,22 +736,31 @@ const (
 // phase runs the tasks of one phase of a step: on the team during a
 // multi-core Run, else here in order.
 func (n *Network) phase(fn int) {
-	count, bounds := n.tasks(), n.bounds
-	f := n.taskWork
-	switch fn {
-	case phaseFlush:
-		f = n.taskFlush
-	case phaseLearn:
-		count, f, bounds = len(n.plastic), n.taskLearn, nil
-	case phasePlastic:
-		f = n.deliverPlastic
-	}
 	if n.team != nil {
+		count, bounds := n.tasks(), n.bounds
+		if fn == phaseLearn {
+			count, bounds = len(n.plastic), nil
+		}
 		n.team.do(fn, count, bounds)
 		return
 	}
-	for k := range count {
-		f(k)
+	switch fn {
+	case phaseWork:
+		for k := range n.tasks() {
+			n.work(k)
+		}
+	case phaseFlush:
+		for k := range n.tasks() {
+			n.flush(k)
+		}
+	case phaseLearn:
+		for k := range n.plastic {
+			n.taskLearn(k)
+		}
+	case phasePlastic:
+		for k := range n.tasks() {
+			n.deliverPlastic(k)
+		}
 	}
 }
 
@@ -868,14 +877,14 @@ func (n *Network) countEvents() {
 // joinSpikes joins the segments' spike lists of step s into each
 // population's list (n.popSpikes), or returns a segment's error.
 func (n *Network) joinSpikes(s, par int64) error {
-	for k, segs := range n.popSegs {
-		for _, seg := range segs {
-			if seg.err != nil {
-				err := seg.err
-				seg.err = nil
-				return fmt.Errorf("brain: network step %d: %w", s, unwrapPrefix(err))
-			}
+	for _, seg := range n.segs {
+		if seg.err != nil {
+			err := seg.err
+			seg.err = nil
+			return fmt.Errorf("brain: network step %d: %w", s, unwrapPrefix(err))
 		}
+	}
+	for k, segs := range n.popSegs {
 		if len(segs) == 1 {
 			n.popSpikes[k] = segs[0].buf[par]
 			continue

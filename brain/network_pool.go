@@ -83,9 +83,11 @@ type segment struct {
 	buf    [2][]int32
 	err    error           // Step error of the current step
 	sc     *fullScratch    // scratch of the general kernel (nil for LIF)
-	groups []int           // indices into Network.groups of the rings into pop
 	rings  []*ring         // rings into pop
 	inputs []*poissonInput // Poisson inputs into pop
+	// static and plastic are the projections into pop without and with a
+	// plasticity rule, in delivery order (ring by ring, Network.groups).
+	static, plastic []*Projection
 	// inputEvents counts the events of the Poisson inputs into the
 	// segment's cells (Network.SynapticEvents adds them up).
 	inputEvents int64
@@ -99,16 +101,21 @@ func (n *Network) plan(w int) {
 	}
 	n.segs = n.segs[:0]
 	n.popSegs = make([][]*segment, len(n.pops))
-	groupsOf := func(pop int) ([]int, []*ring) {
-		var gs []int
-		var rs []*ring
-		for g, projs := range n.groups {
-			if projs[0].ring.pop == pop {
-				gs = append(gs, g)
-				rs = append(rs, projs[0].ring)
+	into := func(pop int) (static, plastic []*Projection, rs []*ring) {
+		for _, projs := range n.groups {
+			if projs[0].ring.pop != pop {
+				continue
+			}
+			rs = append(rs, projs[0].ring)
+			for _, p := range projs {
+				if p.rule != nil {
+					plastic = append(plastic, p)
+				} else {
+					static = append(static, p)
+				}
 			}
 		}
-		return gs, rs
+		return static, plastic, rs
 	}
 	for k, p := range n.pops {
 		a, b := n.ownedRange(k) // [0, N) but in a distributed run
@@ -119,7 +126,7 @@ func (n *Network) plan(w int) {
 		if a == b {
 			parts = 0 // another rank owns every cell
 		}
-		gs, rs := groupsOf(k)
+		static, plastic, rs := into(k)
 		cut := func(c int) int {
 			if c == parts {
 				return b
@@ -128,7 +135,7 @@ func (n *Network) plan(w int) {
 		}
 		for c := range parts {
 			lo, hi := cut(c), cut(c+1)
-			s := &segment{id: len(n.segs), pop: k, lo: lo, hi: hi, whole: lo == a && hi == b, groups: gs, rings: rs,
+			s := &segment{id: len(n.segs), pop: k, lo: lo, hi: hi, whole: lo == a && hi == b, static: static, plastic: plastic, rings: rs,
 				buf: [2][]int32{make([]int32, 0, hi-lo), make([]int32, 0, hi-lo)}}
 			s.sc = p.newScratch()
 			for _, in := range n.inputs {
@@ -232,16 +239,19 @@ func (n *Network) work(t int) {
 // deliverInto delivers the spikes of step s into segment seg's cells,
 // through the plastic projections or through the static ones.
 func (n *Network) deliverInto(seg *segment, s int64, plastic bool) {
+	projs := seg.static
+	if plastic {
+		projs = seg.plastic
+	}
+	if len(projs) == 0 {
+		return
+	}
 	lo, hi := uint32(seg.lo), uint32(seg.hi)
 	if seg.whole {
 		lo, hi = 0, noUpper // the rows hold no other targets
 	}
-	for _, g := range seg.groups {
-		for _, p := range n.groups[g] {
-			if (p.rule != nil) == plastic {
-				p.deliverRange(s, n.preSpikes(p), lo, hi, seg.id)
-			}
-		}
+	for _, p := range projs {
+		p.deliverRange(s, n.preSpikes(p), lo, hi, seg.id)
 	}
 }
 
