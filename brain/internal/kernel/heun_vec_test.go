@@ -6,25 +6,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"simd/archsimd"
 	"slices"
 	"testing"
 
 	"github.com/neuron-sim/neuron/brain/internal/simd"
 )
 
-// vecWidths are the vector widths this CPU runs: 4 with AVX2, 8 with
-// AVX-512.
-func vecWidths() []int {
-	var ws []int
-	if archsimd.X86.AVX2() {
-		ws = append(ws, 4)
-	}
-	if archsimd.X86.AVX512() {
-		ws = append(ws, 8)
-	}
-	return ws
-}
+// vecWidths are the vector widths this CPU runs.
+func vecWidths() []int { return simd.Widths() }
 
 // TestHeunVecMatchesScalar: the vector Heun kernel and the scalar one,
 // run side by side over 3000 steps of 1003 cells (not a multiple of 4 or

@@ -12,3 +12,6 @@ const Width = 0
 func currVec(*CurrConsts, *Arrays) int      { return 0 }
 func condVec(*CondConsts, *Arrays) int      { return 0 }
 func condEulerVec(*CondConsts, *Arrays) int { return 0 }
+
+// Widths lists the vector widths this build can run: none.
+func Widths() []int { return nil }

@@ -24,6 +24,19 @@ var Width = func() int {
 	return 0
 }()
 
+// Widths lists the vector widths this CPU can run, narrowest first: 4 with
+// AVX2, 8 with AVX-512 (tests and benchmarks run the kernels at each).
+func Widths() []int {
+	var ws []int
+	if archsimd.X86.AVX2() {
+		ws = append(ws, 4)
+	}
+	if archsimd.X86.AVX512() {
+		ws = append(ws, 8)
+	}
+	return ws
+}
+
 type f8 = archsimd.Float64x8
 
 func bc(x float64) f8          { return archsimd.BroadcastFloat64x8(x) }

@@ -9,18 +9,8 @@ import (
 	"testing"
 )
 
-// vectorWidths are the vector kernels' widths this CPU runs: 4 with AVX2,
-// 8 with AVX-512.
-func vectorWidths() []int {
-	var ws []int
-	if archsimd.X86.AVX2() {
-		ws = append(ws, 4)
-	}
-	if archsimd.X86.AVX512() {
-		ws = append(ws, 8)
-	}
-	return ws
-}
+// vectorWidths are the vector kernels' widths this CPU runs.
+func vectorWidths() []int { return Widths() }
 
 // setWidth makes the kernels use w lanes and returns the width before.
 func setWidth(w int) int {
