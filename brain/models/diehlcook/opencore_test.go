@@ -117,6 +117,33 @@ func TestOpenCoreMatchesFastPath(t *testing.T) {
 		sameSpikes(t, "frozen", fe, oe, fa, oa)
 	})
 
+	// Inhibition 20 times stronger: one inhibitory spike makes
+	// dt(1 + g_e + g_i)/τ > 1, so both paths take the exact membrane step
+	// (Params.EulerMembrane); plain Euler must give other spikes, or the
+	// comparison did not reach that step.
+	t.Run("frozen, exact steps", func(t *testing.T) {
+		m := float32Model(t, n)
+		m.P.WIE *= 20
+		for j := range m.Theta {
+			m.Theta[j] = 20 + float64(j%7)
+		}
+		d, _ := test.Slice(0, 20)
+		fe, fa := fastRun(t, m.Clone(), d, false, 5, PhaseTest)
+		o, err := NewOpenNet(m.Clone())
+		if err != nil {
+			t.Fatal(err)
+		}
+		oe, oa := openRun(t, o, d, false, 5, PhaseTest)
+		sameSpikes(t, "frozen, exact steps", fe, oe, fa, oa)
+		euler := m.Clone()
+		euler.P.EulerMembrane = true
+		ee, ea := fastRun(t, euler, d, false, 5, PhaseTest)
+		t.Logf("%d spikes, %d presentations; plain Euler %d spikes, %d presentations", len(fe), sum(fa), len(ee), sum(ea))
+		if slices.Equal(fe, ee) && slices.Equal(fa, ea) {
+			t.Error("plain Euler gave the same spikes: no exact step was taken")
+		}
+	})
+
 	t.Run("training", func(t *testing.T) {
 		m := float32Model(t, n)
 		d, _ := train.Slice(0, 30)
