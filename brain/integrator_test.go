@@ -138,3 +138,76 @@ func TestIntegratorErrors(t *testing.T) {
 		t.Errorf("errors at dt = 0.1 ms: accurate %.3g mV (want ≤ 0.01), forward Euler %.3g mV (want ≤ 0.5 and ≥ 10× accurate)", acc, eul)
 	}
 }
+
+// TestForwardEulerInstabilityIsReported: a forward Euler step with
+// dt·(GL + gE + gI)/C ≥ 2 diverges (and from 1 on it carries V past its
+// equilibrium), so it must not pass silently: Step stops with a
+// *BlowUpError naming the neuron, the factor and the time, and leaves that
+// neuron's state as it was. Just below the bound, in a refractory cell
+// (whose V is held anyway) and with the accurate integrator the same
+// conductance is no error. Both the vector sweep (Size 1) and the gain
+// sweep (Size 2: the conductance counts half) are covered.
+func TestForwardEulerInstabilityIsReported(t *testing.T) {
+	const dt, bad = 0.1, 13
+	// COBA cell: C 200 pF, GL 10 nS: unstable from gE + gI = 2C/dt − GL = 3990 nS.
+	run := func(integ Integrator, size, gI float64, refractory bool) (*Population, error) {
+		t.Helper()
+		p := cobaCell(integ)
+		pop := must(NewPopulation("e", 24, p))
+		if err := pop.Prepare(dt); err != nil {
+			t.Fatal(err)
+		}
+		if size != 1 {
+			for i := range pop.Size {
+				pop.Size[i] = size
+			}
+			if err := pop.Prepare(dt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range pop.V {
+			pop.V[i] = -65
+			pop.Input(Proximal, Excitatory)[i] = 5
+		}
+		pop.Input(Proximal, Inhibitory)[bad] = gI
+		if refractory {
+			pop.Var("Ref")[bad] = 1
+		}
+		for s := range 3 {
+			if _, err := pop.Step(int64(s)); err != nil {
+				return pop, err
+			}
+		}
+		return pop, nil
+	}
+	for _, size := range []float64{1, 2} {
+		gcrit := (2*200/dt - 10) * size
+		pop, err := run(ForwardEuler, size, gcrit, false)
+		var be *BlowUpError
+		if !errors.As(err, &be) {
+			t.Fatalf("Size %g, gE+gI = %g nS: err = %v, want a *BlowUpError", size, gcrit+5, err)
+		}
+		wantK := dt * (10 + (gcrit+5)/size) / 200
+		if be.Neuron != bad || be.TimeMS != 0 || be.Cause == "" || math.Abs(be.Value-wantK) > 1e-9 {
+			t.Errorf("Size %g: %+v, want neuron %d at t = 0 with factor %g and a cause", size, be, bad, wantK)
+		}
+		if v, gi := pop.V[bad], pop.Input(Proximal, Inhibitory)[bad]; v != -65 || gi != gcrit {
+			t.Errorf("Size %g: neuron %d left at V %g, gI %g; want its state at the start of the step (−65, %g)", size, bad, v, gi, gcrit)
+		}
+		t.Logf("Size %g: %v", size, err)
+		for _, c := range []struct {
+			name  string
+			integ Integrator
+			gI    float64
+			ref   bool
+		}{
+			{"just stable", ForwardEuler, gcrit - 5.5*size, false},
+			{"refractory", ForwardEuler, gcrit + 100, true},
+			{"accurate integrator", Accurate, 10 * gcrit, false},
+		} {
+			if _, err := run(c.integ, size, c.gI, c.ref); err != nil {
+				t.Errorf("Size %g, %s: %v", size, c.name, err)
+			}
+		}
+	}
+}

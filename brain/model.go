@@ -527,6 +527,13 @@ func (p *Population) blowUp(i int, step int64) error {
 		return &BlowUpError{Population: p.Name, Model: mp.name, Neuron: i, Variable: name, Value: x, TimeMS: float64(step) * p.dt}
 	}
 	nonFinite := func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
+	if gn, ok := mp.m.(*GeneralizedNeuron); ok {
+		if r, unstable := gn.eulerUnstable(i); unstable {
+			e := bad("dt·(GL+gE+gI)/C", r)
+			e.(*BlowUpError).Cause = fmt.Sprintf("forward Euler is unstable where dt·(GL+gE+gI)/C ≥ 2: the synaptic conductances are too large for dt = %g ms; use Integrator Accurate or a smaller dt", p.dt)
+			return e
+		}
+	}
 	if x := p.IExt[i]; nonFinite(x) {
 		return bad("IExt", x)
 	}

@@ -181,6 +181,16 @@ func (m *GeneralizedNeuron) StepScratch(s *State, lo, hi int, step int64, dst []
 	return kernel.Step(m.c, &m.ks, lo, hi, dst, sc.(*kernel.Scratch))
 }
 
+// eulerUnstable reports whether neuron i is a forward Euler LIF cell whose
+// step from its present state is unstable, with h·(GL + gE + gI)/C (the
+// kernel stops there and leaves the neuron's state as it was).
+func (m *GeneralizedNeuron) eulerUnstable(i int) (float64, bool) {
+	if m.c == nil {
+		return 0, false
+	}
+	return kernel.EulerUnstable(m.c, &m.ks, i)
+}
+
 // kernelParams are p's numbers as the kernels take them.
 func kernelParams(p Params) kernel.Params {
 	return kernel.Params{

@@ -232,7 +232,10 @@ const (
 	// ForwardEuler advances V and the conductances of a LIF cell with
 	// ConductanceExp synapses by forward Euler, the scheme of the COBA
 	// benchmark's reference implementation in Brian2 (Brette et al. 2007):
-	// first order, and stable only while dt·(GL + gE + gI)/C < 2. It
+	// first order, and stable only while dt·(GL + gE + gI)/C < 2: a step
+	// of a non-refractory cell beyond that bound stops Run with a
+	// *BlowUpError naming the neuron, the time and the factor (its Cause
+	// says why), instead of letting V oscillate through the threshold. It
 	// exists to compare like with like; Accurate is closer to the exact
 	// solution at the same dt (docs/benchmarks.md gives both errors).
 	ForwardEuler Integrator = 1

@@ -20,6 +20,9 @@ type BlowUpError struct {
 	Variable   string  // "V", "Vd", "W", "Theta", "IExt", "Input(Proximal,Excitatory)", …
 	Value      float64 // the offending value
 	TimeMS     float64 // start of the step in which it was found (ms)
+	// Cause says why the value is a blow-up when it is finite ("" for a
+	// NaN or infinite value): a forward Euler step that would be unstable.
+	Cause string
 }
 
 func (e *BlowUpError) Error() string {
@@ -27,8 +30,12 @@ func (e *BlowUpError) Error() string {
 	if e.Model != "" {
 		model = " (model " + e.Model + ")"
 	}
-	return fmt.Sprintf("brain: population %q%s neuron %d: %s = %v at t = %g ms (numerical blow-up)",
-		e.Population, model, e.Neuron, e.Variable, e.Value, e.TimeMS)
+	cause := "numerical blow-up"
+	if e.Cause != "" {
+		cause += ": " + e.Cause
+	}
+	return fmt.Sprintf("brain: population %q%s neuron %d: %s = %v at t = %g ms (%s)",
+		e.Population, model, e.Neuron, e.Variable, e.Value, e.TimeMS, cause)
 }
 
 // ErrNotPrepared is returned by Step when Prepare has not been called.

@@ -217,6 +217,7 @@ func makeLIFConsts(p Params, h float64) lifConsts {
 		EE: k.ee, EI: k.ei, HOverC: k.hOverC, H: h, VReset: k.vreset}
 	k.ve = k.vd
 	k.ve.PE, k.ve.PI, k.ve.ME, k.ve.MI = 1-h/p.TauE, 1-h/p.TauI, 1, 1
+	k.ve.GCrit = 2/k.hOverC - p.GL
 	// LIF: the neuron is held for n = round(TRef/h) whole steps; the
 	// counter starts at (n − ½)h and drops by h per step, so it is
 	// positive for exactly n steps whatever the rounding.

@@ -128,6 +128,9 @@ func lifSweep(c *Consts, s *State, lo, hi int, dst []int32, sweep int) ([]int32,
 		if j >= len(a.V) {
 			return dst, -1
 		}
+		if sweep == sweepEulerGain && eulerUnstable(k, a.sE[j], a.sI[j], a.gain[j], a.ref[j]) {
+			return dst, lo + j // the neuron's state is as at the start of the step
+		}
 		var ok bool
 		if dst, ok = lifEvent(k, s, a.V, a.th, a.ref, j, lo+j, v, rf, dst); !ok {
 			return dst, lo + j
@@ -158,6 +161,9 @@ func vecSweep(c *Consts, s *State, lo, hi int, dst []int32, sweep int) ([]int32,
 		if j >= len(a.V) {
 			return dst, -1
 		}
+		if sweep == sweepEuler && eulerUnstable(k, a.SE[j], a.SI[j], 1, a.Ref[j]) {
+			return dst, lo + j // the neuron's state is as at the start of the step
+		}
 		var ok bool
 		if dst, ok = lifEvent(k, s, a.V, a.Th, a.Ref, j, lo+j, v, rf, dst); !ok {
 			return dst, lo + j
@@ -165,6 +171,35 @@ func vecSweep(c *Consts, s *State, lo, hi int, dst []int32, sweep int) ([]int32,
 		a = a.From(j + 1)
 		lo += j + 1
 	}
+}
+
+// eulerUnstable reports whether the forward Euler sweep stopped at a
+// neuron because its step would be unstable (simd.EulerUnstable): not
+// refractory, and gain·(gE + gI) ≥ GCrit, with the conductances as they
+// were at the start of the step (the sweeps leave such a neuron untouched;
+// a neuron they stop at for a spike had a stable step, and its
+// conductances have only decayed since).
+func eulerUnstable(k *lifConsts, ge, gi, gain, ref float64) bool {
+	return !(gain*(ge+gi) < k.ve.GCrit) && !(ref > 0)
+}
+
+// EulerUnstable returns h·(GL + gE + gI)/C of neuron i, computed from its
+// state, and whether it is a forward Euler LIF cell (Consts made with
+// Params.Euler) whose step from this state is unstable (the factor ≥ 2,
+// not refractory). A Step that returns bad = i for such a neuron stopped
+// there for that reason, with the neuron's state as at the start of the
+// step.
+func EulerUnstable(c *Consts, s *State, i int) (float64, bool) {
+	if c.kind != LIFConductanceEuler {
+		return 0, false
+	}
+	k := &c.k
+	g := 1.0
+	if !k.unitSize {
+		g = s.Gain[i]
+	}
+	ge, gi := s.EP[i], s.IP[i]
+	return k.hOverC * (k.gl + g*(ge+gi)), eulerUnstable(k, ge, gi, g, s.Ref[i])
 }
 
 // lifCurrRunGain is simd.Curr for neurons of any Size: the input current
@@ -233,6 +268,9 @@ func lifEulerRunGain(k *lifConsts, a *lifArrays) (int, float64, float64) {
 	vr := math.Float64bits(k.vreset)
 	for i := range V {
 		ge, gi := sE[i], sI[i]
+		if !(gain[i]*(ge+gi) < e.GCrit) && !(ref[i] > 0) {
+			return i, math.NaN(), ref[i]
+		}
 		sE[i], sI[i] = ge*e.PE, gi*e.PI
 		g, u := gain[i], V[i]
 		in := ((float64(e.GL*(e.EL-u)) + float64(g*ge*(e.EE-u))) + float64(g*gi*(e.EI-u))) + g*(iext[i]+ibias[i])

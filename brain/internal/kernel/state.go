@@ -56,7 +56,9 @@ func NewScratch() *Scratch {
 // it. sc may be nil for the LIF kernels. On a numerical blow-up it stops
 // and returns bad ≥ 0, the index of the neuron whose state (or input) is
 // no longer finite, with that neuron's inputs as they were at the start
-// of the step; otherwise bad is −1.
+// of the step; otherwise bad is −1. The forward Euler LIF kernel also
+// stops at a neuron whose step would be unstable (EulerUnstable), leaving
+// its whole state as it was at the start of the step.
 func Step(c *Consts, s *State, lo, hi int, dst []int32, sc *Scratch) (out []int32, bad int) {
 	switch c.kind {
 	case LIFCurrent:

@@ -53,6 +53,10 @@ type CondConsts struct {
 	HOverC float64 // h/C (ms/pF)
 	H      float64 // time step (ms)
 	VReset float64 // mV
+	// GCrit is the synaptic conductance gE + gI (nS; per unit gain) from
+	// which a forward Euler step is unstable: h·(GL + gE + gI)/C ≥ 2, that
+	// is gE + gI ≥ 2C/h − GL (CondEuler; Cond ignores it).
+	GCrit float64
 }
 
 // Curr advances the neurons of a by one step with current synapses (see
@@ -87,7 +91,10 @@ func Cond(k *CondConsts, a *Arrays) (int, float64, float64) {
 	return i + j, v, rf
 }
 
-// CondEuler is Curr for conductance synapses with forward Euler.
+// CondEuler is Curr for conductance synapses with forward Euler. It also
+// stops at a neuron that is not refractory and whose conductances make the
+// step unstable (gE + gI ≥ GCrit; see EulerUnstable), and leaves that
+// neuron's variables as they were at the start of the step.
 func CondEuler(k *CondConsts, a *Arrays) (int, float64, float64) {
 	i := 0
 	if Vector && len(a.V) >= Width {
@@ -163,6 +170,9 @@ func CondEulerScalar(k *CondConsts, a *Arrays) (int, float64, float64) {
 	vr := math.Float64bits(k.VReset)
 	for i := range V {
 		ge, gi := sE[i], sI[i]
+		if !(ge+gi < k.GCrit) && !(ref[i] > 0) {
+			return i, math.NaN(), ref[i]
+		}
 		sE[i], sI[i] = ge*k.PE, gi*k.PI
 		u := V[i]
 		in := ((float64(k.GL*(k.EL-u)) + float64(ge*(k.EE-u))) + float64(gi*(k.EI-u))) + (iext[i] + ibias[i])
@@ -179,4 +189,14 @@ func CondEulerScalar(k *CondConsts, a *Arrays) (int, float64, float64) {
 		V[i] = math.Float64frombits(b)
 	}
 	return n, 0, 0
+}
+
+// EulerUnstable reports whether CondEuler stopped at neuron i of a because
+// its step would be unstable, and h·(GL + gE + gI)/C, the factor that
+// forward Euler's step multiplies the distance to the equilibrium by one
+// minus (from 1 on it overshoots the equilibrium, from 2 on the error
+// grows with every step).
+func EulerUnstable(k *CondConsts, a *Arrays, i int) (float64, bool) {
+	g := a.SE[i] + a.SI[i]
+	return k.HOverC * (k.GL + g), !(g < k.GCrit) && !(a.Ref[i] > 0)
 }

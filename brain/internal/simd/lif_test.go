@@ -39,6 +39,7 @@ func cobaConsts(euler bool) *CondConsts {
 		GL: gl, GLEL: gl * -60, EL: -60, EE: 0, EI: -80, HOverC: tH / cm, H: tH, VReset: vr}
 	if euler {
 		k.PE, k.PI, k.ME, k.MI = 1-tH/tauE, 1-tH/tauI, 1, 1
+		k.GCrit = 2*cm/tH - gl
 	}
 	return k
 }
@@ -189,6 +190,62 @@ func TestKernelsStopAtEvents(t *testing.T) {
 			defer setWidth(setWidth(w))
 			kernelsStopAtEvents(t)
 		})
+	}
+}
+
+// TestCondEulerStopsAtUnstableStep: CondEuler stops at the first cell
+// whose conductances make the forward Euler step unstable (gE + gI ≥
+// GCrit), with that cell untouched and EulerUnstable true, steps the cells
+// before it, and does not stop at a refractory cell with the same
+// conductance (its V is held anyway); vector and portable forms alike.
+func TestCondEulerStopsAtUnstableStep(t *testing.T) {
+	condEulerStopsAtUnstable(t)
+	for _, w := range vectorWidths() {
+		t.Run(fmt.Sprintf("width=%d", w), func(t *testing.T) {
+			defer setWidth(setWidth(w))
+			condEulerStopsAtUnstable(t)
+		})
+	}
+}
+
+func condEulerStopsAtUnstable(t *testing.T) {
+	k := cobaConsts(true)
+	for _, f := range []struct {
+		name string
+		f    kernel
+	}{{"fast", func(a *Arrays) (int, float64, float64) { return CondEuler(k, a) }},
+		{"slow", func(a *Arrays) (int, float64, float64) { return CondEulerScalar(k, a) }}} {
+		a := newArrays(37, 2, true)
+		for i := range a.Ref {
+			a.Ref[i] = 0
+		}
+		a.Ref[9] = 1
+		a.SI[9] = k.GCrit // refractory: not a stop
+		a.SI[21] = k.GCrit - a.SE[21]
+		v0, e0 := a.V[0], a.SE[0]
+		if _, ok := EulerUnstable(k, a, 21); !ok {
+			t.Fatalf("%s: EulerUnstable false at gE + gI = GCrit", f.name)
+		}
+		b := *a
+		j, _, _ := f.f(&b)
+		for j < 21 { // a spike before cell 21: go on after it
+			rest := b.From(j + 1)
+			var jj int
+			jj, _, _ = f.f(&rest)
+			j += jj + 1
+		}
+		if j != 21 {
+			t.Fatalf("%s: stopped at %d, want 21", f.name, j)
+		}
+		if r, ok := EulerUnstable(k, a, 21); !ok || math.Abs(r-2) > 1e-12 {
+			t.Errorf("%s: EulerUnstable(21) = %v, %v after the stop, want 2, true", f.name, r, ok)
+		}
+		if a.SI[21] != k.GCrit-a.SE[21] || a.Ref[21] != 0 {
+			t.Errorf("%s: the unstable cell was changed: gI %v, ref %v", f.name, a.SI[21], a.Ref[21])
+		}
+		if a.V[0] == v0 && a.SE[0] == e0 {
+			t.Errorf("%s: cell 0 was not stepped", f.name)
+		}
 	}
 }
 

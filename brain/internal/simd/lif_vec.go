@@ -136,13 +136,13 @@ func condEulerVec8(k *CondConsts, a *Arrays) int {
 	sE, sI, iext, ibias, th, ref := a.SE[:n], a.SI[:n], a.IExt[:n], a.IBias[:n], a.Th[:n], a.Ref[:n]
 	pE, pI, gl, el, ee, ei := bc(k.PE), bc(k.PI), bc(k.GL), bc(k.EL), bc(k.EE), bc(k.EI)
 	hc, h, vr := bc(k.HOverC), bc(k.H), bc(k.VReset)
-	lo, zero := bc(-1e12), bc(0)
+	lo, zero, gc := bc(-1e12), bc(0), bc(k.GCrit)
 	for i := 0; i+8 <= n; i += 8 {
 		ge, gi := ld(sE, i), ld(sI, i)
 		u := ld(V, i)
 		in := gl.Mul(el.Sub(u)).Add(ge.Mul(ee.Sub(u))).Add(gi.Mul(ei.Sub(u))).Add(ld(iext, i).Add(ld(ibias, i)))
 		v := u.Add(hc.Mul(in))
-		if v.Less(ld(th, i)).ToBits()&v.Greater(lo).ToBits() != 0xff {
+		if v.Less(ld(th, i)).ToBits()&v.Greater(lo).ToBits()&ge.Add(gi).Less(gc).ToBits() != 0xff {
 			return i
 		}
 		ge.Mul(pE).Store(at8(sE, i))

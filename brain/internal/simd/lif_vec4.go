@@ -88,13 +88,13 @@ func condEulerVec4(k *CondConsts, a *Arrays) int {
 	sE, sI, iext, ibias, th, ref := a.SE[:n], a.SI[:n], a.IExt[:n], a.IBias[:n], a.Th[:n], a.Ref[:n]
 	pE, pI, gl, el, ee, ei := bc4(k.PE), bc4(k.PI), bc4(k.GL), bc4(k.EL), bc4(k.EE), bc4(k.EI)
 	hc, h, vr := bc4(k.HOverC), bc4(k.H), bc4(k.VReset)
-	lo, zero := bc4(-1e12), bc4(0)
+	lo, zero, gc := bc4(-1e12), bc4(0), bc4(k.GCrit)
 	for i := 0; i+4 <= n; i += 4 {
 		ge, gi := ld4(sE, i), ld4(sI, i)
 		u := ld4(V, i)
 		in := gl.Mul(el.Sub(u)).Add(ge.Mul(ee.Sub(u))).Add(gi.Mul(ei.Sub(u))).Add(ld4(iext, i).Add(ld4(ibias, i)))
 		v := u.Add(hc.Mul(in))
-		if v.Less(ld4(th, i)).And(v.Greater(lo)).ToBits() != 0xf {
+		if v.Less(ld4(th, i)).And(v.Greater(lo)).And(ge.Add(gi).Less(gc)).ToBits() != 0xf {
 			return i
 		}
 		ge.Mul(pE).Store(at4(sE, i))
