@@ -18,6 +18,7 @@ func KeepParallel(n *Network, w int) {
 func KeepSplit(n *Network, w int) {
 	KeepParallel(n, w)
 	n.pace.solo = true
+	n.keepSplit = true
 }
 
 // ProcessCPUNanos exports processCPUNanos to the external tests.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 )
 
 // Network holds populations, spike sources, projections, current sources
@@ -94,18 +95,22 @@ type Network struct {
 	groups    [][]*Projection // projections into each ring, in creation order
 
 	// multi-core layout (network_pool.go)
-	segs    []*segment   // every population segment: the tasks of a step, then the sources
-	popSegs [][]*segment // segments of each population, ascending
-	order   []int        // the tasks (segments, then sources, by index) member by member
-	bounds  []int        // member m's home tasks are order[bounds[m]:bounds[m+1]]
-	planW   int
-	team    *team
-	pace    pacer // measured worth of the workers (network_pace.go)
-	pending bool  // the spikes of step cur are not yet delivered
-	cur     int64 // the step being simulated
+	// (the plan in use, one of plans: see usePlan)
+	segs      []*segment   // every population segment: the tasks of a step, then the sources
+	popSegs   [][]*segment // segments of each population, ascending
+	order     []int        // the tasks (segments, then sources, by index) member by member
+	bounds    []int        // member m's home tasks are order[bounds[m]:bounds[m+1]]
+	plans     [2]taskPlan  // for one worker, and for planW workers (when more than one)
+	planW     int
+	planInUse int  // index in plans, −1 before the first usePlan
+	keepSplit bool // tests: the pacer's solo steps keep the team's cut
+	team      *team
+	pace      pacer // measured worth of the workers (network_pace.go)
+	pending   bool  // the spikes of step cur are not yet delivered
+	cur       int64 // the step being simulated
 
 	// the phases of a step as tasks (built once, so stepping allocates nothing)
-	taskWork, taskFlush, taskLearn func(int)
+	taskWork, taskFlush, taskLearn func(int, int64)
 
 	step  int64
 	built bool
@@ -215,8 +220,10 @@ func (n *Network) Step() int64 { return n.step }
 // usually quote.
 func (n *Network) SynapticEvents() int64 {
 	e := n.events
-	for _, seg := range n.segs {
-		e += seg.inputEvents
+	for _, pl := range n.plans {
+		for _, seg := range pl.segs {
+			e += seg.inputEvents
+		}
 	}
 	return e
 }
@@ -606,9 +613,9 @@ func (n *Network) build() error {
 	}
 	n.taskWork = n.work
 	n.taskFlush = n.flush
-	n.taskLearn = func(k int) {
+	n.taskLearn = func(k int, arg int64) {
 		p := n.plastic[k]
-		p.rule.Learn(p.syn, n.cur, n.preSpikes(p), n.popSpikes[p.postIdx])
+		p.rule.Learn(p.syn, arg>>1, n.preSpikes(p), n.popSpikes[p.postIdx])
 	}
 	n.builtDT, n.builtSeed = n.DT, n.Seed
 	n.claimAll()
@@ -667,8 +674,8 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 	if w != n.planW {
 		n.plan(w)
 	}
-	if n.tasks() > maxTasks {
-		return fmt.Errorf("brain: Run: %d population segments and sources, more than %d", n.tasks(), maxTasks)
+	if t := len(n.plans[1].segs) + len(n.srcs); t > maxTasks {
+		return fmt.Errorf("brain: Run: %d population segments and sources, more than %d", t, maxTasks)
 	}
 	if w > 1 {
 		n.team = newTeam(w, n.taskWork, n.taskFlush, n.taskLearn, n.deliverPlastic)
@@ -676,7 +683,8 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 			n.pace = newPacer(w)
 		}
 		n.pace.restart()
-		n.team.pace = &n.pace
+		n.team.solo = n.pace.solo
+		n.usePlan(n.pace.solo)
 		defer func() {
 			n.team.close()
 			n.team = nil
@@ -736,30 +744,31 @@ const (
 // phase runs the tasks of one phase of a step: on the team during a
 // multi-core Run, else here in order.
 func (n *Network) phase(fn int) {
+	arg := n.stepArg()
 	if n.team != nil {
-		count, bounds := n.tasks(), n.bounds
+		count, bounds := n.tasks(), &n.plans[n.planInUse].bounds
 		if fn == phaseLearn {
 			count, bounds = len(n.plastic), nil
 		}
-		n.team.do(fn, count, bounds)
+		n.team.do(fn, count, bounds, arg)
 		return
 	}
 	switch fn {
 	case phaseWork:
 		for k := range n.tasks() {
-			n.work(k)
+			n.work(k, arg)
 		}
 	case phaseFlush:
 		for k := range n.tasks() {
-			n.flush(k)
+			n.flush(k, arg)
 		}
 	case phaseLearn:
 		for k := range n.plastic {
-			n.taskLearn(k)
+			n.taskLearn(k, arg)
 		}
 	case phasePlastic:
 		for k := range n.tasks() {
-			n.deliverPlastic(k)
+			n.deliverPlastic(k, arg)
 		}
 	}
 }
@@ -808,6 +817,14 @@ func (n *Network) stepOnce() error {
 	for _, gj := range n.gaps {
 		gj.couple()
 	}
+	if n.team != nil {
+		// The pacer (network_pace.go) decides whether the workers join
+		// in for this step.
+		if solo := n.pace.step(time.Now()); solo != n.team.solo {
+			n.team.solo = solo
+			n.usePlan(solo)
+		}
+	}
 	n.phase(phaseWork)
 	n.pending = false
 	par := s & 1
@@ -843,7 +860,7 @@ func (n *Network) stepOnce() error {
 		if len(n.plastic) > 1 {
 			n.phase(phaseLearn)
 		} else {
-			n.taskLearn(0)
+			n.taskLearn(0, n.stepArg())
 		}
 	}
 	n.pending = true

@@ -74,7 +74,7 @@ func TestPacerChoosesFasterMode(t *testing.T) {
 // membrane potentials as a run on one worker.
 func TestPacedRunsAreIdentical(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	run := func(workers int, epoch int) ([][]int32, []float64, *pacer) {
+	run := func(workers int, epoch int) ([][]int32, []float64, *pacer, int64) {
 		runtime.GOMAXPROCS(workers)
 		net, recs := richNetwork(t, 7, 2400)
 		net.Workers = workers
@@ -83,13 +83,16 @@ func TestPacedRunsAreIdentical(t *testing.T) {
 		if err := net.Run(context.Background(), 200, nil); err != nil {
 			t.Fatal(err)
 		}
-		return spikesOf(recs), slices.Clone(net.Population("exc").V), &net.pace
+		return spikesOf(recs), slices.Clone(net.Population("exc").V), &net.pace, net.SynapticEvents()
 	}
-	refS, refV, _ := run(1, 1)
+	refS, refV, _, refE := run(1, 1)
 	for _, epoch := range []int{1, 3} {
-		s, v, p := run(3, epoch)
+		s, v, p, e := run(3, epoch)
 		if !sameSpikes(s, refS) || !slices.Equal(v, refV) {
 			t.Errorf("epoch %d: a paced run on 3 workers differs from 1 worker", epoch)
+		}
+		if e != refE {
+			t.Errorf("epoch %d: %d synaptic events on 3 workers, %d on 1", epoch, e, refE)
 		}
 		if p.soloEpochs == 0 || p.parEpochs == 0 {
 			t.Errorf("epoch %d: solo epochs %d, parallel %d: the run never switched", epoch, p.soloEpochs, p.parEpochs)

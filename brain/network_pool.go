@@ -11,19 +11,22 @@ import (
 
 // Multi-core stepping.
 //
-// Run splits every large population into contiguous segments (one per
-// worker) and makes each segment, and each spike source, a task of the
-// step. A task delivers the previous step's spikes into its own neurons'
-// synaptic variables (delay-ring slots included), drains the ring slots
-// due now into them, integrates them and collects their spikes; a source
-// task emits the source's spikes. Each worker has a home share of the
-// tasks, balanced by cost (assign), and runs it every step, so that its
-// cells stay in its core's cache; a worker that runs out takes the tasks
-// left in the others' shares, so a worker that the operating system
-// deschedules holds up at most the task it is in, and a late worker
-// simply finds nothing left. When the step's tasks are done, the calling
-// goroutine joins the spike lists in index order, records, applies
-// plasticity and current sources, and releases the next step.
+// Run cuts the network into tasks: contiguous pieces of the populations
+// (segments, plan) and the spike sources. A task delivers the previous
+// step's spikes into its own neurons' synaptic variables (delay-ring
+// slots included), drains the ring slots due now into them, integrates
+// them and collects their spikes; a source task emits the source's
+// spikes. Each worker has a home share of the tasks, balanced by cost
+// when the run is planned, and runs it every step, so that its cells stay
+// in its core's cache; a worker whose share is done and still finds tasks
+// of the others' left after a while takes them, so a worker that the
+// operating system deschedules holds up the step only briefly, and a late
+// worker simply finds nothing left. When the step's tasks are done, the
+// calling goroutine joins the spike lists in index order, records,
+// applies plasticity and current sources, and releases the next step.
+// When the pacer (network_pace.go) finds the workers not worth their
+// cost, the calling goroutine runs the steps alone, on the one-worker
+// cut.
 //
 // Nothing depends on how the work is split or who does it: neurons are
 // independent within a step, every random stream is keyed by global ids,
@@ -38,19 +41,12 @@ import (
 // spinning barrier (about a microsecond).
 const parallelMinNeurons = 2000
 
-// segmentsPerWorker is how many segments a large population is cut into
-// per worker, and minSegment the smallest segment; segment bounds are
-// multiples of segAlign neurons so that two tasks never write to the same
-// 64-byte cache line of a state array. One segment per worker: each
-// segment costs a search per spike row and delay group to find its part
-// of the row, and with every worker stepping its own segments (the team's
-// home ranges) finer segments bought no balance worth that (CUBA 4000 on
-// two cores, measured: 13–15 µs per step with one segment per worker
-// against 17–18 µs with two).
+// minSegment is the smallest piece of a population a cut leaves (plan);
+// cuts inside a population are multiples of segAlign neurons, so that two
+// tasks never write to the same 64-byte cache line of a state array.
 const (
-	segmentsPerWorker = 1
-	minSegment        = 256
-	segAlign          = 8
+	minSegment = 256
+	segAlign   = 8
 )
 
 // workers is the number of goroutines Run uses.
@@ -73,15 +69,22 @@ func (n *Network) workers() int {
 }
 
 // segment is the part [lo, hi) of population pop that one task steps.
+//
+// Its first cache line holds what the task writes every step and the
+// caller reads after it (the spikes and the error); the rest is read only
+// during a Run, apart from inputEvents, which only the task touches. The
+// struct is 256 bytes, so that the allocator puts every segment on whole
+// cache lines of its own.
 type segment struct {
+	// buf[s&1] holds the ascending spikes of step s: while the tasks
+	// integrate step s, the spikes of step s−1 are still being delivered.
+	buf [2][]int32
+	err error // Step error of the current step
+
 	id     int // index among all segments (the ring flags' part)
 	pop    int
 	lo, hi int
-	whole  bool // the segment is all of the cells this process owns
-	// buf[s&1] holds the ascending spikes of step s: while the tasks
-	// integrate step s, the spikes of step s−1 are still being delivered.
-	buf    [2][]int32
-	err    error           // Step error of the current step
+	whole  bool            // the segment is all of the cells this process owns
 	sc     *fullScratch    // scratch of the general kernel (nil for LIF)
 	rings  []*ring         // rings into pop
 	inputs []*poissonInput // Poisson inputs into pop
@@ -91,16 +94,89 @@ type segment struct {
 	// inputEvents counts the events of the Poisson inputs into the
 	// segment's cells (Network.SynapticEvents adds them up).
 	inputEvents int64
+	_           [40]byte
 }
 
 // plan cuts the network into the tasks of a step for w workers (called by
-// Run when the worker count changes).
+// Run when the worker count changes) and gives each member of the team
+// (network_pool.go's team) its home share of them.
+//
+// The sources go first, largest first to the least loaded member (a
+// source's cost is its generators plus the spikes it emits per step).
+// Then the cells of all populations, taken in order as one sequence, are
+// cut into w contiguous pieces that bring every member to the same load,
+// so that each member steps whole populations where it can and at most
+// w−1 populations are split. Every segment boundary inside a population
+// is a boundary between two cores' cells, and costs at every step: the
+// hardware prefetcher of the core whose cells end there reads on into
+// the other's, and each step the other core must take those cache lines
+// back before writing them. Splitting every population in w (as before)
+// paid that at each population, and a search per spike row and delay
+// group for each extra segment.
 func (n *Network) plan(w int) {
-	for _, seg := range n.segs {
-		n.events += seg.inputEvents
+	for _, pl := range n.plans {
+		for _, seg := range pl.segs {
+			n.events += seg.inputEvents
+		}
 	}
-	n.segs = n.segs[:0]
-	n.popSegs = make([][]*segment, len(n.pops))
+	n.plans[0] = n.cut(1, 0)
+	n.plans[1] = taskPlan{}
+	parts := len(n.plans[0].segs)
+	if w > 1 {
+		n.plans[1] = n.cut(w, parts)
+		parts += len(n.plans[1].segs)
+	}
+	for _, r := range n.rings {
+		r.setParts(parts)
+	}
+	for k, p := range n.pops {
+		if len(n.plans[1].popSegs) > 0 && len(n.plans[1].popSegs[k]) > 1 && cap(n.joined[k][0]) < p.N {
+			n.joined[k] = [2][]int32{make([]int32, 0, p.N), make([]int32, 0, p.N)}
+		}
+	}
+	n.planW = w
+	n.planInUse = -1
+	n.usePlan(w == 1)
+}
+
+// taskPlan is the tasks of a step for a team of w members: the segments
+// (each population's in ascending order in popSegs), and the order of the
+// tasks (segments, then sources, by index) member by member, member m's
+// being order[bounds[m]:bounds[m+1]].
+type taskPlan struct {
+	w       int
+	segs    []*segment
+	popSegs [][]*segment
+	order   []int
+	bounds  []int
+}
+
+// usePlan makes the one-member plan (solo) or the team's the one that the
+// steps use. A Run on several workers keeps both: when the pacer runs the
+// steps on the calling goroutine alone, it steps every population whole,
+// as a one-worker Run does, instead of the team's cut (which costs a
+// search per spike row and delay group for every extra segment, and a
+// task each). The delay rings' flags are kept per segment (part); at a
+// switch every slot that any part marked is marked for all.
+func (n *Network) usePlan(solo bool) {
+	use := 1
+	if solo && !n.keepSplit || n.plans[1].w == 0 {
+		use = 0
+	}
+	if use == n.planInUse {
+		return
+	}
+	n.planInUse = use
+	pl := &n.plans[use]
+	n.segs, n.popSegs, n.order, n.bounds = pl.segs, pl.popSegs, pl.order, pl.bounds
+	for _, r := range n.rings {
+		r.markAll()
+	}
+}
+
+// cut builds the plan for w members, numbering its segments (their ring
+// flags' parts) from id0.
+func (n *Network) cut(w, id0 int) taskPlan {
 	into := func(pop int) (static, plastic []*Projection, rs []*ring) {
 		for _, projs := range n.groups {
 			if projs[0].ring.pop != pop {
@@ -117,25 +193,19 @@ func (n *Network) plan(w int) {
 		}
 		return static, plastic, rs
 	}
+	pl := taskPlan{w: w, popSegs: make([][]*segment, len(n.pops))}
+	srcMember, cuts := n.shares(w)
+	var member []int // member of each segment
+	g0 := 0          // the population's first cell in the sequence of all cells
 	for k, p := range n.pops {
 		a, b := n.ownedRange(k) // [0, N) but in a distributed run
-		parts := 1
-		if w > 1 {
-			parts = max(1, min(segmentsPerWorker*w, (b-a)/minSegment))
-		}
-		if a == b {
-			parts = 0 // another rank owns every cell
-		}
 		static, plastic, rs := into(k)
-		cut := func(c int) int {
-			if c == parts {
-				return b
+		for m := range w {
+			lo, hi := a+max(cuts[m]-g0, 0), a+min(cuts[m+1]-g0, b-a)
+			if lo >= hi {
+				continue
 			}
-			return max(a, (a+(b-a)*c/parts)/segAlign*segAlign)
-		}
-		for c := range parts {
-			lo, hi := cut(c), cut(c+1)
-			s := &segment{id: len(n.segs), pop: k, lo: lo, hi: hi, whole: lo == a && hi == b, static: static, plastic: plastic, rings: rs,
+			s := &segment{id: id0 + len(pl.segs), pop: k, lo: lo, hi: hi, whole: lo == a && hi == b, static: static, plastic: plastic, rings: rs,
 				buf: [2][]int32{make([]int32, 0, hi-lo), make([]int32, 0, hi-lo)}}
 			s.sc = p.newScratch()
 			for _, in := range n.inputs {
@@ -143,46 +213,44 @@ func (n *Network) plan(w int) {
 					s.inputs = append(s.inputs, in)
 				}
 			}
-			n.segs = append(n.segs, s)
-			n.popSegs[k] = append(n.popSegs[k], s)
+			pl.segs = append(pl.segs, s)
+			pl.popSegs[k] = append(pl.popSegs[k], s)
+			member = append(member, m)
 		}
+		g0 += b - a
 	}
-	n.assign(w)
-	for _, r := range n.rings {
-		r.setParts(len(n.segs))
-	}
-	for k, p := range n.pops {
-		if len(n.popSegs[k]) > 1 && cap(n.joined[k][0]) < p.N {
-			n.joined[k] = [2][]int32{make([]int32, 0, p.N), make([]int32, 0, p.N)}
+	member = append(member, srcMember...)
+	pl.bounds = []int{0}
+	for m := range w {
+		for k := range member {
+			if member[k] == m {
+				pl.order = append(pl.order, k)
+			}
 		}
+		pl.bounds = append(pl.bounds, len(pl.order))
 	}
-	n.planW = w
+	return pl
 }
 
-// assign gives each of the w members of a team (network_pool.go's team)
-// a home share of the tasks, balanced by their cost (the cells of a
-// segment; the generators of a source plus the spikes it emits per step),
-// largest first to the least loaded member, and lists the tasks member by
-// member in n.order, each member's in ascending index order.
-func (n *Network) assign(w int) {
-	tasks := n.tasks()
-	cost := make([]int, tasks)
-	for k, seg := range n.segs {
-		cost[k] = seg.hi - seg.lo
-	}
+// shares returns the member of each source and the cuts of the sequence
+// of all cells (populations in order, owned cells only): member m steps
+// cells [cuts[m], cuts[m+1]). A cut inside a population lies on a
+// multiple of segAlign cells, so that two members never write to the same
+// 64-byte cache line of a state array, and is moved to the population's
+// start or end when it would leave a piece smaller than minSegment there.
+func (n *Network) shares(w int) (srcMember, cuts []int) {
+	load := make([]int, w)
+	srcMember = make([]int, len(n.srcs))
+	cost := make([]int, len(n.srcs))
+	byCost := make([]int, len(n.srcs))
 	for k, src := range n.srcs {
-		cost[len(n.segs)+k] = src.Len()
+		cost[k] = src.Len()
 		if h, ok := src.(SpikesPerStepHint); ok {
-			cost[len(n.segs)+k] += h.SpikesPerStep()
+			cost[k] += h.SpikesPerStep()
 		}
-	}
-	byCost := make([]int, tasks)
-	for k := range byCost {
 		byCost[k] = k
 	}
 	slices.SortStableFunc(byCost, func(a, b int) int { return cmp.Compare(cost[b], cost[a]) })
-	member := make([]int, tasks)
-	load := make([]int, w)
 	for _, k := range byCost {
 		m := 0
 		for j := range load {
@@ -190,29 +258,67 @@ func (n *Network) assign(w int) {
 				m = j
 			}
 		}
-		member[k] = m
+		srcMember[k] = m
 		load[m] += cost[k]
 	}
-	n.order, n.bounds = n.order[:0], append(n.bounds[:0], 0)
-	for m := range w {
-		for k := range tasks {
-			if member[k] == m {
-				n.order = append(n.order, k)
-			}
-		}
-		n.bounds = append(n.bounds, len(n.order))
+	type span struct{ g0, a, b int } // a population's place in the sequence and its owned cells
+	var pops []span
+	cells := 0
+	for k := range n.pops {
+		a, b := n.ownedRange(k)
+		pops = append(pops, span{cells, a, b})
+		cells += b - a
 	}
+	// Member m's share of the cells brings it to the mean load, less what
+	// its sources cost (never below 0).
+	total := cells
+	for _, l := range load {
+		total += l
+	}
+	share := make([]int, w)
+	sum := 0
+	for m := range w {
+		share[m] = max(0, total/w-load[m])
+		sum += share[m]
+	}
+	cuts = make([]int, w+1)
+	acc := 0
+	for m := range w {
+		acc += share[m]
+		c := cells
+		if sum > 0 && m < w-1 {
+			c = int(int64(cells) * int64(acc) / int64(sum))
+		}
+		for _, p := range pops {
+			if c <= p.g0 || c >= p.g0+p.b-p.a {
+				continue
+			}
+			local := c - p.g0 // cells of the population before the cut
+			switch {
+			case local < minSegment:
+				c = p.g0
+			case p.b-p.a-local < minSegment:
+				c = p.g0 + p.b - p.a
+			default:
+				c = p.g0 + (p.a+local)/segAlign*segAlign - p.a
+			}
+			break
+		}
+		cuts[m+1] = max(c, cuts[m])
+	}
+	cuts[w] = cells
+	return srcMember, cuts
 }
 
 // tasks is the number of tasks of a step: the segments, then the sources.
 func (n *Network) tasks() int { return len(n.segs) + len(n.srcs) }
 
-// work runs task order[t] of step n.cur: for a segment, deliver the spikes
-// of the previous step (when pending), drain the ring slots due now and
-// add the Poisson inputs' events into it, then integrate it; for a
-// source, emit its spikes.
-func (n *Network) work(t int) {
-	s := n.cur
+// work runs task order[t] of step s = arg>>1 (stepArg): for a segment,
+// deliver the spikes of the previous step (when arg&1 says they are
+// pending), drain the ring slots due now and add the Poisson inputs'
+// events into it, then integrate it; for a source, emit its spikes.
+func (n *Network) work(t int, arg int64) {
+	s := arg >> 1
 	par := s & 1
 	k := n.order[t]
 	if k >= len(n.segs) {
@@ -221,7 +327,7 @@ func (n *Network) work(t int) {
 		return
 	}
 	seg := n.segs[k]
-	if n.pending {
+	if arg&1 != 0 {
 		n.deliverInto(seg, s-1, false)
 	}
 	for _, r := range seg.rings {
@@ -255,88 +361,128 @@ func (n *Network) deliverInto(seg *segment, s int64, plastic bool) {
 	}
 }
 
-// flush runs task order[t] of delivering the spikes of step n.cur (the
+// flush runs task order[t] of delivering the spikes of step arg>>1 (the
 // last step of a Run) through the static projections.
-func (n *Network) flush(t int) {
+func (n *Network) flush(t int, arg int64) {
 	if k := n.order[t]; k < len(n.segs) {
-		n.deliverInto(n.segs[k], n.cur, false)
+		n.deliverInto(n.segs[k], arg>>1, false)
 	}
 }
 
-// deliverPlastic runs task order[t] of delivering the spikes of step n.cur
-// through the plastic projections, before plasticity changes their
+// deliverPlastic runs task order[t] of delivering the spikes of step
+// arg>>1 through the plastic projections, before plasticity changes their
 // weights.
-func (n *Network) deliverPlastic(t int) {
+func (n *Network) deliverPlastic(t int, arg int64) {
 	if k := n.order[t]; k < len(n.segs) {
-		n.deliverInto(n.segs[k], n.cur, true)
+		n.deliverInto(n.segs[k], arg>>1, true)
 	}
+}
+
+// stepArg is the argument of the phase functions: the current step and
+// whether the previous step's spikes are still to be delivered. It travels
+// with the phase (team.arg), so that the workers do not read it from the
+// network, whose fields the caller writes during the step.
+func (n *Network) stepArg() int64 {
+	a := n.cur << 1
+	if n.pending {
+		a |= 1
+	}
+	return a
 }
 
 // team is the set of goroutines of one Run: the caller (member 0) and
-// n−1 workers. A phase runs tasks funcs[fn](0) … funcs[fn](count−1).
+// n−1 workers. A phase runs tasks funcs[fn](0, arg) … funcs[fn](count−1,
+// arg).
 //
 // Each member has a home range of the phase's tasks (do's bounds), and
-// each home range is one word, ranges[m] (phase tag, fn, end and next
-// task), so that a task is claimed with one compare-and-swap, two phases
-// can never be mixed up, and members work on their own cache lines. A
-// member runs its own range from the front; when it is empty it takes
-// tasks from the back of the others' ranges. So on a machine where every
-// member has a core, each member steps the same cells every step and
-// their state stays in that core's cache (with one shared counter the
-// tasks landed on either core at random, and every step moved about half
-// of the network's state from one core's cache to the other: the second
-// worker made steps slower, not faster); and a member that the operating
-// system deschedules holds up at most the task it is in, since the others
-// take the rest of its range. finished counts the phase's finished tasks
-// (tag in the high 32 bits); the caller returns when all are finished,
-// whoever ran them. Waiting spins for a short while (a step of a small
-// network lasts only microseconds) and then sleeps on a channel, so an
-// idle or oversubscribed machine does not burn cores.
+// each home range is one word, ranges[m] (phase tag, end and next task),
+// so that a task is claimed with one compare-and-swap, two phases can
+// never be mixed up, and members work on their own cache lines. A member
+// runs its own range from the front; when it is empty it takes tasks from
+// the back of the others' ranges. So on a machine where every member has
+// a core, each member steps the same cells every step and their state
+// stays in that core's cache (with one shared counter the tasks landed on
+// either core at random, and every step moved about half of the network's
+// state from one core's cache to the other: the second worker made steps
+// slower, not faster); and a member that the operating system deschedules
+// holds up at most the task it is in, since the others take the rest of
+// its range. Each member counts the tasks it finished in its own word,
+// done[m] (with the phase's number); the caller returns when they add up
+// to the phase's count. Waiting spins for a short while (a step of a
+// small network lasts only microseconds) and then sleeps on a channel, so
+// an idle or oversubscribed machine does not burn cores.
+//
+// Every cache line that one core writes and the other then reads costs a
+// transfer between the cores, 100–500 ns on the 2-vCPU machines measured
+// (docs/benchmarks.md), several times the cost of a small network's step
+// if there are many per step. So the phase (number, function, task count,
+// argument and home ranges) is one line that the caller writes before it
+// publishes the number, a member sets its home range word up itself on its
+// first visit in a phase (the caller does not write it), and every word
+// that a member writes during a phase is alone on its line.
 type team struct {
-	n     int
-	stop  atomic.Bool
-	funcs [4]func(int)
+	// The phase, one cache line: the caller writes fn, count, arg and
+	// bounds, then gen. (Atomic, because a member that is late can read
+	// them while the caller sets up the next phase; it then finds nothing
+	// to claim.)
+	gen    atomic.Uint64         // the current phase's number; workers wake when it changes
+	fn     atomic.Int64          // its function
+	count  atomic.Int64          // its tasks
+	arg    atomic.Int64          // its argument
+	bounds atomic.Pointer[[]int] // member m's home range is [bounds[m], bounds[m+1]); nil splits evenly
+	_      [24]byte
 
-	gen      atomic.Uint64 // the current phase tag; workers wake when it changes
-	_        [56]byte
-	ranges   []rangeWord   // member m's home range: tag<<42 | fn<<40 | end<<20 | next
-	finished atomic.Uint64 // tag<<32 | finished tasks
-	_        [56]byte
-	count    uint64 // tasks of the current phase (read after a claim)
-
+	// Set up by newTeam (read only).
+	n        int
+	funcs    [4]func(int, int64)
+	ranges   []padWord // member m's home range: tag<<tagShift | end<<taskBits | next
+	done     []padWord // tasks member m finished in phase g: g<<taskBits | count
 	sleeping []padFlag // workers 1 … n−1 asleep (index w)
 	wake     []chan struct{}
-	// mainWait is the phase tag the caller sleeps on, 0 when it does not
-	// sleep: a worker that finishes late, after the caller has moved on,
-	// must not wake it for the wrong phase.
-	mainWait atomic.Uint64
 	mainWake chan struct{}
-	// pace decides per step whether the workers join in (nil: always);
-	// solo is its decision for the current step.
-	pace *pacer
+	stop     atomic.Bool
+	_        [7]byte
+
+	// mainWait is the phase the caller sleeps on, 0 when it does not
+	// sleep: a worker that finishes late, after the caller has moved on,
+	// must not wake it for the wrong phase. On a line that nothing else
+	// writes during a Run: the workers read it after every task.
+	mainWait atomic.Uint64
+	_        [56]byte
+
+	// The caller's own.
+	// solo is the pacer's decision for the current step (Network.stepOnce):
+	// the caller runs the tasks alone.
 	solo bool
 	// panicked is the first panic of a task (re-raised by do in the
 	// caller's goroutine, where Run recovers it).
 	panicked atomic.Pointer[BugError]
+	_        [80]byte // 384 bytes in all: whole cache lines
 }
 
+// A range word's tag is the phase number modulo tagMask, plus 1 (never
+// 0, the value of a word no phase has set up). Every phase sets up every
+// member's word, so a word's tag is never older than the last phase and
+// the tags can wrap.
 const (
 	taskBits = 20
 	taskMask = 1<<taskBits - 1
-	tagBits  = 22
+	tagBits  = 64 - 2*taskBits
 	tagMask  = 1<<tagBits - 1
-	tagShift = 2*taskBits + 2
+	tagShift = 2 * taskBits
 	// maxTasks bounds the tasks of one phase (segments plus sources).
 	maxTasks = taskMask
 )
+
+func rangeTag(g uint64) uint64 { return g%tagMask + 1 }
 
 type padFlag struct {
 	atomic.Bool
 	_ [63]byte
 }
 
-// rangeWord is a member's home range, alone on its cache line.
-type rangeWord struct {
+// padWord is a word alone on its cache line.
+type padWord struct {
 	atomic.Uint64
 	_ [56]byte
 }
@@ -345,9 +491,9 @@ type rangeWord struct {
 const spinFor = 50 * time.Microsecond
 
 // newTeam starts n−1 workers for the phase functions funcs (at most 4).
-func newTeam(n int, funcs ...func(int)) *team {
+func newTeam(n int, funcs ...func(int, int64)) *team {
 	t := &team{n: n, sleeping: make([]padFlag, n), wake: make([]chan struct{}, n),
-		ranges: make([]rangeWord, n), mainWake: make(chan struct{}, 1)}
+		ranges: make([]padWord, n), done: make([]padWord, n), mainWake: make(chan struct{}, 1)}
 	copy(t.funcs[:], funcs)
 	for w := 1; w < n; w++ {
 		t.wake[w] = make(chan struct{}, 1)
@@ -367,15 +513,31 @@ func (t *team) worker(w int) {
 	}
 }
 
-// claim runs tasks of phase tag, first member me's own range from the
-// front, then the others' from the back, until none is left.
-func (t *team) claim(me int, tag uint64) {
+// claim runs tasks of phase g: member me's own range from the front,
+// then, if the phase has not ended stealAfter later, what is left of the
+// others' ranges from the back.
+func (t *team) claim(me int, g uint64) {
+	tag := rangeTag(g)
+	var finished uint64
 	for r := range t.n {
 		m := (me + r) % t.n
+		if r == 1 && !t.stealing(g) {
+			return
+		}
 		for {
 			v := t.ranges[m].Load()
+			if v>>tagShift != tag {
+				// The range is not set up for this phase yet, or the
+				// phase is over (this member is late).
+				if t.gen.Load() != g {
+					return
+				}
+				lo, hi := t.home(m)
+				t.ranges[m].CompareAndSwap(v, tag<<tagShift|uint64(hi)<<taskBits|uint64(lo))
+				continue
+			}
 			end, next := v>>taskBits&taskMask, v&taskMask
-			if v>>tagShift != tag || next >= end {
+			if next >= end {
 				break
 			}
 			k, nv := next, v+1
@@ -385,13 +547,66 @@ func (t *team) claim(me int, tag uint64) {
 			if !t.ranges[m].CompareAndSwap(v, nv) {
 				continue
 			}
-			t.run(int(v>>(2*taskBits)&3), int(k))
-			count := t.count // read before the phase can end
-			if t.finished.Add(1) == tag<<32|count && t.mainWait.CompareAndSwap(tag, 0) {
+			// The claim succeeded, so phase g is still running, and
+			// cannot end before this task is counted.
+			count := int(t.count.Load())
+			t.run(int(t.fn.Load()), int(k), t.arg.Load())
+			finished++
+			t.done[me].Store(g<<taskBits | finished)
+			if t.mainWait.Load() == g && t.complete(g, count) && t.mainWait.CompareAndSwap(g, 0) {
 				t.mainWake <- struct{}{}
 			}
 		}
 	}
+}
+
+// stealAfter is how long a member whose own range is done waits for the
+// others to finish theirs before it takes their tasks. Taking a task moves
+// its cells' state to the taker's cache, and back again at the next step:
+// when the caller took the other member's last task as soon as its own
+// were done, it did so in 20–60 % of CUBA 4000's steps (the worker starts
+// later, woken through a cache line that crosses cores), and both paid for
+// it. A member that the operating system deschedules still holds up the
+// others for at most stealAfter plus the task it is in.
+const stealAfter = 20 * time.Microsecond
+
+// stealing waits until phase g has ended (false) or stealAfter has passed
+// (true).
+func (t *team) stealing(g uint64) bool {
+	var start time.Time
+	for i := 0; ; i++ {
+		if t.gen.Load() != g || t.complete(g, int(t.count.Load())) {
+			return false
+		}
+		if i&63 == 63 {
+			if start.IsZero() {
+				start = time.Now()
+			} else if time.Since(start) > stealAfter {
+				return true
+			}
+		}
+	}
+}
+
+// home is member m's home range of the current phase.
+func (t *team) home(m int) (lo, hi int) {
+	if b := t.bounds.Load(); b != nil {
+		return (*b)[m], (*b)[m+1]
+	}
+	count := int(t.count.Load())
+	return count * m / t.n, count * (m + 1) / t.n
+}
+
+// complete reports whether the members have finished count tasks of phase
+// g.
+func (t *team) complete(g uint64, count int) bool {
+	sum := 0
+	for m := range t.done {
+		if v := t.done[m].Load(); v>>taskBits == g {
+			sum += int(v & taskMask)
+		}
+	}
+	return sum == count
 }
 
 // waitGen waits until gen differs from seen and returns it. A token may
@@ -446,15 +661,11 @@ func spin[T any](cond func() (T, bool)) (T, bool) {
 // microseconds).
 const spinQuiet = 4096
 
-// do runs funcs[fn](0) … funcs[fn](count−1) on the team and waits for all
-// of them (count ≤ maxTasks). Member m's home range is [bounds[m],
-// bounds[m+1]) (bounds has n+1 entries from 0 to count; nil splits evenly).
-// Phase 0 starts a step: the pace controller (pace.go's pacer, team.pace)
-// times the steps and decides whether the workers join in.
-func (t *team) do(fn, count int, bounds []int) {
-	if fn == 0 && t.pace != nil {
-		t.solo = t.pace.step(time.Now())
-	}
+// do runs funcs[fn](0, arg) … funcs[fn](count−1, arg) on the team and
+// waits for all of them (count ≤ maxTasks). Member m's home range is
+// [bounds[m], bounds[m+1]) (bounds has n+1 entries from 0 to count; nil
+// splits evenly; it must not change while the team runs).
+func (t *team) do(fn, count int, bounds *[]int, arg int64) {
 	if count == 0 {
 		return
 	}
@@ -467,49 +678,40 @@ func (t *team) do(fn, count int, bounds []int) {
 		// Alone: the workers are not woken (they park after spinning
 		// briefly), and nothing is shared.
 		for k := range count {
-			t.run(fn, k)
+			t.run(fn, k, arg)
 		}
 		return
 	}
-	tag := (t.gen.Load() + 1) & tagMask
-	if tag == 0 {
-		tag = 1 // 0 means "not waiting" in mainWait
-	}
-	t.count = uint64(count)
-	t.finished.Store(tag << 32)
-	for m := range t.n {
-		lo, hi := count*m/t.n, count*(m+1)/t.n
-		if bounds != nil {
-			lo, hi = bounds[m], bounds[m+1]
-		}
-		t.ranges[m].Store(tag<<tagShift | uint64(fn)<<(2*taskBits) | uint64(hi)<<taskBits | uint64(lo))
-	}
-	t.gen.Store(tag)
+	g := t.gen.Load() + 1
+	t.fn.Store(int64(fn))
+	t.count.Store(int64(count))
+	t.arg.Store(arg)
+	t.bounds.Store(bounds)
+	t.gen.Store(g)
 	for w := 1; w < t.n; w++ {
 		if t.sleeping[w].CompareAndSwap(true, false) {
 			t.wake[w] <- struct{}{}
 		}
 	}
-	t.claim(0, tag)
-	want := tag<<32 | uint64(count)
-	if _, ok := spin(func() (struct{}, bool) { return struct{}{}, t.finished.Load() == want }); ok {
+	t.claim(0, g)
+	if _, ok := spin(func() (struct{}, bool) { return struct{}{}, t.complete(g, count) }); ok {
 		return
 	}
-	t.mainWait.Store(tag)
-	if t.finished.Load() == want && t.mainWait.CompareAndSwap(tag, 0) {
+	t.mainWait.Store(g)
+	if t.complete(g, count) && t.mainWait.CompareAndSwap(g, 0) {
 		return
 	}
 	<-t.mainWake // the last finisher took mainWait: its token is on the way
 }
 
 // run runs one task, recording a panic instead of crashing the process.
-func (t *team) run(fn, k int) {
+func (t *team) run(fn, k int, arg int64) {
 	defer func() {
 		if r := recover(); r != nil {
 			t.panicked.CompareAndSwap(nil, &BugError{Value: r, Stack: string(debug.Stack())})
 		}
 	}()
-	t.funcs[fn](k)
+	t.funcs[fn](k, arg)
 }
 
 // close stops the workers.

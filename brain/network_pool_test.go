@@ -10,14 +10,17 @@ import (
 
 // TestTeamRunsEveryTaskOnce drives the worker team through many short
 // phases with more goroutines than cores (so that workers sleep, wake late
-// and race the caller's wake-up loop and each other's claims): every task
-// of every phase must run exactly once, with the phase's function, before
-// the phase returns.
+// and race the caller's wake-up loop and each other's claims), with even
+// and uneven home ranges: every task of every phase must run exactly once,
+// with the phase's function and argument, before the phase returns.
 func TestTeamRunsEveryTaskOnce(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
 	var ran [2][64]atomic.Int32
-	work := func(f int) func(int) {
-		return func(k int) {
+	work := func(f int) func(int, int64) {
+		return func(k int, arg int64) {
+			if arg != int64(f)+7 {
+				panic("wrong phase argument")
+			}
 			ran[f][k].Add(1)
 			for i := 0; i < 300*(k%5); i++ { // uneven work
 				ran[f][63].Add(0)
@@ -28,7 +31,15 @@ func TestTeamRunsEveryTaskOnce(t *testing.T) {
 		tm := newTeam(8, work(0), work(1))
 		for ph := range 2000 {
 			f, count := ph%2, 1+(ph*7)%40
-			tm.do(f, count, nil)
+			var bounds *[]int
+			if ph%3 == 0 { // uneven home ranges, some empty
+				b := make([]int, 9)
+				for m := range b {
+					b[m] = count * m * m / 64
+				}
+				bounds = &b
+			}
+			tm.do(f, count, bounds, int64(f)+7)
 			for k := range 64 {
 				want := int32(0)
 				if k < count {
@@ -163,10 +174,10 @@ func BenchmarkTeamPhase(b *testing.B) {
 		b.Skip("needs GOMAXPROCS ≥ 2")
 	}
 	var sink atomic.Int64
-	tm := newTeam(w, func(k int) { sink.Add(int64(k)) })
+	tm := newTeam(w, func(k int, _ int64) { sink.Add(int64(k)) })
 	defer tm.close()
 	b.ReportAllocs()
 	for b.Loop() {
-		tm.do(0, w, nil)
+		tm.do(0, w, nil, 0)
 	}
 }

@@ -66,6 +66,24 @@ func (r *ring) slotDirty() []bool {
 	return out
 }
 
+// markAll marks every slot that any part marked for all parts (the
+// network switched to another cut of its populations).
+func (r *ring) markAll() {
+	if r.buf == nil {
+		return
+	}
+	parts := len(r.dirty) / r.d
+	for k := range r.d {
+		any := false
+		for x := range parts {
+			any = any || r.dirty[x*r.d+k]
+		}
+		for x := range parts {
+			r.dirty[x*r.d+k] = any
+		}
+	}
+}
+
 // setSlotDirty marks slots for every part (checkpoint restore).
 func (r *ring) setSlotDirty(slots []bool) {
 	for i := range r.dirty {
