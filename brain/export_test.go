@@ -23,3 +23,7 @@ func KeepSplit(n *Network, w int) {
 
 // ProcessCPUNanos exports processCPUNanos to the external tests.
 var ProcessCPUNanos = processCPUNanos
+
+// PaceEpochs returns the epochs the pacer of n has measured solo and in
+// parallel.
+func PaceEpochs(n *Network) (solo, parallel int) { return n.pace.soloEpochs, n.pace.parEpochs }

@@ -745,7 +745,7 @@ const (
 // multi-core Run, else here in order.
 func (n *Network) phase(fn int) {
 	arg := n.stepArg()
-	if n.team != nil {
+	if n.team != nil && !n.team.solo {
 		count, bounds := n.tasks(), &n.plans[n.planInUse].bounds
 		if fn == phaseLearn {
 			count, bounds = len(n.plastic), nil
@@ -820,7 +820,11 @@ func (n *Network) stepOnce() error {
 	if n.team != nil {
 		// The pacer (network_pace.go) decides whether the workers join
 		// in for this step.
-		if solo := n.pace.step(time.Now()); solo != n.team.solo {
+		var now time.Time
+		if n.pace.clockDue() {
+			now = time.Now()
+		}
+		if solo := n.pace.step(now); solo != n.team.solo {
 			n.team.solo = solo
 			n.usePlan(solo)
 		}

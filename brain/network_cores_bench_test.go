@@ -15,7 +15,8 @@ import (
 // 100 ms transient) on one worker (solo), cut into two workers' tasks but
 // run by one (split: the cost of cutting), on two workers kept in parallel
 // mode, and on two workers under the pacer, and reports wall and CPU time
-// per step: what the second core buys, and what it costs.
+// per step: what the second core buys, and what it costs. In paced mode
+// par-epochs is the fraction of the pacer's epochs run in parallel.
 func BenchmarkCores(b *testing.B) {
 	nets := []struct {
 		name  string
@@ -71,6 +72,7 @@ func BenchmarkCores(b *testing.B) {
 					last = now
 				}
 				cpu0, ok0 := brain.ProcessCPUNanos()
+				solo0, par0 := brain.PaceEpochs(net)
 				b.ReportAllocs()
 				for b.Loop() {
 					last = time.Now()
@@ -82,6 +84,12 @@ func BenchmarkCores(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/steps, "ns/step")
 				if cpu1, ok1 := brain.ProcessCPUNanos(); ok0 && ok1 {
 					b.ReportMetric(float64(cpu1-cpu0)/steps, "cpu-ns/step")
+				}
+				if mode == "paced" {
+					solo1, par1 := brain.PaceEpochs(net)
+					if e := solo1 - solo0 + par1 - par0; e > 0 {
+						b.ReportMetric(float64(par1-par0)/float64(e), "par-epochs")
+					}
 				}
 				slices.Sort(windows)
 				b.ReportMetric(windows[len(windows)/4], "q25-ns/step")

@@ -12,13 +12,20 @@ import "time"
 // whose recent epochs were faster per step, with parallel chosen only when it
 // is faster by the factor paceGain (it costs up to a core more). Every
 // paceProbe epochs it runs one epoch in the other mode, so a change in
-// load is noticed within a few hundred steps. Who runs a task never
-// changes its result (network_pool.go), so the pacer cannot change spikes.
+// load is noticed within a few hundred steps; while the probes keep
+// finding that mode far slower (by paceFar), the interval doubles up to
+// paceProbeMax epochs, since each probe costs its extra time in full (on
+// the 2-vCPU machine of docs/benchmarks.md a parallel CUBA 4000 step took
+// twice a solo one when the cores were slow to exchange cache lines).
+// Who runs a task never changes its result (network_pool.go), so the
+// pacer cannot change spikes.
 
 const (
-	paceEpoch = 64   // steps per measurement
-	paceProbe = 16   // epochs between probes of the mode not in use
-	paceGain  = 0.90 // parallel is kept while its step time is below paceGain × solo's
+	paceEpoch    = 64   // steps per measurement
+	paceProbe    = 16   // epochs between probes of the mode not in use
+	paceProbeMax = 256  // the longest interval between probes (epochs)
+	paceGain     = 0.90 // parallel is kept while its step time is below paceGain × solo's
+	paceFar      = 1.5  // a probed mode this much slower than the other doubles the interval
 )
 
 // pacer is the measured state of a Network's multi-core stepping. It
@@ -28,9 +35,11 @@ type pacer struct {
 	workers      int // the team's size it measured
 	epoch, probe int // paceEpoch and paceProbe (tests shorten them)
 
-	calls int       // steps begun in the current epoch
-	start time.Time // when the current epoch's first step began
-	solo  bool      // mode of the current epoch
+	calls   int       // steps begun in the current epoch
+	start   time.Time // when the current epoch's first step began
+	solo    bool      // mode of the current epoch
+	probing bool      // the current epoch probes the mode not in use
+	every   int       // epochs between probes now, when more than probe (up to paceProbeMax)
 
 	// ns per step of each mode, a running average over its epochs (0: not
 	// measured yet)
@@ -47,6 +56,10 @@ func newPacer(workers int) pacer {
 // restart forgets a partly measured epoch (a new Run begins; the time
 // between Runs is not step time).
 func (p *pacer) restart() { p.calls = 0 }
+
+// clockDue reports whether the next call of step needs the time (the
+// first and last steps of an epoch; the others pass a zero time).
+func (p *pacer) clockDue() bool { return p.calls == 0 || p.calls == p.epoch }
 
 // step is called when a step begins, at time now; it returns whether the
 // step runs solo.
@@ -81,13 +94,25 @@ func (p *pacer) record(perStep float64) {
 		p.tPar = avg(p.tPar)
 		p.parEpochs++
 	}
+	if p.probing {
+		other := p.tPar
+		if !p.solo {
+			other = p.tSolo
+		}
+		if perStep > paceFar*other {
+			p.every = min(2*max(p.every, p.probe), max(paceProbeMax, p.probe))
+		} else {
+			p.every = 0
+		}
+	}
 	p.solo = p.next()
 }
 
 // next is the mode of the next epoch: parallel until it is measured, then
 // one solo epoch, then the faster mode (parallel only when faster by
-// paceGain), with a probe of the other mode every probe epochs.
+// paceGain), with a probe of the other mode every p.every epochs.
 func (p *pacer) next() bool {
+	p.probing = false
 	switch {
 	case p.tPar == 0:
 		return false
@@ -96,8 +121,9 @@ func (p *pacer) next() bool {
 	}
 	best := !(p.tPar < paceGain*p.tSolo)
 	p.sinceProbe++
-	if p.sinceProbe >= p.probe {
+	if p.sinceProbe >= max(p.every, p.probe) {
 		p.sinceProbe = 0
+		p.probing = true
 		return !best
 	}
 	return best

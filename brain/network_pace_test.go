@@ -11,15 +11,18 @@ import (
 // TestPacerChoosesFasterMode feeds the pacer synthetic step times: it
 // measures parallel first, then probes solo, keeps the mode that is faster
 // per step (parallel only when faster by paceGain), probes the other mode
-// every probe epochs, and follows a change of load.
+// every probe epochs (less often while that mode is far slower), and
+// follows a change of load either way.
 func TestPacerChoosesFasterMode(t *testing.T) {
 	for _, c := range []struct {
 		name             string
 		parNS, soloNS    float64 // ns per step in each mode
 		wantSoloFraction [2]float64
 	}{
-		{"idle machine: parallel twice as fast", 10_000, 20_000, [2]float64{0.05, 0.15}},
-		{"busy machine: parallel slower", 40_000, 20_000, [2]float64{0.85, 0.95}},
+		{"idle machine: parallel twice as fast (probes back off)", 10_000, 20_000, [2]float64{0.003, 0.05}},
+		{"parallel a little faster", 15_000, 20_000, [2]float64{0.05, 0.15}},
+		{"busy machine: parallel far slower (probes back off)", 40_000, 20_000, [2]float64{0.96, 0.995}},
+		{"parallel a little slower", 25_000, 20_000, [2]float64{0.85, 0.95}},
 		{"parallel barely faster (not worth a core)", 19_000, 20_000, [2]float64{0.85, 0.95}},
 	} {
 		p := newPacer(2)
@@ -66,6 +69,30 @@ func TestPacerChoosesFasterMode(t *testing.T) {
 	}
 	if n := len(slices.DeleteFunc(last, func(s bool) bool { return s })); n > 150 {
 		t.Errorf("after the load changed, %d of the last 1000 steps still ran in parallel", n)
+	}
+	// The other way: parallel far slower for 3000 steps (the probes back
+	// off), then twice as fast.
+	p = newPacer(2)
+	p.epoch, p.probe = 4, 8
+	now = time.Unix(0, 0)
+	last = last[:0]
+	for k := range 6000 {
+		par, solo := 50_000.0, 20_000.0
+		if k >= 3000 {
+			par = 10_000
+		}
+		s := p.step(now)
+		if s {
+			now = now.Add(time.Duration(solo))
+		} else {
+			now = now.Add(time.Duration(par))
+		}
+		if k >= 5000 {
+			last = append(last, s)
+		}
+	}
+	if n := len(slices.DeleteFunc(last, func(s bool) bool { return !s })); n > 150 {
+		t.Errorf("after parallel became faster, %d of the last 1000 steps still ran solo", n)
 	}
 }
 
