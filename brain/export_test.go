@@ -10,6 +10,7 @@ func KeepParallel(n *Network, w int) {
 	n.Workers = w
 	n.pace = newPacer(w)
 	n.pace.epoch = 1 << 62
+	n.pace.solo = false
 }
 
 // KeepSplit makes the next Runs of n cut the network into the tasks of w

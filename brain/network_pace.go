@@ -17,8 +17,12 @@ import "time"
 // paceProbeMax epochs, since each probe costs its extra time in full (on
 // the 2-vCPU machine of docs/benchmarks.md a parallel CUBA 4000 step took
 // twice a solo one when the cores were slow to exchange cache lines).
-// Who runs a task never changes its result (network_pool.go), so the
-// pacer cannot change spikes.
+// A probe also ends as soon as it has taken longer than a whole epoch of
+// the mode in use would (it cannot win any more): a parallel step whose
+// worker shares the caller's vCPU, as one does on the machine above when
+// other jobs run, takes ten times a solo one. A Run starts solo and probes
+// parallel next. Who runs a task never changes its result
+// (network_pool.go), so the pacer cannot change spikes.
 
 const (
 	paceEpoch    = 64   // steps per measurement
@@ -50,7 +54,7 @@ type pacer struct {
 }
 
 func newPacer(workers int) pacer {
-	return pacer{workers: workers, epoch: paceEpoch, probe: paceProbe}
+	return pacer{workers: workers, epoch: paceEpoch, probe: paceProbe, solo: true}
 }
 
 // restart forgets a partly measured epoch (a new Run begins; the time
@@ -58,14 +62,15 @@ func newPacer(workers int) pacer {
 func (p *pacer) restart() { p.calls = 0 }
 
 // clockDue reports whether the next call of step needs the time (the
-// first and last steps of an epoch; the others pass a zero time).
-func (p *pacer) clockDue() bool { return p.calls == 0 || p.calls == p.epoch }
+// first and last steps of an epoch, and every step of a probe; the others
+// pass a zero time).
+func (p *pacer) clockDue() bool { return p.calls == 0 || p.calls == p.epoch || p.probing }
 
 // step is called when a step begins, at time now; it returns whether the
 // step runs solo.
 func (p *pacer) step(now time.Time) bool {
-	if p.calls == p.epoch {
-		p.record(float64(now.Sub(p.start)) / float64(p.epoch))
+	if p.calls == p.epoch || p.probing && p.calls > 0 && p.lost(now) {
+		p.record(float64(now.Sub(p.start)) / float64(p.calls))
 		p.calls = 0
 	}
 	if p.calls == 0 {
@@ -73,6 +78,16 @@ func (p *pacer) step(now time.Time) bool {
 	}
 	p.calls++
 	return p.solo
+}
+
+// lost reports whether the probe under way has taken longer than a whole
+// epoch of the mode in use.
+func (p *pacer) lost(now time.Time) bool {
+	other := p.tSolo
+	if p.solo {
+		other = p.tPar
+	}
+	return other > 0 && float64(now.Sub(p.start)) > other*float64(p.epoch)
 }
 
 // record stores the time per step of the epoch just finished and picks the
@@ -108,16 +123,17 @@ func (p *pacer) record(perStep float64) {
 	p.solo = p.next()
 }
 
-// next is the mode of the next epoch: parallel until it is measured, then
-// one solo epoch, then the faster mode (parallel only when faster by
+// next is the mode of the next epoch: solo until it is measured, then a
+// probe of parallel, then the faster mode (parallel only when faster by
 // paceGain), with a probe of the other mode every p.every epochs.
 func (p *pacer) next() bool {
 	p.probing = false
 	switch {
-	case p.tPar == 0:
-		return false
 	case p.tSolo == 0:
 		return true
+	case p.tPar == 0:
+		p.probing = true
+		return false
 	}
 	best := !(p.tPar < paceGain*p.tSolo)
 	p.sinceProbe++

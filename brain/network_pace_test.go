@@ -9,7 +9,7 @@ import (
 )
 
 // TestPacerChoosesFasterMode feeds the pacer synthetic step times: it
-// measures parallel first, then probes solo, keeps the mode that is faster
+// measures solo first, then probes parallel, keeps the mode that is faster
 // per step (parallel only when faster by paceGain), probes the other mode
 // every probe epochs (less often while that mode is far slower), and
 // follows a change of load either way.
@@ -45,6 +45,27 @@ func TestPacerChoosesFasterMode(t *testing.T) {
 		}
 		if p.soloEpochs == 0 || p.parEpochs == 0 {
 			t.Errorf("%s: epochs solo %d, parallel %d: one mode never measured", c.name, p.soloEpochs, p.parEpochs)
+		}
+	}
+	// Parallel ten times slower (a worker sharing the caller's vCPU): each
+	// probe ends once it has cost a solo epoch, so the probes take a few
+	// per cent of the time.
+	{
+		p := newPacer(2)
+		p.epoch, p.probe = 64, 8
+		now := time.Unix(0, 0)
+		var parTime, all time.Duration
+		for range 20000 {
+			d := 20 * time.Microsecond
+			if !p.step(now) {
+				d = 200 * time.Microsecond
+				parTime += d
+			}
+			now = now.Add(d)
+			all += d
+		}
+		if f := float64(parTime) / float64(all); f > 0.03 || p.parEpochs == 0 {
+			t.Errorf("parallel ten times slower: %.3f of the time in %d parallel probes", f, p.parEpochs)
 		}
 	}
 	// A change of load: parallel pays for 2000 steps, then costs.
