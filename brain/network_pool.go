@@ -441,7 +441,11 @@ type team struct {
 	wake     []chan struct{}
 	mainWake chan struct{}
 	stop     atomic.Bool
-	_        [7]byte
+	// grace is how long a member waits before it takes another's tasks:
+	// stealAfter, or 0 when the team has more members than the Go
+	// scheduler has processors (the member waited for may need the
+	// waiter's processor to run at all).
+	grace time.Duration
 
 	// mainWait is the phase the caller sleeps on, 0 when it does not
 	// sleep: a worker that finishes late, after the caller has moved on,
@@ -494,6 +498,9 @@ const spinFor = 50 * time.Microsecond
 func newTeam(n int, funcs ...func(int, int64)) *team {
 	t := &team{n: n, sleeping: make([]padFlag, n), wake: make([]chan struct{}, n),
 		ranges: make([]padWord, n), done: make([]padWord, n), mainWake: make(chan struct{}, 1)}
+	if n <= runtime.GOMAXPROCS(0) {
+		t.grace = stealAfter
+	}
 	copy(t.funcs[:], funcs)
 	for w := 1; w < n; w++ {
 		t.wake[w] = make(chan struct{}, 1)
@@ -570,7 +577,7 @@ func (t *team) claim(me int, g uint64) {
 // others for at most stealAfter plus the task it is in.
 const stealAfter = 20 * time.Microsecond
 
-// stealing waits until phase g has ended (false) or stealAfter has passed
+// stealing waits until phase g has ended (false) or t.grace has passed
 // (true).
 func (t *team) stealing(g uint64) bool {
 	var start time.Time
@@ -578,10 +585,13 @@ func (t *team) stealing(g uint64) bool {
 		if t.gen.Load() != g || t.complete(g, int(t.count.Load())) {
 			return false
 		}
+		if t.grace == 0 {
+			return true
+		}
 		if i&63 == 63 {
 			if start.IsZero() {
 				start = time.Now()
-			} else if time.Since(start) > stealAfter {
+			} else if time.Since(start) > t.grace {
 				return true
 			}
 		}

@@ -10,8 +10,9 @@ import (
 
 // TestTeamRunsEveryTaskOnce drives the worker team through many short
 // phases with more goroutines than cores (so that workers sleep, wake late
-// and race the caller's wake-up loop and each other's claims), with even
-// and uneven home ranges: every task of every phase must run exactly once,
+// and race the caller's wake-up loop and each other's claims), and in
+// half the rounds more than the Go scheduler's processors, with even and
+// uneven home ranges: every task of every phase must run exactly once,
 // with the phase's function and argument, before the phase returns.
 func TestTeamRunsEveryTaskOnce(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
@@ -28,7 +29,13 @@ func TestTeamRunsEveryTaskOnce(t *testing.T) {
 		}
 	}
 	for round := range 8 {
+		// Odd rounds have fewer processors than members: no member waits
+		// before it takes another's tasks.
+		runtime.GOMAXPROCS(8 - 6*(round%2))
 		tm := newTeam(8, work(0), work(1))
+		if (tm.grace == 0) != (round%2 == 1) {
+			t.Fatalf("round %d: grace %v with GOMAXPROCS %d", round, tm.grace, runtime.GOMAXPROCS(0))
+		}
 		for ph := range 2000 {
 			f, count := ph%2, 1+(ph*7)%40
 			var bounds *[]int
