@@ -9,7 +9,9 @@ the parameters, the initial weights and thresholds, and for every training image
 trains of its presentations (the ones the Go model drew). This script builds the same network in
 Brian2 from the equations and parameters alone (no code shared with the Go model):
 
-  excitatory  dv/dt = ((E_rest - v) + ge (E_exc - v) + gi (E_inh - v)) / tau_e   (unless refractory)
+  excitatory  dv/dt = ((E_rest - v) + ge (E_exc - v) + gi (E_inh - v)) / tau_e   (unless refractory;
+              with FreeRefractory, as Brian 1 runs the published code, v is not held and the
+              refractory period only blocks spikes)
               dge/dt = -ge/tau_ge, dgi/dt = -gi/tau_gi, dtheta/dt = -theta/tau_theta
               spike when v > theta + v_thresh - offset and at least hold since the last spike;
               reset v = v_reset, theta += theta_plus
@@ -58,15 +60,29 @@ def build(inp):
         "mu": p["Mu"],
     }
     # Potentials are plain numbers in mV; times carry units.
-    exc = NeuronGroup(n, """
-        dv/dt = ((vrest_e - v) + ge*(e_exc - v) + gi*(e_inh_e - v)) / tau_e : 1 (unless refractory)
-        dge/dt = -ge / tau_ge : 1
-        dgi/dt = -gi / tau_gi : 1
-        dtheta/dt = -theta / tau_theta : 1
-        tlast : second
-        """, threshold="v > theta + v_off and t - tlast > hold",
-        reset="v = vreset_e; theta += theta_plus; tlast = t",
-        refractory=p["RefracE"] * ms, method="euler", namespace=ns, name="exc")
+    if p.get("FreeRefractory"):
+        # Brian 1's handling of the published code's reset: spikes are blocked for the
+        # refractory period, v is not held
+        ns["refrac"] = (inp["refrac_steps"] - 0.5) * dt * ms
+        exc = NeuronGroup(n, """
+            dv/dt = ((vrest_e - v) + ge*(e_exc - v) + gi*(e_inh_e - v)) / tau_e : 1
+            dge/dt = -ge / tau_ge : 1
+            dgi/dt = -gi / tau_gi : 1
+            dtheta/dt = -theta / tau_theta : 1
+            tlast : second
+            """, threshold="v > theta + v_off and t - tlast > hold and t - tlast > refrac",
+            reset="v = vreset_e; theta += theta_plus; tlast = t",
+            method="euler", namespace=ns, name="exc")
+    else:
+        exc = NeuronGroup(n, """
+            dv/dt = ((vrest_e - v) + ge*(e_exc - v) + gi*(e_inh_e - v)) / tau_e : 1 (unless refractory)
+            dge/dt = -ge / tau_ge : 1
+            dgi/dt = -gi / tau_gi : 1
+            dtheta/dt = -theta / tau_theta : 1
+            tlast : second
+            """, threshold="v > theta + v_off and t - tlast > hold",
+            reset="v = vreset_e; theta += theta_plus; tlast = t",
+            refractory=p["RefracE"] * ms, method="euler", namespace=ns, name="exc")
     inh = NeuronGroup(n, """
         dv/dt = ((vrest_i - v) + ge*(e_exc - v)) / tau_i : 1 (unless refractory)
         dge/dt = -ge / tau_ge : 1
@@ -130,7 +146,9 @@ def main():
             plastic.w = (wm * f).ravel()
             # start from rest, as the Go model does
             exc.v, exc.ge, exc.gi = p["VRestE"], 0, 0
-            exc.lastspike, exc.tlast, exc.not_refractory = -1e4 * second, -1e4 * second, True
+            exc.tlast = -1e4 * second
+            if not p.get("FreeRefractory"):
+                exc.lastspike, exc.not_refractory = -1e4 * second, True
             inh.v, inh.ge = p["VRestI"], 0
             inh.lastspike, inh.not_refractory = -1e4 * second, True
             for tr in traces:

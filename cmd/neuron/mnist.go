@@ -57,6 +57,8 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 	inputDelay := fs.Float64("input-delay", 0, "random input→excitatory delays up to this many ms (the published code's 10; 0: none, as the paper)")
 	eulerMembrane := fs.Bool("euler-membrane", false, "the published code's forward Euler membrane step even where it overshoots (the model before 2026-12-07; see Params.EulerMembrane)")
 	rest := fs.Bool("rest", false, "simulate the rest between training images instead of resetting (not kept across a resume)")
+	freeRef := fs.Bool("free-refractory", false, "excitatory refractory period blocks spikes without holding v, as Brian 1 runs the published code (see Params.FreeRefractory)")
+	hold := fs.Float64("hold", dc.Paper(1).HoldE, "minimum interval between an excitatory cell's spikes, ms (the Brian2 ports' reading of the published code's timer; Brian 1 runs it as 0)")
 	workers := fs.Int("workers", 0, "goroutines for labelling and testing (0: GOMAXPROCS)")
 	state := fs.String("state", "", "training checkpoint file (required for separate phases)")
 	every := fs.Int("every", 1000, "save the checkpoint every this many training images")
@@ -96,6 +98,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 	}
 	p.Rule = r
 	p.InputDelayMax, p.SimulateRest, p.EulerMembrane = *inputDelay, *rest, *eulerMembrane
+	p.FreeRefractory, p.HoldE = *freeRef, *hold
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -118,7 +121,11 @@ func runMNIST(args []string, stdout, stderr io.Writer) error {
 	}
 
 	res := &dc.Result{Model: "Diehl & Cook (2015)", NExc: *n, Rule: p.Rule.String(), Seed: *seed,
-		Passes: *passes, Images: *images, Dt: p.Dt, InputDelayMs: p.InputDelayMax, SimulateRest: p.SimulateRest, EulerMembrane: p.EulerMembrane}
+		Passes: *passes, Images: *images, Dt: p.Dt, InputDelayMs: p.InputDelayMax, SimulateRest: p.SimulateRest, EulerMembrane: p.EulerMembrane,
+		FreeRefractory: p.FreeRefractory}
+	if p.HoldE != dc.Paper(*n).HoldE {
+		res.HoldMs = &p.HoldE
+	}
 	if *jsonPath != "" && (phase == "label" || phase == "test") {
 		r, err := dc.ReadResult(*jsonPath)
 		if err != nil {

@@ -58,8 +58,8 @@
 //	exc. v_thresh                     −52 mV             paper, code
 //	exc. τ                            100 ms             paper, code
 //	exc. E_exc, E_inh                 0 mV, −100 mV      paper, code
-//	exc. refractory (v held)          5 ms               paper, code
-//	exc. minimum interval             50 ms              code (timer grows 0.1 ms/ms, must exceed 5 ms)
+//	exc. refractory (v held)          5 ms               paper, code (Brian 1: v not held, see below)
+//	exc. minimum interval             50 ms              Brian2 ports of the code (Brian 1: none, see below)
 //	θ initial, threshold offset       20 mV, 20 mV       code
 //	θ+, τθ                            0.05 mV, 10⁷ ms    code
 //	inh. E_rest, v_reset, v_thresh    −60, −45, −40 mV   code
@@ -97,6 +97,16 @@
 // no delays (the code draws 0–10 ms; the paper does not mention them).
 // Presentations stop after [Params.MaxAttempts] = 20 tries (the paper sets no
 // limit).
+//
+// The published code runs on Brian 1, which treats its excitatory neuron
+// differently from the Brian2 ports this package first followed: its reset
+// has several statements, and Brian 1 then holds no variable through the
+// refractory period (it holds v only after a plain reset value) but only
+// blocks spikes for 5 ms while v integrates from the reset; and the code's
+// timer (dtimer/dt = 100.0 with the unit ms, that is 100 ms per ms) exceeds
+// its 5 ms bound one step after the spike, so there is no 50 ms minimum
+// interval. [Params.FreeRefractory] with [Params.HoldE] = 0 is that neuron;
+// [Paper] keeps the held v and the 50 ms (docs/learning.md compares them).
 //
 // Two options bring back what the published code does there, for
 // comparison; both are off in [Paper]. [Params.InputDelayMax] gives every

@@ -377,6 +377,7 @@ func (s *Sim) run(m *Model, learn bool, from, to int32) {
 	refE, refI, holdE := int32(s.refE), int32(s.refI), int32(s.holdE)
 	eExc := p.EExc
 	plainEuler := p.EulerMembrane
+	freeRef := p.FreeRefractory
 	presentEnd := int32(s.steps)
 	decayTheta := learn && from < presentEnd
 	delay, ring, ringLen := m.Delay, s.ring, s.ringLen
@@ -386,7 +387,7 @@ func (s *Sim) run(m *Model, learn bool, from, to int32) {
 		//    θ decays in the same sweep, after the threshold test.
 		s.spikedE = s.spikedE[:0]
 		for j := range ve {
-			if since := step - lastE[j]; since >= refE {
+			if since := step - lastE[j]; since >= refE || freeRef {
 				v := ve[j]
 				g, h := ge[j], gi[j]
 				if k := dtTauE * (1 + g + h); k <= 1 || plainEuler {
@@ -395,7 +396,7 @@ func (s *Sim) run(m *Model, learn bool, from, to int32) {
 					v = relax(v, vRestE, g, eExc, h, eInhE, k)
 				}
 				ve[j] = v
-				if v > theta[j]+off && since >= holdE {
+				if v > theta[j]+off && since >= holdE && since >= refE {
 					s.spikedE = append(s.spikedE, int32(j))
 				}
 			}

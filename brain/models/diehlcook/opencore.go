@@ -430,6 +430,9 @@ func NewOpenNet(m *Model) (*OpenNet, error) {
 	if p.InputDelayMax > 0 || p.SimulateRest {
 		return nil, fmt.Errorf("diehlcook: NewOpenNet: InputDelayMax = %g ms, SimulateRest = %v: the open-core build has neither option", p.InputDelayMax, p.SimulateRest)
 	}
+	if p.FreeRefractory {
+		return nil, fmt.Errorf("diehlcook: NewOpenNet: FreeRefractory = true: the open-core build holds v through the refractory period")
+	}
 	o := &OpenNet{P: p, exc: &ExcCell{P: p}, Input: &ImageSource{P: p, in: newInputTrain(int(math.Round(p.PresentMs/p.Dt)), p.Dt)},
 		Rule: &PaperSTDP{P: p}}
 	o.pcg = rand.NewPCG(0, 0)

@@ -222,6 +222,7 @@ func TestOpenNetBadInput(t *testing.T) {
 		{"negative weight", "weight -0.1", func(m *Model) { m.W[5] = -0.1 }},
 		{"triplet rule", "Rule = triplet", func(m *Model) { m.P.Rule = RuleTriplet }},
 		{"bad parameter", "TauE = 0", func(m *Model) { m.P.TauE = 0 }},
+		{"free refractory", "FreeRefractory = true", func(m *Model) { m.P.FreeRefractory = true }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := float32Model(t, 3)

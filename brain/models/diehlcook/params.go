@@ -75,14 +75,21 @@ type Params struct {
 	VRestE     float64 // resting potential, mV
 	VResetE    float64 // reset potential, mV
 	VThreshE   float64 // threshold before adaptation, mV
-	RefracE    float64 // refractory period (v held at VResetE), ms
-	HoldE      float64 // no spike within HoldE of the last one, ms (the published code's timer; ≤ RefracE: none)
+	RefracE    float64 // refractory period (v held at VResetE unless FreeRefractory), ms
+	HoldE      float64 // no spike within HoldE of the last one, ms (the Brian2 ports' reading of the published code's timer; ≤ RefracE: none)
 	EExc       float64 // excitatory reversal potential, mV
 	EInhE      float64 // inhibitory reversal potential of excitatory cells, mV
 	ThetaInit  float64 // initial adaptive threshold θ, mV
 	ThetaShift float64 // threshold offset: spike when v > VThreshE + θ − ThetaShift, mV
 	ThetaPlus  float64 // increment of θ per spike during training, mV
 	TauTheta   float64 // decay time constant of θ, ms
+	// FreeRefractory makes the excitatory refractory period block spikes
+	// only: v is not held at VResetE but integrates from it. This is what
+	// Brian 1, which runs the published code, does with that code's
+	// multi-statement reset (it holds v only after a plain reset value),
+	// and there the code's timer expires one step after a spike: the
+	// published code's neuron is FreeRefractory with HoldE = 0.
+	FreeRefractory bool
 
 	// Inhibitory cells: conductance-based LIF.
 	TauI     float64 // membrane time constant, ms

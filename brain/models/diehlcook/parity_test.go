@@ -20,7 +20,7 @@ import (
 // Brian's schedule: state update, threshold, synaptic pre then post code,
 // reset) and trains it on the first images of MNIST from the same initial
 // weights and the same input spike trains as this package draws; its output
-// is stored in testdata/diehlcook_brian2_<rule>.json.gz. TestBrian2Parity
+// is stored in testdata/diehlcook_brian2_<case>.json.gz. TestBrian2Parity
 // trains this package's network the same way and compares every excitatory
 // spike, θ and the weights after every image.
 //
@@ -29,6 +29,7 @@ import (
 //	go test ./brain/models/diehlcook -run TestBrian2Parity -parity.write /tmp/parity
 //	/usr/bin/python3 scripts/brian2_diehlcook_parity.py /tmp/parity/paper.json testdata/diehlcook_brian2_paper.json.gz
 //	/usr/bin/python3 scripts/brian2_diehlcook_parity.py /tmp/parity/triplet.json testdata/diehlcook_brian2_triplet.json.gz
+//	/usr/bin/python3 scripts/brian2_diehlcook_parity.py /tmp/parity/triplet_brian1.json testdata/diehlcook_brian2_triplet_brian1.json.gz
 var parityWrite = flag.String("parity.write", "", "write the inputs of the Brian2 parity runs to this directory")
 
 const (
@@ -43,20 +44,26 @@ const (
 	paritySampleStride = 97
 )
 
-// parityCases are the runs compared with Brian2: the paper's rule and the
-// published code's triplet rule.
+// parityCases are the runs compared with Brian2: the paper's rule, the
+// published code's triplet rule, and the triplet rule with the excitatory
+// neuron as Brian 1 runs the published code (no hold of v in the
+// refractory period, no minimum interval).
 var parityCases = []struct {
-	name string
-	rule Rule
-}{{"paper", RulePaper}, {"triplet", RuleTriplet}}
+	name    string
+	rule    Rule
+	brian1E bool
+}{{"paper", RulePaper, false}, {"triplet", RuleTriplet, false}, {"triplet_brian1", RuleTriplet, true}}
 
 // parityParams are the paper's parameters for the parity runs. The Euler
 // membrane step is kept everywhere (Brian's Euler integrator; the 100-cell
 // network never reaches a step where the two differ).
-func parityParams(rule Rule) Params {
+func parityParams(rule Rule, brian1E bool) Params {
 	p := Paper(parityCells)
 	p.Rule = rule
 	p.EulerMembrane = true
+	if brian1E {
+		p.FreeRefractory, p.HoldE = true, 0
+	}
 	return p
 }
 
@@ -126,9 +133,9 @@ func parityStateOf(m *Model) parityState {
 // parityRun trains a fresh network of the parity case on the first
 // parityImages training images as Trainer.Step does and returns every
 // presentation's spikes, the state after each image and the initial model.
-func parityRun(t *testing.T, rule Rule, train *Dataset) ([]parityPresentation, []parityState, *Model) {
+func parityRun(t *testing.T, rule Rule, brian1E bool, train *Dataset) ([]parityPresentation, []parityState, *Model) {
 	t.Helper()
-	p := parityParams(rule)
+	p := parityParams(rule, brian1E)
 	tr, err := NewTrainer(p, paritySeed, 1, parityImages, 1000)
 	if err != nil {
 		t.Fatal(err)
@@ -166,9 +173,9 @@ func parityRun(t *testing.T, rule Rule, train *Dataset) ([]parityPresentation, [
 // parityInputs draws the input spike trains of the first parityAttempts
 // presentations of every image (as Show draws them) and hashes them with
 // the initial weights and thresholds.
-func parityInputs(t *testing.T, rule Rule, train *Dataset, m0 *Model) parityInput {
+func parityInputs(t *testing.T, rule Rule, brian1E bool, train *Dataset, m0 *Model) parityInput {
 	t.Helper()
-	p := parityParams(rule)
+	p := parityParams(rule, brian1E)
 	in := parityInput{Rule: rule.String(), Params: p, SampleEvery: paritySampleStride,
 		HoldSteps: int(math.Round(p.HoldE / p.Dt)), RefracSteps: int(math.Round(p.RefracE / p.Dt)),
 		RefracStepI: int(math.Round(p.RefracI / p.Dt)), W0: m0.W, Theta0: m0.Theta}
@@ -227,9 +234,9 @@ func readParityReference(path string) (*parityReference, error) {
 }
 
 // TestBrian2Parity trains the 100-cell network on the first 30 MNIST
-// training images (rules: the paper's and the published code's triplet)
+// training images (the cases of parityCases)
 // and compares it with Brian2 2.5.1 given the same initial weights and the
-// same input spikes (testdata/diehlcook_brian2_<rule>.json.gz, written by
+// same input spikes (testdata/diehlcook_brian2_<case>.json.gz, written by
 // scripts/brian2_diehlcook_parity.py): the same presentations, the same
 // excitatory spikes step for step, θ after every image to 1e-8 mV and the
 // weights (per-cell sums and sums of squares, and every 97th weight) to
@@ -239,8 +246,8 @@ func TestBrian2Parity(t *testing.T) {
 	train, _ := loadMNIST(t)
 	for _, c := range parityCases {
 		t.Run(c.name, func(t *testing.T) {
-			pres, after, m0 := parityRun(t, c.rule, train)
-			in := parityInputs(t, c.rule, train, m0)
+			pres, after, m0 := parityRun(t, c.rule, c.brian1E, train)
+			in := parityInputs(t, c.rule, c.brian1E, train, m0)
 			if *parityWrite != "" {
 				if err := os.MkdirAll(*parityWrite, 0o755); err != nil {
 					t.Fatal(err)
@@ -260,7 +267,7 @@ func TestBrian2Parity(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ref.Rule != c.name {
+			if ref.Rule != c.rule.String() {
 				t.Fatalf("reference is for rule %q", ref.Rule)
 			}
 			if ref.SHA256 != in.SHA256 {

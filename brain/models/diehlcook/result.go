@@ -25,6 +25,11 @@ type Result struct {
 	SimulateRest bool    `json:"simulate_rest,omitempty"`
 	// EulerMembrane: the run used the plain forward Euler membrane step (Params.EulerMembrane).
 	EulerMembrane bool `json:"euler_membrane,omitempty"`
+	// The excitatory neuron as Brian 1 runs the published code
+	// (Params.FreeRefractory) and the minimum interval between its spikes
+	// when it is not the paper's 50 ms (Params.HoldE); absent: the paper's.
+	FreeRefractory bool     `json:"free_refractory,omitempty"`
+	HoldMs         *float64 `json:"hold_ms,omitempty"`
 
 	Train *TrainResult `json:"train,omitempty"`
 	Label *LabelResult `json:"label,omitempty"`
