@@ -105,11 +105,14 @@ func TestStoredResults(t *testing.T) {
 				r.Label.Images == 60000 && r.Test.Images == 10000
 			t.Logf("%d cells, %d of %d training images, labels from %d, %d test images: %.2f %% (paper's protocol: %v)",
 				r.NExc, tr.ImagesSeen, tr.ImagesTotal, r.Label.Images, r.Test.Images, 100*r.Test.Accuracy, full)
-			// The stored 400-cell runs measured 86.90 % (seed 1), 87.46 % (seed 2) and 86.75 % (seed 3)
-			// against the paper's 87.0 %; the floor guards those files and any
-			// rerun against a regression of more than a point.
-			if full && r.NExc == 400 && r.Rule == RulePaper.String() && r.Test.Accuracy < 0.860 {
-				t.Errorf("400 cells, paper's protocol: %.2f %%, more than a point below the paper's 87.0 %%", 100*r.Test.Accuracy)
+			// Floors a point below what the stored runs of the paper's protocol
+			// measured, against a regression: the paper's rule with 400 cells
+			// 86.90–87.46 % (plain Euler) and 86.93–87.13 % (seeds 1–3; the paper:
+			// 87.0 %); the published code's triplet rule 88.52–88.78 % with 400 cells
+			// (seeds 1–3) and 91.93 % with 1600 (seed 1; the paper: 91.9 %).
+			floor := map[string]map[int]float64{"paper": {400: 0.860}, "triplet": {400: 0.875, 1600: 0.909}}
+			if f, ok := floor[r.Rule][r.NExc]; ok && full && !r.FreeRefractory && r.Test.Accuracy < f {
+				t.Errorf("%d cells, %s rule, paper's protocol: %.2f %%, below the floor %.1f %%", r.NExc, r.Rule, 100*r.Test.Accuracy, 100*f)
 			}
 		})
 	}
