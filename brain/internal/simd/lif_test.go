@@ -138,12 +138,7 @@ func TestVectorMatchesScalar(t *testing.T) {
 	if len(vectorWidths()) == 0 {
 		t.Skip("no vector kernels in this build or on this CPU")
 	}
-	for _, w := range vectorWidths() {
-		t.Run(fmt.Sprintf("width=%d", w), func(t *testing.T) {
-			defer setWidth(setWidth(w))
-			vectorMatchesScalar(t)
-		})
-	}
+	atEveryWidth(t, vectorMatchesScalar)
 }
 
 func vectorMatchesScalar(t *testing.T) {
@@ -185,10 +180,16 @@ func vectorMatchesScalar(t *testing.T) {
 // the vector kernels at each width the CPU has.
 func TestKernelsStopAtEvents(t *testing.T) {
 	kernelsStopAtEvents(t)
+	atEveryWidth(t, kernelsStopAtEvents)
+}
+
+// atEveryWidth runs f as a subtest at each vector width the build and CPU
+// have.
+func atEveryWidth(t *testing.T, f func(*testing.T)) {
 	for _, w := range vectorWidths() {
 		t.Run(fmt.Sprintf("width=%d", w), func(t *testing.T) {
 			defer setWidth(setWidth(w))
-			kernelsStopAtEvents(t)
+			f(t)
 		})
 	}
 }
@@ -200,12 +201,7 @@ func TestKernelsStopAtEvents(t *testing.T) {
 // conductance (its V is held anyway); vector and portable forms alike.
 func TestCondEulerStopsAtUnstableStep(t *testing.T) {
 	condEulerStopsAtUnstable(t)
-	for _, w := range vectorWidths() {
-		t.Run(fmt.Sprintf("width=%d", w), func(t *testing.T) {
-			defer setWidth(setWidth(w))
-			condEulerStopsAtUnstable(t)
-		})
-	}
+	atEveryWidth(t, condEulerStopsAtUnstable)
 }
 
 func condEulerStopsAtUnstable(t *testing.T) {
