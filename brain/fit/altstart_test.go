@@ -55,7 +55,7 @@ func TestAltStartsFindBursts(t *testing.T) {
 	if with.GammaTest < 0.55 || with.GammaTest < without.GammaTest+0.25 {
 		t.Errorf("Γ test %.3f with alternative starts, %.3f without: want ≥ 0.55 and 0.25 above", with.GammaTest, without.GammaTest)
 	}
-	if without.Evals > 200 || with.Evals > 23*200/8+14*fit.SettleEvals+len(fit.SpikesOnlyTauFactors)*(fit.MatchRateEvals+1)+40 {
+	if without.Evals > 200 || with.Evals > 23*200/8+18*fit.SettleEvals+len(fit.SpikesOnlyTauFactors)*(fit.MatchRateEvals+1)+40 {
 		t.Errorf("%d simulations with alternative starts, %d without: beyond the documented bounds", with.Evals, without.Evals)
 	}
 }

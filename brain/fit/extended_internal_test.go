@@ -62,7 +62,7 @@ func TestExtendedSearchCrossValidates(t *testing.T) {
 		if !helps && (got != best || f != 0) {
 			t.Errorf("rejected terms changed the end point: %+v, objective %v", got, f)
 		}
-		if evals > 200/4+200/4+200/8+8*SettleEvals+10 {
+		if evals > 200/4+200/4+200/8+12*SettleEvals+10 {
 			t.Errorf("%d simulations, beyond the documented budget", evals)
 		}
 	}

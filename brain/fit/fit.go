@@ -521,8 +521,9 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 // alternatives of that end point are settled the same way, and if one is
 // better a polishing search over o.Free runs from it on a quarter of
 // o.MaxEvals. Last, unless o.NoExtended, the extended model terms
-// (ExtendedStarts: a fast second threshold component, a saturating
-// adaptation increment) are tried from the end point and chosen by
+// (ExtendedStarts: a fast second threshold component, also with a short
+// refractory period in its place, a saturating adaptation increment) are
+// tried from the end point and chosen by
 // cross-validation inside the training window: each is settled over VT,
 // B and its own fields on 2 × SettleEvals simulations and the best
 // polished over o.Free and its fields on a quarter of o.MaxEvals, all on
@@ -531,7 +532,7 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 // the extended one then predicts the rest of the window and the last
 // sweep better, it is refitted on everything (an eighth of o.MaxEvals)
 // and is the result. MaxEvals bounds each of these searches, so a fit
-// may use up to about 2.875 × MaxEvals + 14 × SettleEvals simulations,
+// may use up to about 2.875 × MaxEvals + 18 × SettleEvals simulations,
 // plus
 // len(SpikesOnlyTauFactors) × (MatchRateEvals + 1) without a voltage
 // (Result.Evals). Every candidate is simulated
@@ -1173,6 +1174,12 @@ func extendedSearch(best brain.Params, bestF float64, cv extendedCV) (brain.Para
 	return search(sp, f, 0.25, 0, *cv.evals+o.MaxEvals/8, cv.evals, rng, cv.score, cv.keep)
 }
 
+// ExtendedRefractoryMS is the absolute refractory period (ms) of the
+// starts of ExtendedStarts that trade p's refractory period for the fast
+// threshold component: about the width of a spike of the Pospischil et al.
+// (2008) cells.
+const ExtendedRefractoryMS = 1.0
+
 // ExtendedStarts returns the starting points with the extended model
 // terms (brain.Params.Extended) that Fit tries from its end point p,
 // fitted to a recording firing at rateHz (Hz) on the training window:
@@ -1183,6 +1190,15 @@ func extendedSearch(best brain.Params, bestF float64, cv extendedCV) (brain.Para
 //     fast component spaces the spikes of a burst (the intra-burst
 //     intervals of the IB cell are 5–8 ms where the AdEx with one
 //     threshold gives 3–5 ms);
+//   - with theta and a refractory period longer than
+//     ExtendedRefractoryMS, the same two θ2 with TRef shortened to
+//     ExtendedRefractoryMS: a relative refractoriness (the threshold
+//     raised after a spike, as MAT, which has a 2 ms absolute refractory
+//     period) in place of an absolute one. A fitted TRef of 2–3 ms keeps
+//     the shortest intervals under noise out, but it also adds to every
+//     interval of a fast train: the fitted RS models fire too slowly at
+//     2–3 × rheobase, and with TRef 1 ms the same fits come 1–4 points of
+//     f–I error closer (tuning protocols);
 //   - if p adapts (B > 0, TauW > 0), a saturating adaptation increment
 //     with WSat 8 or 32 times the adaptation current that the fixed
 //     increment builds up at rateHz (B·max(1, τw·ν)): a slow potassium
@@ -1195,10 +1211,19 @@ func extendedSearch(best brain.Params, bestF float64, cv extendedCV) (brain.Para
 func ExtendedStarts(p brain.Params, rateHz float64, theta bool) []brain.Params {
 	var out []brain.Params
 	if theta && p.DeltaTheta2 == 0 {
-		for _, m := range [][2]float64{{3, 2}, {6, 3}} {
+		mat := [][2]float64{{3, 2}, {6, 3}} // Δθ2 (mV), τθ2 (ms)
+		for _, m := range mat {
 			q := p
 			q.DeltaTheta2, q.TauTheta2 = m[0], m[1]
 			out = append(out, q)
+		}
+		if p.TRef > ExtendedRefractoryMS {
+			for _, m := range mat {
+				q := p
+				q.DeltaTheta2, q.TauTheta2 = m[0], m[1]
+				q.TRef = ExtendedRefractoryMS
+				out = append(out, q)
+			}
 		}
 	}
 	if p.WSat == 0 && p.B > 0 && p.TauW > 0 {

@@ -43,7 +43,7 @@ func TestSpikesOnlyStartMatchesScale(t *testing.T) {
 	if res.GammaTest < 0.6 {
 		t.Errorf("Γ test %.3f < 0.6", res.GammaTest)
 	}
-	if res.Evals > 23*200/8+14*fit.SettleEvals+len(fit.SpikesOnlyTauFactors)*(fit.MatchRateEvals+1)+40 {
+	if res.Evals > 23*200/8+18*fit.SettleEvals+len(fit.SpikesOnlyTauFactors)*(fit.MatchRateEvals+1)+40 {
 		t.Errorf("%d simulations: beyond the documented bound", res.Evals)
 	}
 }

@@ -145,7 +145,7 @@ func TestFitCMAES(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.GammaTrain <= start.Gamma() || a.Evals > 23*o.MaxEvals/8+14*fit.SettleEvals+len(fit.SpikesOnlyTauFactors)*(fit.MatchRateEvals+1)+40 {
+	if a.GammaTrain <= start.Gamma() || a.Evals > 23*o.MaxEvals/8+18*fit.SettleEvals+len(fit.SpikesOnlyTauFactors)*(fit.MatchRateEvals+1)+40 {
 		t.Errorf("Γ train %.3f from a start at %.3f in %d simulations", a.GammaTrain, start.Gamma(), a.Evals)
 	}
 	o.Optimizer = "simplex"
