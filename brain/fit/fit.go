@@ -73,8 +73,10 @@ type Options struct {
 	// Extra are further training sweeps (for example the current steps of
 	// an f–I protocol), each simulated from rest over its whole length and
 	// scored like the training window (−Γ + RatePenalty·rate error², no
-	// voltage term); their mean, times ExtraWeight, is added to the
-	// objective. See DetectSpikes for sweeps without spike times.
+	// voltage term, the rate error of a sweep firing below the sweeps'
+	// mean recorded rate taken relative to that mean); their mean, times
+	// ExtraWeight, is added to the objective. See DetectSpikes for sweeps
+	// without spike times.
 	Extra []Recording
 	// ExtraWeight weighs the extra sweeps against the main training window
 	// [1]; a negative value ignores them.

@@ -68,9 +68,17 @@ func prepareExtra(o Options) ([]extraSweep, error) {
 }
 
 // extraObjective is ExtraWeight times the mean over the extra sweeps of
-// −Γ + RatePenalty·(relative rate error)², each sweep simulated from rest
-// (no voltage term). A sweep on which neither cell nor model fires adds 0
-// (−Γ of two silent trains is taken as −1).
+// −Γ + RatePenalty·r², each sweep simulated from rest (no voltage term),
+// where r is the sweep's rate error relative to its recorded rate or, if
+// that is lower, to the mean recorded rate of the extra sweeps:
+// r = (ν_model − ν_cell) / max(ν_cell, mean ν_cell). So a sweep near
+// rheobase, which fires a few spikes, weighs a spike too many or too few
+// as a sweep at the mean rate does, as the f–I error (Σ|Δf| / Σf) weighs
+// every Hz alike; measured against its own few spikes, three spikes too
+// many on a step of 8 cost as much as 1.4 of Γ at the default
+// RatePenalty and decided the fit of bursting cells (see
+// docs/accuracy.md). A sweep on which neither cell nor model fires adds
+// 0 (−Γ of two silent trains is taken as −1).
 func extraObjective(s *sim, p Options, extras []extraSweep) (float64, error) {
 	if len(extras) == 0 || p.ExtraWeight == 0 {
 		return 0, nil
@@ -78,6 +86,11 @@ func extraObjective(s *sim, p Options, extras []extraSweep) (float64, error) {
 	o := p
 	o.VoltageWeight = 0
 	o.WarmupMS = 0
+	mean := 0.0 // the mean recorded rate of the sweeps (Hz)
+	for _, e := range extras {
+		mean += float64(len(spikesIn(e.spikes, e.w))) / e.w.Duration() * 1000
+	}
+	mean /= float64(len(extras))
 	var sum float64
 	for _, e := range extras {
 		if err := s.reset(); err != nil {
@@ -89,6 +102,11 @@ func extraObjective(s *sim, p Options, extras []extraSweep) (float64, error) {
 		}
 		if sc.Coincidence.NData == 0 && sc.Coincidence.NModel == 0 {
 			sum += -1
+			continue
+		}
+		if mean > 0 {
+			r := (sc.RateModel - sc.RateData) / math.Max(sc.RateData, mean)
+			sum += -sc.Gamma() + o.RatePenalty*r*r
 			continue
 		}
 		sum += o.objective(sc)
