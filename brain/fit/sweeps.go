@@ -74,10 +74,10 @@ func prepareExtra(o Options) ([]extraSweep, error) {
 // r = (ν_model − ν_cell) / max(ν_cell, mean ν_cell). So a sweep near
 // rheobase, which fires a few spikes, weighs a spike too many or too few
 // as a sweep at the mean rate does, as the f–I error (Σ|Δf| / Σf) weighs
-// every Hz alike; measured against its own few spikes, three spikes too
-// many on a step of 8 cost as much as 1.4 of Γ at the default
-// RatePenalty and decided the fit of bursting cells (see
-// docs/accuracy.md). A sweep on which neither cell nor model fires adds
+// every Hz alike. Measured against its own few spikes, three spikes too
+// many on a step of 8 add 1.4 to that sweep's term at the default
+// RatePenalty, more than the whole range of its Γ, and decided the fits
+// of bursting cells (see docs/accuracy.md). A sweep on which neither cell nor model fires adds
 // 0 (−Γ of two silent trains is taken as −1).
 func extraObjective(s *sim, p Options, extras []extraSweep) (float64, error) {
 	if len(extras) == 0 || p.ExtraWeight == 0 {
