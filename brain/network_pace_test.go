@@ -69,52 +69,42 @@ func TestPacerChoosesFasterMode(t *testing.T) {
 		}
 	}
 	// A change of load: parallel pays for 2000 steps, then costs.
-	p := newPacer(2)
-	p.epoch, p.probe = 4, 8
-	now := time.Unix(0, 0)
-	var last []bool
-	for k := range 4000 {
-		par, solo := 10_000.0, 20_000.0
-		if k >= 2000 {
-			par = 50_000
-		}
-		s := p.step(now)
-		if s {
-			now = now.Add(time.Duration(solo))
-		} else {
-			now = now.Add(time.Duration(par))
-		}
-		if k >= 3000 {
-			last = append(last, s)
-		}
-	}
+	last := paceModes(4000, 2000, 3000, 10_000, 50_000)
 	if n := len(slices.DeleteFunc(last, func(s bool) bool { return s })); n > 150 {
 		t.Errorf("after the load changed, %d of the last 1000 steps still ran in parallel", n)
 	}
 	// The other way: parallel far slower for 3000 steps (the probes back
 	// off), then twice as fast.
-	p = newPacer(2)
-	p.epoch, p.probe = 4, 8
-	now = time.Unix(0, 0)
-	last = last[:0]
-	for k := range 6000 {
-		par, solo := 50_000.0, 20_000.0
-		if k >= 3000 {
-			par = 10_000
-		}
-		s := p.step(now)
-		if s {
-			now = now.Add(time.Duration(solo))
-		} else {
-			now = now.Add(time.Duration(par))
-		}
-		if k >= 5000 {
-			last = append(last, s)
-		}
-	}
+	last = paceModes(6000, 3000, 5000, 50_000, 10_000)
 	if n := len(slices.DeleteFunc(last, func(s bool) bool { return !s })); n > 150 {
 		t.Errorf("after parallel became faster, %d of the last 1000 steps still ran solo", n)
 	}
+}
+
+// paceModes runs a two-worker pacer (epochs of 4 steps, a probe every 8)
+// for steps steps on a simulated clock where a solo step takes 20 µs and a
+// parallel one parBefore ns until step change, parAfter ns from then on,
+// and returns the pacer's choices (true: solo) from step from on.
+func paceModes(steps, change, from int, parBefore, parAfter float64) []bool {
+	p := newPacer(2)
+	p.epoch, p.probe = 4, 8
+	now := time.Unix(0, 0)
+	var last []bool
+	for k := range steps {
+		d := 20_000.0
+		s := p.step(now)
+		if !s {
+			d = parBefore
+			if k >= change {
+				d = parAfter
+			}
+		}
+		now = now.Add(time.Duration(d))
+		if k >= from {
+			last = append(last, s)
+		}
+	}
+	return last
 }
 
 // TestPacedRunsAreIdentical: a network run with a pacer that switches
