@@ -101,20 +101,27 @@ func TestOpenCoreMatchesFastPath(t *testing.T) {
 	train, test := loadMNIST(t)
 	const n = 40
 
-	t.Run("frozen", func(t *testing.T) {
-		m := float32Model(t, n)
-		for j := range m.Theta { // a spread of thresholds, as after training
+	d, _ := test.Slice(0, 20)
+	// frozen runs model m, with a spread of thresholds as after training,
+	// frozen on d by both paths, checks that they give the same spikes and
+	// returns the fast path's.
+	frozen := func(t *testing.T, what string, m *Model) ([]spikeEv, []int) {
+		for j := range m.Theta {
 			m.Theta[j] = 20 + float64(j%7)
 		}
-		d, _ := test.Slice(0, 20)
 		fe, fa := fastRun(t, m.Clone(), d, false, 5, PhaseTest)
 		o, err := NewOpenNet(m.Clone())
 		if err != nil {
 			t.Fatal(err)
 		}
 		oe, oa := openRun(t, o, d, false, 5, PhaseTest)
+		sameSpikes(t, what, fe, oe, fa, oa)
+		return fe, fa
+	}
+
+	t.Run("frozen", func(t *testing.T) {
+		fe, fa := frozen(t, "frozen", float32Model(t, n))
 		t.Logf("%d spikes, %d presentations", len(fe), sum(fa))
-		sameSpikes(t, "frozen", fe, oe, fa, oa)
 	})
 
 	// Inhibition 20 times stronger: one inhibitory spike makes
@@ -124,17 +131,7 @@ func TestOpenCoreMatchesFastPath(t *testing.T) {
 	t.Run("frozen, exact steps", func(t *testing.T) {
 		m := float32Model(t, n)
 		m.P.WIE *= 20
-		for j := range m.Theta {
-			m.Theta[j] = 20 + float64(j%7)
-		}
-		d, _ := test.Slice(0, 20)
-		fe, fa := fastRun(t, m.Clone(), d, false, 5, PhaseTest)
-		o, err := NewOpenNet(m.Clone())
-		if err != nil {
-			t.Fatal(err)
-		}
-		oe, oa := openRun(t, o, d, false, 5, PhaseTest)
-		sameSpikes(t, "frozen, exact steps", fe, oe, fa, oa)
+		fe, fa := frozen(t, "frozen, exact steps", m)
 		euler := m.Clone()
 		euler.P.EulerMembrane = true
 		ee, ea := fastRun(t, euler, d, false, 5, PhaseTest)
