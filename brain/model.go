@@ -520,17 +520,18 @@ func (p *Population) newScratch() *fullScratch {
 // first, then the model's variables from the last declared to the first
 // (a model declares its primary variable, V, first; the others feed it).
 // If none is NaN or infinite (a kernel stops at |V| ≥ 1e12) it names the
-// first variable.
+// first variable. A forward Euler GeneralizedNeuron cell whose step was
+// unstable is named first, with the factor dt·(GL+gE+gI)/C and a Cause.
 func (p *Population) blowUp(i int, step int64) error {
 	mp := p.mod
-	bad := func(name string, x float64) error {
+	bad := func(name string, x float64) *BlowUpError {
 		return &BlowUpError{Population: p.Name, Model: mp.name, Neuron: i, Variable: name, Value: x, TimeMS: float64(step) * p.dt}
 	}
 	nonFinite := func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
 	if gn, ok := mp.m.(*GeneralizedNeuron); ok {
 		if r, unstable := gn.eulerUnstable(i); unstable {
 			e := bad("dt·(GL+gE+gI)/C", r)
-			e.(*BlowUpError).Cause = fmt.Sprintf("forward Euler is unstable where dt·(GL+gE+gI)/C ≥ 2: the synaptic conductances are too large for dt = %g ms; use Integrator Accurate or a smaller dt", p.dt)
+			e.Cause = fmt.Sprintf("forward Euler is unstable where dt·(GL+gE+gI)/C ≥ 2: the synaptic conductances are too large for dt = %g ms; use Integrator Accurate or a smaller dt", p.dt)
 			return e
 		}
 	}
