@@ -163,10 +163,10 @@
 //     postsynaptic kinetics a model calls. The GeneralizedNeuron is a
 //     NeuronModel too (GeneralizedNeuron; NewPopulation makes a population
 //     of it): its hand-tuned kernels (package internal/kernel) run behind
-//     two optional interfaces that any model may implement,
-//     CompartmentModel (a dendrite: State.InputAt, State.IExtDist) and
-//     ScratchModel (work space per goroutine, blow-ups found while
-//     stepping).
+//     optional interfaces that any model may implement: CompartmentModel
+//     (a dendrite: State.InputAt, State.IExtDist), ScratchModel (work
+//     space per goroutine, blow-ups found while stepping) and FaultModel
+//     (why a cell the step stopped at is a blow-up).
 //   - PlasticityRule (plasticity.go): Prepare over a Synapses view, Learn
 //     once per step with the step's presynaptic and postsynaptic spikes; a
 //     Modulator (ModulatorFunc) carries a neuromodulator. STDP (stdp.go) is
@@ -181,7 +181,8 @@
 // a model's declared variables, and any component implementing Stateful
 // writes its own state with a StateEncoder); recorders by variable name;
 // a *BlowUpError naming model, variable, neuron and time when a variable
-// becomes NaN or infinite; and a panic inside a model's Step returned by
+// becomes NaN or infinite, with the model's own cause (FaultModel) when it
+// stops a step it knows would go wrong; and a panic inside a model's Step returned by
 // Run as an error wrapping ErrModelPanic.
 //
 // # Files
@@ -198,7 +199,7 @@
 //	params.go, presets.go  Params with validation; the cell-type presets and regions
 //	params_json.go       Params as JSON
 //	model.go             NeuronModel, State, Var, CompartmentModel, ScratchModel,
-//	                     ParamsModel, CapacitanceModel,
+//	                     FaultModel, ParamsModel, CapacitanceModel,
 //	                     ReceptorKernel (ExpCurrent, ExpConductance), NewModelPopulation
 //	model_generalized.go the GeneralizedNeuron as a NeuronModel (GeneralizedNeuron)
 //	internal/kernel      its kernels on plain slices: consts.go (constants for dt,

@@ -175,6 +175,26 @@ type CapacitanceModel interface {
 	Capacitance(s *State, i int) float64
 }
 
+// A FaultModel is a NeuronModel that can say why one of its neurons is a
+// numerical blow-up. A ScratchModel's StepScratch may stop at a neuron
+// whose values are all still finite, because the model knows the step
+// would go wrong (the GeneralizedNeuron stops a forward Euler cell whose
+// step would be unstable); the population then asks Fault for that
+// neuron before it looks for a non-finite value, and Run returns a
+// *BlowUpError with the quantity, its value and the cause the model gave,
+// beside the population, neuron and time. Fault is called after the
+// step stopped, with the state as StepScratch left it, and only for a
+// neuron the model reported.
+type FaultModel interface {
+	NeuronModel
+	// Fault returns the quantity that makes neuron i's step a blow-up
+	// (a variable's name or an expression such as "dt·(GL+gE+gI)/C"),
+	// its value and why it is one; ok false if there is nothing
+	// specific to say (the population then names the neuron's first
+	// non-finite input or variable).
+	Fault(s *State, i int) (quantity string, value float64, cause string, ok bool)
+}
+
 // A ScratchModel is a NeuronModel whose step works in blocks with work
 // space of its own and detects its own numerical blow-ups (the
 // GeneralizedNeuron). Its population calls NewScratch once for every
@@ -520,18 +540,19 @@ func (p *Population) newScratch() *fullScratch {
 // first, then the model's variables from the last declared to the first
 // (a model declares its primary variable, V, first; the others feed it).
 // If none is NaN or infinite (a kernel stops at |V| ≥ 1e12) it names the
-// first variable. A forward Euler GeneralizedNeuron cell whose step was
-// unstable is named first, with the factor dt·(GL+gE+gI)/C and a Cause.
+// first variable. What a FaultModel says about the neuron comes first
+// (the GeneralizedNeuron names a forward Euler cell whose step was
+// unstable, with the factor dt·(GL+gE+gI)/C and a Cause).
 func (p *Population) blowUp(i int, step int64) error {
 	mp := p.mod
 	bad := func(name string, x float64) *BlowUpError {
 		return &BlowUpError{Population: p.Name, Model: mp.name, Neuron: i, Variable: name, Value: x, TimeMS: float64(step) * p.dt}
 	}
 	nonFinite := func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
-	if gn, ok := mp.m.(*GeneralizedNeuron); ok {
-		if r, unstable := gn.eulerUnstable(i); unstable {
-			e := bad("dt·(GL+gE+gI)/C", r)
-			e.Cause = fmt.Sprintf("forward Euler is unstable where dt·(GL+gE+gI)/C ≥ 2: the synaptic conductances are too large for dt = %g ms; use Integrator Accurate or a smaller dt", p.dt)
+	if fm, ok := mp.m.(FaultModel); ok {
+		if q, x, cause, ok := fm.Fault(&mp.st, i); ok {
+			e := bad(q, x)
+			e.Cause = cause
 			return e
 		}
 	}

@@ -49,6 +49,7 @@ type GeneralizedNeuron struct {
 	mu     sync.Mutex
 	direct *kernel.Scratch // scratch of Step called directly (not through a Population)
 	theta2 []float64       // θ2 (mV), allocated by Prepare when P.DeltaTheta2 ≠ 0
+	dt     float64         // the time step of the last Prepare (ms)
 }
 
 // Theta2 returns the second threshold component θ2 of every neuron (mV;
@@ -145,6 +146,7 @@ func (m *GeneralizedNeuron) Prepare(dt float64, s *State) error {
 		m.theta2 = make([]float64, s.N) // θ2 at rest
 	}
 	m.c = kernel.NewConsts(kernelParams(p), dt, unit)
+	m.dt = dt
 	m.ks = kernel.State{V: s.vars[gnV], Vd: s.vars[gnVd], W: s.vars[gnW], Theta: s.vars[gnTheta], Theta0: s.vars[gnTheta0],
 		EP: s.InputAt(Proximal, Excitatory), IP: s.InputAt(Proximal, Inhibitory),
 		ED: s.InputAt(Distal, Excitatory), ID: s.InputAt(Distal, Inhibitory),
@@ -181,14 +183,19 @@ func (m *GeneralizedNeuron) StepScratch(s *State, lo, hi int, step int64, dst []
 	return kernel.Step(m.c, &m.ks, lo, hi, dst, sc.(*kernel.Scratch))
 }
 
-// eulerUnstable reports whether neuron i is a forward Euler LIF cell whose
-// step from its present state is unstable, with h·(GL + gE + gI)/C (the
-// kernel stops there and leaves the neuron's state as it was).
-func (m *GeneralizedNeuron) eulerUnstable(i int) (float64, bool) {
+// Fault names a forward Euler LIF cell whose step from its present state
+// is unstable, with h·(GL + gE + gI)/C: the kernel stops there and leaves
+// the neuron's state as it was (FaultModel).
+func (m *GeneralizedNeuron) Fault(s *State, i int) (string, float64, string, bool) {
 	if m.c == nil {
-		return 0, false
+		return "", 0, "", false
 	}
-	return kernel.EulerUnstable(m.c, &m.ks, i)
+	r, unstable := kernel.EulerUnstable(m.c, &m.ks, i)
+	if !unstable {
+		return "", 0, "", false
+	}
+	return "dt·(GL+gE+gI)/C", r, fmt.Sprintf("forward Euler is unstable where dt·(GL+gE+gI)/C ≥ 2: "+
+		"the synaptic conductances are too large for dt = %g ms; use Integrator Accurate or a smaller dt", m.dt), true
 }
 
 // kernelParams are p's numbers as the kernels take them.
