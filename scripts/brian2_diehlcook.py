@@ -7,7 +7,8 @@ Builds the model of brain/models/diehlcook with the same parameters (the paper's
 Euler integration at dt = 0.5 ms, the published code's 50 ms minimum interval between
 excitatory spikes) in Brian2's Cython runtime, trains it on the first N_IMAGES MNIST training
 images (350 ms presentation, re-presented brighter below 5 spikes, 150 ms rest, weights
-normalised to 78 before each presentation) and prints the CPU seconds per image, leaving out
+normalised to 78 before each presentation; a weight that normalisation pushed above 1 gets no
+update and is clipped to 1, as in the Go model, instead of (1 - w)**0.2 turning it into NaN) and prints the CPU seconds per image, leaving out
 the first image (code generation and compilation). Needs python3-brian (Debian) and nothing else.
 """
 import gzip
@@ -49,7 +50,7 @@ def main():
         w : 1
         dx/dt = -x / (20*ms) : 1 (event-driven)
         """, on_pre="ge_post += w; x += 1",
-        on_post="w = clip(w + 0.01*(x - 0.4)*(1 - w)**0.2, 0, 1)")
+        on_post="w = clip(w + 0.01*(x - 0.4)*clip(1 - w, 0, 1)**0.2, 0, 1)")
     plastic.connect()
     plastic.w = (np.random.rand(784 * n) + 0.01) * 0.3
     e2i = Synapses(exc, inh, on_pre="ge_post += 10.4")
