@@ -699,6 +699,8 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 			}
 		}
 	}
+	n.setUniform(true)
+	defer n.setUniform(false)
 	defer n.deliverPending()
 	if err := n.checkRunMemory(steps); err != nil {
 		return err
@@ -728,9 +730,35 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 		}
 		if progress != nil && ((k+1)%every == 0 || k+1 == steps) {
 			progress(Progress{Step: k + 1, Steps: steps, TimeMS: n.TimeMS()})
+			n.setUniform(true) // progress may have changed a bias or threshold
 		}
 	}
 	return n.flushBatch()
+}
+
+// setUniform tells each population's LIF kernels whether, for the rest
+// of the Run (run true) or from now on (false), its drive and threshold
+// are constants: IExt stays 0 (no current source or gap junction injects
+// into it), IBias and Theta0 each hold one value, and no code of the
+// user's runs between steps that could change them (a Monitor other than
+// the library's recorders; after a progress callback Run checks again).
+// The kernels then read two constants instead of three arrays per cell;
+// results are the same (kernel.State.SetUniform).
+func (n *Network) setUniform(run bool) {
+	if run {
+		for _, m := range n.monitors {
+			switch m.(type) {
+			case spikeMonitor, stateMonitor, *WeightRecorder:
+			default:
+				run = false
+			}
+		}
+	}
+	for k, p := range n.pops {
+		if g, ok := p.mod.m.(*GeneralizedNeuron); ok {
+			g.ks.SetUniform(run && !n.injected[k])
+		}
+	}
 }
 
 // Phase functions of the team (team.funcs order).

@@ -146,7 +146,8 @@ func vecSweep(c *Consts, s *State, lo, hi int, dst []int32, sweep int) ([]int32,
 	k := &c.k
 	n := hi - lo
 	a := simd.Arrays{V: s.V[lo:hi], SE: s.EP[lo:hi][:n], SI: s.IP[lo:hi][:n], IExt: s.IExt[lo:hi][:n],
-		IBias: s.IBias[lo:hi][:n], Th: s.Theta0[lo:hi][:n], Ref: s.Ref[lo:hi][:n]}
+		IBias: s.IBias[lo:hi][:n], Th: s.Theta0[lo:hi][:n], Ref: s.Ref[lo:hi][:n],
+		Uniform: s.Uniform, Drive: s.Drive, Theta: s.UTheta}
 	for {
 		var j int
 		var v, rf float64

@@ -1,5 +1,7 @@
 package kernel
 
+import "math"
+
 // State is a population of the GeneralizedNeuron as struct-of-arrays:
 // one slice per variable, all of length N, owned by the caller (brain's
 // Population) and read and written in place.
@@ -29,6 +31,38 @@ type State struct {
 	// spike initiation), read and written only when the parameters have
 	// DeltaTheta2 ≠ 0 (may be nil otherwise).
 	Theta2 []float64
+
+	// Uniform promises the LIF kernels of Size-1 cells that IExt[i] +
+	// IBias[i] is Drive and Theta0[i] is UTheta for every neuron, bit for
+	// bit (see SetUniform); they then read the constants instead of the
+	// arrays. It does not change results.
+	Uniform       bool
+	Drive, UTheta float64
+}
+
+// SetUniform sets Uniform when IExt is all +0 (ext0: the caller knows it,
+// for example a network population without current sources) and IBias
+// and Theta0 are each one value, and clears it otherwise; it returns the
+// new Uniform. The check reads IBias and Theta0 once.
+func (s *State) SetUniform(ext0 bool) bool {
+	s.Uniform = false
+	if !ext0 || len(s.IBias) == 0 || len(s.Theta0) == 0 {
+		return false
+	}
+	d := 0 + s.IBias[0]
+	db, th := math.Float64bits(d), s.Theta0[0]
+	for _, b := range s.IBias {
+		if math.Float64bits(0+b) != db {
+			return false
+		}
+	}
+	for _, t := range s.Theta0 {
+		if t != th {
+			return false
+		}
+	}
+	s.Uniform, s.Drive, s.UTheta = true, d, th
+	return true
 }
 
 // Block is the number of neurons the general kernels process per pass.

@@ -9,6 +9,14 @@ import (
 // length (see the package doc for units).
 type Arrays struct {
 	V, SE, SI, IExt, IBias, Th, Ref []float64
+	// Uniform promises that IExt[i] + IBias[i] is Drive and Th[i] is
+	// Theta for every neuron, bit for bit (a network population without
+	// current sources, whose IExt is 0, with one bias and one threshold):
+	// the eight-lane kernels then take the two constants instead of
+	// loading three arrays per block. The results are the same either
+	// way; the other forms read the arrays.
+	Uniform      bool
+	Drive, Theta float64
 }
 
 // Check reports an error when the arrays' lengths differ.
@@ -28,7 +36,7 @@ func (a *Arrays) Check() error {
 // From returns the arrays from index i on.
 func (a *Arrays) From(i int) Arrays {
 	return Arrays{V: a.V[i:], SE: a.SE[i:], SI: a.SI[i:], IExt: a.IExt[i:], IBias: a.IBias[i:],
-		Th: a.Th[i:], Ref: a.Ref[i:]}
+		Th: a.Th[i:], Ref: a.Ref[i:], Uniform: a.Uniform, Drive: a.Drive, Theta: a.Theta}
 }
 
 // CurrConsts are the per-population constants of Curr, computed once.

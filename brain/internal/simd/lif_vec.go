@@ -62,6 +62,9 @@ func currVec(k *CurrConsts, a *Arrays) int {
 	if Width == 4 {
 		return clearUpper(currVec4(k, a))
 	}
+	if a.Uniform {
+		return clearUpper(currVec8U(k, a))
+	}
 	return clearUpper(currVec8(k, a))
 }
 
@@ -92,6 +95,9 @@ func currVec8(k *CurrConsts, a *Arrays) int {
 func condVec(k *CondConsts, a *Arrays) int {
 	if Width == 4 {
 		return clearUpper(condVec4(k, a))
+	}
+	if a.Uniform {
+		return clearUpper(condVec8U(k, a))
 	}
 	return clearUpper(condVec8(k, a))
 }
@@ -127,6 +133,9 @@ func condEulerVec(k *CondConsts, a *Arrays) int {
 	if Width == 4 {
 		return clearUpper(condEulerVec4(k, a))
 	}
+	if a.Uniform {
+		return clearUpper(condEulerVec8U(k, a))
+	}
 	return clearUpper(condEulerVec8(k, a))
 }
 
@@ -143,6 +152,92 @@ func condEulerVec8(k *CondConsts, a *Arrays) int {
 		in := gl.Mul(el.Sub(u)).Add(ge.Mul(ee.Sub(u))).Add(gi.Mul(ei.Sub(u))).Add(ld(iext, i).Add(ld(ibias, i)))
 		v := u.Add(hc.Mul(in))
 		if v.Less(ld(th, i)).ToBits()&v.Greater(lo).ToBits()&ge.Add(gi).Less(gc).ToBits() != 0xff {
+			return i
+		}
+		ge.Mul(pE).Store(at8(sE, i))
+		gi.Mul(pI).Store(at8(sI, i))
+		rf := ld(ref, i)
+		rf.Sub(h).Store(at8(ref, i))
+		vr.Merge(v, rf.Greater(zero)).Store(at8(V, i))
+	}
+	return n &^ 7
+}
+
+// The U forms are the kernels above for Arrays.Uniform: the drive
+// IExt + IBias and the threshold are constants, so a block loads V, the
+// two synaptic variables and the refractory clock only (four streams
+// instead of seven). Measured on 4000 cells of this project's AVX-512
+// machine (AMD EPYC, Zen 5 class), the current kernel took 0.28–0.45 CPU
+// ns per cell-step against 0.46–0.73 with the arrays (four alternated
+// runs); for forward Euler the difference was within the noise
+// (docs/benchmarks.md).
+
+func currVec8U(k *CurrConsts, a *Arrays) int {
+	V := a.V
+	n := len(V)
+	sE, sI, ref := a.SE[:n], a.SI[:n], a.Ref[:n]
+	pm, c0, kE, kI := bc(k.PM), bc(k.C0), bc(k.KE), bc(k.KI)
+	pE, pI, h, vr := bc(k.PE), bc(k.PI), bc(k.H), bc(k.VReset)
+	lo, zero, th := bc(-1e12), bc(0), bc(a.Theta)
+	xk := bc(a.Drive).Mul(bc(k.KC))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		ie, ii := ld(sE, i), ld(sI, i)
+		v := ld(V, i).Mul(pm).Add(c0).Add(xk.Add(ie.Mul(kE).Sub(ii.Mul(kI))))
+		if v.Less(th).ToBits()&v.Greater(lo).ToBits() != 0xff {
+			return i
+		}
+		ie.Mul(pE).Store(at8(sE, i))
+		ii.Mul(pI).Store(at8(sI, i))
+		rf := ld(ref, i)
+		rf.Sub(h).Store(at8(ref, i))
+		vr.Merge(v, rf.Greater(zero)).Store(at8(V, i))
+	}
+	return i
+}
+
+func condVec8U(k *CondConsts, a *Arrays) int {
+	V := a.V
+	n := len(V)
+	sE, sI, ref := a.SE[:n], a.SI[:n], a.Ref[:n]
+	pE, pI, mE, mI := bc(k.PE), bc(k.PI), bc(k.ME), bc(k.MI)
+	gl, glEL, ee, ei := bc(k.GL), bc(k.GLEL), bc(k.EE), bc(k.EI)
+	negHC, h, vr := bc(-k.HOverC), bc(k.H), bc(k.VReset)
+	lo, zero, xMin := bc(-1e12), bc(0), bc(-700)
+	x, th := bc(a.Drive), bc(a.Theta)
+	for i := 0; i+8 <= n; i += 8 {
+		ge, gi := ld(sE, i), ld(sI, i)
+		gE, gI := ge.Mul(mE), gi.Mul(mI)
+		G := gl.Add(gE).Add(gI)
+		vinf := glEL.Add(gE.Mul(ee)).Add(gI.Mul(ei)).Add(x).Div(G)
+		e := ExpVec8(G.Mul(negHC).Max(xMin))
+		v := vinf.Add(ld(V, i).Sub(vinf).Mul(e))
+		if v.Less(th).ToBits()&v.Greater(lo).ToBits() != 0xff {
+			return i
+		}
+		ge.Mul(pE).Store(at8(sE, i))
+		gi.Mul(pI).Store(at8(sI, i))
+		rf := ld(ref, i)
+		rf.Sub(h).Store(at8(ref, i))
+		vr.Merge(v, rf.Greater(zero)).Store(at8(V, i))
+	}
+	return n &^ 7
+}
+
+func condEulerVec8U(k *CondConsts, a *Arrays) int {
+	V := a.V
+	n := len(V)
+	sE, sI, ref := a.SE[:n], a.SI[:n], a.Ref[:n]
+	pE, pI, gl, el, ee, ei := bc(k.PE), bc(k.PI), bc(k.GL), bc(k.EL), bc(k.EE), bc(k.EI)
+	hc, h, vr := bc(k.HOverC), bc(k.H), bc(k.VReset)
+	lo, zero, gc := bc(-1e12), bc(0), bc(k.GCrit)
+	x, th := bc(a.Drive), bc(a.Theta)
+	for i := 0; i+8 <= n; i += 8 {
+		ge, gi := ld(sE, i), ld(sI, i)
+		u := ld(V, i)
+		in := gl.Mul(el.Sub(u)).Add(ge.Mul(ee.Sub(u))).Add(gi.Mul(ei.Sub(u))).Add(x)
+		v := u.Add(hc.Mul(in))
+		if v.Less(th).ToBits()&v.Greater(lo).ToBits()&ge.Add(gi).Less(gc).ToBits() != 0xff {
 			return i
 		}
 		ge.Mul(pE).Store(at8(sE, i))
