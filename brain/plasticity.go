@@ -143,6 +143,23 @@ func (s *Synapses) RowOf(syn uint32, from int) int {
 	return lo
 }
 
+// CheckWeights returns an error naming the first synapse whose weight
+// magnitude lies outside [lo, hi] (or is NaN), for a rule's Prepare to
+// check the initial weights against its bounds. Weights are stored in 32
+// bits, so the bounds are rounded the same way first: a weight set to hi
+// itself is stored as float32(hi), which may lie just above hi, and must
+// pass (rounding is monotone, so every value in [lo, hi] lands in
+// [float32(lo), float32(hi)]).
+func (s *Synapses) CheckWeights(lo, hi float64) error {
+	l, h := float32(lo), float32(hi)
+	for k, w := range s.p.weights {
+		if !(w >= l && w <= h) {
+			return fmt.Errorf("synapse %d (%d→%d): weight magnitude %v outside [%v, %v]", k, s.RowOf(uint32(k), 0), s.p.targets[k], w, lo, hi)
+		}
+	}
+	return nil
+}
+
 // Modulation is the projection's Modulator at the start of step (0
 // without one).
 func (s *Synapses) Modulation(step int64) float64 {

@@ -302,11 +302,8 @@ func (pl *stdpRule) Prepare(sy *Synapses, dt float64) error {
 	if err := rule.Validate(); err != nil {
 		return err
 	}
-	for s, w := range sy.Weights() {
-		if float64(w) < rule.WMin || float64(w) > rule.WMax {
-			pre := sy.RowOf(uint32(s), 0)
-			return fmt.Errorf("brain: synapse %d (%d→%d): initial weight magnitude %v outside the STDP bounds [%v, %v]", s, pre, sy.Targets()[s], w, rule.WMin, rule.WMax)
-		}
+	if err := sy.CheckWeights(rule.WMin, rule.WMax); err != nil {
+		return fmt.Errorf("brain: initial weight outside the STDP bounds [WMin, WMax]: %w", err)
 	}
 	nPre, nPost := sy.NPre(), sy.NPost()
 	pl.dPlus, pl.dMinus = newDecay(dt, rule.TauPlus), newDecay(dt, rule.TauMinus)

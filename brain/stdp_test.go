@@ -3,6 +3,7 @@ package brain
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -218,5 +219,30 @@ func TestTripletFrequencyDependence(t *testing.T) {
 	t.Logf("Δw after 10 pairings: 1 Hz %+.2e (pre→post) %+.2e (post→pre); 50 Hz %+.2e, %+.2e", lowPP, lowPost, highPP, highPost)
 	if !(lowPost < 0 && math.Abs(lowPP) < 0.01*highPP && highPP > 0 && highPost > 0) {
 		t.Error("triplet rule does not show the Sjöström 2001 frequency dependence")
+	}
+}
+
+// TestSTDPInitialWeightAtWMax: a plastic projection whose initial weights
+// equal WMax builds. Weights are stored in 32 bits and float32(0.1) lies
+// above 0.1 (by 1.5e-9), so comparing the stored weight with the float64
+// bound refused such networks with "initial weight magnitude 0.1 outside
+// the STDP bounds [0, 0.1]". A weight truly above WMax is still refused.
+func TestSTDPInitialWeightAtWMax(t *testing.T) {
+	build := func(gmax, w float64) error {
+		post := must(NewPopulation("post", 5, Generic()))
+		src := must(NewPoissonGroup("src", 10, 10))
+		net := NewNetwork(0.1, 1)
+		rule := SongRule(gmax)
+		must(net.ConnectSource(src, post, AllToAll{}, SynapseSpec{Weight: Const(w), STDP: &rule}))
+		return net.Build()
+	}
+	// float32 rounds 0.1 and 0.3 up, 7.7 down; 0.25 is exact.
+	for _, gmax := range []float64{0.1, 0.3, 7.7, 0.25} {
+		if err := build(gmax, gmax); err != nil {
+			t.Errorf("WMax = %v, initial weights %v: %v", gmax, gmax, err)
+		}
+		if err := build(gmax, gmax*(1+1e-6)); err == nil || !strings.Contains(err.Error(), "outside the STDP bounds") {
+			t.Errorf("WMax = %v, initial weights %v: error %v, want one naming the STDP bounds", gmax, gmax*(1+1e-6), err)
+		}
 	}
 }

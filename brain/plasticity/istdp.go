@@ -71,11 +71,8 @@ func (v *VogelsSprekeler) Prepare(s *brain.Synapses, dt float64) error {
 	if err := v.Validate(); err != nil {
 		return err
 	}
-	for k, w := range s.Weights() {
-		if float64(w) < v.WMin || float64(w) > v.WMax {
-			return fmt.Errorf("plasticity: VogelsSprekeler: synapse %d (%d→%d): initial weight %v outside [WMin, WMax] = [%v, %v]",
-				k, s.RowOf(uint32(k), 0), s.Targets()[k], w, v.WMin, v.WMax)
-		}
+	if err := s.CheckWeights(v.WMin, v.WMax); err != nil {
+		return fmt.Errorf("plasticity: VogelsSprekeler: initial weight outside [WMin, WMax]: %w", err)
 	}
 	v.rate, v.alpha = dt/v.TauMS, v.Alpha()
 	v.xPre, v.tPre = make([]float64, s.NPre()), make([]int64, s.NPre())

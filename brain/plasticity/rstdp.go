@@ -125,11 +125,8 @@ func (r *RewardSTDP) Prepare(s *brain.Synapses, dt float64) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	for k, w := range s.Weights() {
-		if float64(w) < r.WMin || float64(w) > r.WMax {
-			return fmt.Errorf("plasticity: RewardSTDP: synapse %d (%d→%d): initial weight %v outside [WMin, WMax] = [%v, %v]",
-				k, s.RowOf(uint32(k), 0), s.Targets()[k], w, r.WMin, r.WMax)
-		}
+	if err := s.CheckWeights(r.WMin, r.WMax); err != nil {
+		return fmt.Errorf("plasticity: RewardSTDP: initial weight outside [WMin, WMax]: %w", err)
 	}
 	r.dt = dt
 	r.every = max(1, int64(math.Round(r.UpdateEveryMS/dt)))
