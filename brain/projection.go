@@ -217,14 +217,15 @@ func (p *Projection) Find(pre, post int) int {
 	return -1
 }
 
-// SetWeight sets the magnitude of synapse s (after Build). A projection
-// built with one shared weight switches to per-synapse weights.
+// SetWeight sets the magnitude of synapse s (after Build), in [0,
+// MaxWeight]. A projection built with one shared weight switches to
+// per-synapse weights.
 func (p *Projection) SetWeight(s int, w float64) error {
 	if s < 0 || s >= len(p.targets) {
 		return fmt.Errorf("brain: projection %q: synapse %d out of range [0, %d)", p.Name, s, len(p.targets))
 	}
-	if !(w >= 0) || math.IsInf(w, 0) {
-		return fmt.Errorf("brain: projection %q: weight magnitude %v must be finite and ≥ 0", p.Name, w)
+	if !(w >= 0 && w <= MaxWeight) {
+		return fmt.Errorf("brain: projection %q: synapse %d: weight magnitude %v must be in [0, %g] (MaxWeight, pA or nS)", p.Name, s, w, float64(MaxWeight))
 	}
 	if p.weights == nil {
 		p.weights = make([]float32, len(p.targets))

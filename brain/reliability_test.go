@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
 	"strings"
@@ -458,5 +459,32 @@ func TestPoissonRateFuncOffForGood(t *testing.T) {
 	steps, _ := rec.Spikes()
 	if len(steps) == 0 || steps[len(steps)-1] >= 1000 {
 		t.Fatalf("%d spikes, last at step %v: want some, all before 100 ms", len(steps), steps)
+	}
+}
+
+// TestSetWeightBounds: Projection.SetWeight refuses a magnitude beyond
+// MaxWeight like Build does. It accepted any finite value, so 1e39 (above
+// the largest float32) was stored as +Inf without a word and 1e7 passed
+// the documented bound of 10⁶.
+func TestSetWeightBounds(t *testing.T) {
+	post := must(NewPopulation("post", 3, Generic()))
+	src := must(NewPoissonGroup("src", 4, 10))
+	net := NewNetwork(0.1, 1)
+	p := must(net.ConnectSource(src, post, AllToAll{}, SynapseSpec{Weight: Const(1)}))
+	if err := net.Build(); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []float64{1e39, 1e7, math.Inf(1), math.NaN(), -1} {
+		if err := p.SetWeight(0, w); err == nil {
+			t.Errorf("SetWeight(0, %v) accepted; weight now %v", w, p.Weight(0))
+		} else if !strings.Contains(err.Error(), fmt.Sprint(w)) {
+			t.Errorf("SetWeight(0, %v): error %q does not name the value", w, err)
+		}
+	}
+	if p.Weight(0) != 1 {
+		t.Errorf("a refused SetWeight changed the weight to %v", p.Weight(0))
+	}
+	if err := p.SetWeight(0, MaxWeight); err != nil || p.Weight(0) != MaxWeight {
+		t.Errorf("SetWeight(0, MaxWeight): %v, weight %v", err, p.Weight(0))
 	}
 }
