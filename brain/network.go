@@ -618,6 +618,18 @@ func (n *Network) build() error {
 		p.rule.Learn(p.syn, arg>>1, n.preSpikes(p), n.popSpikes[p.postIdx])
 	}
 	n.builtDT, n.builtSeed = n.DT, n.Seed
+	// Recorders made before Build copied the DT of that moment; DT may
+	// have been set since.
+	for _, m := range n.monitors {
+		switch m := m.(type) {
+		case spikeMonitor:
+			m.rec.DT = n.DT
+		case stateMonitor:
+			m.rec.DT = n.DT
+		case *WeightRecorder:
+			m.DT = n.DT
+		}
+	}
 	n.claimAll()
 	n.built = true
 	return nil

@@ -488,3 +488,55 @@ func TestSetWeightBounds(t *testing.T) {
 		t.Errorf("SetWeight(0, MaxWeight): %v, weight %v", err, p.Weight(0))
 	}
 }
+
+// TestRecorderDTFollowsNetwork: recorders made before Build report times
+// with the step the network is built with. They copied Network.DT when
+// they were made, so a DT set afterwards (but before Build, where it is
+// legal) left them converting steps with the old value: with DT changed
+// from the default 0.1 to 0.05 ms every spike, sample and weight time
+// came out twice too late.
+func TestRecorderDTFollowsNetwork(t *testing.T) {
+	post := must(NewPopulation("post", 2, Generic()))
+	src := must(NewSpikeSourceArray("src", [][]float64{{1, 2, 3}}))
+	net := &Network{Seed: 1} // DT 0: the default until Build
+	rule := SongRule(10)
+	proj := must(net.ConnectSource(src, post, AllToAll{}, SynapseSpec{Weight: Const(5), STDP: &rule}))
+	spikes := must(net.RecordSpikes(post))
+	srcSpikes := must(net.RecordSourceSpikes(src))
+	state := must(net.RecordState(post, []int{0}, []string{"V"}, 10))
+	weights := must(net.RecordWeights(proj, [][2]int{{0, 1}}, 10))
+	if err := net.Inject(post, nil, Proximal, DCClamp{AmpPA: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	const dt = 0.05
+	net.DT = dt
+	if err := net.Run(context.Background(), 20, nil); err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, got []float64, steps []int64) {
+		if len(got) == 0 || len(got) != len(steps) {
+			t.Fatalf("%s: %d times for %d steps", what, len(got), len(steps))
+		}
+		for k, s := range steps {
+			if want := float64(s+1) * dt; math.Abs(got[k]-want) > 1e-9 {
+				t.Errorf("%s: time %d = %v ms, want %v (step %d × %v ms)", what, k, got[k], want, s+1, dt)
+				return
+			}
+		}
+	}
+	for _, r := range []struct {
+		name string
+		rec  *SpikeRecorder
+	}{{"spikes", spikes}, {"source spikes", srcSpikes}} {
+		s, n := r.rec.Spikes()
+		var steps []int64
+		for k := range s {
+			if n[k] == 0 {
+				steps = append(steps, int64(s[k]))
+			}
+		}
+		check(r.name, r.rec.Times(0), steps)
+	}
+	check("state samples", state.Times(), state.steps)
+	check("weight samples", weights.Times(), weights.steps)
+}
