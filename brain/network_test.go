@@ -612,3 +612,35 @@ func TestChangesAfterBuild(t *testing.T) {
 		t.Errorf("Inject after Build: %v", err)
 	}
 }
+
+// TestDelayTooLongNamed: a delay beyond the 65 535 steps a delay group
+// holds is refused as too long. A delay above 2⁶³ steps (1e20 ms) was
+// converted to int64 before the check, which on amd64 gives a negative
+// number, and the error said the delay was "shorter than one step".
+func TestDelayTooLongNamed(t *testing.T) {
+	build := func(c Connector, d Value) error {
+		pre := must(NewPopulation("pre", 2, Generic()))
+		post := must(NewPopulation("post", 2, Generic()))
+		net := NewNetwork(0.1, 1)
+		must(net.Connect(pre, post, c, SynapseSpec{Weight: Const(1), Delay: d}))
+		return net.Build()
+	}
+	for _, c := range []struct {
+		conn  Connector
+		delay Value
+	}{
+		{AllToAll{}, Const(1e20)},
+		{AllToAll{}, Const(1e300)},
+		{AllToAll{}, Const(6553.6)}, // 65 536 steps
+		{AllToAll{}, Uniform(1e19, 1e21)},
+		{FromList{Pairs: [][2]int{{0, 1}, {1, 0}}, Delays: []float64{1, 1e300}}, Value{}},
+	} {
+		err := build(c.conn, c.delay)
+		if err == nil || !strings.Contains(err.Error(), "exceeds 65535 steps") {
+			t.Errorf("%v, delay %+v: error %v, want one saying it exceeds 65535 steps", c.conn, c.delay, err)
+		}
+	}
+	if err := build(AllToAll{}, Const(6553.5)); err != nil { // 65 535 steps
+		t.Errorf("delay of 65 535 steps: %v", err)
+	}
+}

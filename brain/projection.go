@@ -321,14 +321,16 @@ func (p *Projection) build(net *Network) error {
 		if math.IsNaN(ms) || math.IsInf(ms, 0) {
 			return 0, fmt.Errorf("brain: projection %q: delay %v ms is not finite", p.Name, ms)
 		}
-		k := int64(math.Round(ms / dt))
-		if k < 1 {
+		// Compare before converting: int64 of a float beyond 2⁶³ is
+		// not defined (negative on amd64).
+		f := math.Round(ms / dt)
+		if f < 1 {
 			return 0, fmt.Errorf("brain: projection %q: delay %v ms is shorter than one step (dt = %v ms)", p.Name, ms, dt)
 		}
-		if k > math.MaxUint16 {
-			return 0, fmt.Errorf("brain: projection %q: delay %v ms exceeds %d steps", p.Name, ms, math.MaxUint16)
+		if f > math.MaxUint16 {
+			return 0, fmt.Errorf("brain: projection %q: delay %v ms exceeds %d steps (dt = %v ms)", p.Name, ms, math.MaxUint16, dt)
 		}
-		return k, nil
+		return int64(f), nil
 	}
 	var d64 []int64
 	switch {
