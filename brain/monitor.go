@@ -9,7 +9,10 @@ import (
 // SpikeRecorder stores the spikes of one population compactly, as
 // (step, neuron) pairs of int32 (8 bytes per spike). A spike recorded for
 // step k is reported at time (k+1)·dt, the end of the step in which it was
-// emitted (NEST's convention for grid-constrained neurons).
+// emitted (NEST's convention for grid-constrained neurons). Steps must
+// stay below 2³¹ (59.6 h of network time at dt = 0.1 ms, 36 min at
+// 0.001 ms): a Run that would record a later step returns an error
+// before it starts.
 type SpikeRecorder struct {
 	// N is the number of neurons of the recorded population.
 	N int
@@ -35,7 +38,8 @@ func NewSpikeRecorder(n int, dt float64) (*SpikeRecorder, error) {
 	return &SpikeRecorder{N: n, DT: dt, ExpectedRate: 10}, nil
 }
 
-// Record appends the spikes that Population.Step returned for step.
+// Record appends the spikes that Population.Step returned for step
+// (0 ≤ step < 2³¹).
 func (r *SpikeRecorder) Record(step int64, spikes []int32) {
 	for _, i := range spikes {
 		r.steps = append(r.steps, int32(step))

@@ -3,6 +3,7 @@ package brain
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // A Monitor observes a network while it runs: once per step, after the
@@ -153,6 +154,21 @@ func (n *Network) endMonitors() error {
 type spikeMonitor struct {
 	pop int // population index, or −1−source index
 	rec *SpikeRecorder
+}
+
+// StartRun refuses a Run that would record a step beyond what the
+// recorder's int32 step numbers hold (they would wrap to negative times).
+func (m spikeMonitor) StartRun(v *StepView, steps int64) error {
+	if last := v.Step() + steps - 1; last > math.MaxInt32 {
+		name := ""
+		if m.pop >= 0 {
+			name = "population " + v.Population(m.pop).Name
+		} else {
+			name = "source " + v.Source(-1-m.pop).SourceName()
+		}
+		return fmt.Errorf("brain: spike recorder of %s: the Run would record step %d, beyond the 2³¹−1 steps (%.4g ms at dt = %g ms) a SpikeRecorder's int32 step numbers hold", name, last, math.MaxInt32*v.DT(), v.DT())
+	}
+	return nil
 }
 
 func (m spikeMonitor) Observe(v *StepView) error {

@@ -540,3 +540,49 @@ func TestRecorderDTFollowsNetwork(t *testing.T) {
 	check("state samples", state.Times(), state.steps)
 	check("weight samples", weights.Times(), weights.steps)
 }
+
+// TestSpikeRecorderStepLimit: a Run that would record spikes past step
+// 2³¹−1 is refused before it starts. SpikeRecorder keeps steps as int32,
+// and they wrapped: at dt = 0.1 ms a run past 59.6 h of network time
+// recorded spikes at negative times (−2.1e8 ms) without an error.
+func TestSpikeRecorderStepLimit(t *testing.T) {
+	post := must(NewPopulation("post", 1, Generic()))
+	src := must(NewSpikeSourceArray("src", [][]float64{{1}}))
+	net := NewNetwork(0.1, 1)
+	must(net.ConnectSource(src, post, OneToOne{}, SynapseSpec{Weight: Const(1)}))
+	rec := must(net.RecordSpikes(post))
+	srcRec := must(net.RecordSourceSpikes(src))
+	if err := net.Inject(post, nil, Proximal, DCClamp{AmpPA: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Build(); err != nil {
+		t.Fatal(err)
+	}
+	net.step = math.MaxInt32 - 100 // as after 59.6 h of runs
+	// Up to step 2³¹−1 itself is fine.
+	if err := net.Run(context.Background(), 10, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Run(context.Background(), 0.1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if net.Step() != math.MaxInt32+1 {
+		t.Fatalf("step %d", net.Step())
+	}
+	n := rec.Len()
+	if n == 0 {
+		t.Fatal("no spikes recorded")
+	}
+	err := net.Run(context.Background(), 20, nil)
+	if err == nil || !strings.Contains(err.Error(), "population post") || !strings.Contains(err.Error(), "2³¹−1") {
+		t.Errorf("Run past step 2³¹−1: error %v, want one naming the recorder and the limit", err)
+	}
+	for _, tm := range rec.Times(0) {
+		if tm < 2e8 {
+			t.Errorf("spike recorded at %v ms", tm)
+		}
+	}
+	if rec.Len() != n || srcRec.Len() != 0 {
+		t.Errorf("the refused Run recorded %d spikes", rec.Len()-n)
+	}
+}
