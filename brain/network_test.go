@@ -644,3 +644,32 @@ func TestDelayTooLongNamed(t *testing.T) {
 		t.Errorf("delay of 65 535 steps: %v", err)
 	}
 }
+
+// TestDelayRoundingHalfUp: a delay is rounded to the nearest whole number
+// of steps, a delay half-way between two steps to the longer one, the
+// same for every such delay. ms/dt in binary put 0.15 ms at 1.4999…
+// steps and 0.25 ms at 2.5, so at dt = 0.1 ms the half-way delays 0.15,
+// 0.35, 0.95, 1.15 and 1.45 ms rounded down while 0.05, 0.25, 0.45 and
+// 0.55 ms rounded up.
+func TestDelayRoundingHalfUp(t *testing.T) {
+	for _, c := range []struct {
+		dt, ms float64
+		steps  int
+	}{
+		{0.1, 0.05, 1}, {0.1, 0.15, 2}, {0.1, 0.25, 3}, {0.1, 0.35, 4}, {0.1, 0.45, 5},
+		{0.1, 0.55, 6}, {0.1, 0.95, 10}, {0.1, 1.15, 12}, {0.1, 1.45, 15}, {0.1, 2.05, 21},
+		{0.1, 0.149, 1}, {0.1, 0.151, 2}, {0.1, 7.3, 73}, {0.1, 1.5, 15},
+		{0.025, 0.0375, 2}, {0.03, 0.045, 2}, {0.03, 0.105, 4}, {1, 2.5, 3},
+	} {
+		pre := must(NewPopulation("pre", 1, Generic()))
+		post := must(NewPopulation("post", 1, Generic()))
+		net := NewNetwork(c.dt, 1)
+		p := must(net.Connect(pre, post, OneToOne{}, SynapseSpec{Weight: Const(1), Delay: Const(c.ms)}))
+		if err := net.Build(); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, d := p.Synapse(0); d != c.steps {
+			t.Errorf("delay %v ms at dt = %v ms: %d steps, want %d", c.ms, c.dt, d, c.steps)
+		}
+	}
+}

@@ -20,8 +20,12 @@ type SynapseSpec struct {
 	// presynaptic Params.Efficacy multiplies it at delivery. FromList and
 	// FromMatrix connectors may give the weights instead.
 	Weight Value
-	// Delay is the transmission delay (ms), rounded to whole time steps;
-	// it must be at least one step. The zero Value means one step.
+	// Delay is the transmission delay (ms), rounded to the nearest whole
+	// number of time steps, a delay half-way between two steps to the
+	// longer (0.15 ms at dt = 0.1 ms is 2 steps; a quotient ms/dt within
+	// 1e-9 below a half counts as the half, as binary makes 0.15/0.1 =
+	// 1.4999…). It must come to 1 … 65 535 steps. The zero Value means
+	// one step.
 	Delay Value
 	// Compartment is where the synapses land: Proximal (soma, the zero
 	// value) or Distal (dendrite).
@@ -321,9 +325,12 @@ func (p *Projection) build(net *Network) error {
 		if math.IsNaN(ms) || math.IsInf(ms, 0) {
 			return 0, fmt.Errorf("brain: projection %q: delay %v ms is not finite", p.Name, ms)
 		}
-		// Compare before converting: int64 of a float beyond 2⁶³ is
-		// not defined (negative on amd64).
-		f := math.Round(ms / dt)
+		// The nearest whole step, half-way up; a quotient within 1e-9
+		// steps below a half counts as the half, so that decimal delays
+		// round alike (0.15/0.1 is 1.4999…, 0.25/0.1 is 2.5). Compare
+		// before converting: int64 of a float beyond 2⁶³ is not
+		// defined (negative on amd64).
+		f := math.Floor(ms/dt + 0.5 + 1e-9)
 		if f < 1 {
 			return 0, fmt.Errorf("brain: projection %q: delay %v ms is shorter than one step (dt = %v ms)", p.Name, ms, dt)
 		}
