@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -102,5 +103,53 @@ func TestFitNWB(t *testing.T) {
 	}
 	if code := run([]string{"fit", "--nwb", fixture, "--train", "0:500"}, &out, &errb); code != 1 {
 		t.Errorf("--nwb without --nwb-sweep: code %d", code)
+	}
+}
+
+// TestConvertIncompleteFile: converting a stream file whose recorder did
+// not close it (here: cut inside its last block, as a crash or a full
+// disk leaves it) is an error unless --partial is given, and then the
+// JSON says it was incomplete. "neuron convert" used to convert such a
+// file and exit 0: a file cut in the middle of a run with traced cells
+// lost every spike (they are written last) and gave an NWB file with an
+// empty units table, with no word.
+func TestConvertIncompleteFile(t *testing.T) {
+	dir := t.TempDir()
+	nrs := filepath.Join(dir, "r.nrs")
+	var out, errb bytes.Buffer
+	if code := run([]string{"record", "--n", "1000", "--ms", "100", "--out", nrs, "--trace-cells", "3"}, &out, &errb); code != 0 {
+		t.Fatalf("record: code %d: %s", code, errb.String())
+	}
+	data, err := os.ReadFile(nrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.nrs")
+	if err := os.WriteFile(cut, data[:len(data)-1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conv := filepath.Join(dir, "c.nwb")
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"convert", "--in", cut, "--nwb", conv}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "incomplete") || !strings.Contains(errb.String(), "--partial") {
+		t.Errorf("convert of a cut file: code %d, stderr %q; want code 1 and a message saying it is incomplete", code, errb.String())
+	}
+	out.Reset()
+	if code := run([]string{"convert", "--in", cut, "--nwb", conv, "--partial"}, &out, &errb); code != 0 {
+		t.Fatalf("convert --partial: code %d: %s", code, errb.String())
+	}
+	var res map[string]any
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res["complete"] != false {
+		t.Errorf("convert --partial: complete = %v, want false", res["complete"])
+	}
+	out.Reset()
+	if code := run([]string{"convert", "--in", nrs, "--sonata", filepath.Join(dir, "s.h5")}, &out, &errb); code != 0 {
+		t.Fatalf("convert of the whole file: code %d: %s", code, errb.String())
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil || res["complete"] != true {
+		t.Errorf("convert of the whole file: complete = %v (%v)", res["complete"], err)
 	}
 }
