@@ -240,9 +240,10 @@ func (c TraceClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
 		return
 	}
 	// The small epsilon keeps t = k·SampleMS in sample k despite rounding.
-	k := int(math.Floor(t/c.SampleMS + 1e-9))
-	if k < len(c.ValuesPA) {
-		addConst(c.ValuesPA[k], cells, dst)
+	// Compare before converting: past 2⁶³ int() is not defined (a tiny
+	// SampleMS made it negative).
+	if k := math.Floor(t/c.SampleMS + 1e-9); k < float64(len(c.ValuesPA)) {
+		addConst(c.ValuesPA[int(k)], cells, dst)
 	}
 }
 

@@ -116,7 +116,9 @@ func (n *Network) preparePoissonInputs() error {
 			in.keys[i] = streamKey(streamPoissonInput, n.popBase[in.pop]+uint64(i), uint64(k))
 		}
 		in.thr = poissonThresholds(in.RateHz * n.DT / 1000)
-		in.start = int64(math.Ceil(in.StartMS/n.DT - 1e-9))
+		// A start past the clock's last step is never (int64 of a float
+		// beyond 2⁶³ is not defined: it made such an input start at once).
+		in.start = int64(min(math.Ceil(in.StartMS/n.DT-1e-9), float64(MaxSteps)))
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -584,5 +585,71 @@ func TestSpikeRecorderStepLimit(t *testing.T) {
 	}
 	if rec.Len() != n || srcRec.Len() != 0 {
 		t.Errorf("the refused Run recorded %d spikes", rec.Len()-n)
+	}
+}
+
+// TestHugeTimesMeanNever: times and intervals that are finite but lie
+// past the clock's 2⁵³ steps behave as "never" instead of tripping an
+// int64 conversion (undefined past 2⁶³, negative on amd64):
+//   - a TraceClamp with SampleMS = 1e-300 holds its first sample for the
+//     first step and nothing after (it indexed ValuesPA[−2⁶³]: a panic,
+//     returned by Run as a *BugError);
+//   - a PoissonInput with StartMS = 1e300 never starts (it started at
+//     step 0);
+//   - a PoissonGroup starting at 1e300 ms, or firing at 1e-300 Hz, never
+//     fires and its checkpoint restores (the queue held a negative due
+//     step, which Restore rightly refused).
+func TestHugeTimesMeanNever(t *testing.T) {
+	ctx := context.Background()
+	cell := must(NewPopulation("cell", 1, Generic()))
+	net := NewNetwork(0.1, 1)
+	if err := net.Inject(cell, nil, Proximal, TraceClamp{ValuesPA: []float64{100, 200}, SampleMS: 1e-300}); err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Run(ctx, 0.1, nil); err != nil || cell.IExt[0] != 100 {
+		t.Fatalf("TraceClamp, step 0: %v, IExt %v pA, want 100", err, cell.IExt[0])
+	}
+	if err := net.Run(ctx, 1, nil); err != nil || cell.IExt[0] != 0 {
+		t.Errorf("TraceClamp, later steps: %v, IExt %v pA, want 0", err, cell.IExt[0])
+	}
+
+	pop := must(NewPopulation("pop", 10, Generic()))
+	net = NewNetwork(0.1, 1)
+	if err := net.AddPoissonInput(pop, PoissonInput{Name: "late", RateHz: 50000, Weight: 100, StartMS: 1e300}); err != nil {
+		t.Fatal(err)
+	}
+	rec := must(net.RecordSpikes(pop))
+	if err := net.Run(ctx, 50, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ie := pop.Input(Proximal, Excitatory); rec.Len() != 0 || slices.ContainsFunc(ie, func(x float64) bool { return x != 0 }) {
+		t.Errorf("PoissonInput starting at 1e300 ms: %d spikes, input %v after 50 ms, want none", rec.Len(), ie)
+	}
+
+	build := func() (*Network, *SpikeRecorder) {
+		post := must(NewPopulation("post", 3, Generic()))
+		late := must(NewPoissonGroup("late", 4, 10))
+		late.StartMS = 1e300
+		slow := must(NewPoissonGroup("slow", 4, 1e-300))
+		net := NewNetwork(0.1, 1)
+		must(net.ConnectSource(late, post, AllToAll{}, SynapseSpec{Weight: Const(1)}))
+		must(net.ConnectSource(slow, post, AllToAll{}, SynapseSpec{Weight: Const(1)}))
+		must(net.RecordSourceSpikes(late))
+		return net, must(net.RecordSourceSpikes(slow))
+	}
+	first, slowRec := build()
+	if err := first.Run(ctx, 20, nil); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := first.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := build()
+	if err := second.Restore(&buf); err != nil {
+		t.Errorf("restoring a network whose Poisson generators never fire: %v", err)
+	}
+	if slowRec.Len() != 0 {
+		t.Errorf("a generator at 1e-300 Hz fired %d times", slowRec.Len())
 	}
 }

@@ -187,7 +187,7 @@ func (g *PoissonGroup) advance(i int) {
 		scale := 1000 / r // mean ISI (ms)
 		t = g.next[i] + scale*rand.New(&g.pcg[i]).ExpFloat64()
 	}
-	if t >= g.stopMS {
+	if t >= g.stopMS || t/g.dt >= float64(MaxSteps) {
 		g.next[i], g.due[i] = math.Inf(1), -1
 		return
 	}
@@ -224,8 +224,8 @@ func (g *PoissonGroup) advanceThinned(i int) {
 			}
 		}
 	}
-	if t >= g.stopMS {
-		t = math.Inf(1)
+	if t >= g.stopMS || t/g.dt >= float64(MaxSteps) {
+		t = math.Inf(1) // past the clock's last step: never
 	}
 	if math.IsInf(t, 1) {
 		g.due[i] = -1

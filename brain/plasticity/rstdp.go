@@ -129,7 +129,9 @@ func (r *RewardSTDP) Prepare(s *brain.Synapses, dt float64) error {
 		return fmt.Errorf("plasticity: RewardSTDP: initial weight outside [WMin, WMax]: %w", err)
 	}
 	r.dt = dt
-	r.every = max(1, int64(math.Round(r.UpdateEveryMS/dt)))
+	// At most 2⁵³ steps (brain.MaxSteps: never); int64 of a float beyond
+	// 2⁶³ is not defined and made a huge interval every step.
+	r.every = max(1, int64(min(math.Round(r.UpdateEveryMS/dt), float64(brain.MaxSteps))))
 	r.dPlus, r.dMinus = dt/r.TauPlusMS, dt/r.TauMinusMS
 	r.dC = math.Exp(-float64(r.every) * dt / r.TauCMS)
 	r.c = make([]float64, s.Len())

@@ -116,3 +116,17 @@ func TestRewardSTDPValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestRewardSTDPHugeIntervalNeverUpdates: an UpdateEveryMS beyond the
+// clock's 2⁵³ steps means no batch update ever comes. The interval in
+// steps was converted to int64 unchecked, undefined past 2⁶³ (negative on
+// amd64), and max(1, ·) then made it an update every step: the weight
+// below moved by the full rewarded pairing.
+func TestRewardSTDPHugeIntervalNeverUpdates(t *testing.T) {
+	r := plasticity.Izhikevich2007()
+	r.BaselineDA = 0
+	r.UpdateEveryMS = 1e300
+	if dw, _ := pairThenReward(t, r, 100, 110, 1110); dw != 0 {
+		t.Errorf("UpdateEveryMS = 1e300: Δw = %v, want 0 (no update within the run)", dw)
+	}
+}
