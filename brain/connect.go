@@ -147,18 +147,38 @@ func (g *ConnBuilder) ColumnRand(j int) *rand.Rand {
 
 // Rows builds the synapses row by row: row(i, dst) appends the ascending
 // targets of presynaptic cell i to dst and returns it. Rows calls row for
-// i = 0 … NPre−1 in order, from one goroutine.
+// i = 0 … NPre−1 in order, from one goroutine. A row with a target outside
+// [0, NPost) or not ascending is an error naming the row.
 func (g *ConnBuilder) Rows(row func(i int, dst []uint32) []uint32) error {
 	g.rowPtr = make([]uint32, g.nPre+1)
 	var buf []uint32
 	for i := range g.nPre {
 		buf = row(i, buf[:0])
+		if err := g.checkRow(i, buf); err != nil {
+			return err
+		}
 		kept := g.kept(buf)
 		if err := g.checkSize(int64(len(g.targets)) + int64(len(kept))); err != nil {
 			return err
 		}
 		g.targets = append(g.targets, kept...)
 		g.rowPtr[i+1] = uint32(len(g.targets))
+	}
+	return nil
+}
+
+// checkRow checks that row i's targets lie in [0, NPost) and ascend
+// (repeats allowed): delivery into part of a population finds a row's
+// targets in range by binary search, so a row out of order would reach
+// other cells depending on the worker count.
+func (g *ConnBuilder) checkRow(i int, row []uint32) error {
+	for k, t := range row {
+		if int(t) >= g.nPost {
+			return fmt.Errorf("brain: ConnBuilder: row %d: target %d out of range [0, %d)", i, t, g.nPost)
+		}
+		if k > 0 && t < row[k-1] {
+			return fmt.Errorf("brain: ConnBuilder: row %d: targets not ascending (%d after %d)", i, t, row[k-1])
+		}
 	}
 	return nil
 }
@@ -236,6 +256,10 @@ func (g *ConnBuilder) rowsInOrder(expect float64, order []int32, row func(i int,
 			for k := k0; k < k1; k++ {
 				i := rowAt(k)
 				buf = row(i, buf[:0])
+				if err := g.checkRow(i, buf); err != nil {
+					pt.err = err
+					return
+				}
 				kept := g.kept(buf)
 				if err := g.checkSize(int64(len(pt.targets)) + int64(len(kept))); err != nil {
 					pt.err = err
@@ -280,7 +304,8 @@ func (g *ConnBuilder) rowsInOrder(expect float64, order []int32, row func(i int,
 // Columns builds the synapses column by column: col(j, dst) appends the
 // presynaptic cells of postsynaptic cell j to dst and returns it. col must
 // be a pure function of j (draw only from ColumnRand(j)): it is called
-// twice, once to count and once to fill.
+// twice, once to count and once to fill. A presynaptic cell outside
+// [0, NPre), or a column that changes between the two calls, is an error.
 func (g *ConnBuilder) Columns(col func(j int, dst []uint32) []uint32) error {
 	count := make([]int64, g.nPre+1)
 	var buf []uint32
@@ -292,6 +317,9 @@ func (g *ConnBuilder) Columns(col func(j int, dst []uint32) []uint32) error {
 	for j := j0; j < j1; j++ {
 		buf = col(j, buf[:0])
 		for _, i := range buf {
+			if int(i) >= g.nPre {
+				return fmt.Errorf("brain: ConnBuilder: column %d: presynaptic cell %d out of range [0, %d)", j, i, g.nPre)
+			}
 			count[i+1]++
 		}
 		total += int64(len(buf))
@@ -306,11 +334,22 @@ func (g *ConnBuilder) Columns(col func(j int, dst []uint32) []uint32) error {
 	}
 	g.targets = make([]uint32, total)
 	fill := count[:g.nPre] // next free slot of each row
+	changed := func(j int) error {
+		return fmt.Errorf("brain: ConnBuilder: column %d differs between the two calls of col (it must be a pure function of j)", j)
+	}
 	for j := j0; j < j1; j++ {
 		buf = col(j, buf[:0])
 		for _, i := range buf {
+			if int(i) >= g.nPre || fill[i] >= int64(g.rowPtr[i+1]) {
+				return changed(j)
+			}
 			g.targets[fill[i]] = uint32(j)
 			fill[i]++
+		}
+	}
+	for i, f := range fill {
+		if f != int64(g.rowPtr[i+1]) {
+			return fmt.Errorf("brain: ConnBuilder: presynaptic cell %d got %d of its %d synapses: col returned other cells the second time (it must be a pure function of j)", i, f-int64(g.rowPtr[i]), g.rowPtr[i+1]-g.rowPtr[i])
 		}
 	}
 	return nil

@@ -673,3 +673,100 @@ func TestDelayRoundingHalfUp(t *testing.T) {
 		}
 	}
 }
+
+// userRows is a user's connector whose rows are given as they are:
+// every 7th cell from the last down (descending), or with a target past
+// the population.
+type userRows struct{ order string }
+
+func (c userRows) String() string { return "userRows{" + c.order + "}" }
+
+func (c userRows) Connect(g *ConnBuilder) error {
+	return g.Rows(func(i int, dst []uint32) []uint32 {
+		for j := g.NPost() - 1; j >= 0; j -= 7 {
+			dst = append(dst, uint32(j))
+		}
+		switch c.order {
+		case "ascending":
+			slices.Reverse(dst)
+		case "out of range":
+			slices.Reverse(dst)
+			dst = append(dst, uint32(g.NPost()+5))
+		}
+		return dst
+	})
+}
+
+// userColumns is a user's connector built by columns that names a
+// presynaptic cell past the source, or that is not a pure function of j.
+type userColumns struct {
+	impure bool
+	calls  *int
+}
+
+func (c userColumns) String() string { return "userColumns" }
+
+func (c userColumns) Connect(g *ConnBuilder) error {
+	return g.Columns(func(j int, dst []uint32) []uint32 {
+		*c.calls++
+		if !c.impure {
+			return append(dst, uint32(g.NPre()+3))
+		}
+		if *c.calls <= g.NPost() { // the counting pass
+			return append(dst, uint32(j%g.NPre()))
+		}
+		return append(dst, 0) // the filling pass: all to cell 0
+	})
+}
+
+// TestUserConnectorRowsChecked: the rows a user's connector gives must
+// hold targets in range and ascending, as SetCSR already required. Rows
+// and Columns took them as given: a descending row made the spikes depend
+// on the worker count (delivery into part of a population finds a row's
+// targets in range by binary search), a target past the population
+// panicked inside Run (a *BugError blaming the library), and a column
+// function that changed between its two calls wrote over other rows.
+// Now Build names the row or column.
+func TestUserConnectorRowsChecked(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	net1 := func(c Connector, workers int) (*Network, *SpikeRecorder) {
+		src := must(NewPoissonGroup("src", 50, 40))
+		post := must(NewPopulation("post", 3000, Generic()))
+		net := NewNetwork(0.1, 1)
+		must(net.ConnectSource(src, post, c, SynapseSpec{Weight: Const(300), Delay: Uniform(0.1, 2)}))
+		rec := must(net.RecordSpikes(post))
+		KeepSplit(net, workers) // cut the population in two, run on one goroutine
+		return net, rec
+	}
+	// A well-ordered user connector runs, the same on 1 and 2 workers.
+	var ref []int32
+	for _, w := range []int{1, 2} {
+		net, rec := net1(userRows{"ascending"}, w)
+		if err := net.Run(context.Background(), 50, nil); err != nil {
+			t.Fatal(err)
+		}
+		s, n := rec.Spikes()
+		got := append(slices.Clone(s), n...)
+		if w == 1 {
+			ref = got
+		} else if !slices.Equal(got, ref) || len(s) == 0 {
+			t.Errorf("ascending rows: %d spikes on 2 workers, %d on 1", len(s), len(ref)/2)
+		}
+	}
+	for _, c := range []struct {
+		conn Connector
+		want string
+	}{
+		{userRows{"descending"}, "row 0: targets not ascending (2992 after 2999)"},
+		{userRows{"out of range"}, "row 0: target 3005 out of range [0, 3000)"},
+		{userColumns{calls: new(int)}, "column 0: presynaptic cell 53 out of range [0, 50)"},
+		{userColumns{impure: true, calls: new(int)}, "(it must be a pure function of j)"},
+	} {
+		net, _ := net1(c.conn, 2)
+		err := net.Run(context.Background(), 10, nil)
+		var bug *BugError
+		if err == nil || errors.As(err, &bug) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), `projection "src→post"`) {
+			t.Errorf("%v: error %v, want one containing %q", c.conn, err, c.want)
+		}
+	}
+}
