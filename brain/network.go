@@ -495,6 +495,12 @@ func (n *Network) build() error {
 		}
 		if p.prePop != nil {
 			p.scale = p.prePop.OutputScale()
+			// A NeuronModel's population takes P as given: check it here
+			// as Params.Validate does for the GeneralizedNeuron's.
+			if !(p.scale >= 0 && p.scale <= MaxParamMagnitude) {
+				errs = append(errs, fmt.Errorf("brain: projection %q: presynaptic Params.Efficacy = %v: must be in [0, %g] (a negative one would turn the weights against Dale's law)", p.Name, p.scale, float64(MaxParamMagnitude)))
+				continue
+			}
 			if p.scale == 0 {
 				errs = append(errs, fmt.Errorf("brain: projection %q: presynaptic Params.Efficacy = 0 would silence every synapse (1 is neutral)", p.Name))
 				continue

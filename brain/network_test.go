@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -767,6 +768,30 @@ func TestUserConnectorRowsChecked(t *testing.T) {
 		var bug *BugError
 		if err == nil || errors.As(err, &bug) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), `projection "src→post"`) {
 			t.Errorf("%v: error %v, want one containing %q", c.conn, err, c.want)
+		}
+	}
+}
+
+// TestModelPopulationEfficacyChecked: the Efficacy of a NeuronModel's
+// population (P.Efficacy, which NewModelPopulation sets to 1 and the user
+// may change) is checked at Build like the GeneralizedNeuron's. It was
+// not: Efficacy −1 on an excitatory Izhikevich population delivered
+// negative excitatory input (−98 pA in 20 ms here) against Dale's law
+// with no error, and NaN or +Inf was reported as a blow-up of the
+// postsynaptic population.
+func TestModelPopulationEfficacyChecked(t *testing.T) {
+	for _, eff := range []float64{-1, math.NaN(), math.Inf(1), 1e10} {
+		pre := must(NewModelPopulation("pre", 5, &Izhikevich{A: 0.02, B: 0.2, C: -65, D: 8}))
+		pre.P.Efficacy = eff
+		post := must(NewPopulation("post", 5, Generic()))
+		net := NewNetwork(0.1, 1)
+		must(net.Connect(pre, post, AllToAll{}, SynapseSpec{Weight: Const(1)}))
+		if err := net.Inject(pre, nil, Proximal, DCClamp{AmpPA: 1000}); err != nil {
+			t.Fatal(err)
+		}
+		err := net.Run(context.Background(), 20, nil)
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("Params.Efficacy = %v", eff)) || !strings.Contains(err.Error(), `"pre→post"`) {
+			t.Errorf("Efficacy %v: error %v, want one naming the projection and the value", eff, err)
 		}
 	}
 }
