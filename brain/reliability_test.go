@@ -365,6 +365,9 @@ func TestPoissonRateFuncAboveBoundStopsRun(t *testing.T) {
 			return 20
 		}, true},
 		{"NaN", func(tMS float64) float64 { return math.NaN() }, true},
+		// A rate below 0 was taken as 0 without a word: a sinusoid
+		// without offset came out rectified.
+		{"negative", func(tMS float64) float64 { return 40 * math.Sin(2*math.Pi*tMS/100) }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := &PoissonGroup{Name: "drive", N: 50, MaxRateHz: 50, RateFunc: tc.rate}
@@ -376,8 +379,15 @@ func TestPoissonRateFuncAboveBoundStopsRun(t *testing.T) {
 				}
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), `PoissonGroup "drive"`) || !strings.Contains(err.Error(), "MaxRateHz = 50") {
-				t.Fatalf("Run error = %v, want one naming the group and MaxRateHz", err)
+			want := "MaxRateHz = 50"
+			if tc.name == "negative" {
+				want = "a rate cannot be negative"
+			}
+			if err == nil || !strings.Contains(err.Error(), `PoissonGroup "drive"`) || !strings.Contains(err.Error(), want) {
+				t.Fatalf("Run error = %v, want one naming the group and %q", err, want)
+			}
+			if tc.name == "negative" && n.TimeMS() > 60 {
+				t.Errorf("stopped at %g ms, long after the rate first fell below 0 (50 ms)", n.TimeMS())
 			}
 			if tc.name == "above after 200 ms" && n.TimeMS() > 260 {
 				t.Errorf("stopped at %g ms, long after the rate first exceeded the bound (200 ms)", n.TimeMS())

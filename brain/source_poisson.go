@@ -31,7 +31,8 @@ type PoissonGroup struct {
 	// Rates, when not nil, gives each generator its own constant rate (Hz).
 	Rates []float64
 	// RateFunc, when not nil, is the time-varying rate (Hz) of every
-	// generator at time t (ms); MaxRateHz must bound it.
+	// generator at time t (ms), in [0, MaxRateHz]: a value outside (or
+	// NaN) stops Run with an error (Err).
 	RateFunc func(tMS float64) float64
 	// MaxRateHz bounds RateFunc (Hz); thinning draws candidates at this rate.
 	MaxRateHz float64
@@ -50,7 +51,7 @@ type PoissonGroup struct {
 	mask    int64     // len(head) − 1
 	stopMS  float64
 	prepped bool
-	bad     error // the first RateFunc value above MaxRateHz (Err)
+	bad     error // the first RateFunc value outside [0, MaxRateHz] (Err)
 }
 
 // NewPoissonGroup returns n generators firing at rateHz.
@@ -160,8 +161,8 @@ func (g *PoissonGroup) Prepare(dt float64, streams Streams) error {
 	return nil
 }
 
-// Err reports the first time RateFunc exceeded MaxRateHz (or was NaN),
-// where thinning cannot realise the rate asked for (SourceChecker).
+// Err reports the first time RateFunc exceeded MaxRateHz, was negative or
+// NaN, where thinning cannot realise the rate asked for (SourceChecker).
 func (g *PoissonGroup) Err() error { return g.bad }
 
 // thinLookaheadMS bounds how far past its last event one call of advance
@@ -212,8 +213,12 @@ func (g *PoissonGroup) advanceThinned(i int) {
 				break
 			}
 			rt := g.RateFunc(t)
-			if !(rt <= g.MaxRateHz) && g.bad == nil {
-				g.bad = fmt.Errorf("brain: PoissonGroup %q: RateFunc(%g ms) = %v Hz: above MaxRateHz = %g Hz (thinning would clip it; raise MaxRateHz)", g.Name, t, rt, g.MaxRateHz)
+			if !(rt >= 0 && rt <= g.MaxRateHz) && g.bad == nil {
+				if rt < 0 {
+					g.bad = fmt.Errorf("brain: PoissonGroup %q: RateFunc(%g ms) = %v Hz: a rate cannot be negative (thinning would take it as 0; write max(0, ·) if that is meant)", g.Name, t, rt)
+				} else {
+					g.bad = fmt.Errorf("brain: PoissonGroup %q: RateFunc(%g ms) = %v Hz: above MaxRateHz = %g Hz (thinning would clip it; raise MaxRateHz)", g.Name, t, rt, g.MaxRateHz)
+				}
 			}
 			if rng.Float64()*g.MaxRateHz < rt {
 				break
