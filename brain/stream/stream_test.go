@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/neuron-sim/neuron/brain"
@@ -138,4 +139,47 @@ func Example() {
 	// Output:
 	// exc: 9100 spikes, first at 0.1 ms (cell 3134), rate 5.5 Hz
 	// meta: CUBA complete: true
+}
+
+// TestRecorderRefusesChangedDT: a Recorder writes the network's DT into
+// its stream declarations when it is created; a DT set afterwards (legal
+// until Build) made every time in the file wrong by the ratio (here
+// twice too late) without an error. Run now refuses to start.
+func TestRecorderRefusesChangedDT(t *testing.T) {
+	pop, err := brain.NewPopulation("cell", 2, brain.Generic())
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := &brain.Network{Seed: 1} // DT 0: the default (0.1 ms) until Build
+	if err := net.Inject(pop, nil, brain.Proximal, brain.DCClamp{AmpPA: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "dt.nrs")
+	rec, err := stream.Create(path, net, stream.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Spikes(pop); err != nil {
+		t.Fatal(err)
+	}
+	net.DT = 0.05
+	runErr := net.Run(context.Background(), 20, nil)
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := stream.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sp, err := f.Spikes("cell")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runErr == nil && sp.Info.DT != net.DT {
+		t.Errorf("the run was recorded with DT = %v ms in the file, the network's is %v ms", sp.Info.DT, net.DT)
+	}
+	if runErr == nil || !strings.Contains(runErr.Error(), "DT = 0.05 ms") {
+		t.Errorf("Run: %v, want an error naming the changed DT", runErr)
+	}
 }
