@@ -10,7 +10,9 @@ import (
 // chosen neurons of a population with Network.Inject. Each step the
 // network zeroes the populations' IExt and every source adds its current
 // (pA) for the step t = step·dt … (step+1)·dt, evaluated at the start of
-// the step. The library's sources are DCClamp, StepClamp, RampClamp,
+// the step (the library's clamps take a StartMS, StopMS or TimesMS within
+// 1e-9 steps of a step's start as that start, so that times on the grid
+// switch in the step they name despite binary rounding). The library's sources are DCClamp, StepClamp, RampClamp,
 // SineClamp, TraceClamp and OUNoise; a type of yours that implements
 // CurrentSource is injected the same way.
 //
@@ -46,8 +48,19 @@ type CurrentSourceCopier interface {
 	Copy() CurrentSource
 }
 
-// window reports whether t lies in [start, stop) (stop == 0: no end).
-func window(t, start, stop float64) bool { return t >= start && (stop == 0 || t < stop) }
+// window reports whether the step that starts at step·dt lies in
+// [start, stop) (stop == 0: no end). A start or stop within 1e-9 of a
+// step below its grid point counts as on it, as for spike times
+// (stepOf): at dt = 0.03 ms, 11·dt is 0.32999999999999996, and a window
+// from 0.33 ms must include step 11.
+func window(step int64, dt, start, stop float64) bool {
+	t := onGrid(step, dt)
+	return t >= start && (stop == 0 || t < stop)
+}
+
+// onGrid is the start time of step (ms) plus 1e-9 of a step, the time to
+// compare with times given in ms.
+func onGrid(step int64, dt float64) float64 { return (float64(step) + 1e-9) * dt }
 
 func checkWindow(name string, start, stop float64) error {
 	if !(start >= 0) || math.IsInf(start, 0) {
@@ -100,7 +113,7 @@ func (c DCClamp) Validate() error {
 
 // Add adds the step's current to dst[cells[k]].
 func (c DCClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
-	if window(float64(step)*dt, c.StartMS, c.StopMS) {
+	if window(step, dt, c.StartMS, c.StopMS) {
 		addConst(c.AmpPA, cells, dst)
 	}
 }
@@ -134,7 +147,7 @@ func (c StepClamp) Validate() error {
 
 // Add adds the step's current to dst[cells[k]].
 func (c StepClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
-	t := float64(step) * dt
+	t := onGrid(step, dt)
 	k := -1
 	for k+1 < len(c.TimesMS) && c.TimesMS[k+1] <= t {
 		k++
@@ -170,7 +183,7 @@ func (c RampClamp) Validate() error {
 // Add adds the step's current to dst[cells[k]].
 func (c RampClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
 	t := float64(step) * dt
-	if window(t, c.StartMS, c.StopMS) {
+	if window(step, dt, c.StartMS, c.StopMS) {
 		addConst(c.FromPA+(c.ToPA-c.FromPA)*(t-c.StartMS)/(c.StopMS-c.StartMS), cells, dst)
 	}
 }
@@ -203,7 +216,7 @@ func (c SineClamp) Validate() error {
 // Add adds the step's current to dst[cells[k]].
 func (c SineClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
 	t := float64(step) * dt
-	if window(t, c.StartMS, c.StopMS) {
+	if window(step, dt, c.StartMS, c.StopMS) {
 		ph := 2*math.Pi*c.FreqHz*(t-c.StartMS)/1000 + c.PhaseDeg*math.Pi/180
 		addConst(c.OffsetPA+c.AmpPA*math.Sin(ph), cells, dst)
 	}

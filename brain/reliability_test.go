@@ -663,3 +663,48 @@ func TestHugeTimesMeanNever(t *testing.T) {
 		t.Errorf("a generator at 1e-300 Hz fired %d times", slowRec.Len())
 	}
 }
+
+// TestClampWindowsOnTheGrid: a current clamp whose start and stop times
+// lie on the step grid switches on in the step that starts at StartMS and
+// off in the one that starts at StopMS, as PoissonInput.StartMS, spike
+// times and TraceClamp samples already did (they allow 1e-9 steps of
+// binary rounding). DC, step, ramp and sine clamps compared step·dt with
+// the times exactly, and at dt = 0.03 ms, 11·0.03 = 0.32999999999999996 <
+// 0.33: a pulse over [0.33, 0.66) ms ran from step 12 to 22 instead of 11
+// to 21.
+func TestClampWindowsOnTheGrid(t *testing.T) {
+	for _, c := range []struct {
+		dt, start, stop float64
+		on, off         int64 // first step on, first step off again
+	}{
+		{0.03, 0.33, 0.66, 11, 22},
+		{0.03, 0.45, 0.9, 15, 30},
+		{0.1, 0.3, 0.6, 3, 6},
+		{0.1, 0.35, 0.65, 4, 7}, // between steps: the next step start
+	} {
+		for _, cs := range []CurrentSource{
+			DCClamp{AmpPA: 100, StartMS: c.start, StopMS: c.stop},
+			StepClamp{TimesMS: []float64{c.start, c.stop}, AmpsPA: []float64{100, 0}},
+			RampClamp{FromPA: 100, ToPA: 100, StartMS: c.start, StopMS: c.stop},
+			SineClamp{OffsetPA: 100, StartMS: c.start, StopMS: c.stop},
+		} {
+			cell := must(NewPopulation("cell", 1, Generic()))
+			net := NewNetwork(c.dt, 1)
+			if err := net.Inject(cell, nil, Proximal, cs); err != nil {
+				t.Fatal(err)
+			}
+			var on []int64
+			for k := range c.off + 3 {
+				if err := net.Run(context.Background(), c.dt, nil); err != nil {
+					t.Fatal(err)
+				}
+				if cell.IExt[0] != 0 {
+					on = append(on, k)
+				}
+			}
+			if len(on) == 0 || on[0] != c.on || on[len(on)-1] != c.off-1 || int64(len(on)) != c.off-c.on {
+				t.Errorf("dt %v ms, %v over [%v, %v) ms: on in steps %v, want %d … %d", c.dt, cs, c.start, c.stop, on, c.on, c.off-1)
+			}
+		}
+	}
+}
