@@ -10,7 +10,7 @@ import (
 // (step, neuron) pairs of int32 (8 bytes per spike). A spike recorded for
 // step k is reported at time (k+1)·dt, the end of the step in which it was
 // emitted (NEST's convention for grid-constrained neurons). Steps must
-// stay below 2³¹ (59.6 h of network time at dt = 0.1 ms, 36 min at
+// stay below 2³¹−1 (59.6 h of network time at dt = 0.1 ms, 36 min at
 // 0.001 ms): a Run that would record a later step returns an error
 // before it starts.
 type SpikeRecorder struct {
@@ -39,7 +39,7 @@ func NewSpikeRecorder(n int, dt float64) (*SpikeRecorder, error) {
 }
 
 // Record appends the spikes that Population.Step returned for step
-// (0 ≤ step < 2³¹).
+// (0 ≤ step < 2³¹−1).
 func (r *SpikeRecorder) Record(step int64, spikes []int32) {
 	for _, i := range spikes {
 		r.steps = append(r.steps, int32(step))
@@ -68,7 +68,7 @@ func (r *SpikeRecorder) Times(neuron int) []float64 {
 	var t []float64
 	for k, i := range r.neurons {
 		if int(i) == neuron {
-			t = append(t, float64(r.steps[k]+1)*r.DT)
+			t = append(t, (float64(r.steps[k])+1)*r.DT)
 		}
 	}
 	return t
@@ -79,7 +79,7 @@ func (r *SpikeRecorder) AllTimes() [][]float64 {
 	t := make([][]float64, r.N)
 	for k, i := range r.neurons {
 		if int(i) < r.N {
-			t[i] = append(t[i], float64(r.steps[k]+1)*r.DT)
+			t[i] = append(t[i], (float64(r.steps[k])+1)*r.DT)
 		}
 	}
 	return t

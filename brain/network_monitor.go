@@ -157,16 +157,18 @@ type spikeMonitor struct {
 }
 
 // StartRun refuses a Run that would record a step beyond what the
-// recorder's int32 step numbers hold (they would wrap to negative times).
+// recorder's int32 step numbers hold (they would wrap to negative times),
+// keeping step+1 (the end of the step, where the spike is reported) an
+// int32 too.
 func (m spikeMonitor) StartRun(v *StepView, steps int64) error {
-	if last := v.Step() + steps - 1; last > math.MaxInt32 {
+	if last := v.Step() + steps - 1; last >= math.MaxInt32 {
 		name := ""
 		if m.pop >= 0 {
 			name = "population " + v.Population(m.pop).Name
 		} else {
 			name = "source " + v.Source(-1-m.pop).SourceName()
 		}
-		return fmt.Errorf("brain: spike recorder of %s: the Run would record step %d, beyond the 2³¹−1 steps (%.4g ms at dt = %g ms) a SpikeRecorder's int32 step numbers hold", name, last, math.MaxInt32*v.DT(), v.DT())
+		return fmt.Errorf("brain: spike recorder of %s: the Run would record step %d; a SpikeRecorder's int32 step numbers hold steps below 2³¹−1 (%.4g ms at dt = %g ms)", name, last, math.MaxInt32*v.DT(), v.DT())
 	}
 	return nil
 }
