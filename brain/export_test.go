@@ -28,3 +28,10 @@ var ProcessCPUNanos = processCPUNanos
 // PaceEpochs returns the epochs the pacer of n has measured solo and in
 // parallel.
 func PaceEpochs(n *Network) (solo, parallel int) { return n.pace.soloEpochs, n.pace.parEpochs }
+
+// NoPeer makes the parallel epochs of n use the general step (team
+// phases) even when the network qualifies for peer steps.
+func NoPeer(n *Network) { n.noPeer = true }
+
+// PeerSteps is the number of steps n ran as peer steps.
+func PeerSteps(n *Network) int64 { return n.peerStepsRun }

@@ -104,10 +104,16 @@ type Network struct {
 	planW     int
 	planInUse int  // index in plans, −1 before the first usePlan
 	keepSplit bool // tests: the pacer's solo steps keep the team's cut
+	noPeer    bool // tests: parallel epochs use the general step, never peer steps
 	team      *team
-	pace      pacer // measured worth of the workers (network_pace.go)
-	pending   bool  // the spikes of step cur are not yet delivered
-	cur       int64 // the step being simulated
+	peer      *peerRun // peer steps of this Run (network_peer.go), nil if none
+	peerKept  *peerRun // the last Run's, reused while the plan stays
+	// the pacer's decision for the next step, taken by peerSteps
+	pacedAhead, aheadSolo bool
+	peerStepsRun          int64 // steps run as peer steps (tests)
+	pace                  pacer // measured worth of the workers (network_pace.go)
+	pending               bool  // the spikes of step cur are not yet delivered
+	cur                   int64 // the step being simulated
 
 	// the phases of a step as tasks (built once, so stepping allocates nothing)
 	taskWork, taskFlush, taskLearn func(int, int64)
@@ -703,9 +709,16 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 		n.pace.restart()
 		n.team.solo = n.pace.solo
 		n.usePlan(n.pace.solo)
+		n.pacedAhead = false
+		if n.peerable() {
+			n.peer = n.peerSetUp(n.team)
+			n.team.peer = n.peer.fn
+		}
 		defer func() {
+			n.stopPeers()
 			n.team.close()
 			n.team = nil
+			n.peer = nil
 		}()
 	}
 	// External currents of populations without current sources stay 0.
@@ -735,7 +748,7 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 		}
 	}()
 	done := ctx.Done()
-	for k := int64(0); k < steps; k++ {
+	for k := int64(0); k < steps; {
 		if done != nil {
 			select {
 			case <-done:
@@ -743,15 +756,51 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 			default:
 			}
 		}
-		if err := n.stepOnce(); err != nil {
+		if n.team != nil {
+			n.paceStep()
+		}
+		ran := int64(1)
+		if n.peer != nil && !n.team.solo {
+			// Peer steps up to the next progress call (which then runs
+			// while the workers wait), the end, a cancel or the pacer's
+			// switch to solo.
+			limit := steps - k
+			if progress != nil {
+				limit = min(limit, every-k%every)
+			}
+			if ran, err = n.peerSteps(limit, done); err != nil {
+				return err
+			}
+		} else if err := n.stepOnce(); err != nil {
 			return err
 		}
-		if progress != nil && ((k+1)%every == 0 || k+1 == steps) {
-			progress(Progress{Step: k + 1, Steps: steps, TimeMS: n.TimeMS()})
+		k += ran
+		if progress != nil && (k%every == 0 || k == steps) {
+			progress(Progress{Step: k, Steps: steps, TimeMS: n.TimeMS()})
 			n.setUniform(true) // progress may have changed a bias or threshold
 		}
 	}
 	return n.flushBatch()
+}
+
+// paceStep asks the pacer (network_pace.go) whether the workers join in
+// for the next step, unless peerSteps already did, and switches the plan
+// when the mode changes.
+func (n *Network) paceStep() {
+	solo := n.aheadSolo
+	if n.pacedAhead {
+		n.pacedAhead = false
+	} else {
+		var now time.Time
+		if n.pace.clockDue() {
+			now = time.Now()
+		}
+		solo = n.pace.step(now)
+	}
+	if solo != n.team.solo {
+		n.team.solo = solo
+		n.usePlan(solo)
+	}
 }
 
 // setUniform tells each population's LIF kernels whether, for the rest
@@ -785,6 +834,7 @@ const (
 	phaseFlush
 	phaseLearn
 	phasePlastic
+	phasePeer // a batch of peer steps (network_peer.go), not a task function
 )
 
 // phase runs the tasks of one phase of a step: on the team during a
@@ -862,18 +912,6 @@ func (n *Network) stepOnce() error {
 	}
 	for _, gj := range n.gaps {
 		gj.couple()
-	}
-	if n.team != nil {
-		// The pacer (network_pace.go) decides whether the workers join
-		// in for this step.
-		var now time.Time
-		if n.pace.clockDue() {
-			now = time.Now()
-		}
-		if solo := n.pace.step(now); solo != n.team.solo {
-			n.team.solo = solo
-			n.usePlan(solo)
-		}
 	}
 	n.phase(phaseWork)
 	n.pending = false

@@ -14,10 +14,13 @@ import (
 // BenchmarkCores runs CUBA and COBA 4000 (100 ms per iteration after a
 // 100 ms transient) on one worker (solo), cut into two workers' tasks but
 // run by one (split: the cost of cutting), on two workers kept in parallel
-// mode, and on two workers under the pacer, and reports wall and CPU time
-// per step: what the second core buys, and what it costs. In paced mode
-// par-epochs is the fraction of the pacer's epochs run in parallel.
+// mode (peer steps, network_peer.go, for these networks; phases: the
+// general parallel step instead), and on two workers under the pacer, and
+// reports wall and CPU time per step: what the second core buys, and what
+// it costs. In paced mode par-epochs is the fraction of the pacer's epochs
+// run in parallel.
 func BenchmarkCores(b *testing.B) {
+
 	nets := []struct {
 		name  string
 		build func() (*brain.Network, error)
@@ -35,7 +38,7 @@ func BenchmarkCores(b *testing.B) {
 		}},
 	}
 	for _, nb := range nets {
-		for _, mode := range []string{"solo", "split", "parallel", "paced"} {
+		for _, mode := range []string{"solo", "split", "parallel", "phases", "paced"} {
 			b.Run(nb.name+"/"+mode, func(b *testing.B) {
 				if mode != "solo" && runtime.GOMAXPROCS(0) < 2 {
 					b.Skip("needs GOMAXPROCS ≥ 2")
@@ -51,6 +54,9 @@ func BenchmarkCores(b *testing.B) {
 					brain.KeepSplit(net, 2)
 				case "parallel":
 					brain.KeepParallel(net, 2)
+				case "phases":
+					brain.KeepParallel(net, 2)
+					brain.NoPeer(net)
 				case "paced":
 					net.Workers = 2
 				}

@@ -136,6 +136,7 @@ func (n *Network) plan(w int) {
 	}
 	n.planW = w
 	n.planInUse = -1
+	n.peerKept = nil
 	n.usePlan(w == 1)
 }
 
@@ -435,9 +436,10 @@ type team struct {
 	// Set up by newTeam (read only).
 	n        int
 	funcs    [4]func(int, int64)
-	ranges   []padWord // member m's home range: tag<<tagShift | end<<taskBits | next
-	done     []padWord // tasks member m finished in phase g: g<<taskBits | count
-	sleeping []padFlag // workers 1 … n−1 asleep (index w)
+	peer     func(t *team, member int) // runs a batch of peer steps (phase phasePeer)
+	ranges   []padWord                 // member m's home range: tag<<tagShift | end<<taskBits | next
+	done     []padWord                 // tasks member m finished in phase g: g<<taskBits | count
+	sleeping []padFlag                 // workers 1 … n−1 asleep (index w)
 	wake     []chan struct{}
 	mainWake chan struct{}
 	stop     atomic.Bool
@@ -515,6 +517,10 @@ func (t *team) worker(w int) {
 		seen = t.waitGen(w, seen)
 		if t.stop.Load() {
 			return
+		}
+		if t.fn.Load() == phasePeer {
+			t.peer(t, w) // a batch of peer steps (network_peer.go)
+			continue
 		}
 		t.claim(w, seen)
 	}

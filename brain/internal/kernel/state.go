@@ -1,6 +1,10 @@
 package kernel
 
-import "math"
+import (
+	"math"
+
+	"github.com/neuron-sim/neuron/brain/internal/simd"
+)
 
 // State is a population of the GeneralizedNeuron as struct-of-arrays:
 // one slice per variable, all of length N, owned by the caller (brain's
@@ -50,16 +54,9 @@ func (s *State) SetUniform(ext0 bool) bool {
 		return false
 	}
 	d := 0 + s.IBias[0]
-	db, th := math.Float64bits(d), s.Theta0[0]
-	for _, b := range s.IBias {
-		if math.Float64bits(0+b) != db {
-			return false
-		}
-	}
-	for _, t := range s.Theta0 {
-		if t != th {
-			return false
-		}
+	th := s.Theta0[0]
+	if !simd.AllBits(s.IBias, math.Float64bits(d), true) || !simd.AllBits(s.Theta0, math.Float64bits(th), false) {
+		return false
 	}
 	s.Uniform, s.Drive, s.UTheta = true, d, th
 	return true

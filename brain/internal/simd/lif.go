@@ -208,3 +208,27 @@ func EulerUnstable(k *CondConsts, a *Arrays, i int) (float64, bool) {
 	g := a.SE[i] + a.SI[i]
 	return k.HOverC * (k.GL + g), !(g < k.GCrit) && !(a.Ref[i] > 0)
 }
+
+// AllBits reports whether every element of x, plus 0 when addZero (which
+// turns −0 into +0, as IExt + IBias does with IExt 0), has the bits b. It
+// is how a network checks, once per Run and after each progress callback,
+// that a population's bias and threshold are uniform (Arrays.Uniform).
+func AllBits(x []float64, b uint64, addZero bool) bool {
+	i := 0
+	if Vector && Width == 8 {
+		var ok bool
+		if i, ok = allBits8(x, b, addZero); !ok {
+			return false
+		}
+	}
+	for ; i < len(x); i++ {
+		v := x[i]
+		if addZero {
+			v = 0 + v
+		}
+		if math.Float64bits(v) != b {
+			return false
+		}
+	}
+	return true
+}

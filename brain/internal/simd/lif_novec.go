@@ -15,3 +15,5 @@ func condEulerVec(*CondConsts, *Arrays) int { return 0 }
 
 // Widths lists the vector widths this build can run: none.
 func Widths() []int { return nil }
+
+func allBits8([]float64, uint64, bool) (int, bool) { return 0, true }

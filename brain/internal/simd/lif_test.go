@@ -330,3 +330,35 @@ func TestCheck(t *testing.T) {
 		t.Error("Check accepted a 9-element Ref beside a 10-element V")
 	}
 }
+
+// TestAllBits: AllBits finds a differing element at every position of
+// slices of several lengths (vector blocks and the tail), treats −0 as +0
+// only with addZero, at each vector width the CPU has.
+func TestAllBits(t *testing.T) {
+	allBits(t)
+	atEveryWidth(t, allBits)
+}
+
+func allBits(t *testing.T) {
+	b := math.Float64bits(-50)
+	for _, n := range []int{1, 7, 8, 9, 33} {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = -50
+		}
+		if !AllBits(x, b, false) || !AllBits(x, b, true) {
+			t.Errorf("n %d: uniform slice not recognised", n)
+		}
+		for i := range x {
+			x[i] = -50.000001
+			if AllBits(x, b, false) || AllBits(x, b, true) {
+				t.Errorf("n %d: element %d differs but AllBits is true", n, i)
+			}
+			x[i] = -50
+		}
+	}
+	z := []float64{0, math.Copysign(0, -1), 0, 0, 0, 0, 0, 0, 0}
+	if AllBits(z, 0, false) || !AllBits(z, 0, true) {
+		t.Error("−0: want different bits without addZero, +0 with it")
+	}
+}

@@ -270,3 +270,20 @@ func ExpVec8(x f8) f8 {
 	scale := hi.Mul(lo).AsUint64x8().Add(b.ShiftAllRight(8).ShiftAllLeft(52)).AsFloat64x8()
 	return p.Mul(scale)
 }
+
+// allBits8 is AllBits for the eight-lane build: it checks whole blocks of
+// eight and returns how many elements it checked (false: one differs).
+func allBits8(x []float64, b uint64, addZero bool) (int, bool) {
+	want, zero := archsimd.BroadcastUint64x8(b), bc(0)
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := ld(x, i)
+		if addZero {
+			v = zero.Add(v)
+		}
+		if v.AsUint64x8().Equal(want).ToBits() != 0xff {
+			return i, false
+		}
+	}
+	return i, true
+}

@@ -1,0 +1,238 @@
+package brain
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"runtime"
+	"slices"
+	"testing"
+)
+
+// peerNetwork is benchLikeNetwork (CUBA-like, or COBA with forward Euler)
+// of n cells, and with rich true also delays of 1–3 ms (delay rings) and
+// a Poisson input into the excitatory cells.
+func peerNetwork(t testing.TB, n int, cobaEuler, rich bool) (*Network, []*SpikeRecorder) {
+	net, recs := benchLikeNetwork(t, n, cobaEuler, cobaEuler, false)
+	if rich {
+		exc, inh := net.pops[0], net.pops[1]
+		must(net.Connect(exc, inh, FixedProbability{P: 0.02}, SynapseSpec{Weight: Const(8), Delay: Uniform(1, 3)}))
+		must0(t, net.AddPoissonInput(exc, PoissonInput{Name: "bg", RateHz: 300, Weight: 3, StartMS: 1}))
+	}
+	return net, recs
+}
+
+type peerResult struct {
+	spikes [][]int32
+	v      []float64
+	events int64
+	peer   int64
+}
+
+// runPeer runs net for ms in pieces (each piece one Run), on w workers:
+// kept in parallel mode when epoch is 0, else under a pacer that switches
+// every epoch steps; progress, when set, ends a batch every 1 % of a Run.
+func runPeer(t testing.TB, net *Network, recs []*SpikeRecorder, w, epoch int, progress bool, pieces ...float64) peerResult {
+	runtime.GOMAXPROCS(w)
+	if w > 1 && epoch == 0 {
+		KeepParallel(net, w)
+	} else {
+		net.Workers = w
+		if w > 1 {
+			net.pace = newPacer(w)
+			net.pace.epoch, net.pace.probe = epoch, 2
+		}
+	}
+	var pr func(Progress)
+	calls := 0
+	if progress {
+		pr = func(Progress) { calls++ }
+	}
+	for _, ms := range pieces {
+		must0(t, net.Run(context.Background(), ms, pr))
+	}
+	if progress && calls == 0 {
+		t.Fatal("no progress calls")
+	}
+	var v []float64
+	for _, p := range net.pops {
+		v = append(v, p.V...)
+		v = append(v, p.Input(Proximal, Excitatory)...)
+	}
+	return peerResult{spikesOf(recs), v, net.SynapticEvents(), net.peerStepsRun}
+}
+
+// TestPeerStepsIdentical: networks that qualify for peer steps (CUBA- and
+// COBA-like, with and without delay rings and a Poisson input) give the
+// spikes, membrane potentials, synaptic variables and event counts of one
+// worker, bit for bit, on 2 and 3 workers kept in parallel mode, under a
+// pacer that switches between solo and peer steps every 1 or 3 steps,
+// with progress calls ending the batches, and with the run cut into
+// pieces; and the peer steps did run.
+func TestPeerStepsIdentical(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, c := range []struct {
+		name            string
+		cobaEuler, rich bool
+	}{{"CUBA", false, false}, {"COBA Euler", true, false}, {"CUBA rich", false, true}, {"COBA Euler rich", true, true}} {
+		rnet, rrecs := peerNetwork(t, 1200, c.cobaEuler, c.rich)
+		ref := runPeer(t, rnet, rrecs, 1, 0, false, 60)
+		if len(ref.spikes[1]) < 50 {
+			t.Fatalf("%s: %d spikes: too quiet", c.name, len(ref.spikes[1]))
+		}
+		for _, v := range []struct {
+			w, epoch int
+			progress bool
+			pieces   []float64
+		}{{2, 0, false, []float64{60}}, {3, 0, false, []float64{60}}, {2, 1, false, []float64{60}},
+			{2, 3, true, []float64{60}}, {2, 0, true, []float64{20, 25, 15}}} {
+			net, recs := peerNetwork(t, 1200, c.cobaEuler, c.rich)
+			got := runPeer(t, net, recs, v.w, v.epoch, v.progress, v.pieces...)
+			switch {
+			case got.peer == 0:
+				t.Errorf("%s %+v: no peer steps ran", c.name, v)
+			case !sameSpikes(got.spikes, ref.spikes):
+				t.Errorf("%s %+v: spikes differ from one worker", c.name, v)
+			case !slices.Equal(got.v, ref.v):
+				t.Errorf("%s %+v: state differs from one worker", c.name, v)
+			case got.events != ref.events:
+				t.Errorf("%s %+v: %d synaptic events, one worker %d", c.name, v, got.events, ref.events)
+			}
+		}
+	}
+}
+
+// TestPeerStepsCheckpoint: a run on two workers in peer steps, saved,
+// restored into a new network and continued on two workers, ends as one
+// uninterrupted run on one worker, bit for bit.
+func TestPeerStepsCheckpoint(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	full, frecs := peerNetwork(t, 1200, false, true)
+	ref := runPeer(t, full, frecs, 1, 0, false, 70)
+	first, _ := peerNetwork(t, 1200, false, true)
+	runPeer(t, first, nil, 2, 0, false, 33.3)
+	var buf bytes.Buffer
+	must0(t, first.Save(&buf))
+	second, srecs := peerNetwork(t, 1200, false, true)
+	must0(t, second.Restore(&buf))
+	got := runPeer(t, second, srecs, 2, 0, false, 70-33.3)
+	if first.peerStepsRun == 0 || got.peer == 0 {
+		t.Fatal("no peer steps ran")
+	}
+	split := int32(first.Step())
+	for i := 0; i < len(ref.spikes); i += 2 {
+		k, _ := slices.BinarySearch(ref.spikes[i], split)
+		if !slices.Equal(ref.spikes[i][k:], got.spikes[i]) || !slices.Equal(ref.spikes[i+1][k:], got.spikes[i+1]) {
+			t.Errorf("recorder %d: spikes after restore differ", i/2)
+		}
+	}
+	if !slices.Equal(got.v, ref.v) {
+		t.Error("state after restore differs")
+	}
+}
+
+// TestPeerStepsErrors: a forward Euler step made unstable in a cell of
+// the worker's share, of the caller's, or of both in the same step, stops
+// a Run in peer steps at the step and with the error (*BlowUpError, cell
+// and cause) of a one-worker run, and leaves the state of the general
+// parallel step with the same cut (a kernel stops at the failing cell, so
+// how far the rest of a population got depends on the cut); the network
+// then runs on.
+func TestPeerStepsErrors(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, cells := range [][]int{{900}, {3}, {5, 950}, {}} {
+		run := func(w int, phases bool) (string, int64, []float64, int64) {
+			net, recs := peerNetwork(t, 1200, true, false)
+			if phases {
+				NoPeer(net)
+			}
+			runPeer(t, net, recs, w, 0, false, 10)
+			for _, i := range cells { // exc [0, 960): the caller's part and the worker's
+				net.pops[0].Input(Proximal, Excitatory)[i] = 1e4
+			}
+			err := net.Run(context.Background(), 10, nil)
+			var msg string
+			if err != nil {
+				var b *BlowUpError
+				if !errors.As(err, &b) || b.Cause == "" || (len(cells) > 0 && b.Neuron != cells[0]) {
+					t.Errorf("cells %v, %d workers: %v, want the forward Euler blow-up of cell %v", cells, w, err, cells)
+				}
+				msg = err.Error()
+			}
+			var v []float64
+			for _, p := range net.pops {
+				v = append(v, p.V...)
+				v = append(v, p.Input(Proximal, Inhibitory)...)
+			}
+			for _, i := range cells {
+				net.pops[0].Input(Proximal, Excitatory)[i] = 0
+			}
+			must0(t, net.Run(context.Background(), 5, nil))
+			return msg, net.Step(), v, net.peerStepsRun
+		}
+		m1, s1, _, _ := run(1, false)
+		m2, s2, v2, p2 := run(2, false)
+		mg, sg, vg, pg := run(2, true)
+		if (m1 == "") != (len(cells) == 0) {
+			t.Errorf("cells %v: one worker: error %q", cells, m1)
+		}
+		if m1 != m2 || s1 != s2 {
+			t.Errorf("cells %v: two workers: %q at step %d, one worker %q at step %d", cells, m2, s2, m1, s1)
+		}
+		if mg != m2 || sg != s2 || !slices.Equal(vg, v2) {
+			t.Errorf("cells %v: peer steps: %q at step %d, general step %q at step %d (state equal: %v)", cells, m2, s2, mg, sg, slices.Equal(vg, v2))
+		}
+		if p2 == 0 || pg != 0 {
+			t.Errorf("cells %v: %d peer steps, %d with NoPeer", cells, p2, pg)
+		}
+	}
+}
+
+// TestPeerStepsCancel: a Run in peer steps cancelled from its progress
+// callback stops within a step of the cancel, and continuing it gives the
+// spikes of an uninterrupted run.
+func TestPeerStepsCancel(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	rnet, rrecs := peerNetwork(t, 1200, false, false)
+	ref := runPeer(t, rnet, rrecs, 1, 0, false, 60)
+	net, recs := peerNetwork(t, 1200, false, false)
+	runtime.GOMAXPROCS(2)
+	KeepParallel(net, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := net.Run(ctx, 60, func(p Progress) {
+		if p.Step >= 300 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || net.Step() != 300 {
+		t.Errorf("cancel: err %v at step %d, want context.Canceled at 300", err, net.Step())
+	}
+	must0(t, net.Run(context.Background(), 30, nil))
+	if net.peerStepsRun == 0 {
+		t.Fatal("no peer steps ran")
+	}
+	if got := spikesOf(recs); !sameSpikes(got, ref.spikes) {
+		t.Error("spikes after a cancel differ from an uninterrupted run")
+	}
+}
+
+// TestPeerStepsAllocs: peer steps allocate nothing: a Run of 100 ms
+// allocates as much as one of 10 ms (the Run's own set-up).
+func TestPeerStepsAllocs(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	runtime.GOMAXPROCS(2)
+	net, _ := peerNetwork(t, 1200, false, true)
+	net.monitors = nil // recorders grow their buffers by design
+	KeepParallel(net, 2)
+	must0(t, net.Run(context.Background(), 20, nil))
+	allocs := func(ms float64) float64 {
+		return testing.AllocsPerRun(5, func() { must0(t, net.Run(context.Background(), ms, nil)) })
+	}
+	short, long := allocs(10), allocs(100)
+	if net.peerStepsRun == 0 {
+		t.Fatal("no peer steps ran")
+	}
+	if long > short {
+		t.Errorf("a Run of 1000 peer steps allocates %v times, one of 100 steps %v", long, short)
+	}
+}
