@@ -11,6 +11,7 @@ func KeepParallel(n *Network, w int) {
 	n.pace = newPacer(w)
 	n.pace.epoch = 1 << 62
 	n.pace.solo = false
+	n.pace.keep = true
 }
 
 // KeepSplit makes the next Runs of n cut the network into the tasks of w

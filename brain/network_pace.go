@@ -51,6 +51,13 @@ type pacer struct {
 	sinceProbe  int
 
 	soloEpochs, parEpochs int // epochs measured in each mode
+
+	// stalled: a member of a parallel epoch waited so long that it parked
+	// (stall); the epoch ends at the next step. hold: solo epochs to run
+	// before the next probe of parallel, after a stall.
+	stalled bool
+	hold    int
+	keep    bool // tests and benchmarks: the mode never changes (KeepParallel)
 }
 
 func newPacer(workers int) pacer {
@@ -64,11 +71,33 @@ func (p *pacer) restart() { p.calls = 0 }
 // clockDue reports whether the next call of step needs the time (the
 // first and last steps of an epoch, and every step of a probe; the others
 // pass a zero time).
-func (p *pacer) clockDue() bool { return p.calls == 0 || p.calls == p.epoch || p.probing }
+func (p *pacer) clockDue() bool {
+	return p.calls == 0 || p.calls == p.epoch || p.probing || p.stalled
+}
+
+// stall reports that a member of the current parallel epoch waited for
+// another long enough to park (peer steps: more than spinFor): on a
+// shared machine, the other was descheduled. Such a stall costs a time
+// slice of the other jobs, and a parallel epoch risks one on either vCPU
+// (a solo one on one), far more than the few microseconds a step gains:
+// the epoch ends at the next step, and the pacer stays solo for
+// paceProbeMax epochs before it probes parallel again. On a machine
+// without other jobs members rarely park, and the pacer works as before.
+func (p *pacer) stall() {
+	if !p.solo && !p.keep {
+		p.stalled = true
+	}
+}
 
 // step is called when a step begins, at time now; it returns whether the
 // step runs solo.
 func (p *pacer) step(now time.Time) bool {
+	if p.stalled && p.calls > 0 {
+		p.stalled = false
+		p.hold = max(paceProbeMax, p.probe)
+		p.record(float64(now.Sub(p.start)) / float64(p.calls))
+		p.calls = 0
+	}
 	if p.calls == p.epoch || p.probing && p.calls > 0 && p.lost(now) {
 		p.record(float64(now.Sub(p.start)) / float64(p.calls))
 		p.calls = 0
@@ -134,6 +163,15 @@ func (p *pacer) next() bool {
 	case p.tPar == 0:
 		p.probing = true
 		return false
+	}
+	if p.hold > 0 {
+		p.hold--
+		p.sinceProbe = 0
+		if p.hold == 0 {
+			p.probing = true
+			return false
+		}
+		return true
 	}
 	best := !(p.tPar < paceGain*p.tSolo)
 	p.sinceProbe++

@@ -137,3 +137,47 @@ func TestPacedRunsAreIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestPacerStall: a stall reported during a parallel epoch ends it at the
+// next step; the pacer then runs solo for paceProbeMax epochs (although
+// parallel measured faster), probes parallel, and goes back to it when
+// the probe is fast; a stall reported in a solo epoch changes nothing.
+func TestPacerStall(t *testing.T) {
+	p := newPacer(2)
+	p.epoch, p.probe = 4, 8
+	now := time.Unix(0, 0)
+	par := 0
+	run := func(steps int) (solo int) {
+		for range steps {
+			s := p.step(now)
+			d := 10 * time.Microsecond // parallel twice as fast
+			if s {
+				d, solo = 20*time.Microsecond, solo+1
+			} else {
+				par++
+			}
+			now = now.Add(d)
+		}
+		return solo
+	}
+	run(200)
+	if p.solo || p.parEpochs == 0 {
+		t.Fatalf("parallel twice as fast: the pacer is solo (%d parallel epochs)", p.parEpochs)
+	}
+	p.stall()
+	if s := p.step(now); !s {
+		t.Fatal("the step after a stall runs in parallel")
+	}
+	now = now.Add(20 * time.Microsecond)
+	if solo := run(paceProbeMax*4 - 8); solo != paceProbeMax*4-8 {
+		t.Errorf("after a stall, %d of the next %d steps solo, want all", solo, paceProbeMax*4-8)
+	}
+	if solo := run(200); solo > 20 {
+		t.Errorf("after the hold, %d of 200 steps solo: parallel not taken back", solo)
+	}
+	q := newPacer(2)
+	q.stall() // solo: ignored
+	if q.stalled {
+		t.Error("a stall in a solo epoch was recorded")
+	}
+}

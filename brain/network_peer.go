@@ -78,6 +78,8 @@ type peerRun struct {
 	wake  []chan struct{}           // its wake-up
 	start int64                     // the first step of the batch
 	fn    func(t *team, member int) // the workers' side (team.peer)
+	// parked: the caller parked in the last exchange (a stall)
+	parked bool
 	// active counts the workers inside a batch: a Run ends only when they
 	// have left (stopPeers), so the next one can clear the mailboxes.
 	active atomic.Int32
@@ -227,6 +229,14 @@ func (n *Network) peerSteps(limit int64, done <-chan struct{}) (int64, error) {
 			}
 		}
 		flags := n.peerExchange(pr, t, 0, s, last, bad)
+		if pr.parked {
+			// A stall, unless it is the first step of the batch, which
+			// also waits for the workers to wake up.
+			pr.parked = false
+			if i > 0 {
+				n.pace.stall()
+			}
+		}
 		n.pending = false
 		if flags&boxErr != 0 {
 			if b := t.panicked.Load(); b != nil {
@@ -371,6 +381,9 @@ func (pr *peerRun) wait(t *team, m int, seq *atomic.Uint64, want uint64) uint64 
 	for {
 		if v, ok := spin(ready); ok {
 			return flags(v)
+		}
+		if m == 0 {
+			pr.parked = true // the caller tells the pacer (peerSteps)
 		}
 		pr.sleep[m].Store(true)
 		if v, ok := ready(); ok {
