@@ -336,6 +336,16 @@ func (n *Network) addProjection(p *Projection, post *Population, c Connector, s 
 		if err != nil {
 			return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
 		}
+		// Receptor 0 is the (fast) excitatory one, 1 the inhibitory one
+		// (ReceptorModel): weights are delivered as magnitudes and the
+		// receptor gives the sign, so the other one would reverse it.
+		if r == Excitatory && p.inhib || r == Inhibitory && !p.inhib {
+			kind, other, want := "inhibitory", "excitatory", Inhibitory
+			if !p.inhib {
+				kind, other, want = "excitatory", "inhibitory", Excitatory
+			}
+			return fmt.Errorf("brain: projection %q: Receptor %q contradicts Dale's law: the presynaptic cells are %s, and receptor %d of %q takes %s input (name %q, another receptor, or none)", p.Name, s.Receptor, kind, r, post.Name, other, post.Receptors()[want])
+		}
 		p.recep = r
 	}
 	p.index = len(n.projs)

@@ -834,3 +834,46 @@ func TestNormalWindowMassChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestReceptorFollowsDale: a projection may name its receptor, but not
+// the one that takes the other kind of input (receptor 0 excitatory, 1
+// inhibitory). Weights are delivered as magnitudes and the receptor gives
+// the sign, so an inhibitory population naming "Excitatory" excited its
+// targets (+100 pA of excitatory input from a −50 pA projection in 20 ms)
+// without an error.
+func TestReceptorFollowsDale(t *testing.T) {
+	inh := must(NewPopulation("inh", 3, Interneuron()))
+	exc := must(NewPopulation("exc", 3, Generic()))
+	post := must(NewPopulation("post", 3, Generic()))
+	rlif := must(NewModelPopulation("rlif", 3, &ReceptorLIF{}))
+	net := NewNetwork(0.1, 1)
+	for _, c := range []struct {
+		pre      *Population
+		post     *Population
+		w        float64
+		receptor string
+	}{
+		{inh, post, -50, "Excitatory"},
+		{exc, post, 50, "Inhibitory"},
+		{inh, rlif, -50, rlif.Receptors()[0]},
+		{exc, rlif, 50, rlif.Receptors()[1]},
+	} {
+		_, err := net.Connect(c.pre, c.post, AllToAll{}, SynapseSpec{Weight: Const(c.w), Receptor: c.receptor})
+		if err == nil || !strings.Contains(err.Error(), "contradicts Dale's law") {
+			t.Errorf("%s → %s, Receptor %q: error %v, want one citing Dale's law", c.pre.Name, c.post.Name, c.receptor, err)
+		}
+	}
+	for _, c := range []struct {
+		pre      *Population
+		w        float64
+		receptor string
+	}{{inh, -50, "Inhibitory"}, {exc, 50, "Excitatory"}, {exc, 50, rlif.Receptors()[2]}, {inh, -50, rlif.Receptors()[3]}} {
+		target := post
+		if c.receptor != "Excitatory" && c.receptor != "Inhibitory" {
+			target = rlif
+		}
+		if _, err := net.Connect(c.pre, target, AllToAll{}, SynapseSpec{Weight: Const(c.w), Receptor: c.receptor}); err != nil {
+			t.Errorf("%s, Receptor %q: %v", c.pre.Name, c.receptor, err)
+		}
+	}
+}

@@ -34,7 +34,11 @@ type SynapseSpec struct {
 	// synapses drive (one of the target population's Receptors, e.g.
 	// "NMDA"); empty means by Dale's law: Excitatory (receptor 0) for
 	// excitatory presynaptic cells, Inhibitory (receptor 1) for inhibitory
-	// ones. The sign of Weight still follows the presynaptic cells.
+	// ones. The sign of Weight still follows the presynaptic cells, and
+	// naming the receptor of the other kind (receptor 0, the excitatory
+	// one, for inhibitory cells; receptor 1 for excitatory ones) is an
+	// error: weights are delivered as magnitudes and the receptor gives
+	// the sign.
 	Receptor string
 	// STDP makes the synapses plastic with the library's STDP rule; nil
 	// means static (unless Plasticity is set).
