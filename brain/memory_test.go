@@ -60,3 +60,27 @@ func TestMemoryBudgets(t *testing.T) {
 		t.Errorf("100 cells under 1 MiB: %v", err)
 	}
 }
+
+// TestDelayRingMemoryBudget: the delay rings, (longest delay + 1) × N
+// values per synaptic variable, are checked against Network.MemoryBudget
+// before they are allocated. They were not: a delay of 6 s at dt 0.1 ms
+// into 200 cells allocated 96 MB under a 16 MB budget (and 65 535 steps
+// into 10⁶ cells would ask for 524 GB, an out-of-memory kill rather than
+// an error).
+func TestDelayRingMemoryBudget(t *testing.T) {
+	build := func(delayMS float64) error {
+		pre := must(NewPopulation("pre", 5, Generic()))
+		post := must(NewPopulation("post", 200, Generic()))
+		net := NewNetwork(0.1, 1)
+		net.MemoryBudget = 16 << 20
+		must(net.Connect(pre, post, FixedProbability{P: 0.5}, SynapseSpec{Weight: Const(1), Delay: Uniform(1, delayMS)}))
+		return net.Build()
+	}
+	err := build(6000) // up to 60 000 steps: 60 001 × 200 × 8 B = 96 MB
+	if err == nil || !strings.Contains(err.Error(), "delay rings") || !strings.Contains(err.Error(), `population "post"`) || !strings.Contains(err.Error(), "MemoryBudget") {
+		t.Errorf("96 MB of rings under a 16 MB budget: %v", err)
+	}
+	if err := build(500); err != nil { // 5001 × 200 × 8 B = 8 MB
+		t.Errorf("8 MB of rings under a 16 MB budget: %v", err)
+	}
+}

@@ -541,6 +541,24 @@ func (n *Network) build() error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	// The delay rings hold (longest delay + 1) × N values each: a long
+	// delay into a large population is checked against the budget
+	// before it is allocated.
+	var ringBytes, most float64
+	var biggest ringKey
+	for _, k := range keys {
+		if d := maxDelay[k] + 1; d > 2 {
+			b := float64(d) * float64(n.pops[k.pop].N) * 8
+			ringBytes += b
+			if b > most {
+				most, biggest = b, k
+			}
+		}
+	}
+	if budget := n.budget(); ringBytes > float64(budget) {
+		pop := n.pops[biggest.pop]
+		return fmt.Errorf("brain: Build: the delay rings would take %.3g GB (the largest, %s input of population %q: %d cells × %d slots for a delay of %d steps, %.3g GB), more than the memory budget of %.3g GB (Network.MemoryBudget): shorten the longest delays or use a larger DT", ringBytes/1e9, pop.receptorName(biggest.rec), pop.Name, pop.N, maxDelay[biggest]+1, maxDelay[biggest], most/1e9, float64(budget)/1e9)
+	}
 	rings := map[ringKey]*ring{}
 	for _, k := range keys {
 		pop := n.pops[k.pop]
