@@ -80,6 +80,9 @@ type peerRun struct {
 	fn    func(t *team, member int) // the workers' side (team.peer)
 	// parked: the caller parked in the last exchange (a stall)
 	parked bool
+	// started[m]: worker m began the batch (1), or the caller took its
+	// first step over (2) because it had not woken within wakeGrace
+	started []padWord
 	// active counts the workers inside a batch: a Run ends only when they
 	// have left (stopPeers), so the next one can clear the mailboxes.
 	active atomic.Int32
@@ -152,7 +155,7 @@ func (n *Network) peerable() bool {
 func (n *Network) newPeerRun(t *team) *peerRun {
 	w := t.n
 	pl := &n.plans[1]
-	pr := &peerRun{team: t, n: w, id0: len(n.plans[0].segs), segs: pl.popSegs, owner: make([]int, len(pl.segs)), slot: make([]int, len(pl.segs)),
+	pr := &peerRun{team: t, n: w, started: make([]padWord, w), id0: len(n.plans[0].segs), segs: pl.popSegs, owner: make([]int, len(pl.segs)), slot: make([]int, len(pl.segs)),
 		sleep: make([]padFlag, w), wake: make([]chan struct{}, w)}
 	for m := range w {
 		pr.boxes = append(pr.boxes, new([2]mailbox))
@@ -197,6 +200,9 @@ func (n *Network) peerSteps(limit int64, done <-chan struct{}) (int64, error) {
 	}
 	// Release the workers (they read the batch after the new phase
 	// number).
+	for m := range pr.started {
+		pr.started[m].Store(0)
+	}
 	g := t.gen.Load() + 1
 	t.fn.Store(phasePeer)
 	t.gen.Store(g)
@@ -228,7 +234,13 @@ func (n *Network) peerSteps(limit int64, done <-chan struct{}) (int64, error) {
 				last, n.pacedAhead, n.aheadSolo = true, true, true
 			}
 		}
-		flags := n.peerExchange(pr, t, 0, s, last, bad)
+		var flags uint64
+		if i == 0 && pr.n == 2 {
+			flags = n.peerFirstExchange(pr, t, s, last, bad)
+			last = flags&boxLast != 0 // a take-over ends the batch
+		} else {
+			flags = n.peerExchange(pr, t, 0, s, last, bad)
+		}
 		if pr.parked {
 			// A stall, unless it is the first step of the batch, which
 			// also waits for the workers to wake up.
@@ -270,6 +282,12 @@ func (n *Network) peerSteps(limit int64, done <-chan struct{}) (int64, error) {
 func (n *Network) peerWorker(pr *peerRun, t *team, m int) {
 	pr.active.Add(1)
 	defer pr.active.Add(-1)
+	if testWakeDelay > 0 {
+		time.Sleep(testWakeDelay)
+	}
+	if !pr.started[m].CompareAndSwap(0, 1) {
+		return // the caller took this batch's first step over
+	}
 	for s := pr.start; ; s++ {
 		bad := n.peerStep(pr, t, m, s)
 		flags := n.peerExchange(pr, t, m, s, false, bad)
@@ -285,21 +303,25 @@ func (n *Network) peerWorker(pr *peerRun, t *team, m int) {
 // integrates them; it reports whether a segment failed (seg.err) or the
 // step panicked (team.panicked).
 func (n *Network) peerStep(pr *peerRun, t *team, m int, s int64) (bad bool) {
+	return n.peerStepAs(t, pr.mem[m].own, pr.mem[m].views, s)
+}
+
+// peerStepAs is peerStep for the segments own with the views of step s−1.
+func (n *Network) peerStepAs(t *team, own []*segment, views [][][]int32, s int64) (bad bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			t.panicked.CompareAndSwap(nil, &BugError{Value: r, Stack: string(debug.Stack())})
 			bad = true
 		}
 	}()
-	pm := pr.mem[m]
 	par := s & 1
-	for _, seg := range pm.own {
+	for _, seg := range own {
 		lo, hi := uint32(seg.lo), uint32(seg.hi)
 		if seg.whole {
 			lo, hi = 0, noUpper
 		}
 		for _, p := range seg.static {
-			for _, part := range pm.views[p.preIdx] {
+			for _, part := range views[p.preIdx] {
 				p.deliverRange(s-1, part, lo, hi, seg.id)
 			}
 		}
@@ -359,6 +381,48 @@ func (n *Network) peerExchange(pr *peerRun, t *team, m int, s int64, last, bad b
 		all |= v
 	}
 	return all & (boxLast | boxErr | boxSpill)
+}
+
+// wakeGrace is how long the caller waits for a parked worker to wake up
+// and begin a batch before it steps the worker's segments itself for the
+// batch's first step and ends the batch (two-member teams): on a busy
+// machine the wake-up can take milliseconds, the whole gain of an epoch.
+const wakeGrace = 100 * time.Microsecond
+
+// testWakeDelay delays every worker's start of a batch (tests of the
+// take-over).
+var testWakeDelay time.Duration
+
+// peerFirstExchange is peerExchange for the caller at the first step s of
+// a batch of a two-member team: when the worker has not begun the batch
+// within wakeGrace, the caller claims the step from it (started), steps
+// the worker's segments with its own views (the same spike lists) and
+// ends the batch; the worker, when it wakes, finds the claim and leaves.
+// The pacer is told of a stall.
+func (n *Network) peerFirstExchange(pr *peerRun, t *team, s int64, last, bad bool) uint64 {
+	seq := &pr.boxes[1][s&1].seq
+	start := time.Now()
+	for i := 0; ; i++ {
+		if seq.Load()>>boxShift >= uint64(s+1) || pr.started[1].Load() == 1 {
+			return n.peerExchange(pr, t, 0, s, last, bad)
+		}
+		if i&63 == 63 && time.Since(start) > wakeGrace {
+			break
+		}
+	}
+	if !pr.started[1].CompareAndSwap(0, 2) {
+		return n.peerExchange(pr, t, 0, s, last, bad) // it woke just now
+	}
+	flags := uint64(boxLast)
+	if bad {
+		flags |= boxErr
+	}
+	if n.peerStepAs(t, pr.mem[1].own, pr.mem[0].views, s) {
+		flags |= boxErr
+	}
+	pr.mem[0].flags[1] = boxSpill // its lists are in its segments' buffers
+	n.pace.stall()
+	return flags
 }
 
 // peerWait waits until seq holds step want (or the team stops) and returns

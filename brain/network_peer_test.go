@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"time"
 )
 
 // peerNetwork is benchLikeNetwork (CUBA-like, or COBA with forward Euler)
@@ -234,5 +235,41 @@ func TestPeerStepsAllocs(t *testing.T) {
 	}
 	if long > short {
 		t.Errorf("a Run of 1000 peer steps allocates %v times, one of 100 steps %v", long, short)
+	}
+}
+
+// TestPeerStepsTakeOver: when the worker wakes up later than wakeGrace,
+// the caller steps the worker's segments itself for the batch's first
+// step and ends the batch; with every batch so delayed (and the pacer
+// kept in parallel mode, so every step starts a batch) the results are
+// still those of one worker, bit for bit, and under a pacer the delay
+// counts as a stall (solo for the hold).
+func TestPeerStepsTakeOver(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	defer func() { testWakeDelay = 0 }()
+	for _, cobaEuler := range []bool{false, true} {
+		rnet, rrecs := peerNetwork(t, 1200, cobaEuler, true)
+		ref := runPeer(t, rnet, rrecs, 1, 0, false, 20)
+		testWakeDelay = time.Millisecond
+		net, recs := peerNetwork(t, 1200, cobaEuler, true)
+		got := runPeer(t, net, recs, 2, 0, false, 20)
+		testWakeDelay = 0
+		if got.peer != 200 {
+			t.Errorf("coba %v: %d peer steps, want 200", cobaEuler, got.peer)
+		}
+		if !sameSpikes(got.spikes, ref.spikes) || !slices.Equal(got.v, ref.v) || got.events != ref.events {
+			t.Errorf("coba %v: taken-over steps differ from one worker", cobaEuler)
+		}
+		// Under a pacer: the first batch is taken over, then solo.
+		testWakeDelay = time.Millisecond
+		net, recs = peerNetwork(t, 1200, cobaEuler, true)
+		got = runPeer(t, net, recs, 2, 1, false, 20)
+		testWakeDelay = 0
+		if got.peer == 0 || got.peer > 5 || net.pace.hold == 0 {
+			t.Errorf("coba %v: paced: %d peer steps, hold %d: want a few, then solo", cobaEuler, got.peer, net.pace.hold)
+		}
+		if !sameSpikes(got.spikes, ref.spikes) || !slices.Equal(got.v, ref.v) {
+			t.Errorf("coba %v: paced with take-overs differs from one worker", cobaEuler)
+		}
 	}
 }
