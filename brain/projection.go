@@ -24,8 +24,9 @@ type SynapseSpec struct {
 	// number of time steps, a delay half-way between two steps to the
 	// longer (0.15 ms at dt = 0.1 ms is 2 steps; a quotient ms/dt within
 	// 1e-9 below a half counts as the half, as binary makes 0.15/0.1 =
-	// 1.4999…). It must come to 1 … 65 535 steps. The zero Value means
-	// one step.
+	// 1.4999…). It must come to 1 … 65 535 steps; a distribution must not
+	// be able to draw less than half a step (Build refuses it whatever it
+	// draws). The zero Value means one step.
 	Delay Value
 	// Compartment is where the synapses land: Proximal (soma, the zero
 	// value) or Distal (dendrite).
@@ -363,6 +364,12 @@ func (p *Projection) build(net *Network) error {
 		}
 		p.delay = k
 	default:
+		// A distribution that can draw less than half a step would fail
+		// for some seeds and wiring and not others: refuse it whatever
+		// the draws.
+		if lo, _ := p.spec.Delay.bounds(); nSyn > 0 && !(math.Floor(lo/dt+0.5+1e-9) >= 1) {
+			return fmt.Errorf("brain: projection %q: Delay %+v can draw %v ms, shorter than one step (dt = %v ms): bound it below by dt/2 or more (the draws would fail for some seeds and not others)", p.Name, p.spec.Delay, lo, dt)
+		}
 		d64 = make([]int64, nSyn)
 		for i := range p.nPre {
 			lo, hi := p.rowPtr[i], p.rowPtr[i+1]
