@@ -131,3 +131,79 @@ func TestUserModelExplainsBlowUp(t *testing.T) {
 		}
 	})
 }
+
+// offByOne is a user's Source with a bug: in step 3 it emits generator
+// Len() (and −1 in step 4 when neg is set).
+type offByOne struct {
+	n   int
+	neg bool
+}
+
+func (s *offByOne) Len() int                             { return s.n }
+func (s *offByOne) SourceName() string                   { return "off by one" }
+func (s *offByOne) IsInhibitory() bool                   { return false }
+func (s *offByOne) Prepare(float64, brain.Streams) error { return nil }
+func (s *offByOne) Emit(step int64, dst []int32) []int32 {
+	dst = append(dst[:0], 0)
+	switch {
+	case step == 3 && !s.neg:
+		dst = append(dst, int32(s.n))
+	case step == 4 && s.neg:
+		dst = append(dst, -1)
+	}
+	return dst
+}
+
+// A Source that emits a generator id outside [0, Len) stops Run with an
+// error naming it, whether its spikes are only recorded (they were dropped
+// from the counts) or drive a projection (the delivery indexed out of
+// range and came back as a *BugError).
+func TestSourceIDOutOfRangeIsAnError(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		neg, conn bool
+		want      string
+	}{
+		{"recorded, id Len", false, false, "emitted generator 8, outside [0, 8)"},
+		{"projected, id Len", false, true, "emitted generator 8, outside [0, 8)"},
+		{"projected, id -1", true, true, "emitted generator -1, outside [0, 8)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			net := brain.NewNetwork(0.1, 1)
+			src := &offByOne{n: 8, neg: tc.neg}
+			if tc.conn {
+				pop, err := brain.NewPopulation("post", 8, brain.Pyramidal())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := net.AddPopulation(pop); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := net.ConnectSource(src, pop, brain.OneToOne{}, brain.SynapseSpec{Weight: brain.Const(1)}); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := net.AddSource(src); err != nil {
+				t.Fatal(err)
+			}
+			rec, err := net.RecordSourceSpikes(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := net.Build(); err != nil {
+				t.Fatal(err)
+			}
+			err = net.Run(context.Background(), 2, nil)
+			var bug *brain.BugError
+			if err == nil || errors.As(err, &bug) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), `"off by one"`) {
+				t.Fatalf("Run: err = %v, want an error saying %q", err, tc.want)
+			}
+			step := 3
+			if tc.neg {
+				step = 4
+			}
+			if got := rec.Len(); got != step {
+				t.Fatalf("%d source spikes recorded, want %d (one per step before the bad one)", got, step)
+			}
+		})
+	}
+}

@@ -952,8 +952,12 @@ func (n *Network) stepOnce() error {
 			return err
 		}
 	}
-	for k := range n.srcs {
-		n.srcSpikes[k] = n.srcBuf[k][par]
+	for k, src := range n.srcs {
+		sp := n.srcBuf[k][par]
+		if err := checkEmitted(src, sp); err != nil {
+			return fmt.Errorf("brain: network step %d: %w", s, err)
+		}
+		n.srcSpikes[k] = sp
 	}
 	for _, c := range n.checkers {
 		if err := c.Err(); err != nil {

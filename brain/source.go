@@ -1,5 +1,7 @@
 package brain
 
+import "fmt"
+
 // Source is a group of spike generators that can start a projection
 // (Network.ConnectSource). Each generator stands in for one presynaptic
 // cell; IsInhibitory says which receptor its synapses use (Dale's law).
@@ -28,7 +30,8 @@ type Source interface {
 	// Emit appends to dst[:0] the generators that fire during step (t =
 	// step·dt to (step+1)·dt), in a fixed order, a generator repeated if
 	// it fires more than once, and returns it. It must not allocate once
-	// dst has grown to the step's spike count.
+	// dst has grown to the step's spike count. An id outside [0, Len())
+	// stops Run with an error naming the source and the id.
 	Emit(step int64, dst []int32) []int32
 }
 
@@ -45,4 +48,18 @@ type SourceChecker interface {
 // needed, so a low estimate costs allocations, not correctness).
 type SpikesPerStepHint interface {
 	SpikesPerStep() int
+}
+
+// checkEmitted returns an error naming src and the generator if Emit put
+// an id outside [0, src.Len()) into sp: a user's Source with such a bug
+// would otherwise have its spikes dropped from the counts or make the
+// delivery index out of range.
+func checkEmitted(src Source, sp []int32) error {
+	n := uint32(src.Len())
+	for _, g := range sp {
+		if uint32(g) >= n {
+			return fmt.Errorf("brain: source %q emitted generator %d, outside [0, %d) (Source.Emit must return ids below Len)", src.SourceName(), g, n)
+		}
+	}
+	return nil
 }
