@@ -314,7 +314,6 @@ func (n *Network) peerStepAs(t *team, own []*segment, views [][][]int32, s int64
 			bad = true
 		}
 	}()
-	par := s & 1
 	for _, seg := range own {
 		lo, hi := uint32(seg.lo), uint32(seg.hi)
 		if seg.whole {
@@ -325,14 +324,7 @@ func (n *Network) peerStepAs(t *team, own []*segment, views [][][]int32, s int64
 				p.deliverRange(s-1, part, lo, hi, seg.id)
 			}
 		}
-		for _, r := range seg.rings {
-			r.drainRange(s, seg.lo, seg.hi, seg.id)
-		}
-		for _, in := range seg.inputs {
-			seg.inputEvents += in.addRange(seg.lo, seg.hi, s)
-		}
-		ch := chunk{lo: seg.lo, hi: seg.hi, spikes: seg.buf[par], sc: seg.sc}
-		seg.buf[par], seg.err = n.pops[seg.pop].stepRange(&ch, s)
+		n.advance(seg, s)
 		bad = bad || seg.err != nil
 	}
 	return bad

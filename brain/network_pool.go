@@ -331,14 +331,21 @@ func (n *Network) work(t int, arg int64) {
 	if arg&1 != 0 {
 		n.deliverInto(seg, s-1, false)
 	}
+	n.advance(seg, s)
+}
+
+// advance drains segment seg's ring slots due in step s, adds its Poisson
+// inputs' events and integrates it, after the step's delivery (work, and
+// the peer steps' peerStepAs). The population's own chunking is bypassed:
+// the network splits the work.
+func (n *Network) advance(seg *segment, s int64) {
 	for _, r := range seg.rings {
 		r.drainRange(s, seg.lo, seg.hi, seg.id)
 	}
 	for _, in := range seg.inputs {
 		seg.inputEvents += in.addRange(seg.lo, seg.hi, s)
 	}
-	// The population's own chunking is bypassed: the network splits the
-	// work.
+	par := s & 1
 	ch := chunk{lo: seg.lo, hi: seg.hi, spikes: seg.buf[par], sc: seg.sc}
 	seg.buf[par], seg.err = n.pops[seg.pop].stepRange(&ch, s)
 }
