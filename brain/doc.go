@@ -199,7 +199,7 @@
 //	params.go, presets.go  Params with validation; the cell-type presets and regions
 //	params_json.go       Params as JSON
 //	model.go             NeuronModel, State, Var, CompartmentModel, ScratchModel,
-//	                     FaultModel, ParamsModel, CapacitanceModel,
+//	                     FaultModel, QuietInputModel, ParamsModel, CapacitanceModel,
 //	                     ReceptorKernel (ExpCurrent, ExpConductance), NewModelPopulation
 //	model_generalized.go the GeneralizedNeuron as a NeuronModel (GeneralizedNeuron)
 //	internal/kernel      its kernels on plain slices: consts.go (constants for dt,

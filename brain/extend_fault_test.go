@@ -207,3 +207,47 @@ func TestSourceIDOutOfRangeIsAnError(t *testing.T) {
 		})
 	}
 }
+
+// quietCell is eulerCell told by Run whether its external current stays
+// 0 (QuietInputModel), as the GeneralizedNeuron's kernels are.
+type quietCell struct {
+	eulerCell
+	told []bool
+}
+
+func (m *quietCell) QuietInputs(s *brain.State, quiet bool) { m.told = append(m.told, quiet) }
+
+// A user's model gets the hint the GeneralizedNeuron gets: quiet for a Run
+// without current sources, not quiet when a current source injects, and
+// not quiet again at the end of every Run.
+func TestUserModelToldQuietInputs(t *testing.T) {
+	for _, inject := range []bool{false, true} {
+		m := &quietCell{eulerCell: eulerCell{C: 200, GL: 10, EL: -60, EE: 0, VT: -50, VR: -60, TauE: 5, poison: -1}}
+		pop, err := brain.NewModelPopulation("user", 16, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net := brain.NewNetwork(0.1, 1)
+		if err := net.AddPopulation(pop); err != nil {
+			t.Fatal(err)
+		}
+		if inject {
+			if err := net.Inject(pop, nil, brain.Proximal, &brain.OUNoise{MeanPA: 10, SigmaPA: 5, TauMS: 5}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := net.Build(); err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Run(context.Background(), 1, nil); err != nil {
+			t.Fatal(err)
+		}
+		want := []bool{true, false}
+		if inject {
+			want = []bool{false, false}
+		}
+		if fmt.Sprint(m.told) != fmt.Sprint(want) {
+			t.Fatalf("inject %v: QuietInputs calls %v, want %v", inject, m.told, want)
+		}
+	}
+}

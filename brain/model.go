@@ -195,6 +195,21 @@ type FaultModel interface {
 	Fault(s *State, i int) (quantity string, value float64, cause string, ok bool)
 }
 
+// A QuietInputModel is a NeuronModel that can use knowing, during a Run,
+// that nothing writes its population's external current: no current
+// source or gap junction injects into it (State.IExt stays 0) and no code
+// of the user's runs between steps (only the library's recorders
+// monitor the network; after each progress callback Run tells it again).
+// Run calls QuietInputs(s, true) at its start when that holds and
+// QuietInputs(s, false) when it stops holding and at its end. The
+// GeneralizedNeuron's LIF kernels then also check whether IBias and
+// Theta0 are each one value and read them as constants; results must not
+// change.
+type QuietInputModel interface {
+	NeuronModel
+	QuietInputs(s *State, quiet bool)
+}
+
 // A ScratchModel is a NeuronModel whose step works in blocks with work
 // space of its own and detects its own numerical blow-ups (the
 // GeneralizedNeuron). Its population calls NewScratch once for every

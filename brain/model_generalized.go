@@ -171,6 +171,11 @@ func (m *GeneralizedNeuron) Step(s *State, lo, hi int, step int64, dst []int32) 
 	return out
 }
 
+// QuietInputs lets the LIF kernels take the drive and the threshold as
+// constants while IExt stays 0 and IBias and Theta0 are each one value
+// (QuietInputModel).
+func (m *GeneralizedNeuron) QuietInputs(s *State, quiet bool) { m.ks.SetUniform(quiet) }
+
 // NewScratch returns the kernels' work space for one goroutine
 // (ScratchModel).
 func (m *GeneralizedNeuron) NewScratch() any { return kernel.NewScratch() }

@@ -831,14 +831,14 @@ func (n *Network) paceStep() {
 	}
 }
 
-// setUniform tells each population's LIF kernels whether, for the rest
-// of the Run (run true) or from now on (false), its drive and threshold
-// are constants: IExt stays 0 (no current source or gap junction injects
-// into it), IBias and Theta0 each hold one value, and no code of the
-// user's runs between steps that could change them (a Monitor other than
-// the library's recorders; after a progress callback Run checks again).
-// The kernels then read two constants instead of three arrays per cell;
-// results are the same (kernel.State.SetUniform).
+// setUniform tells each QuietInputModel population whether, for the
+// rest of the Run (run true) or from now on (false), its external current
+// stays 0 and no user code that could change its state runs between
+// steps: no current source or gap junction injects into it, and no
+// Monitor but the library's recorders watches (after a progress callback
+// Run tells it again). The GeneralizedNeuron's kernels then read the
+// drive and threshold as two constants when IBias and Theta0 are each one
+// value; results are the same.
 func (n *Network) setUniform(run bool) {
 	if run {
 		for _, m := range n.monitors {
@@ -850,8 +850,8 @@ func (n *Network) setUniform(run bool) {
 		}
 	}
 	for k, p := range n.pops {
-		if g, ok := p.mod.m.(*GeneralizedNeuron); ok {
-			g.ks.SetUniform(run && !n.injected[k])
+		if q, ok := p.mod.m.(QuietInputModel); ok {
+			q.QuietInputs(&p.mod.st, run && !n.injected[k])
 		}
 	}
 }
