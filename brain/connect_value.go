@@ -19,7 +19,10 @@ const (
 	// means no truncation). The window must hold at least
 	// MinNormalWindowMass of the normal's mass.
 	ValueNormal
-	// ValueExponential is exponential with mean A, shifted by B.
+	// ValueExponential is exponential with mean A, shifted by B: B + A·X
+	// with X a unit exponential variate. A negative mean mirrors it, so
+	// the numbers lie at or below B (the weights of inhibitory cells,
+	// which Dale's law makes ≤ 0).
 	ValueExponential
 )
 
@@ -46,7 +49,9 @@ func Normal(mean, sd, lo, hi float64) Value {
 	return Value{Kind: ValueNormal, A: mean, B: sd, Lo: lo, Hi: hi}
 }
 
-// Exponential is shift + an exponential variate of the given mean.
+// Exponential is shift + an exponential variate of the given mean; a
+// negative mean draws shift − |mean|·X, at or below shift
+// (Exponential(−0.5, 0) for inhibitory weights of mean magnitude 0.5).
 func Exponential(mean, shift float64) Value {
 	return Value{Kind: ValueExponential, A: mean, B: shift}
 }
@@ -82,8 +87,8 @@ func (v Value) validate(field string) error {
 			}
 		}
 	case ValueExponential:
-		if !(v.A > 0) {
-			return fmt.Errorf("brain: %s: Exponential mean = %v must be > 0", field, v.A)
+		if v.A == 0 {
+			return fmt.Errorf("brain: %s: Exponential mean = 0: must be > 0, or < 0 for numbers at or below the shift", field)
 		}
 	default:
 		return fmt.Errorf("brain: %s: unknown ValueKind %d", field, v.Kind)
@@ -152,6 +157,9 @@ func (v Value) bounds() (lo, hi float64) {
 		}
 		return v.Lo, v.Hi
 	case ValueExponential:
+		if v.A < 0 {
+			return math.Inf(-1), v.B
+		}
 		return v.B, math.Inf(1)
 	}
 	return v.A, v.A

@@ -34,6 +34,20 @@ type PlasticityRule interface {
 	Learn(s *Synapses, step int64, pre, post []int32)
 }
 
+// A WeightBounder is a PlasticityRule whose weights have bounds.
+// WeightBounds returns them, lo and hi (weight magnitudes in the
+// projection's units, 0 ≤ lo < hi ≤ MaxWeight), and whether the rule
+// keeps them itself: kept promises that every weight its Learn writes is
+// finite and inside [lo, hi] and, for a Transmitter, that every release
+// factor is finite and ≥ 0. The library's rules keep them (they clip,
+// from validated parameters), and Run then trusts them; the weights of
+// any other rule are checked while the network runs (Run). Either way
+// Projection.SetWeight refuses a weight outside [lo, hi], and the check
+// of a rule that does not keep its bounds uses them.
+type WeightBounder interface {
+	WeightBounds() (lo, hi float64, kept bool)
+}
+
 // StorageReporter is implemented by a PlasticityRule that reports the
 // memory of its state (bytes) for Projection.Storage: arrays with one
 // entry per synapse, and the rest.

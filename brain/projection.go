@@ -227,14 +227,23 @@ func (p *Projection) Find(pre, post int) int {
 }
 
 // SetWeight sets the magnitude of synapse s (after Build), in [0,
-// MaxWeight]. A projection built with one shared weight switches to
-// per-synapse weights.
+// MaxWeight], and for a plastic projection whose rule has bounds
+// (WeightBounder: STDP's [WMin, WMax], for instance) inside them. A
+// projection built with one shared weight switches to per-synapse
+// weights.
 func (p *Projection) SetWeight(s int, w float64) error {
 	if s < 0 || s >= len(p.targets) {
 		return fmt.Errorf("brain: projection %q: synapse %d out of range [0, %d)", p.Name, s, len(p.targets))
 	}
 	if !(w >= 0 && w <= MaxWeight) {
 		return fmt.Errorf("brain: projection %q: synapse %d: weight magnitude %v must be in [0, %g] (MaxWeight, pA or nS)", p.Name, s, w, float64(MaxWeight))
+	}
+	if b, ok := p.rule.(WeightBounder); ok {
+		// A weight outside the rule's bounds would make its clipping
+		// jump or its soft bounds (WMax − w) change sign.
+		if lo, hi, _ := b.WeightBounds(); !(w >= lo && w <= hi) {
+			return fmt.Errorf("brain: projection %q: synapse %d: weight magnitude %v outside the bounds [%v, %v] of its plasticity rule %T", p.Name, s, w, lo, hi, p.rule)
+		}
 	}
 	if p.weights == nil {
 		p.weights = make([]float32, len(p.targets))

@@ -408,6 +408,11 @@ func (pl *stdpRule) RestoreState(d *StateDecoder) error {
 	return d.Err()
 }
 
+// WeightBounds is [WMin, WMax], kept: every update clips to it.
+func (pl *stdpRule) WeightBounds() (lo, hi float64, kept bool) {
+	return pl.rule.WMin, pl.rule.WMax, true
+}
+
 // StorageBytes counts the traces and their times (per cell).
 func (pl *stdpRule) StorageBytes() (perSynapse, perCell int64) {
 	return 0, int64(8 * (len(pl.r1) + len(pl.r2) + len(pl.o1) + len(pl.o2) + len(pl.rt) + len(pl.ot)))

@@ -71,6 +71,23 @@ func (c *Combined) RestoreState(d *brain.StateDecoder) error {
 	return d.Err()
 }
 
+// WeightBounds is the intersection of the two rules' bounds (a rule that
+// is no brain.WeightBounder counts as [0, brain.MaxWeight], not kept),
+// kept when both keep theirs.
+func (c *Combined) WeightBounds() (lo, hi float64, kept bool) {
+	lo, hi, kept = 0, brain.MaxWeight, true
+	for _, r := range []brain.PlasticityRule{c.Short, c.Long} {
+		b, ok := r.(brain.WeightBounder)
+		if !ok {
+			kept = false
+			continue
+		}
+		l, h, k := b.WeightBounds()
+		lo, hi, kept = max(lo, l), min(hi, h), kept && k
+	}
+	return lo, hi, kept
+}
+
 // StorageBytes adds up the two rules' reports.
 func (c *Combined) StorageBytes() (perSynapse, perCell int64) {
 	for _, r := range []brain.PlasticityRule{c.Short, c.Long} {
@@ -86,4 +103,5 @@ var (
 	_ brain.Transmitter     = (*Combined)(nil)
 	_ brain.Stateful        = (*Combined)(nil)
 	_ brain.StorageReporter = (*Combined)(nil)
+	_ brain.WeightBounder   = (*Combined)(nil)
 )

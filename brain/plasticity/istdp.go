@@ -129,9 +129,15 @@ func (v *VogelsSprekeler) RestoreState(d *brain.StateDecoder) error {
 	return d.Err()
 }
 
+// WeightBounds is [WMin, WMax], kept: every update clips to it.
+func (v *VogelsSprekeler) WeightBounds() (lo, hi float64, kept bool) { return v.WMin, v.WMax, true }
+
 // StorageBytes counts the traces (per cell).
 func (v *VogelsSprekeler) StorageBytes() (perSynapse, perCell int64) {
 	return 0, int64(16 * (len(v.xPre) + len(v.xPost)))
 }
 
-var _ brain.Stateful = (*VogelsSprekeler)(nil)
+var (
+	_ brain.Stateful      = (*VogelsSprekeler)(nil)
+	_ brain.WeightBounder = (*VogelsSprekeler)(nil)
+)

@@ -246,6 +246,10 @@ func (r *RewardSTDP) RestoreState(d *brain.StateDecoder) error {
 	return d.Err()
 }
 
+// WeightBounds is [WMin, WMax], kept: every update clips to it, and the
+// network stops a Run whose Modulator gives a level that is not finite.
+func (r *RewardSTDP) WeightBounds() (lo, hi float64, kept bool) { return r.WMin, r.WMax, true }
+
 // StorageBytes counts c (per synapse) and the traces (per cell).
 func (r *RewardSTDP) StorageBytes() (perSynapse, perCell int64) {
 	return int64(8 * len(r.c)), int64(16 * (len(r.xPre) + len(r.xPost)))
@@ -321,7 +325,8 @@ func (d *Dopamine) RestoreState(dec *brain.StateDecoder) error {
 }
 
 var (
-	_ brain.Stateful  = (*RewardSTDP)(nil)
-	_ brain.Modulator = (*Dopamine)(nil)
-	_ brain.Stateful  = (*Dopamine)(nil)
+	_ brain.Stateful      = (*RewardSTDP)(nil)
+	_ brain.WeightBounder = (*RewardSTDP)(nil)
+	_ brain.Modulator     = (*Dopamine)(nil)
+	_ brain.Stateful      = (*Dopamine)(nil)
 )

@@ -143,10 +143,18 @@ func (m *TsodyksMarkram) RestoreState(d *brain.StateDecoder) error {
 	return d.Err()
 }
 
+// WeightBounds is [0, brain.MaxWeight], kept: the rule leaves the weights
+// alone, and its release factors u·x lie in [0, 1] (U in (0, 1], x in
+// [0, 1]).
+func (m *TsodyksMarkram) WeightBounds() (lo, hi float64, kept bool) { return 0, brain.MaxWeight, true }
+
 // StorageBytes counts u, x and the last spike steps (per cell).
 func (m *TsodyksMarkram) StorageBytes() (perSynapse, perCell int64) {
 	return 0, int64(8 * (len(m.u) + len(m.x) + len(m.last)))
 }
 
-var _ brain.Transmitter = (*TsodyksMarkram)(nil)
-var _ brain.Stateful = (*TsodyksMarkram)(nil)
+var (
+	_ brain.Transmitter   = (*TsodyksMarkram)(nil)
+	_ brain.Stateful      = (*TsodyksMarkram)(nil)
+	_ brain.WeightBounder = (*TsodyksMarkram)(nil)
+)
