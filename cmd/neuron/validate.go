@@ -22,7 +22,7 @@ func init() {
 	})
 }
 
-const validateSynopsis = `[--split all|tuning|heldout] [--cells RS,FS,IB] [--ids id,…] [--cache dir]
+const validateSynopsis = `[--split all|tuning|heldout] [--tuning n] [--tuning-seed s] [--cells RS,FS,IB] [--ids id,…] [--cache dir]
        [--brian2 testdata/brian2] [--export-brian2 tmpdir] [--workers 1] [--out testdata/validation.json]
 
 Runs the fitter over the protocol family of brain/fit/validate (Family):
@@ -45,6 +45,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	cells := fs.String("cells", "RS,FS,IB", "comma-separated cells")
 	ids := fs.String("ids", "", "comma-separated protocol ids (default: all of --split and --cells)")
 	nTuning := fs.Int("tuning", validate.DefaultTuning, "random tuning protocols per cell and regime")
+	tuningSeed := fs.Uint64("tuning-seed", 1, "seed of the tuning draw: 1 is the stored suite's; another (≥ 2) draws a fresh tuning part (IDs tuning-s<seed>-…) to choose a change of the fitter on protocols no earlier study looked at")
 	nHeld := fs.Int("heldout", validate.DefaultHeldOut, "random held-out protocols per cell and regime")
 	cache := fs.String("cache", "", "directory caching the generated recordings")
 	brian := fs.String("brian2", "testdata/brian2", "directory of the stored Brian2 recordings")
@@ -73,7 +74,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	var ps []validate.Protocol
-	for _, p := range validate.Family(*nTuning, *nHeld) {
+	for _, p := range validate.FamilyDraw(*nTuning, *nHeld, *tuningSeed) {
 		if (*split != "all" && p.Split != *split) || !want[p.Cell] || (len(wantID) > 0 && !wantID[p.ID]) {
 			continue
 		}

@@ -153,8 +153,31 @@ const (
 //     "issue2k-…"), so that every cell and regime has a held-out protocol
 //     at the lowest sampling rate.
 func Family(nTuning, nHeldOut int) []Protocol {
+	return FamilyDraw(nTuning, nHeldOut, 1)
+}
+
+// TuningSeedStride separates the keys of the tuning draws of different
+// tuning seeds (see FamilyDraw): draw s > 1 takes its variants and noise
+// seeds from TuningSeedStride·s + 1 on, far from those of the held-out
+// part (1001–1230) and of every other draw.
+const TuningSeedStride = 10000
+
+// FamilyDraw is Family with the tuning part drawn by tuningSeed: seed 1 is
+// the tuning part of the stored suite (Family); any other seed ≥ 2 draws a
+// fresh tuning part, with IDs "tuning-s<seed>-…" and its own variants and
+// noise seeds, which shares none with the held-out part or with another
+// seed's draw. Use a seed that no earlier study used to choose a change
+// of the fitter on protocols nobody has looked at (`neuron validate
+// --tuning-seed`). The held-out part does not depend on tuningSeed; a
+// seed of 0 is taken as 1.
+func FamilyDraw(nTuning, nHeldOut int, tuningSeed uint64) []Protocol {
 	var out []Protocol
-	draw := func(split string, base uint64, n int) {
+	tuneBase, tuneID := uint64(1), Tuning
+	if tuningSeed > 1 {
+		tuneBase = TuningSeedStride*tuningSeed + 1
+		tuneID = fmt.Sprintf("%s-s%d", Tuning, tuningSeed)
+	}
+	draw := func(split, prefix string, base uint64, n int) {
 		for ci, cell := range Cells {
 			for ri, regime := range []string{Fluctuation, Mean} {
 				key := base + uint64(100*ci+10*ri)
@@ -174,14 +197,14 @@ func Family(nTuning, nHeldOut int) []Protocol {
 						VoltageKHz:  voltageKHz[rng.IntN(len(voltageKHz))],
 						Seed:        key + uint64(k),
 					}
-					p.ID = fmt.Sprintf("%s-%s-%s-%d", split, cell, regime[:4], k)
+					p.ID = fmt.Sprintf("%s-%s-%s-%d", prefix, cell, regime[:4], k)
 					out = append(out, p)
 				}
 			}
 		}
 	}
-	draw(Tuning, 1, nTuning)
-	draw(HeldOut, 1001, nHeldOut)
+	draw(Tuning, tuneID, tuneBase, nTuning)
+	draw(HeldOut, HeldOut, 1001, nHeldOut)
 	issue := func(sim, cell, regime string, khz float64) Protocol {
 		mu := 0.0
 		if regime == Mean {

@@ -138,3 +138,52 @@ func TestReferenceStep(t *testing.T) {
 		}
 	}
 }
+
+// A fresh tuning draw (FamilyDraw with a tuning seed ≥ 2) shares no
+// variant, noise seed or ID with the held-out part or with the stored
+// tuning draw, leaves the held-out part as it is, and seed 1 is Family.
+func TestFamilyDrawFreshTuning(t *testing.T) {
+	stored := validate.Family(4, 4)
+	for i, p := range validate.FamilyDraw(4, 4, 1) {
+		if p != stored[i] {
+			t.Fatalf("seed 1: protocol %d is %+v, Family has %+v", i, p, stored[i])
+		}
+	}
+	usedVar, usedSeed, usedID := map[int]string{}, map[uint64]string{}, map[string]bool{}
+	for _, p := range stored {
+		usedVar[p.Variant], usedSeed[p.Seed], usedID[p.ID] = p.ID, p.ID, true
+	}
+	var held []validate.Protocol
+	for _, p := range stored {
+		if p.Split == validate.HeldOut {
+			held = append(held, p)
+		}
+	}
+	for _, seed := range []uint64{2, 8} {
+		n, k := 0, 0
+		for _, p := range validate.FamilyDraw(4, 4, seed) {
+			if p.Split == validate.HeldOut {
+				if p != held[k] {
+					t.Errorf("seed %d: held-out %s changed: %+v", seed, p.ID, p)
+				}
+				k++
+				continue
+			}
+			n++
+			if usedID[p.ID] {
+				t.Errorf("seed %d: tuning id %s is also in the stored family", seed, p.ID)
+			}
+			if p.Variant != 0 {
+				if id, ok := usedVar[p.Variant]; ok {
+					t.Errorf("seed %d: %s shares variant %d with %s", seed, p.ID, p.Variant, id)
+				}
+			}
+			if id, ok := usedSeed[p.Seed]; ok {
+				t.Errorf("seed %d: %s shares noise seed %d with %s", seed, p.ID, p.Seed, id)
+			}
+		}
+		if n != 4*len(validate.Cells)*2 || k != len(held) {
+			t.Errorf("seed %d: %d tuning, %d held-out protocols; want %d, %d", seed, n, k, 4*len(validate.Cells)*2, len(held))
+		}
+	}
+}
