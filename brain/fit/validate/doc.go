@@ -23,7 +23,9 @@
 // needs Brian2), and once more with the voltage sampled at 2 kHz. The
 // tuning part can be drawn larger than the stored one (`neuron validate
 // --tuning n`) to study a change of the fitter without touching held-out
-// data.
+// data, or drawn afresh with another tuning seed (FamilyDraw, `neuron
+// validate --tuning-seed s`) when the stored draw has been looked at too
+// often to be a fair guide.
 //
 // Every protocol carries its ceilings (Ceiling): the recorded cell scored
 // against itself with its leak conductance changed by 2 % and 5 %, and for
