@@ -307,6 +307,9 @@ type modelPop struct {
 	st      State
 	specs   []Var
 	recs    []string // receptor names of a ReceptorModel, nil otherwise
+	// arrays are the per-neuron arrays of st in the order the slab handed
+	// them out (a peer step's replica mirrors them, network_replica.go)
+	arrays [][]float64
 }
 
 // NewModelPopulation returns n neurons of model m, every variable at its
@@ -388,6 +391,7 @@ func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) 
 	mp.st.iExt, mp.st.iExtD = p.IExt, p.IExtDist
 	p.offset = sl.next()
 	mp.st.offset = p.offset
+	mp.arrays = sl.all
 	mp.st.pop = p
 	p.V, p.Vd, p.W, p.Theta = p.Var("V"), p.Var("Vd"), p.Var("W"), p.Var("Theta")
 	p.IBias, p.Theta0, p.Size = p.Var("IBias"), p.Var("Theta0"), p.Var("Size")
@@ -406,6 +410,7 @@ func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) 
 type slab struct {
 	buf       []float64
 	n, stride int
+	all       [][]float64 // the arrays handed out
 }
 
 func newSlab(n, arrays int) *slab {
@@ -417,6 +422,7 @@ func newSlab(n, arrays int) *slab {
 func (s *slab) next() []float64 {
 	x := s.buf[:s.n:s.n]
 	s.buf = s.buf[s.stride:]
+	s.all = append(s.all, x)
 	return x
 }
 

@@ -147,15 +147,22 @@ func (m *GeneralizedNeuron) Prepare(dt float64, s *State) error {
 	}
 	m.c = kernel.NewConsts(kernelParams(p), dt, unit)
 	m.dt = dt
-	m.ks = kernel.State{V: s.vars[gnV], Vd: s.vars[gnVd], W: s.vars[gnW], Theta: s.vars[gnTheta], Theta0: s.vars[gnTheta0],
-		EP: s.InputAt(Proximal, Excitatory), IP: s.InputAt(Proximal, Inhibitory),
-		ED: s.InputAt(Distal, Excitatory), ID: s.InputAt(Distal, Inhibitory),
-		IExt: s.IExt(), IExtDist: s.IExtDist(), IBias: s.vars[gnIBias], Gain: m.gain,
-		Ref: s.vars[gnRef], Mu: s.vars[gnMu], Var: s.vars[gnSigmaSq], Offset: s.SpikeOffset(), Theta2: m.theta2}
+	m.ks = m.kernelState(s)
 	if p.IsLIF() {
 		copy(m.ks.Theta, m.ks.Theta0)
 	}
 	return nil
+}
+
+// kernelState is the kernels' view of the arrays of s (m.ks is that of
+// the population's own; a peer step's replica has another,
+// network_replica.go). Gain and θ2 are the model's.
+func (m *GeneralizedNeuron) kernelState(s *State) kernel.State {
+	return kernel.State{V: s.vars[gnV], Vd: s.vars[gnVd], W: s.vars[gnW], Theta: s.vars[gnTheta], Theta0: s.vars[gnTheta0],
+		EP: s.InputAt(Proximal, Excitatory), IP: s.InputAt(Proximal, Inhibitory),
+		ED: s.InputAt(Distal, Excitatory), ID: s.InputAt(Distal, Inhibitory),
+		IExt: s.IExt(), IExtDist: s.IExtDist(), IBias: s.vars[gnIBias], Gain: m.gain,
+		Ref: s.vars[gnRef], Mu: s.vars[gnMu], Var: s.vars[gnSigmaSq], Offset: s.SpikeOffset(), Theta2: m.theta2}
 }
 
 // Step advances neurons [lo, hi) (NeuronModel). A population calls

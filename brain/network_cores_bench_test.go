@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,7 +19,9 @@ import (
 // general parallel step instead), and on two workers under the pacer, and
 // reports wall and CPU time per step: what the second core buys, and what
 // it costs. In paced mode par-epochs is the fraction of the pacer's epochs
-// run in parallel.
+// run in parallel. The -1s modes run 1 s per iteration, so that a batch of
+// peer steps lasts 100 steps (the workers' replicas of split populations,
+// network_replica.go, are used only in batches of 32 steps or more).
 func BenchmarkCores(b *testing.B) {
 
 	nets := []struct {
@@ -37,9 +40,19 @@ func BenchmarkCores(b *testing.B) {
 			return net, err
 		}},
 	}
+	modes := []string{"solo", "split", "parallel", "phases", "paced", "solo-1s", "parallel-1s", "paced-1s"}
 	for _, nb := range nets {
-		for _, mode := range []string{"solo", "split", "parallel", "phases", "paced"} {
-			b.Run(nb.name+"/"+mode, func(b *testing.B) {
+		for _, mode := range modes {
+			// The -1s modes run 1 s per iteration (progress every 100
+			// steps, so a batch of peer steps lasts 100 steps, as in a
+			// Run of 1 s with a progress callback; neuron bench has none)
+			name := nb.name + "/" + mode
+			ms := 100.0
+			mode, long := strings.CutSuffix(mode, "-1s")
+			if long {
+				ms = 1000
+			}
+			b.Run(name, func(b *testing.B) {
 				if mode != "solo" && runtime.GOMAXPROCS(0) < 2 {
 					b.Skip("needs GOMAXPROCS ≥ 2")
 				}
@@ -70,10 +83,11 @@ func BenchmarkCores(b *testing.B) {
 				// slice), apart from the time lost to other processes.
 				var windows []float64
 				var last time.Time
+				every := int64(ms / 10) // steps between progress calls
 				progress := func(p brain.Progress) {
 					now := time.Now()
-					if p.Step > 10 {
-						windows = append(windows, float64(now.Sub(last).Nanoseconds())/10)
+					if p.Step > every {
+						windows = append(windows, float64(now.Sub(last).Nanoseconds())/float64(every))
 					}
 					last = now
 				}
@@ -82,11 +96,11 @@ func BenchmarkCores(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					last = time.Now()
-					if err := net.Run(ctx, 100, progress); err != nil {
+					if err := net.Run(ctx, ms, progress); err != nil {
 						b.Fatal(err)
 					}
 				}
-				steps := float64(b.N) * 1000
+				steps := float64(b.N) * ms * 10
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/steps, "ns/step")
 				if cpu1, ok1 := brain.ProcessCPUNanos(); ok0 && ok1 {
 					b.ReportMetric(float64(cpu1-cpu0)/steps, "cpu-ns/step")

@@ -86,6 +86,13 @@ type peerRun struct {
 	// active counts the workers inside a batch: a Run ends only when they
 	// have left (stopPeers), so the next one can clear the mailboxes.
 	active atomic.Int32
+	// reps are the workers' replicas of their parts of split populations
+	// (network_replica.go); useReps: the batch under way uses them
+	reps    []*replica
+	useReps bool
+	// repBatches counts the replicas released after a batch that used
+	// them (tests)
+	repBatches int64
 }
 
 // peerSetUp returns the peer steps of a Run on team t: the last Run's,
@@ -165,9 +172,17 @@ func (n *Network) newPeerRun(t *team) *peerRun {
 			pm.views[k] = make([][]int32, 0, lines(len(pl.popSegs[k]), 24))
 		}
 		for _, t := range pl.order[pl.bounds[m]:pl.bounds[m+1]] {
+			if t >= len(pl.segs) {
+				continue // a source (peer steps have none)
+			}
 			seg := pl.segs[t]
 			pr.owner[t], pr.slot[t] = m, len(pm.own)
 			pm.own = append(pm.own, seg)
+			if m > 0 {
+				if seg.rep = n.newReplica(seg); seg.rep != nil {
+					pr.reps = append(pr.reps, seg.rep)
+				}
+			}
 		}
 		pr.mem = append(pr.mem, pm)
 		pr.wake[m] = make(chan struct{}, 1)
@@ -198,8 +213,9 @@ func (n *Network) peerSteps(limit int64, done <-chan struct{}) (int64, error) {
 			pm.views[k] = v
 		}
 	}
+	pr.useReps = limit >= replicaMinBatch
 	// Release the workers (they read the batch after the new phase
-	// number).
+	// number, or after started: a worker late from the last batch).
 	for m := range pr.started {
 		pr.started[m].Store(0)
 	}
@@ -250,6 +266,10 @@ func (n *Network) peerSteps(limit int64, done <-chan struct{}) (int64, error) {
 			}
 		}
 		n.pending = false
+		if last || flags&boxErr != 0 {
+			// The workers have left the batch: their cells go back.
+			pr.release()
+		}
 		if flags&boxErr != 0 {
 			if b := t.panicked.Load(); b != nil {
 				panic(b)
@@ -287,6 +307,13 @@ func (n *Network) peerWorker(pr *peerRun, t *team, m int) {
 	}
 	if !pr.started[m].CompareAndSwap(0, 1) {
 		return // the caller took this batch's first step over
+	}
+	if pr.useReps {
+		for _, seg := range pr.mem[m].own {
+			if seg.rep != nil {
+				seg.rep.activate()
+			}
+		}
 	}
 	for s := pr.start; ; s++ {
 		bad := n.peerStep(pr, t, m, s)
@@ -508,6 +535,18 @@ func (n *Network) stopPeers() {
 			}
 		}
 		runtime.Gosched()
+	}
+	pr.release()
+}
+
+// release copies the replicas' cells back into their populations (the
+// caller, once the workers have left the batch).
+func (pr *peerRun) release() {
+	for _, r := range pr.reps {
+		if r.live {
+			pr.repBatches++
+		}
+		r.release()
 	}
 }
 

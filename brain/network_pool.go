@@ -94,7 +94,10 @@ type segment struct {
 	// inputEvents counts the events of the Poisson inputs into the
 	// segment's cells (Network.SynapticEvents adds them up).
 	inputEvents int64
-	_           [40]byte
+	// rep is the worker's copy of the cells during peer steps (nil when
+	// the segment has none; network_replica.go)
+	rep *replica
+	_   [32]byte
 }
 
 // plan cuts the network into the tasks of a step for w workers (called by
@@ -342,10 +345,17 @@ func (n *Network) advance(seg *segment, s int64) {
 	for _, r := range seg.rings {
 		r.drainRange(s, seg.lo, seg.hi, seg.id)
 	}
+	par := s & 1
+	if rep := seg.rep; rep != nil && rep.live {
+		for j, in := range seg.inputs {
+			seg.inputEvents += in.addRangeTo(rep.inputs[j], seg.lo, seg.hi, s)
+		}
+		seg.buf[par], seg.err = rep.step(seg, s)
+		return
+	}
 	for _, in := range seg.inputs {
 		seg.inputEvents += in.addRange(seg.lo, seg.hi, s)
 	}
-	par := s & 1
 	ch := chunk{lo: seg.lo, hi: seg.hi, spikes: seg.buf[par], sc: seg.sc}
 	seg.buf[par], seg.err = n.pops[seg.pop].stepRange(&ch, s)
 }

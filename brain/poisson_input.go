@@ -143,13 +143,18 @@ func poissonThresholds(mean float64) []uint64 {
 // addRange adds the events of step to cells [lo, hi) and returns how many
 // there were.
 func (in *poissonInput) addRange(lo, hi int, step int64) int64 {
+	return in.addRangeTo(in.input, lo, hi, step)
+}
+
+// addRangeTo is addRange into x (in.input or a replica of it).
+func (in *poissonInput) addRangeTo(x []float64, lo, hi int, step int64) int64 {
 	if step < in.start {
 		return 0
 	}
 	// Cell i's numbers are the SplitMix64 sequence (Steele, Lea & Flood
 	// 2014) seeded with its key, element step: keyed by cell and step
 	// alone. A count is the number of thresholds its number reaches.
-	x := in.input[lo:hi]
+	x = x[lo:hi]
 	keys := in.keys[lo:hi][:len(x)]
 	thr, w := in.thr, in.Weight
 	last := len(thr) - 1

@@ -23,6 +23,9 @@ type ring struct {
 	buf   []float64 // d·n, slot-major
 	dirty []bool    // parts·d flags: slot k of part w may hold non-zero entries
 	input []float64 // the population's Input(comp, recep)
+	// over[w], when set, is the array that part w's cells receive into
+	// instead of input: a peer step's replica of them (network_replica.go)
+	over [][]float64
 }
 
 func newRing(pop int, c Compartment, r Receptor, d, n int, input []float64) *ring {
@@ -39,6 +42,7 @@ func (r *ring) direct() bool { return r.buf == nil }
 // setParts lays the dirty flags out for w parts (segments), keeping every
 // slot that any part had marked marked for all.
 func (r *ring) setParts(w int) {
+	r.over = make([][]float64, w)
 	if r.buf == nil {
 		return
 	}
@@ -91,10 +95,20 @@ func (r *ring) setSlotDirty(slots []bool) {
 	}
 }
 
+// target is the array that part w's cells receive into.
+func (r *ring) target(w int) []float64 {
+	if w < len(r.over) {
+		if x := r.over[w]; x != nil {
+			return x
+		}
+	}
+	return r.input
+}
+
 // slot returns the buffer row that step s writes to, marked for part w.
 func (r *ring) slot(s int64, w int) []float64 {
 	if r.buf == nil {
-		return r.input
+		return r.target(w)
 	}
 	k := int(s % int64(r.d))
 	r.dirty[w*r.d+k] = true
@@ -114,7 +128,7 @@ func (r *ring) drainRange(s int64, lo, hi, w int) {
 	}
 	r.dirty[f] = false
 	row := r.buf[k*r.n+lo : k*r.n+hi]
-	in := r.input[lo:hi]
+	in := r.target(w)[lo:hi]
 	in = in[:len(row)]
 	for i, v := range row {
 		if v != 0 {
