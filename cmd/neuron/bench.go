@@ -278,6 +278,12 @@ func measureModel(model string, n int, ms float64, cores int, seed uint64) (*ben
 		syn, _ := p.Storage()
 		r.SynBytes += syn
 	}
+	// Collect the build's garbage first, so that no collection of it runs
+	// during the timed loop (Brian2's "sim" times its step loop alone):
+	// the one collection a child needs started inside the run, and with
+	// two Ps on a loaded machine its stop-the-world waited up to 3.6 ms
+	// for the other P's thread (docs/benchmarks.md, session 8).
+	runtime.GC()
 	cpu0 := cpuSeconds()
 	t1 := time.Now()
 	if err := net.Run(context.Background(), ms, nil); err != nil {
