@@ -440,15 +440,19 @@ func (n *Network) stepArg() int64 {
 // that a member writes during a phase is alone on its line.
 type team struct {
 	// The phase, one cache line: the caller writes fn, count, arg and
-	// bounds, then gen. (Atomic, because a member that is late can read
-	// them while the caller sets up the next phase; it then finds nothing
-	// to claim.)
+	// bounds, then live and gen. (Atomic, because a member that is late
+	// can read them while the caller sets up the next phase; it then
+	// finds nothing to claim, since live is no longer its phase.)
 	gen    atomic.Uint64         // the current phase's number; workers wake when it changes
 	fn     atomic.Int64          // its function
 	count  atomic.Int64          // its tasks
 	arg    atomic.Int64          // its argument
 	bounds atomic.Pointer[[]int] // member m's home range is [bounds[m], bounds[m+1]); nil splits evenly
-	_      [24]byte
+	// live is the number of the phase of tasks under way, 0 between
+	// phases and during peer steps: fn, count, arg and bounds are phase
+	// g's while live is g (a phase's number is never live again).
+	live atomic.Uint64
+	_    [16]byte
 
 	// Set up by newTeam (read only).
 	n        int
@@ -558,11 +562,17 @@ func (t *team) claim(me int, g uint64) {
 			v := t.ranges[m].Load()
 			if v>>tagShift != tag {
 				// The range is not set up for this phase yet, or the
-				// phase is over (this member is late).
-				if t.gen.Load() != g {
+				// phase is over (this member is late). home reads the
+				// phase's count and bounds: they are phase g's only if g
+				// is still live once they are read. (The caller stores
+				// the next phase's before its number: checking gen
+				// instead let a late member set its range up for g with
+				// the next phase's tasks and run them, and the caller ran
+				// them again.)
+				lo, hi := t.home(m)
+				if t.live.Load() != g {
 					return
 				}
-				lo, hi := t.home(m)
 				t.ranges[m].CompareAndSwap(v, tag<<tagShift|uint64(hi)<<taskBits|uint64(lo))
 				continue
 			}
@@ -703,6 +713,7 @@ func (t *team) do(fn, count int, bounds *[]int, arg int64) {
 		return
 	}
 	defer func() {
+		t.live.Store(0) // the phase is over: a late member finds nothing
 		if b := t.panicked.Load(); b != nil {
 			panic(b)
 		}
@@ -720,6 +731,7 @@ func (t *team) do(fn, count int, bounds *[]int, arg int64) {
 	t.count.Store(int64(count))
 	t.arg.Store(arg)
 	t.bounds.Store(bounds)
+	t.live.Store(g)
 	t.gen.Store(g)
 	for w := 1; w < t.n; w++ {
 		if t.sleeping[w].CompareAndSwap(true, false) {

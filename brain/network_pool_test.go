@@ -2,6 +2,7 @@ package brain
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync/atomic"
@@ -186,5 +187,64 @@ func BenchmarkTeamPhase(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		tm.do(0, w, nil, 0)
+	}
+}
+
+// TestLateMemberRunsNothing: a member that is late for phase g (it read
+// g's number, then stalled) and reads the function, count and argument
+// the caller has already stored for the next phase, before the caller
+// publishes that phase's number, must run nothing. When its home range
+// had not been set up in phase g (it was empty, or g was a batch of peer
+// steps, which uses no ranges), it set the range up for g with the next
+// phase's count and ran those tasks under g's tag, while the caller, once
+// it had published the next phase, ran them again: a task twice,
+// concurrently. That is the data race `go test -race` reported in the
+// flush tasks at the end of a Run after peer steps (2 runs in 7 of the
+// parallel-step tests on 60585f1), and there the last step's spikes were
+// delivered twice. The interleaving is made by hand: one team, no worker
+// goroutine (member 1 is played by this goroutine).
+func TestLateMemberRunsNothing(t *testing.T) {
+	for _, lateFor := range []string{"empty home range", "peer steps"} {
+		var ran [2][8]int
+		var runs []string
+		work := func(f int) func(int, int64) {
+			return func(k int, arg int64) {
+				ran[f][k]++
+				runs = append(runs, fmt.Sprintf("fn %d task %d arg %d", f, k, arg))
+			}
+		}
+		tm := &team{n: 2, sleeping: make([]padFlag, 2), wake: make([]chan struct{}, 2),
+			ranges: make([]padWord, 2), done: make([]padWord, 2), mainWake: make(chan struct{}, 1)}
+		tm.funcs[0], tm.funcs[1] = work(0), work(1)
+		// Phase g: member 1 has nothing to do in it, or it is a batch of
+		// peer steps (the caller publishes the number, nothing else).
+		if lateFor == "peer steps" {
+			tm.fn.Store(phasePeer)
+			tm.gen.Add(1)
+		} else {
+			tm.do(0, 4, &[]int{0, 4, 4}, 10)
+			if ran[0] != [8]int{1, 1, 1, 1} {
+				t.Fatalf("%s: phase %d: tasks ran %v times", lateFor, tm.gen.Load(), ran[0])
+			}
+		}
+		g := tm.gen.Load()
+		ran[0], runs = [8]int{}, runs[:0]
+		// The caller begins the next phase (do's stores before it
+		// publishes the number) …
+		tm.fn.Store(1)
+		tm.count.Store(6)
+		tm.arg.Store(20)
+		tm.bounds.Store(nil)
+		// … when member 1, late for phase g, looks for its work.
+		tm.claim(1, g)
+		if len(runs) > 0 {
+			t.Errorf("%s: a member late for phase %d ran %v", lateFor, g, runs)
+		}
+		// The next phase itself runs every task once.
+		ran[1] = [8]int{}
+		tm.do(1, 6, nil, 20)
+		if ran[1] != [8]int{1, 1, 1, 1, 1, 1} {
+			t.Errorf("%s: phase %d: tasks ran %v times", lateFor, tm.gen.Load(), ran[1])
+		}
 	}
 }
