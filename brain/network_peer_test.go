@@ -286,3 +286,43 @@ func TestPeerStepsTakeOver(t *testing.T) {
 		}
 	}
 }
+
+// TestPeerReplicaOtherKernels: the worker's replica of a split population
+// (network_replica.go) holds every array for the general kernels (here
+// adaptive exponential cells) and the read ones for the LIF kernels with
+// cell sizes (the gain sweeps): 60 ms in peer steps on two workers give
+// the spikes, potentials, adaptation currents and synaptic variables of
+// one worker, bit for bit, and the replica ran.
+func TestPeerReplicaOtherKernels(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, c := range []string{"AdEx", "LIF sizes"} {
+		build := func() (*Network, []*SpikeRecorder) {
+			net, recs := peerNetwork(t, 1200, false, false)
+			exc := net.pops[0]
+			switch c {
+			case "AdEx":
+				exc.P.DeltaT, exc.P.VPeak, exc.P.A, exc.P.B, exc.P.TauW = 2, 0, 2, 20, 100
+			case "LIF sizes":
+				for i := range exc.Size {
+					exc.Size[i] = 1 + float64(i%3)/4
+				}
+			}
+			return net, recs
+		}
+		rnet, rrecs := build()
+		ref := runPeer(t, rnet, rrecs, 1, 0, false, 60)
+		if len(ref.spikes[0]) < 50 {
+			t.Fatalf("%s: %d spikes: too quiet", c, len(ref.spikes[0]))
+		}
+		net, recs := build()
+		got := runPeer(t, net, recs, 2, 0, false, 60)
+		switch {
+		case got.peer == 0 || got.reps != 1:
+			t.Errorf("%s: %d peer steps, %d replicas used, want 1", c, got.peer, got.reps)
+		case !sameSpikes(got.spikes, ref.spikes):
+			t.Errorf("%s: spikes differ from one worker", c)
+		case !slices.Equal(got.v, ref.v) || !slices.Equal(net.pops[0].W, rnet.pops[0].W):
+			t.Errorf("%s: state differs from one worker", c)
+		}
+	}
+}
