@@ -224,7 +224,8 @@
 //	projection.go        Projection: CSR connectivity, weights, delays, delivery
 //	projection_ring.go   delay ring buffers
 //	projection_monitor.go  WeightRecorder
-//	plasticity.go        PlasticityRule, Synapses, Modulator
+//	plasticity.go        PlasticityRule, Synapses, Modulator, WeightBounder
+//	plasticity_guard.go  the checks of a user's rule's weights and release factors
 //	stdp.go              STDP: parameters, rule state, learning loop, checkpoint fields
 //	monitor.go           SpikeRecorder, StateRecorder, SpikeSampleIndices
 //	checkpoint.go        Network.Save / Restore; checkpoint_codec.go Stateful, StateEncoder,

@@ -92,6 +92,7 @@ type Network struct {
 	srcDeg    [][]int32       // per source: synapses leaving each generator
 	events    int64           // synaptic events (spike × synapse) so far
 	plastic   []*Projection
+	watched   []*Projection   // plastic ones whose Learn can record an error: swept or modulated (plasticity_guard.go)
 	groups    [][]*Projection // projections into each ring, in creation order
 
 	// multi-core layout (network_pool.go)
@@ -566,7 +567,7 @@ func (n *Network) build() error {
 		rings[k] = r
 		n.rings = append(n.rings, r)
 	}
-	n.plastic = n.plastic[:0]
+	n.plastic, n.watched = n.plastic[:0], n.watched[:0]
 	group := map[*ring]int{}
 	for _, p := range n.projs {
 		comp := p.spec.Compartment
@@ -576,6 +577,10 @@ func (n *Network) build() error {
 		p.ring = rings[ringKey{p.postIdx, comp, p.recep}]
 		if p.rule != nil {
 			n.plastic = append(n.plastic, p)
+			p.guard = newRuleGuard(p)
+			if p.guard != nil || p.spec.Modulator != nil {
+				n.watched = append(n.watched, p)
+			}
 		}
 		g, ok := group[p.ring]
 		if !ok {
@@ -656,6 +661,9 @@ func (n *Network) build() error {
 	n.taskLearn = func(k int, arg int64) {
 		p := n.plastic[k]
 		p.rule.Learn(p.syn, arg>>1, n.preSpikes(p), n.popSpikes[p.postIdx])
+		if p.guard != nil {
+			p.guard.sweep(p, arg>>1)
+		}
 	}
 	n.builtDT, n.builtSeed = n.DT, n.Seed
 	// Recorders made before Build copied the DT of that moment; DT may
@@ -690,7 +698,14 @@ type Progress struct {
 // network is then consistent and can Run again. It returns a
 // *BlowUpError (wrapped) when a population diverges, an error when the
 // step count would pass MaxSteps or when DT or Seed changed after Build,
-// and a *BugError if the library panicked (the network is then unusable).
+// an error naming the projection, synapse, value and time when a
+// plasticity rule that does not keep its bounds (WeightBounder) wrote a
+// weight magnitude outside them (or negative, or NaN: found within 4096
+// steps, sooner in projections of fewer than 10⁶ synapses;
+// plasticity_guard.go) or gave
+// a release factor that is negative or not finite, or when a Modulator's
+// level is not finite, and a *BugError if the library panicked (the
+// network is then unusable).
 func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Progress)) (err error) {
 	if err := n.acquire("Run"); err != nil {
 		return err
@@ -949,6 +964,9 @@ func (n *Network) stepOnce() error {
 			err = n.exchange(par, err)
 		}
 		if err != nil {
+			if len(n.watched) > 0 {
+				err = n.blamePlasticity(err, s)
+			}
 			return err
 		}
 	}
@@ -967,13 +985,20 @@ func (n *Network) stepOnce() error {
 	if n.dist == nil || n.dist.batch == 1 {
 		n.countEvents()
 	}
+	var learnErr error
 	if len(n.plastic) > 0 {
 		// A plastic synapse transmits with its weight from before this
 		// step's updates (the statement order of the Song et al. 2000
 		// benchmark as Brian2 writes it: ge += w, then w changes).
 		for _, p := range n.plastic {
 			if p.tx != nil {
-				p.transmit(s, n.preSpikes(p))
+				pre := n.preSpikes(p)
+				p.transmit(s, pre)
+				if p.guard != nil {
+					if err := p.checkRelease(s, pre); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		n.phase(phasePlastic)
@@ -982,13 +1007,19 @@ func (n *Network) stepOnce() error {
 		} else {
 			n.taskLearn(0, n.stepArg())
 		}
+		if len(n.watched) > 0 {
+			learnErr = n.learnErrors()
+		}
 	}
 	n.pending = true
 	n.step++
 	if n.dist != nil && n.dist.batch > 1 {
 		return n.batchStep()
 	}
-	return n.observe()
+	if err := n.observe(); err != nil {
+		return err
+	}
+	return learnErr
 }
 
 // countEvents adds the synaptic events of the current step's spikes.

@@ -2,6 +2,7 @@ package brain
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -77,6 +78,7 @@ type Synapses struct {
 	p              *Projection
 	dt             float64
 	colPtr, colSyn []uint32
+	err            error // the first error of the current step (plasticity_guard.go)
 }
 
 // Name is the projection's name.
@@ -175,12 +177,20 @@ func (s *Synapses) CheckWeights(lo, hi float64) error {
 }
 
 // Modulation is the projection's Modulator at the start of step (0
-// without one).
+// without one). A level that is not finite is returned as 0, and Run
+// stops after the step with an error naming the projection, the level
+// and the time (the rule's weights would otherwise turn NaN).
 func (s *Synapses) Modulation(step int64) float64 {
 	if s.p.spec.Modulator == nil {
 		return 0
 	}
-	return s.p.spec.Modulator.Level(float64(step) * s.dt)
+	t := float64(step) * s.dt
+	x := s.p.spec.Modulator.Level(t)
+	if !(math.Abs(x) <= math.MaxFloat64) {
+		s.fail(fmt.Errorf("brain: projection %q: Modulator %T gave level %v at t = %g ms: must be finite", s.p.Name, s.p.spec.Modulator, x, t))
+		return 0
+	}
+	return x
 }
 
 // buildPlasticity gives the projection per-synapse weights and prepares

@@ -92,6 +92,7 @@ type Projection struct {
 	syn  *Synapses      // the rule's view of the synapses
 
 	tx           Transmitter // the rule, when it scales each spike (plasticity_delivery.go)
+	guard        *ruleGuard  // sweeps the weights of a rule that does not keep its bounds (plasticity_guard.go)
 	release, rel []float64   // release factors: buffer, and those of the current step's spikes
 }
 

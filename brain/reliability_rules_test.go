@@ -1,6 +1,8 @@
 package brain
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -122,5 +124,190 @@ func TestInhibitoryExponentialWeights(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.reason) {
 			t.Errorf("inhibitory %t, weight %+v, delay %+v: error %v, want one containing %q", c.inhib, c.w, c.d, err, c.reason)
 		}
+	}
+}
+
+// writerRule is a user's rule that writes weight w into synapse syn at
+// step at (and, as a Transmitter, gives release factor r to every spike
+// from step rAt on).
+type writerRule struct {
+	at, rAt int64
+	syn     int
+	w       float32
+	r       float64
+}
+
+func (r *writerRule) Prepare(*Synapses, float64) error { return nil }
+func (r *writerRule) Learn(s *Synapses, k int64, _, _ []int32) {
+	if k == r.at {
+		s.Weights()[r.syn] = r.w
+	}
+}
+
+type writerTransmitter struct{ writerRule }
+
+func (r *writerTransmitter) Transmit(_ *Synapses, k int64, _ []int32, release []float64) {
+	for n := range release {
+		release[n] = 1
+		if k >= r.rAt {
+			release[n] = r.r
+		}
+	}
+}
+
+// boundedWriter declares bounds [0, 2] it does not keep.
+type boundedWriter struct{ writerRule }
+
+func (r *boundedWriter) WeightBounds() (lo, hi float64, kept bool) { return 0, 2, false }
+
+// TestUserRuleBadWeightStopsRun: a user's rule that writes a negative,
+// NaN or too large weight magnitude, or a Transmitter that gives a
+// negative or NaN release factor, stops Run with an error naming the
+// projection, the rule, the synapse or spike, the value and the time.
+// Before, a negative magnitude made an excitatory synapse inhibit for the
+// rest of the run without a word (Dale's law reversed), and a NaN
+// surfaced as a blow-up of the target population (or not at all while
+// its presynaptic cell was silent).
+func TestUserRuleBadWeightStopsRun(t *testing.T) {
+	const nPre, nPost = 40, 30 // 1200 synapses: a pass of the sweep takes 5 steps
+	// Cell i fires at 0.1·(i mod 20) + 2k ms: some cell in every step.
+	times := make([][]float64, nPre)
+	for i := range times {
+		for k := 1; k < 30; k++ {
+			times[i] = append(times[i], 0.1*float64(i%20)+2*float64(k))
+		}
+	}
+	run := func(rule PlasticityRule, ms float64) (*Projection, error) {
+		src := must(NewSpikeSourceArray("src", times))
+		post := must(NewPopulation("post", nPost, Generic()))
+		net := NewNetwork(0.1, 5)
+		p := must(net.ConnectSource(src, post, AllToAll{}, SynapseSpec{Weight: Const(1), Plasticity: rule}))
+		return p, net.Run(context.Background(), ms, nil)
+	}
+	const at = 100 // t = 10 ms
+	for _, c := range []struct {
+		name string
+		rule PlasticityRule
+		want []string
+	}{
+		{"negative", &writerRule{at: at, syn: 777, w: -0.5}, []string{`projection "src→post"`, "*brain.writerRule", "weight magnitude -0.5", "synapse 777 (25→27)", "outside [0, 1e+06]", "against Dale's law"}},
+		{"NaN", &writerRule{at: at, syn: 3, w: float32(math.NaN())}, []string{"weight magnitude NaN", "synapse 3 (0→3)"}},
+		{"+Inf", &writerRule{at: at, syn: 1199, w: float32(math.Inf(1))}, []string{"weight magnitude +Inf", "synapse 1199 (39→29)"}},
+		{"above the declared bound", &boundedWriter{writerRule{at: at, syn: 5, w: 2.5}}, []string{"*brain.boundedWriter", "weight magnitude 2.5", "outside [0, 2]"}},
+		{"negative release", &writerTransmitter{writerRule{at: -1, rAt: at, r: -1}}, []string{"*brain.writerTransmitter", "release factor -1", "presynaptic cell 0 at t = 10 ms", "against Dale's law"}},
+		{"NaN release", &writerTransmitter{writerRule{at: -1, rAt: at, r: math.NaN()}}, []string{"release factor NaN", "at t = 10 ms"}},
+	} {
+		p, err := run(c.rule, 50)
+		if err == nil {
+			t.Errorf("%s: Run succeeded; weight %v", c.name, p.Weight(777))
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q does not contain %q", c.name, err, w)
+			}
+		}
+		// Found within one pass of the sweep (5 steps) after the write;
+		// a release factor at once.
+		var found float64
+		if i := strings.Index(err.Error(), "found after the step at t = "); i >= 0 {
+			fmt.Sscanf(err.Error()[i+len("found after the step at t = "):], "%g", &found)
+			if found < 10 || found > 10.5 {
+				t.Errorf("%s: found at t = %v ms, want within 5 steps of 10 ms", c.name, found)
+			}
+		}
+	}
+	// A rule that writes good weights (including the bounds) runs on.
+	if _, err := run(&writerRule{at: at, syn: 3, w: 1e6}, 50); err != nil {
+		t.Errorf("weight MaxWeight: %v", err)
+	}
+	if _, err := run(&boundedWriter{writerRule{at: at, syn: 3, w: 2}}, 50); err != nil {
+		t.Errorf("weight at the declared bound: %v", err)
+	}
+	if _, err := run(&writerTransmitter{writerRule{at: -1, rAt: at, r: 0}}, 50); err != nil {
+		t.Errorf("release factor 0: %v", err)
+	}
+}
+
+// TestBadWeightNamedAtBlowUp: when a NaN weight blows up its target
+// before the sweep has reached it, the error names the weight as well as
+// the blow-up.
+func TestBadWeightNamedAtBlowUp(t *testing.T) {
+	// 400 × 100 synapses: a pass of the sweep takes 157 steps; synapse 0
+	// is checked at step 0, made NaN at step 1 and next checked at step
+	// 157, but its presynaptic cell fires at 2 ms (step 20).
+	times := make([][]float64, 400)
+	times[0] = []float64{2}
+	src := must(NewSpikeSourceArray("src", times))
+	post := must(NewPopulation("post", 100, Generic()))
+	net := NewNetwork(0.1, 5)
+	must(net.ConnectSource(src, post, AllToAll{}, SynapseSpec{Weight: Const(1), Plasticity: &writerRule{at: 1, syn: 0, w: float32(math.NaN())}}))
+	err := net.Run(context.Background(), 10, nil)
+	var bu *BlowUpError
+	if !errors.As(err, &bu) {
+		t.Fatalf("error %v, want a *BlowUpError", err)
+	}
+	if !strings.Contains(err.Error(), "weight magnitude NaN into synapse 0 (0→0)") {
+		t.Errorf("error %q does not name the NaN weight", err)
+	}
+}
+
+// TestModulatorLevelChecked: a Modulator level that is not finite stops
+// Run with an error naming it and its time, and the rule reads 0 instead,
+// so its weights stay finite.
+func TestModulatorLevelChecked(t *testing.T) {
+	src := must(NewPoissonGroup("src", 5, 20))
+	post := must(NewPopulation("post", 4, Generic()))
+	net := NewNetwork(0.1, 5)
+	rule := &modRule{}
+	p := must(net.ConnectSource(src, post, AllToAll{}, SynapseSpec{Weight: Const(1), Plasticity: rule,
+		Modulator: ModulatorFunc(func(t float64) float64 {
+			if t >= 5 {
+				return math.Inf(-1)
+			}
+			return 0.001
+		})}))
+	err := net.Run(context.Background(), 20, nil)
+	if err == nil || !strings.Contains(err.Error(), "gave level -Inf at t = 5 ms") {
+		t.Fatalf("error %v, want one naming the level -Inf at t = 5 ms", err)
+	}
+	if w := p.Weight(0); !(w >= 1 && w < 1.1) {
+		t.Errorf("weight %v after the bad level, want 1 + 50·0.001", w)
+	}
+}
+
+// modRule adds the modulation to every weight each step.
+type modRule struct{}
+
+func (*modRule) Prepare(*Synapses, float64) error { return nil }
+func (*modRule) Learn(s *Synapses, k int64, _, _ []int32) {
+	m := float32(s.Modulation(k))
+	for i := range s.Weights() {
+		s.Weights()[i] += m
+	}
+}
+
+// TestLibraryRulesNotSwept: the library's rules keep their bounds, so
+// their projections pay nothing for the sweep; a user's rule, or one
+// that declares bounds without keeping them, is swept.
+func TestLibraryRulesNotSwept(t *testing.T) {
+	src := must(NewPoissonGroup("src", 5, 20))
+	post := must(NewPopulation("post", 4, Generic()))
+	net := NewNetwork(0.1, 5)
+	rule := SongRule(2)
+	song := must(net.ConnectSource(src, post, AllToAll{}, SynapseSpec{Weight: Const(1), STDP: &rule}))
+	user := must(net.ConnectSource(src, post, AllToAll{}, SynapseSpec{Weight: Const(1), Plasticity: &writerRule{at: -1}}))
+	declared := must(net.ConnectSource(src, post, AllToAll{}, SynapseSpec{Weight: Const(1), Plasticity: &boundedWriter{writerRule{at: -1}}}))
+	if err := net.Build(); err != nil {
+		t.Fatal(err)
+	}
+	if song.guard != nil {
+		t.Error("the library's STDP is swept")
+	}
+	if user.guard == nil || declared.guard == nil || declared.guard.hid != 2 {
+		t.Errorf("user rules not swept (or not against their bounds): %+v, %+v", user.guard, declared.guard)
+	}
+	if len(net.watched) != 2 {
+		t.Errorf("%d projections watched, want 2", len(net.watched))
 	}
 }

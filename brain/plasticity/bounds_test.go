@@ -1,6 +1,8 @@
 package plasticity_test
 
 import (
+	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -95,5 +97,59 @@ func TestSetWeightInsideBounds(t *testing.T) {
 		if got := p.Weight(2); got != float64(float32(c.w)) {
 			t.Errorf("%s: weight %v after a refused SetWeight, want %v", c.name, got, c.w)
 		}
+	}
+}
+
+// TestBadModulatorAndShortRuleChecked: the library's rules keep their
+// weights in bounds only when they are given sane inputs. A Modulator
+// whose level is NaN made RewardSTDP write NaN into every weight at its
+// next batch update (min and max pass NaN through), silently until the
+// cells blew up; now Run stops at the level, naming it, and the weights
+// stay finite. A Combined rule whose short-term part is a user's
+// Transmitter is checked too: a negative release factor from it stops Run
+// (it reversed the synapses, against Dale's law).
+func TestBadModulatorAndShortRuleChecked(t *testing.T) {
+	net := brain.NewNetwork(0.1, 2)
+	src := must(brain.NewPoissonGroup("src", 20, 20))
+	cell := must(brain.NewPopulation("cell", 5, brain.Generic()))
+	rule := plasticity.Izhikevich2007()
+	rule.UpdateEveryMS = 1
+	bad := brain.ModulatorFunc(func(t float64) float64 {
+		if t >= 30 {
+			return math.NaN()
+		}
+		return 0.1
+	})
+	proj := must(net.ConnectSource(src, cell, brain.AllToAll{}, brain.SynapseSpec{Weight: brain.Const(1), Plasticity: rule, Modulator: bad}))
+	err := net.Run(context.Background(), 100, nil)
+	if err == nil || !strings.Contains(err.Error(), "gave level NaN at t = 30 ms") {
+		t.Errorf("RewardSTDP with a NaN modulator: error %v, want one naming the level at 30 ms", err)
+	}
+	for s := range proj.NumSynapses() {
+		if w := proj.Weight(s); !(w >= 0 && w <= 4) {
+			t.Fatalf("synapse %d: weight %v after the NaN level", s, w)
+		}
+	}
+
+	net = brain.NewNetwork(0.1, 2)
+	src = must(brain.NewPoissonGroup("src", 20, 20))
+	cell = must(brain.NewPopulation("cell", 5, brain.Generic()))
+	must(net.ConnectSource(src, cell, brain.AllToAll{}, brain.SynapseSpec{Weight: brain.Const(1),
+		Plasticity: plasticity.Combine(&flipper{}, plasticity.Izhikevich2007())}))
+	err = net.Run(context.Background(), 100, nil)
+	if err == nil || !strings.Contains(err.Error(), "release factor -0.5") {
+		t.Errorf("Combined with a Transmitter giving -0.5: error %v, want one naming the release factor", err)
+	}
+}
+
+// flipper is a user's short-term rule that gives every spike the release
+// factor −0.5.
+type flipper struct{}
+
+func (*flipper) Prepare(*brain.Synapses, float64) error         { return nil }
+func (*flipper) Learn(*brain.Synapses, int64, []int32, []int32) {}
+func (*flipper) Transmit(_ *brain.Synapses, _ int64, _ []int32, release []float64) {
+	for n := range release {
+		release[n] = -0.5
 	}
 }
