@@ -48,7 +48,8 @@ start to the last spike is the end-to-end time.
 one thread, with /usr/bin/python3) for the same models in the same run and
 prints both side by side with their ratios, and the time from "change a
 parameter" to spikes: go run of a program with a changed constant (Go build
-cache warm) against Brian2's code generation, compilation and run.
+cache warm; the median of --repeat runs, each with another constant)
+against Brian2's code generation, compilation and run.
 
 --scaling runs the CUBA series at in-degree 80 (N = 4000 … 1 000 000) and
 prints time and memory per size.`
@@ -579,7 +580,7 @@ func benchModels(o benchOptions, stdout, stderr io.Writer) error {
 			}
 			if m == "cuba" || m == "coba" {
 				fmt.Fprintf(stderr, "bench: %s: go run of a changed program …\n", rep.Label)
-				e, err := measureGoRun(m, n, ms, o.seed)
+				e, err := measureGoRun(m, n, ms, o.seed, o.repeat)
 				if err != nil {
 					fmt.Fprintf(stderr, "bench: go run measurement skipped: %v\n", err)
 				} else {
@@ -701,8 +702,9 @@ func verdict(ratio float64, target string) string {
 // Change a parameter → spikes with go run.
 
 type e2eResult struct {
-	GoRunS float64 `json:"go_run_s"`
-	Spikes int64   `json:"spikes"`
+	GoRunS float64   `json:"go_run_s"` // the median of Runs
+	Runs   []float64 `json:"go_run_all_s"`
+	Spikes int64     `json:"spikes"` // of the median run
 }
 
 const e2eProgram = `package main
@@ -745,8 +747,10 @@ func main() {
 // through a Go workspace that uses this module's source, builds it once
 // (so the Go build cache holds the brain package), changes its seed
 // constant and times go run of the changed program: a user's "change a
-// parameter, see spikes".
-func measureGoRun(model string, n int, ms float64, seed uint64) (*e2eResult, error) {
+// parameter, see spikes". It does so repeat times, each with another
+// constant, and returns the median (one go run is as noisy as any single
+// timing of a process on a shared machine).
+func measureGoRun(model string, n int, ms float64, seed uint64, repeat int) (*e2eResult, error) {
 	gomod, err := exec.Command("go", "env", "GOMOD").Output()
 	if err != nil {
 		return nil, fmt.Errorf("go env GOMOD: %v", err)
@@ -787,15 +791,33 @@ func measureGoRun(model string, n int, ms float64, seed uint64) (*e2eResult, err
 	if out, _, err := goRun(); err != nil { // warm the build cache
 		return nil, fmt.Errorf("go run: %v: %s", err, lastLines(out, 5))
 	}
-	if err := write(seed); err != nil {
-		return nil, err
+	type run struct {
+		wall   float64
+		spikes int64
 	}
-	out, wall, err := goRun()
-	if err != nil {
-		return nil, fmt.Errorf("go run: %v: %s", err, lastLines(out, 5))
+	runs := make([]run, 0, max(repeat, 1))
+	for k := range max(repeat, 1) {
+		if err := write(seed + uint64(k)); err != nil {
+			return nil, err
+		}
+		out, wall, err := goRun()
+		if err != nil {
+			return nil, fmt.Errorf("go run: %v: %s", err, lastLines(out, 5))
+		}
+		spikes, err := strconv.ParseInt(lastLines(out, 1), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("go run: the program printed %q, not a spike count", lastLines(out, 1))
+		}
+		runs = append(runs, run{wall, spikes})
 	}
-	spikes, _ := strconv.ParseInt(lastLines(out, 1), 10, 64)
-	return &e2eResult{GoRunS: wall, Spikes: spikes}, nil
+	e := &e2eResult{}
+	for _, r := range runs {
+		e.Runs = append(e.Runs, r.wall)
+	}
+	slices.SortFunc(runs, func(a, b run) int { return cmpF(a.wall, b.wall) })
+	mid := runs[(len(runs)-1)/2]
+	e.GoRunS, e.Spikes = mid.wall, mid.spikes
+	return e, nil
 }
 
 // ---------------------------------------------------------------------------
