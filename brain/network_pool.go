@@ -439,18 +439,19 @@ func (n *Network) stepArg() int64 {
 // first visit in a phase (the caller does not write it), and every word
 // that a member writes during a phase is alone on its line.
 type team struct {
-	// The phase, one cache line: the caller writes fn, count, arg and
-	// bounds, then live and gen. (Atomic, because a member that is late
-	// can read them while the caller sets up the next phase; it then
-	// finds nothing to claim, since live is no longer its phase.)
+	// The phase, one cache line: the caller writes live, fn, count, arg
+	// and bounds, then gen. (Atomic, because a member that is late can
+	// read them while the caller sets up the next phase; it then finds
+	// nothing to claim, since live is no longer its phase.)
 	gen    atomic.Uint64         // the current phase's number; workers wake when it changes
 	fn     atomic.Int64          // its function
 	count  atomic.Int64          // its tasks
 	arg    atomic.Int64          // its argument
 	bounds atomic.Pointer[[]int] // member m's home range is [bounds[m], bounds[m+1]); nil splits evenly
-	// live is the number of the phase of tasks under way, 0 between
-	// phases and during peer steps: fn, count, arg and bounds are phase
-	// g's while live is g (a phase's number is never live again).
+	// live is the number of the last phase of tasks set up (open; peer
+	// batches do not count): fn, count, arg and bounds are phase g's
+	// while live is g, since the caller moves live on before it changes
+	// them.
 	live atomic.Uint64
 	_    [16]byte
 
@@ -713,7 +714,6 @@ func (t *team) do(fn, count int, bounds *[]int, arg int64) {
 		return
 	}
 	defer func() {
-		t.live.Store(0) // the phase is over: a late member finds nothing
 		if b := t.panicked.Load(); b != nil {
 			panic(b)
 		}
@@ -726,12 +726,25 @@ func (t *team) do(fn, count int, bounds *[]int, arg int64) {
 		}
 		return
 	}
+	t.finish(t.open(fn, count, bounds, arg), count)
+}
+
+// open sets the next phase up, g, without publishing it, and returns g.
+// live moves on to g first: a member late for an earlier phase that reads
+// the parameters stored after it then finds its phase no longer live.
+func (t *team) open(fn, count int, bounds *[]int, arg int64) uint64 {
 	g := t.gen.Load() + 1
+	t.live.Store(g)
 	t.fn.Store(int64(fn))
 	t.count.Store(int64(count))
 	t.arg.Store(arg)
 	t.bounds.Store(bounds)
-	t.live.Store(g)
+	return g
+}
+
+// finish publishes phase g (open) of count tasks, runs its tasks with the
+// members and waits for all of them.
+func (t *team) finish(g uint64, count int) {
 	t.gen.Store(g)
 	for w := 1; w < t.n; w++ {
 		if t.sleeping[w].CompareAndSwap(true, false) {

@@ -229,12 +229,9 @@ func TestLateMemberRunsNothing(t *testing.T) {
 		}
 		g := tm.gen.Load()
 		ran[0], runs = [8]int{}, runs[:0]
-		// The caller begins the next phase (do's stores before it
-		// publishes the number) …
-		tm.fn.Store(1)
-		tm.count.Store(6)
-		tm.arg.Store(20)
-		tm.bounds.Store(nil)
+		// The caller sets the next phase up (do, before it publishes
+		// the number) …
+		next := tm.open(1, 6, nil, 20)
 		// … when member 1, late for phase g, looks for its work.
 		tm.claim(1, g)
 		if len(runs) > 0 {
@@ -242,9 +239,9 @@ func TestLateMemberRunsNothing(t *testing.T) {
 		}
 		// The next phase itself runs every task once.
 		ran[1] = [8]int{}
-		tm.do(1, 6, nil, 20)
+		tm.finish(next, 6)
 		if ran[1] != [8]int{1, 1, 1, 1, 1, 1} {
-			t.Errorf("%s: phase %d: tasks ran %v times", lateFor, tm.gen.Load(), ran[1])
+			t.Errorf("%s: phase %d: tasks ran %v times", lateFor, next, ran[1])
 		}
 	}
 }
