@@ -121,9 +121,9 @@ func (n *Network) UnmarshalBinary(data []byte) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := n.unmarshalState(payload); err != nil {
+	if err := n.unmarshalState(payload, true); err != nil {
 		// a payload of another shape may have been partly applied
-		if e := n.unmarshalState(before); e != nil {
+		if e := n.unmarshalState(before, false); e != nil {
 			return fmt.Errorf("%w (and restoring the previous state failed: %w)", err, e)
 		}
 		return err
@@ -131,8 +131,9 @@ func (n *Network) UnmarshalBinary(data []byte) (err error) {
 	return nil
 }
 
-// unmarshalState restores a state payload written by marshalState.
-func (n *Network) unmarshalState(data []byte) error {
+// unmarshalState restores a state payload written by marshalState; with
+// check, it refuses weights outside their projection's bounds.
+func (n *Network) unmarshalState(data []byte, check bool) error {
 	if len(data) < len(checkpointMagic)+8 || string(data[:len(checkpointMagic)]) != checkpointMagic {
 		return fmt.Errorf("%w: missing header", ErrCheckpoint)
 	}
@@ -174,6 +175,20 @@ func (n *Network) unmarshalState(data []byte) error {
 			}
 		}
 		d.Float32s(p.weights)
+		if check && d.err == nil && p.weights != nil {
+			// The checksum vouches for the bytes, not for the network
+			// they are restored into: a twin whose rule has other
+			// bounds (STDP WMax lowered) would run on with weights
+			// outside them.
+			lo, hi, what := 0.0, float64(MaxWeight), "[0, MaxWeight]"
+			if b, ok := p.rule.(WeightBounder); ok {
+				lo, hi, _ = b.WeightBounds()
+				what = fmt.Sprintf("the bounds of its plasticity rule %T", p.rule)
+			}
+			if err := p.checkWeights(lo, hi); err != nil {
+				d.Fail("%v, %s", err, what)
+			}
+		}
 		if st, ok := p.rule.(Stateful); ok {
 			if err := st.RestoreState(d); err != nil {
 				d.Fail("%v", unwrapPrefix(err))

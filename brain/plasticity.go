@@ -166,11 +166,16 @@ func (s *Synapses) RowOf(syn uint32, from int) int {
 // itself is stored as float32(hi), which may lie just above hi, and must
 // pass (rounding is monotone, so every value in [lo, hi] lands in
 // [float32(lo), float32(hi)]).
-func (s *Synapses) CheckWeights(lo, hi float64) error {
+func (s *Synapses) CheckWeights(lo, hi float64) error { return s.p.checkWeights(lo, hi) }
+
+// checkWeights is Synapses.CheckWeights for any projection with
+// per-synapse weights.
+func (p *Projection) checkWeights(lo, hi float64) error {
 	l, h := float32(lo), float32(hi)
-	for k, w := range s.p.weights {
+	for k, w := range p.weights {
 		if !(w >= l && w <= h) {
-			return fmt.Errorf("synapse %d (%d→%d): weight magnitude %v outside [%v, %v]", k, s.RowOf(uint32(k), 0), s.p.targets[k], w, lo, hi)
+			pre, post, _ := p.Synapse(k)
+			return fmt.Errorf("synapse %d (%d→%d): weight magnitude %v outside [%v, %v]", k, pre, post, w, lo, hi)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package brain
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -309,5 +310,47 @@ func TestLibraryRulesNotSwept(t *testing.T) {
 	}
 	if len(net.watched) != 2 {
 		t.Errorf("%d projections watched, want 2", len(net.watched))
+	}
+}
+
+// TestRestoreChecksWeightBounds: a checkpoint whose weights lie outside
+// the bounds of the restoring network's plasticity rule is refused,
+// naming the synapse, the value and the bounds, and the network is left
+// as it was. The checksum only vouches for the bytes: restored into a
+// twin whose STDP WMax had been lowered from 10 to 5, weights of 8 ran on
+// above WMax (multiplicative STDP then depresses on potentiation).
+func TestRestoreChecksWeightBounds(t *testing.T) {
+	build := func(wmax float64) (*Network, *Projection) {
+		src := must(NewPoissonGroup("src", 4, 10))
+		post := must(NewPopulation("post", 3, Generic()))
+		net := NewNetwork(0.1, 1)
+		rule := SongRule(wmax)
+		rule.Dependence = Multiplicative
+		p := must(net.ConnectSource(src, post, AllToAll{}, SynapseSpec{Weight: Const(1), STDP: &rule}))
+		if err := net.Build(); err != nil {
+			t.Fatal(err)
+		}
+		return net, p
+	}
+	a, pa := build(10)
+	if err := pa.SetWeight(7, 8); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := a.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	b, pb := build(5)
+	err := b.Restore(bytes.NewReader(buf.Bytes()))
+	if err == nil || !strings.Contains(err.Error(), "synapse 7 (2→1): weight magnitude 8 outside [0, 5]") {
+		t.Errorf("restore into STDP WMax 5: error %v, want one naming synapse 7, its weight 8 and [0, 5]", err)
+	}
+	if w := pb.Weight(7); w != 1 {
+		t.Errorf("weight %v after the refused restore, want 1", w)
+	}
+	// The same checkpoint restores into a twin of the same rule.
+	c, pc := build(10)
+	if err := c.Restore(bytes.NewReader(buf.Bytes())); err != nil || pc.Weight(7) != 8 {
+		t.Errorf("restore into the same network: %v, weight %v", err, pc.Weight(7))
 	}
 }
