@@ -81,6 +81,12 @@ type Options struct {
 	// ExtraWeight weighs the extra sweeps against the main training window
 	// [1]; a negative value ignores them.
 	ExtraWeight float64
+	// FIWeight weighs the f–I error of the extra sweeps in the objective:
+	// FIWeight·Σ|ν_model − ν_cell| / Σ ν_cell over the sweeps (the rates
+	// over each whole sweep), the error measure of an f–I curve, which
+	// counts every Hz alike [DefaultFIWeight]; a negative value leaves it
+	// out.
+	FIWeight float64
 
 	// Optimizer is the search method: OptNelderMead (default) or OptCMAES.
 	Optimizer Optimizer
@@ -106,6 +112,17 @@ type Options struct {
 	// with NoAltStarts, with Initial, and with Theta = ThetaOff (the
 	// threshold components; WSat is still tried).
 	NoExtended bool
+
+	// NoSaturation leaves the saturating adaptation increment (WSat) out
+	// of the main search. Otherwise, when Extra holds step sweeps and the
+	// search may change B, every search of Fit also fits the saturation,
+	// as SaturationField (WSat relative to the adaptation current at the
+	// fastest sweep's rate), from SaturationStart: the f–I curve of a cell
+	// whose adaptation current saturates (the M current of the RS cell)
+	// bends less at high currents than a fixed increment lets it, and
+	// only a fast sweep shows by how much. It is also left out with
+	// Initial.
+	NoSaturation bool
 
 	// Initial is the starting point. If nil, it is built from the dynamic
 	// I–V estimate when the recording has a voltage trace, else from
@@ -194,6 +211,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ExtraWeight < 0 {
 		o.ExtraWeight = 0
+	}
+	if o.FIWeight == 0 {
+		o.FIWeight = DefaultFIWeight
+	}
+	if o.FIWeight < 0 {
+		o.FIWeight = 0
 	}
 	return o
 }
@@ -343,51 +366,86 @@ type field struct {
 	log    bool    // search log(value)
 	scale  float64 // one search unit (log units or natural units)
 	lo, hi float64 // bounds (natural units)
+	// rel, if set, makes the searched value a multiple of rel(p): the
+	// field is rel(p)·value, set after every field without rel (a
+	// non-positive rel(p) sets it to 0).
+	rel func(*brain.Params) float64
 }
 
-func fieldSpec(name string, p0 brain.Params) (field, error) {
+// WSatRatioMax is the upper bound of the searched saturation ratio
+// (SaturationField): at it the adaptation current at the fastest sweep's
+// rate is 0.01 % below the fixed increment's, no saturation to speak of.
+const WSatRatioMax = 1e4
+
+// SaturationField is the search field of the saturating adaptation
+// increment in the main search (see Options.NoSaturation): WSat as a
+// multiple R of the adaptation current that the fixed increment builds up
+// at the fastest recorded sweep's rate ν, w_lin = B·max(1, τw·ν). At a
+// steady rate ν the saturating increment holds w at about
+// w_lin / (1 + w_lin/WSat) = w_lin·R / (R + 1): R = 1 halves the
+// adaptation current at ν, R = WSatRatioMax leaves it as it is. R is
+// searched in its logarithm between 0.1 and WSatRatioMax; a B ≤ 0 turns
+// the saturation off (WSat = 0).
+const SaturationField = "WSatRatio"
+
+// linearAdaptation is w_lin of SaturationField: the adaptation current
+// (pA) that p's fixed increment builds up at rateHz, B·max(1, τw·ν), or 0
+// if p does not adapt by spikes.
+func linearAdaptation(p *brain.Params, rateHz float64) float64 {
+	if !(p.B > 0) || !(p.TauW > 0) {
+		return 0
+	}
+	return p.B * math.Max(1, p.TauW*rateHz/1000)
+}
+
+// fieldSpec returns the search field name; rateHz is the rate of
+// SaturationField.
+func fieldSpec(name string, p0 brain.Params, rateHz float64) (field, error) {
 	gl := p0.GL
 	switch name {
+	case SaturationField:
+		return field{name: name, ptr: func(p *brain.Params) *float64 { return &p.WSat }, log: true, scale: 0.5, lo: 0.1, hi: WSatRatioMax,
+			rel: func(p *brain.Params) float64 { return linearAdaptation(p, rateHz) }}, nil
 	case "C":
-		return field{name, func(p *brain.Params) *float64 { return &p.C }, true, 0.1, 1, 1e5}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.C }, true, 0.1, 1, 1e5, nil}, nil
 	case "GL":
-		return field{name, func(p *brain.Params) *float64 { return &p.GL }, true, 0.15, 0.01, 1e4}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.GL }, true, 0.15, 0.01, 1e4, nil}, nil
 	case "EL":
-		return field{name, func(p *brain.Params) *float64 { return &p.EL }, false, 1, -100, -30}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.EL }, false, 1, -100, -30, nil}, nil
 	case "VT":
-		return field{name, func(p *brain.Params) *float64 { return &p.VT }, false, 1, -80, -20}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.VT }, false, 1, -80, -20, nil}, nil
 	case "DeltaT":
-		return field{name, func(p *brain.Params) *float64 { return &p.DeltaT }, true, 0.25, 0.05, 15}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.DeltaT }, true, 0.25, 0.05, 15, nil}, nil
 	case "VReset":
-		return field{name, func(p *brain.Params) *float64 { return &p.VReset }, false, 2, -100, -20}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.VReset }, false, 2, -100, -20, nil}, nil
 	case "TRef":
-		return field{name, func(p *brain.Params) *float64 { return &p.TRef }, false, 0.5, 0, 20}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.TRef }, false, 0.5, 0, 20, nil}, nil
 	case "A":
-		return field{name, func(p *brain.Params) *float64 { return &p.A }, false, 0.5 * gl, -gl, 50 * gl}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.A }, false, 0.5 * gl, -gl, 50 * gl, nil}, nil
 	case "B":
-		return field{name, func(p *brain.Params) *float64 { return &p.B }, false, 3 * gl, -100 * gl, 500 * gl}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.B }, false, 3 * gl, -100 * gl, 500 * gl, nil}, nil
 	case "TauW":
-		return field{name, func(p *brain.Params) *float64 { return &p.TauW }, true, 0.4, 1, 5000}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.TauW }, true, 0.4, 1, 5000, nil}, nil
 	case "DeltaTheta":
-		return field{name, func(p *brain.Params) *float64 { return &p.DeltaTheta }, false, 1, 0, 30}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.DeltaTheta }, false, 1, 0, 30, nil}, nil
 	case "TauTheta":
-		return field{name, func(p *brain.Params) *float64 { return &p.TauTheta }, true, 0.4, 1, 5000}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.TauTheta }, true, 0.4, 1, 5000, nil}, nil
 	case "Cd":
-		return field{name, func(p *brain.Params) *float64 { return &p.Cd }, true, 0.3, 1, 1e5}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.Cd }, true, 0.3, 1, 1e5, nil}, nil
 	case "GLd":
-		return field{name, func(p *brain.Params) *float64 { return &p.GLd }, true, 0.3, 0.01, 1e4}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.GLd }, true, 0.3, 0.01, 1e4, nil}, nil
 	case "Gc":
-		return field{name, func(p *brain.Params) *float64 { return &p.Gc }, true, 0.3, 0.01, 1e4}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.Gc }, true, 0.3, 0.01, 1e4, nil}, nil
 	case "VPeak":
-		return field{name, func(p *brain.Params) *float64 { return &p.VPeak }, false, 2, -40, 50}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.VPeak }, false, 2, -40, 50, nil}, nil
 	case "IBias":
-		return field{name, func(p *brain.Params) *float64 { return &p.IBias }, false, 2 * gl, -1e4, 1e4}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.IBias }, false, 2 * gl, -1e4, 1e4, nil}, nil
 	case "DeltaTheta2":
-		return field{name, func(p *brain.Params) *float64 { return &p.DeltaTheta2 }, false, 1, 0, 30}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.DeltaTheta2 }, false, 1, 0, 30, nil}, nil
 	case "TauTheta2":
-		return field{name, func(p *brain.Params) *float64 { return &p.TauTheta2 }, true, 0.3, 0.5, 1000}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.TauTheta2 }, true, 0.3, 0.5, 1000, nil}, nil
 	case "WSat":
-		return field{name, func(p *brain.Params) *float64 { return &p.WSat }, true, 0.4, 0.1 * gl, 1e6 * gl}, nil
+		return field{name, func(p *brain.Params) *float64 { return &p.WSat }, true, 0.4, 0.1 * gl, 1e6 * gl, nil}, nil
 	}
 	return field{}, fmt.Errorf("%w: unknown or unsupported free field %q", ErrInput, name)
 }
@@ -397,21 +455,42 @@ type space struct {
 	p0     brain.Params
 	fields []field
 	base   []float64 // T(p0)
+	rateHz float64   // the rate of SaturationField
 }
 
-func newSpace(p0 brain.Params, names []string) (*space, error) {
-	sp := &space{p0: p0}
+// newSpace is the search space of fields names around p0; rateHz is the
+// rate of SaturationField (unused without it). Fields with a relative
+// value (field.rel) follow the others.
+func newSpace(p0 brain.Params, names []string, rateHz float64) (*space, error) {
+	sp := &space{p0: p0, rateHz: rateHz}
 	seen := map[string]bool{}
+	var specs, rels []field
 	for _, n := range names {
 		if seen[n] {
 			continue
 		}
 		seen[n] = true
-		f, err := fieldSpec(n, p0)
+		f, err := fieldSpec(n, p0, rateHz)
 		if err != nil {
 			return nil, err
 		}
+		if f.rel != nil {
+			rels = append(rels, f)
+		} else {
+			specs = append(specs, f)
+		}
+	}
+	for _, f := range append(specs, rels...) {
 		v := *f.ptr(&p0)
+		if f.rel != nil {
+			v = f.hi
+			if r := f.rel(&p0); r > 0 && *f.ptr(&p0) > 0 {
+				v = math.Min(math.Max(*f.ptr(&p0)/r, f.lo), f.hi)
+			}
+			sp.base = append(sp.base, math.Log(v))
+			sp.fields = append(sp.fields, f)
+			continue
+		}
 		if f.log {
 			if !(v > 0) {
 				// Searched in log space: start from a small positive value.
@@ -445,6 +524,12 @@ func (sp *space) params(x []float64) (brain.Params, float64) {
 			out += (v - f.hi) / f.scale
 			v = f.hi
 		}
+		if f.rel != nil {
+			v *= f.rel(&p) // set after the fields it depends on (newSpace)
+			if !(v > 0) {
+				v = 0
+			}
+		}
 		*f.ptr(&p) = v
 	}
 	return p, out
@@ -455,6 +540,14 @@ func (sp *space) vector(p brain.Params) []float64 {
 	x := make([]float64, len(sp.fields))
 	for i, f := range sp.fields {
 		v := *f.ptr(&p)
+		if f.rel != nil {
+			r := f.rel(&p)
+			if !(r > 0) || !(v > 0) {
+				x[i] = 0
+				continue
+			}
+			v /= r
+		}
 		t := v
 		if f.log {
 			t = math.Log(math.Max(v, f.lo))
@@ -493,7 +586,10 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 // The search minimises
 //
 //	−Γ(train) + RatePenalty·(relative rate error)² + VoltageWeight·VoltageRMS
+//	  + ExtraWeight·mean over o.Extra of (−Γ + RatePenalty·r²)
+//	  + FIWeight·Σ|ν_model − ν_cell| / Σ ν_cell over o.Extra
 //
+// (the last two only with extra sweeps; see Options.Extra and FIWeight)
 // with Nelder–Mead (gonum.org/v1/gonum/optimize); the voltage term is the
 // RMS difference (mV) between the model's free-running subthreshold voltage
 // and the recorded one (Score.VoltageRMS), a regulariser in the manner of
@@ -540,6 +636,21 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 // (Result.Evals). Every candidate is simulated
 // with brain.Population (see Simulate), so the result is exactly the model
 // a brain network would run. The search is deterministic for a given seed.
+//
+// With step sweeps in o.Extra (and B but not WSat among the free fields,
+// no o.Initial, not o.NoSaturation), the saturating adaptation increment WSat is part of
+// every search, as SaturationField: WSat relative to the adaptation
+// current w_lin = B·max(1, τw·ν) that the fixed increment builds up at
+// the rate ν of the fastest sweep (its spikes over its whole length),
+// starting from SaturationStart. The alternatives that Fit settles then
+// include its starts with stronger saturation (SaturationRatios), settled
+// over VT, B and the ratio. A cell whose adaptation current saturates (the
+// M current of the Pospischil RS cell) fires faster at 2–3 × rheobase
+// than a fixed increment lets a model that fits its slow firing; only a
+// fast sweep shows by how much, so the cross-validation of the extended
+// terms (which may hold that sweep out) keeps the ratio fixed and only
+// their refit on all the data searches it again. Up to 4 × SettleEvals
+// more simulations.
 func Fit(rec Recording, o Options) (Result, error) {
 	o = o.withDefaults()
 	if err := rec.Validate(); err != nil {
@@ -602,6 +713,25 @@ func Fit(rec Recording, o Options) (Result, error) {
 		p0.DeltaTheta = 0
 		for i := range candidates {
 			candidates[i].DeltaTheta = 0
+		}
+	}
+	// The saturation of the adaptation increment is searched relative to
+	// the adaptation current at the fastest sweep's recorded rate.
+	fastHz := 0.0
+	for _, r := range o.Extra {
+		if d := r.DurationMS(); d > 0 {
+			fastHz = math.Max(fastHz, float64(len(r.Spikes))/d*1000)
+		}
+	}
+	satOn := !o.NoSaturation && o.Initial == nil && fastHz > 0 && slices.Contains(stage2, "B") && !slices.Contains(stage2, "WSat")
+	if satOn {
+		stage2 = append(slices.Clone(stage2), SaturationField)
+		if slices.Contains(stage1, "B") {
+			stage1 = append(slices.Clone(stage1), SaturationField)
+		}
+		p0.WSat = SaturationStart * linearAdaptation(&p0, fastHz)
+		for i := range candidates {
+			candidates[i].WSat = SaturationStart * linearAdaptation(&candidates[i], fastHz)
 		}
 	}
 	in, err := resample(rec.Current, rec.DT, o.SimDT)
@@ -691,7 +821,7 @@ func Fit(rec Recording, o Options) (Result, error) {
 		best := start
 		keep(best)
 		for _, st := range stages {
-			sp, err := newSpace(best, st.free)
+			sp, err := newSpace(best, st.free, fastHz)
 			if err != nil {
 				return best, f, err
 			}
@@ -723,8 +853,14 @@ func Fit(rec Recording, o Options) (Result, error) {
 		altRng := rand.New(rand.NewPCG(o.Seed, 0x6669742d616c74)) // stream "fit-alt"
 		settle := func(from brain.Params, f, size float64) (brain.Params, float64) {
 			best, bestF := from, f
-			for _, c := range alternativeStarts(from, spikesIn(rec.Spikes, fitW)) {
-				sp, err := newSpace(c, []string{"VT", "B"})
+			starts := alternativeStarts(from, spikesIn(rec.Spikes, fitW))
+			settleFree := []string{"VT", "B"}
+			if satOn {
+				starts = append(starts, saturationStarts(from, fastHz)...)
+				settleFree = append(settleFree, SaturationField)
+			}
+			for _, c := range starts {
+				sp, err := newSpace(c, settleFree, fastHz)
 				if err != nil {
 					continue
 				}
@@ -781,7 +917,7 @@ func Fit(rec Recording, o Options) (Result, error) {
 			}
 		}
 		if hop, hopF := settle(best, bestF, 1); hopF < bestF {
-			sp, err := newSpace(hop, stage2)
+			sp, err := newSpace(hop, stage2, fastHz)
 			if err != nil {
 				return Result{}, err
 			}
@@ -790,7 +926,7 @@ func Fit(rec Recording, o Options) (Result, error) {
 		}
 		if !o.NoExtended {
 			best, bestF = extendedSearch(best, bestF, extendedCV{
-				o: o, fitW: fitW, spikes: rec.Spikes, extras: extras, free: stage2, thetaOn: !thetaOff,
+				o: o, fitW: fitW, spikes: rec.Spikes, extras: extras, free: stage2, thetaOn: !thetaOff, fastHz: fastHz,
 				evals: &evals, score: score, keep: keep,
 				objective: func(p brain.Params, w Window, ex []extraSweep) float64 { evals++; return objectiveX(p, w, ex) },
 			})
@@ -922,7 +1058,7 @@ func searchCMA(sp *space, f0, size float64, stop int, evals *int, rng *rand.Rand
 			keep(p)
 		}
 	}
-	sp2, err := newSpace(mustParams(sp.params(best)), fieldNames(sp))
+	sp2, err := newSpace(mustParams(sp.params(best)), fieldNames(sp), sp.rateHz)
 	if err != nil {
 		p, _ := sp.params(best)
 		return p, bestF
@@ -1102,6 +1238,7 @@ type extendedCV struct {
 	extras    []extraSweep
 	free      []string
 	thetaOn   bool
+	fastHz    float64 // the rate of SaturationField
 	evals     *int
 	score     func(brain.Params) float64                       // the objective on fitW and every extra sweep
 	objective func(brain.Params, Window, []extraSweep) float64 // on a window and some sweeps
@@ -1136,12 +1273,26 @@ func extendedSearch(best brain.Params, bestF float64, cv extendedCV) (brain.Para
 		exFit, exVal = cv.extras[:n-1], cv.extras[n-1:]
 	}
 	scoreCV := func(p brain.Params) float64 { return cv.objective(p, cvW, exFit) }
+	// With the saturation in the main search (SaturationField), WSat
+	// stays as the search fitted it while the terms are fitted and
+	// compared on part of the data: the fastest sweep, which alone shows
+	// the saturation, may be the one held out. The refit on all the data
+	// searches it again.
+	satOn := slices.Contains(cv.free, SaturationField)
+	extFields := func(p brain.Params) []string {
+		f := extendedFields(p)
+		if satOn {
+			f = slices.DeleteFunc(f, func(n string) bool { return n == "WSat" })
+		}
+		return f
+	}
+	cvFree := slices.DeleteFunc(slices.Clone(cv.free), func(n string) bool { return n == SaturationField })
 	rng := rand.New(rand.NewPCG(o.Seed, 0x6669742d657874)) // stream "fit-ext"
 	rate := float64(len(spikesIn(cv.spikes, cvW))) / cvW.Duration() * 1000
 	var ext brain.Params
 	extF := math.Inf(1)
 	for _, c := range ExtendedStarts(best, rate, cv.thetaOn) {
-		sp, err := newSpace(c, append([]string{"VT", "B"}, extendedFields(c)...))
+		sp, err := newSpace(c, append([]string{"VT", "B"}, extFields(c)...), cv.fastHz)
 		if err != nil {
 			continue
 		}
@@ -1153,13 +1304,13 @@ func extendedSearch(best brain.Params, bestF float64, cv extendedCV) (brain.Para
 	if math.IsInf(extF, 1) {
 		return best, bestF
 	}
-	fields := append(slices.Clone(cv.free), extendedFields(ext)...)
-	sp, err := newSpace(ext, fields)
+	fields := append(slices.Clone(cvFree), extFields(ext)...)
+	sp, err := newSpace(ext, fields, cv.fastHz)
 	if err != nil {
 		return best, bestF
 	}
 	ext, _ = search(sp, extF, 0.25, 1, *cv.evals+o.MaxEvals/4, cv.evals, rng, scoreCV, nil)
-	spb, err := newSpace(best, cv.free)
+	spb, err := newSpace(best, cvFree, cv.fastHz)
 	if err != nil {
 		return best, bestF
 	}
@@ -1167,7 +1318,10 @@ func extendedSearch(best brain.Params, bestF float64, cv extendedCV) (brain.Para
 	if !(cv.objective(ext, valW, exVal) < cv.objective(base, valW, exVal)) {
 		return best, bestF
 	}
-	sp, err = newSpace(ext, fields)
+	if satOn {
+		fields = append(fields, SaturationField)
+	}
+	sp, err = newSpace(ext, fields, cv.fastHz)
 	if err != nil {
 		return best, bestF
 	}
@@ -1175,6 +1329,43 @@ func extendedSearch(best brain.Params, bestF float64, cv extendedCV) (brain.Para
 	cv.keep(ext)
 	return search(sp, f, 0.25, 0, *cv.evals+o.MaxEvals/8, cv.evals, rng, cv.score, cv.keep)
 }
+
+// DefaultFIWeight is the default Options.FIWeight: an f–I error of 10 %
+// on the sweeps costs as much as 0.1 of Γ.
+const DefaultFIWeight = 1.0
+
+// SaturationRatios are the saturation ratios R (SaturationField) of the
+// alternative starts that Fit settles beside its other alternatives: a
+// saturation strong enough to let the fastest sweep fire at the cell's
+// rate is a jump the search from SaturationStart does not make (the
+// timing under noise changes with it, and Γ by jumps).
+var SaturationRatios = []float64{2, 1}
+
+// saturationStarts returns p with each of SaturationRatios relative to
+// the adaptation current at rateHz (Hz), where p adapts and its ratio is
+// larger.
+func saturationStarts(p brain.Params, rateHz float64) []brain.Params {
+	wl := linearAdaptation(&p, rateHz)
+	if !(wl > 0) {
+		return nil
+	}
+	var out []brain.Params
+	for _, r := range SaturationRatios {
+		if p.WSat > 0 && p.WSat <= r*wl {
+			continue
+		}
+		q := p
+		q.WSat = r * wl
+		out = append(out, q)
+	}
+	return out
+}
+
+// SaturationStart is the saturation ratio R of SaturationField from which
+// the searches start: WSat four times the adaptation current the fixed
+// increment builds up at the fastest sweep's rate, which holds that
+// current 20 % below it.
+const SaturationStart = 4.0
 
 // ExtendedRefractoryMS is the absolute refractory period (ms) of the
 // starts of ExtendedStarts that trade p's refractory period for the fast

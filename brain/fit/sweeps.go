@@ -91,7 +91,7 @@ func extraObjective(s *sim, p Options, extras []extraSweep) (float64, error) {
 		mean += float64(len(spikesIn(e.spikes, e.w))) / e.w.Duration() * 1000
 	}
 	mean /= float64(len(extras))
-	var sum float64
+	var sum, fiNum, fiDen float64
 	for _, e := range extras {
 		if err := s.reset(); err != nil {
 			return 0, err
@@ -100,6 +100,8 @@ func extraObjective(s *sim, p Options, extras []extraSweep) (float64, error) {
 		if err != nil {
 			return 0, err
 		}
+		fiNum += math.Abs(sc.RateModel - sc.RateData)
+		fiDen += sc.RateData
 		if sc.Coincidence.NData == 0 && sc.Coincidence.NModel == 0 {
 			sum += -1
 			continue
@@ -111,7 +113,11 @@ func extraObjective(s *sim, p Options, extras []extraSweep) (float64, error) {
 		}
 		sum += o.objective(sc)
 	}
-	return p.ExtraWeight * sum / float64(len(extras)), nil
+	f := p.ExtraWeight * sum / float64(len(extras))
+	if p.FIWeight > 0 && fiDen > 0 {
+		f += p.FIWeight * fiNum / fiDen
+	}
+	return f, nil
 }
 
 // scoreExtra scores p on every extra sweep.

@@ -10,7 +10,7 @@ import (
 // silent on a sweep of 8 recorded spikes and on one of 72 (mean 40) pays
 // RatePenalty·(8/40)² and RatePenalty·(72/72)², not (8/8)² and (72/72)².
 func TestExtraObjectiveRateRelativeToMean(t *testing.T) {
-	o := Options{}.withDefaults()
+	o := Options{FIWeight: -1}.withDefaults()
 	n := int(1000 / o.SimDT) // 1 s at rest: the model stays silent
 	train := func(k int) []float64 {
 		var s []float64
@@ -45,5 +45,15 @@ func TestExtraObjectiveRateRelativeToMean(t *testing.T) {
 	if math.Abs(got-want) > 1e-12 {
 		t.Errorf("objective %v, want %v (a rate error relative to its own rate would give %v)", got, want,
 			(-scores[0].Gamma()+rp-scores[1].Gamma()+rp)/2)
+	}
+	// The f–I term: a silent model misses every recorded Hz, an f–I
+	// error of 1, weighed by FIWeight.
+	o.FIWeight = 2.5
+	withFI, err := extraObjective(&s, o, extras)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(withFI-(want+2.5)) > 1e-12 {
+		t.Errorf("with FIWeight 2.5: objective %v, want %v", withFI, want+2.5)
 	}
 }

@@ -54,10 +54,15 @@ type Stored struct {
 	NoSteps bool `json:"no_steps"`
 	// NoExtended is fit.Options.NoExtended: the extended model terms
 	// were left out of the fits.
-	NoExtended bool      `json:"no_extended,omitempty"`
-	Protocols  int       `json:"protocols"`
-	Results    []Result  `json:"results"`
-	Summary    []Summary `json:"summary"`
+	NoExtended bool `json:"no_extended,omitempty"`
+	// NoSaturation is fit.Options.NoSaturation: the saturating
+	// adaptation increment was left out of the main search.
+	NoSaturation bool `json:"no_saturation,omitempty"`
+	// FIWeight is fit.Options.FIWeight as given (0: the fitter's default).
+	FIWeight  float64   `json:"fi_weight,omitempty"`
+	Protocols int       `json:"protocols"`
+	Results   []Result  `json:"results"`
+	Summary   []Summary `json:"summary"`
 }
 
 // ReadStored reads a file written by `neuron validate --out`.
