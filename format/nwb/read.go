@@ -191,6 +191,14 @@ func readSeries(f *h5.File, path string, scale map[string]float64) (data []float
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("%w: %w", ErrSweep, err)
 	}
+	// data·conversion + offset is the value in unit: a conversion of 0
+	// would read every sample as the offset (a flat trace, silently).
+	if conv == 0 || math.IsNaN(conv) || math.IsInf(conv, 0) {
+		return nil, 0, 0, fmt.Errorf("%w: /%s/data: conversion %v: must be finite and not 0", ErrSweep, path, conv)
+	}
+	if math.IsNaN(off) || math.IsInf(off, 0) {
+		return nil, 0, 0, fmt.Errorf("%w: /%s/data: offset %v: must be finite", ErrSweep, path, off)
+	}
 	k, ok := scale[unit]
 	if !ok {
 		return nil, 0, 0, fmt.Errorf("%w: /%s: unit %q not one of %v", ErrSweep, path, unit, slices.Sorted(maps.Keys(scale)))
@@ -227,6 +235,9 @@ func readSeries(f *h5.File, path string, scale map[string]float64) (data []float
 			return nil, 0, 0, fmt.Errorf("%w: /%s/timestamps: %d for %d samples (%v)", ErrSweep, path, len(ts), len(raw), err)
 		}
 		step := (ts[len(ts)-1] - ts[0]) / float64(len(ts)-1)
+		if !(step > 0) || math.IsInf(step, 0) {
+			return nil, 0, 0, fmt.Errorf("%w: /%s/timestamps: from %v to %v s over %d samples: must increase", ErrSweep, path, ts[0], ts[len(ts)-1], len(ts))
+		}
 		for i := 1; i < len(ts); i++ {
 			if math.Abs(ts[i]-ts[i-1]-step) > 1e-3*step {
 				return nil, 0, 0, fmt.Errorf("%w: /%s: irregular timestamps at sample %d", ErrSweep, path, i)
