@@ -37,7 +37,8 @@ type PlasticityRule interface {
 
 // A WeightBounder is a PlasticityRule whose weights have bounds.
 // WeightBounds returns them, lo and hi (weight magnitudes in the
-// projection's units, 0 ≤ lo < hi ≤ MaxWeight), and whether the rule
+// projection's units, 0 ≤ lo ≤ hi ≤ MaxWeight: Build checks them and the
+// initial weights against them), and whether the rule
 // keeps them itself: kept promises that every weight its Learn writes is
 // finite and inside [lo, hi] and, for a Transmitter, that every release
 // factor is finite and ≥ 0. The library's rules keep them (they clip,
@@ -214,6 +215,15 @@ func (p *Projection) buildPlasticity(dt float64) error {
 	}
 	if err := p.rule.Prepare(p.syn, dt); err != nil {
 		return fmt.Errorf("brain: projection %q: %w", p.Name, unwrapPrefix(err))
+	}
+	if b, ok := p.rule.(WeightBounder); ok {
+		lo, hi, _ := b.WeightBounds()
+		if !(lo >= 0 && lo <= hi && hi <= MaxWeight) {
+			return fmt.Errorf("brain: projection %q: plasticity rule %T: WeightBounds [%v, %v]: need 0 ≤ lo ≤ hi ≤ %g (MaxWeight)", p.Name, p.rule, lo, hi, float64(MaxWeight))
+		}
+		if err := p.checkWeights(lo, hi); err != nil {
+			return fmt.Errorf("brain: projection %q: initial %v, the bounds of its plasticity rule %T", p.Name, err, p.rule)
+		}
 	}
 	return nil
 }

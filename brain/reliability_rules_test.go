@@ -354,3 +354,44 @@ func TestRestoreChecksWeightBounds(t *testing.T) {
 		t.Errorf("restore into the same network: %v, weight %v", err, pc.Weight(7))
 	}
 }
+
+// declaredRule declares the bounds lo, hi (not kept) and checks nothing
+// itself.
+type declaredRule struct{ lo, hi float64 }
+
+func (*declaredRule) Prepare(*Synapses, float64) error            { return nil }
+func (*declaredRule) Learn(*Synapses, int64, []int32, []int32)    {}
+func (r *declaredRule) WeightBounds() (lo, hi float64, kept bool) { return r.lo, r.hi, false }
+
+// TestDeclaredBoundsChecked: Build refuses a rule's WeightBounds that are
+// not 0 ≤ lo ≤ hi ≤ MaxWeight, and initial weights outside them, naming
+// both. NaN bounds made SetWeight refuse every weight and the sweep flag
+// every synapse; initial weights outside the bounds were found only by
+// the sweep, up to 4096 steps into the run.
+func TestDeclaredBoundsChecked(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi, w float64
+		want      string
+	}{
+		{math.NaN(), 1, 0.5, "WeightBounds [NaN, 1]"},
+		{-1, 1, 0.5, "WeightBounds [-1, 1]"},
+		{2, 1, 0.5, "WeightBounds [2, 1]"},
+		{0, 1e7, 0.5, "WeightBounds [0, 1e+07]"},
+		{0, 1, 3, "initial synapse 0 (0→0): weight magnitude 3 outside [0, 1]"},
+	} {
+		src := must(NewPoissonGroup("src", 2, 10))
+		post := must(NewPopulation("post", 2, Generic()))
+		net := NewNetwork(0.1, 1)
+		must(net.ConnectSource(src, post, AllToAll{}, SynapseSpec{Weight: Const(c.w), Plasticity: &declaredRule{c.lo, c.hi}}))
+		if err := net.Build(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("bounds [%v, %v], weight %v: error %v, want one containing %q", c.lo, c.hi, c.w, err, c.want)
+		}
+	}
+	src := must(NewPoissonGroup("src", 2, 10))
+	post := must(NewPopulation("post", 2, Generic()))
+	net := NewNetwork(0.1, 1)
+	must(net.ConnectSource(src, post, AllToAll{}, SynapseSpec{Weight: Const(1), Plasticity: &declaredRule{0, 1}}))
+	if err := net.Build(); err != nil {
+		t.Errorf("weights at the declared bound: %v", err)
+	}
+}
