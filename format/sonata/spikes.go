@@ -171,7 +171,10 @@ type Spikes struct {
 	NodeIDs      []uint64
 }
 
-// ReadSpikes reads population pop of a SONATA spike file.
+// ReadSpikes reads population pop of a SONATA spike file. Times are
+// returned in ms whatever the timestamps' units attribute says ("ms",
+// or "s", which the SONATA specification also allows; none means ms);
+// other units are an error.
 func ReadSpikes(path, pop string) (Spikes, error) {
 	f, err := h5.Open(path)
 	if err != nil {
@@ -186,6 +189,32 @@ func ReadSpikes(path, pop string) (Spikes, error) {
 	var s Spikes
 	if s.TimestampsMS, _, err = g.ReadFloat64s("timestamps"); err != nil {
 		return s, fmt.Errorf("format/sonata: %w", err)
+	}
+	// A file of another tool may give seconds: read as ms, its times
+	// came out 1000 times too early.
+	scale := 1.0
+	d, err := g.Dataset("timestamps")
+	if err != nil {
+		return s, fmt.Errorf("format/sonata: %w", err)
+	}
+	if h5.HasAttr(d, "units") {
+		u, err := h5.ReadAttrString(d, "units")
+		switch {
+		case err != nil:
+			d.Close()
+			return s, fmt.Errorf("format/sonata: %s: spikes/%s/timestamps: %w", path, pop, err)
+		case u == "s":
+			scale = 1000
+		case u != "ms":
+			d.Close()
+			return s, fmt.Errorf("format/sonata: %s: spikes/%s/timestamps: units %q: want \"ms\" or \"s\"", path, pop, u)
+		}
+	}
+	d.Close()
+	if scale != 1 {
+		for k := range s.TimestampsMS {
+			s.TimestampsMS[k] *= scale
+		}
 	}
 	ids, _, err := g.ReadInt64s("node_ids")
 	if err != nil {
