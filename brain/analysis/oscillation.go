@@ -140,15 +140,19 @@ func Synchrony(signals [][]float64) float64 {
 	return math.Sqrt(variance(pop) / (sumVar * inv))
 }
 
-// SpikeSynchrony is Synchrony of the trains' spike counts in bins of
-// binMS over [t0, t1) (Brunel & Hakim 1999 use the binned population
+// SpikeSynchrony is Synchrony of the trains' spike counts in the whole
+// bins of binMS in [t0, t1) (Brunel & Hakim 1999 use the binned population
 // activity the same way). Silent trains count in the mean variance (as
 // zero) so that sparse asynchronous firing gives χ ≈ 1/√N.
 func SpikeSynchrony(trains [][]float64, t0, t1, binMS float64) float64 {
-	nb := int(math.Round((t1 - t0) / binMS))
+	// Whole bins only: a partial last bin (or one and a half bins lumped
+	// into the last, as rounding the quotient did) has another mean
+	// count and would add its own variance.
+	nb := wholeBins(t0, t1, binMS)
 	if nb < 2 || len(trains) == 0 {
 		return math.NaN()
 	}
+	t1 = t0 + float64(nb)*binMS
 	pop := make([]float64, nb)
 	cnt := make([]float64, nb)
 	var sumVar float64

@@ -103,7 +103,7 @@ func MeanCV(trains [][]float64, t0, t1 float64, minSpikes int) (cv float64, n in
 // WindowCounts fills dst with the spike counts of a train in consecutive
 // windows of windowMS from t0 (the last partial window is dropped).
 func WindowCounts(dst []float64, train []float64, t0, t1, windowMS float64) []float64 {
-	nw := int((t1 - t0) / windowMS)
+	nw := wholeBins(t0, t1, windowMS) // int((t1−t0)/w) made 0.3/0.1 two windows
 	if nw <= 0 || !(windowMS > 0) {
 		return dst[:0]
 	}
@@ -167,7 +167,9 @@ func TrialFano(trials [][]float64, t0, t1 float64) float64 {
 
 // PSTH fills dst with the peri-stimulus time histogram of trials (spike
 // times relative to their trial's start, ms): the mean rate (Hz) per trial
-// in consecutive bins of binMS over [t0, t1).
+// in consecutive bins of binMS over [t0, t1). When t1 − t0 is not a whole
+// number of bins, the last bin is the partial one up to t1, and its rate
+// is its count over its own width.
 func PSTH(dst []float64, trials [][]float64, t0, t1, binMS float64) []float64 {
 	return binnedRate(dst, trials, t0, t1, binMS)
 }
@@ -175,7 +177,7 @@ func PSTH(dst []float64, trials [][]float64, t0, t1, binMS float64) []float64 {
 // PopulationRate fills dst with the population rate (Hz per neuron) of the
 // trains in consecutive bins of binMS over [t0, t1): the number of spikes
 // of all neurons in a bin divided by the number of neurons and the bin
-// width.
+// width (a last partial bin, as in PSTH, by its own width).
 func PopulationRate(dst []float64, trains [][]float64, t0, t1, binMS float64) []float64 {
 	return binnedRate(dst, trains, t0, t1, binMS)
 }
@@ -183,7 +185,7 @@ func PopulationRate(dst []float64, trains [][]float64, t0, t1, binMS float64) []
 // PopulationRateFromSpikes is PopulationRate for spikes given as flat
 // (time, neuron) lists, e.g. a recorder's; n is the number of neurons.
 func PopulationRateFromSpikes(dst []float64, timesMS []float64, n int, t0, t1, binMS float64) []float64 {
-	nb := int(math.Round((t1 - t0) / binMS))
+	nb := coverBins(t0, t1, binMS)
 	if nb <= 0 || n <= 0 {
 		return dst[:0]
 	}
@@ -194,15 +196,12 @@ func PopulationRateFromSpikes(dst []float64, timesMS []float64, n int, t0, t1, b
 			dst[min(int((t-t0)/binMS), nb-1)]++
 		}
 	}
-	scale := 1000 / binMS / float64(n)
-	for k := range dst {
-		dst[k] *= scale
-	}
+	toRates(dst, t0, t1, binMS, n)
 	return dst
 }
 
 func binnedRate(dst []float64, trains [][]float64, t0, t1, binMS float64) []float64 {
-	nb := int(math.Round((t1 - t0) / binMS))
+	nb := coverBins(t0, t1, binMS)
 	if nb <= 0 || len(trains) == 0 {
 		return dst[:0]
 	}
@@ -213,11 +212,54 @@ func binnedRate(dst []float64, trains [][]float64, t0, t1, binMS float64) []floa
 			dst[min(int((t-t0)/binMS), nb-1)]++
 		}
 	}
-	scale := 1000 / binMS / float64(len(trains))
+	toRates(dst, t0, t1, binMS, len(trains))
+	return dst
+}
+
+// coverBins is the number of bins of binMS that cover [t0, t1):
+// ⌈(t1−t0)/binMS⌉, except that a quotient within 1e-9 (relative) above a
+// whole number k is k ((0.1+0.2)/0.1 is 3.0000000000000004, and a fourth
+// bin would be empty); 0 for an empty window or a bin that is not > 0.
+// (Rounding the quotient, as these functions did, put up to half a bin's
+// spikes more into the last bin, or left it up to half empty, and divided
+// it by the full width: at 400 ms in bins of 3 ms, the last bin's rate came
+// out a third too high.)
+func coverBins(t0, t1, binMS float64) int {
+	q := (t1 - t0) / binMS
+	if !(q > 0) || math.IsInf(q, 0) {
+		return 0
+	}
+	if k := math.Round(q); k >= 1 && math.Abs(q-k) <= 1e-9*k {
+		return int(k)
+	}
+	return int(math.Ceil(q))
+}
+
+// wholeBins is the number of whole bins of binMS in [t0, t1), a quotient
+// within 1e-9 (relative) below a whole number k counting as k.
+func wholeBins(t0, t1, binMS float64) int {
+	q := (t1 - t0) / binMS
+	if !(q > 0) || math.IsInf(q, 0) {
+		return 0
+	}
+	if k := math.Round(q); k >= 1 && math.Abs(q-k) <= 1e-9*k {
+		return int(k)
+	}
+	return int(math.Floor(q))
+}
+
+// toRates turns the counts of coverBins(t0, t1, binMS) bins of n trains
+// into rates (Hz per train), the last bin by its own width.
+func toRates(dst []float64, t0, t1, binMS float64, n int) {
+	scale := 1000 / binMS / float64(n)
 	for k := range dst {
 		dst[k] *= scale
 	}
-	return dst
+	if nb := len(dst); nb > 0 {
+		if w := t1 - (t0 + float64(nb-1)*binMS); w < binMS*(1-1e-9) {
+			dst[nb-1] *= binMS / w
+		}
+	}
 }
 
 // FirstSpikeLatency is the time (ms) from onsetMS to the first spike at or

@@ -185,3 +185,49 @@ func TestFICurveLIF(t *testing.T) {
 		t.Error("f–I curve not monotone increasing")
 	}
 }
+
+// TestPartialBins: binned rates over a window that is not a whole number
+// of bins. The number of bins was the rounded quotient and every bin was
+// divided by the full width, so a steady train read 14000 instead of
+// 10000 Hz in the last bin of [0, 10.4) ms (1.4 bins lumped into it) and
+// 5000 in that of [0, 10.5) (half a bin over a whole width); the live
+// explorer's rate at 400 ms in bins of 3 ms ended a third too high.
+// WindowCounts cut [0, 0.3) into two windows of 0.1 ms (0.3/0.1 is
+// 2.9999999999999996), and SpikeSynchrony lumped the partial bin in.
+func TestPartialBins(t *testing.T) {
+	var train []float64 // every 0.1 ms: 10 spikes per ms, 10 kHz
+	for k := range 200 {
+		train = append(train, 0.05+0.1*float64(k))
+	}
+	for _, t1 := range []float64{10, 10.4, 10.5, 10.6} {
+		want := int(math.Ceil(t1 - 1e-9))
+		for name, r := range map[string][]float64{
+			"PopulationRate":           analysis.PopulationRate(nil, [][]float64{train}, 0, t1, 1),
+			"PSTH":                     analysis.PSTH(nil, [][]float64{train}, 0, t1, 1),
+			"PopulationRateFromSpikes": analysis.PopulationRateFromSpikes(nil, train, 1, 0, t1, 1),
+		} {
+			if len(r) != want {
+				t.Errorf("%s over [0, %v) in bins of 1 ms: %d bins, want %d", name, t1, len(r), want)
+				continue
+			}
+			for k, x := range r {
+				if math.Abs(x-10000) > 1e-6 {
+					t.Errorf("%s over [0, %v): bin %d reads %v Hz, want 10000", name, t1, k, x)
+				}
+			}
+		}
+	}
+	if c := analysis.WindowCounts(nil, train, 0, 0.3, 0.1); len(c) != 3 || c[0] != 1 || c[2] != 1 {
+		t.Errorf("WindowCounts over [0, 0.3) in 0.1 ms: %v, want [1 1 1]", c)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	trains := make([][]float64, 50)
+	for i := range trains {
+		for tm := rng.ExpFloat64() * 5; tm < 12; tm += rng.ExpFloat64() * 5 {
+			trains[i] = append(trains[i], tm)
+		}
+	}
+	if a, b := analysis.SpikeSynchrony(trains, 0, 10, 1), analysis.SpikeSynchrony(trains, 0, 10.4, 1); a != b {
+		t.Errorf("SpikeSynchrony over [0, 10.4) = %v, want that of its 10 whole bins, %v", b, a)
+	}
+}

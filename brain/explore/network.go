@@ -140,7 +140,7 @@ func RunNet(p NetParams) (*NetResult, error) {
 		}
 	}
 	r.Rate = analysis.PopulationRate(nil, trains, 0, p.DurationMS, p.BinMS)
-	r.RateT = make([]float64, len(r.Rate))
+	r.RateT = make([]float64, len(r.Rate)) // bin starts; the last bin may be partial
 	for k := range r.RateT {
 		r.RateT[k] = float64(k) * p.BinMS
 	}
