@@ -84,8 +84,8 @@ type Options struct {
 	// FIWeight weighs the f–I error of the extra sweeps in the objective:
 	// FIWeight·Σ|ν_model − ν_cell| / Σ ν_cell over the sweeps (the rates
 	// over each whole sweep), the error measure of an f–I curve, which
-	// counts every Hz alike [DefaultFIWeight]; a negative value leaves it
-	// out.
+	// counts every Hz alike. 0 (the default, DefaultFIWeight) or a
+	// negative value leaves it out.
 	FIWeight float64
 
 	// Optimizer is the search method: OptNelderMead (default) or OptCMAES.
@@ -113,16 +113,18 @@ type Options struct {
 	// threshold components; WSat is still tried).
 	NoExtended bool
 
-	// NoSaturation leaves the saturating adaptation increment (WSat) out
-	// of the main search. Otherwise, when Extra holds step sweeps and the
-	// search may change B, every search of Fit also fits the saturation,
+	// Saturation puts the saturating adaptation increment (WSat) into the
+	// main search (off by default: see below). When Extra holds step sweeps
+	// and the search may change B, every search of Fit then fits the saturation,
 	// as SaturationField (WSat relative to the adaptation current at the
 	// fastest sweep's rate), from SaturationStart: the f–I curve of a cell
 	// whose adaptation current saturates (the M current of the RS cell)
 	// bends less at high currents than a fixed increment lets it, and
-	// only a fast sweep shows by how much. It is also left out with
-	// Initial.
-	NoSaturation bool
+	// only a fast sweep shows by how much. It is left out with Initial.
+	// Not the default: on recordings of cells that do not saturate (an
+	// AdEx truth, the FS cell) the search from a saturated start fits
+	// worse (docs/accuracy.md, round five).
+	Saturation bool
 
 	// Initial is the starting point. If nil, it is built from the dynamic
 	// I–V estimate when the recording has a voltage trace, else from
@@ -378,7 +380,7 @@ type field struct {
 const WSatRatioMax = 1e4
 
 // SaturationField is the search field of the saturating adaptation
-// increment in the main search (see Options.NoSaturation): WSat as a
+// increment in the main search (see Options.Saturation): WSat as a
 // multiple R of the adaptation current that the fixed increment builds up
 // at the fastest recorded sweep's rate ν, w_lin = B·max(1, τw·ν). At a
 // steady rate ν the saturating increment holds w at about
@@ -638,7 +640,7 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 // a brain network would run. The search is deterministic for a given seed.
 //
 // With step sweeps in o.Extra (and B but not WSat among the free fields,
-// no o.Initial, not o.NoSaturation), the saturating adaptation increment WSat is part of
+// no o.Initial, o.Saturation set), the saturating adaptation increment WSat is part of
 // every search, as SaturationField: WSat relative to the adaptation
 // current w_lin = B·max(1, τw·ν) that the fixed increment builds up at
 // the rate ν of the fastest sweep (its spikes over its whole length),
@@ -723,7 +725,7 @@ func Fit(rec Recording, o Options) (Result, error) {
 			fastHz = math.Max(fastHz, float64(len(r.Spikes))/d*1000)
 		}
 	}
-	satOn := !o.NoSaturation && o.Initial == nil && fastHz > 0 && slices.Contains(stage2, "B") && !slices.Contains(stage2, "WSat")
+	satOn := o.Saturation && o.Initial == nil && fastHz > 0 && slices.Contains(stage2, "B") && !slices.Contains(stage2, "WSat")
 	if satOn {
 		stage2 = append(slices.Clone(stage2), SaturationField)
 		if slices.Contains(stage1, "B") {
@@ -1330,9 +1332,11 @@ func extendedSearch(best brain.Params, bestF float64, cv extendedCV) (brain.Para
 	return search(sp, f, 0.25, 0, *cv.evals+o.MaxEvals/8, cv.evals, rng, cv.score, cv.keep)
 }
 
-// DefaultFIWeight is the default Options.FIWeight: an f–I error of 10 %
-// on the sweeps costs as much as 0.1 of Γ.
-const DefaultFIWeight = 1.0
+// DefaultFIWeight is the default Options.FIWeight: the f–I error is not
+// part of the objective. Round five of docs/accuracy.md searched with 1
+// (an f–I error of 10 % on the sweeps costing as much as 0.1 of Γ),
+// together with Options.Saturation.
+const DefaultFIWeight = 0.0
 
 // SaturationRatios are the saturation ratios R (SaturationField) of the
 // alternative starts that Fit settles beside its other alternatives: a

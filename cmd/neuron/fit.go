@@ -96,6 +96,8 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	validation := fs.Float64("validation", 0, "hold out this many ms at the end of --train to choose among the search's points (0: none)")
 	theta := fs.String("theta", "auto", "adaptive threshold: auto (if the voltage shows one), on or off")
 	optimizer := fs.String("optimizer", "nelder-mead", "search method: nelder-mead or cmaes")
+	saturation := fs.Bool("saturation", false, "with --sweep: search the saturating adaptation increment from the start (fit.Options.Saturation; off by default, see docs/accuracy.md, round five)")
+	fiWeight := fs.Float64("fi-weight", 0, "with --sweep: weight of the sweeps' f–I error in the objective (fit.Options.FIWeight; 0: none)")
 	var sweeps sweepList
 	fs.Var(&sweeps, "sweep", "extra training sweep current-file:spikes-file (same --dt; repeatable), e.g. the steps of an f–I protocol")
 	nwbPath := fs.String("nwb", "", "read current, voltage and spikes from current-clamp sweeps of this NWB 2 file instead (with --nwb-sweep)")
@@ -142,7 +144,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	o := fit.Options{
 		Seed: *seed, MaxEvals: *evals, DeltaMS: *delta, SimDT: *simDT,
 		VoltageWeight: *vWeight, ValidationMS: *validation, Theta: thetaMode,
-		Optimizer: fit.Optimizer(*optimizer),
+		Optimizer: fit.Optimizer(*optimizer), Saturation: *saturation, FIWeight: *fiWeight,
 	}
 	o.Extra = append(o.Extra, extra...)
 	for _, sw := range sweeps {

@@ -56,8 +56,8 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	optimizer := fs.String("optimizer", "", "search method: nelder-mead (default) or cmaes")
 	noSteps := fs.Bool("no-steps", false, "fit the noise sweep alone (no step sweeps)")
 	noExt := fs.Bool("no-extended", false, "leave the extended model terms (second threshold component, saturating adaptation) out of the fits")
-	fiW := fs.Float64("fi-weight", 0, "weight of the step sweeps' f–I error in the fit's objective (fit.Options.FIWeight; 0: the default, negative: none)")
-	noSat := fs.Bool("no-saturation", false, "leave the saturating adaptation increment out of the main search (fit.Options.NoSaturation)")
+	fiW := fs.Float64("fi-weight", 0, "weight of the step sweeps' f–I error in the fit's objective (fit.Options.FIWeight; 0, the default, or negative: none; round five of docs/accuracy.md used 1)")
+	sat := fs.Bool("saturation", false, "search the saturating adaptation increment from the start (fit.Options.Saturation; round five of docs/accuracy.md)")
 	out := fs.String("out", "", "JSON output file")
 	list := fs.Bool("list", false, "list the protocols and stop")
 	generate := fs.Bool("generate", false, "only generate the recordings into --cache (no fits)")
@@ -96,7 +96,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		_, err := fmt.Fprintln(stdout, string(b))
 		return err
 	}
-	o := validate.Options{Fit: fit.Options{Seed: *seed, MaxEvals: *evals, Optimizer: fit.Optimizer(*optimizer), NoExtended: *noExt, NoSaturation: *noSat, FIWeight: *fiW}, NoSteps: *noSteps}
+	o := validate.Options{Fit: fit.Options{Seed: *seed, MaxEvals: *evals, Optimizer: fit.Optimizer(*optimizer), NoExtended: *noExt, Saturation: *sat, FIWeight: *fiW}, NoSteps: *noSteps}
 	results := make([]validate.Result, len(ps))
 	errs := make([]error, len(ps))
 	done := make([]bool, len(ps))
@@ -108,8 +108,8 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if old.Seed != *seed || old.MaxEvals != *evals || old.NoSteps != *noSteps || old.Optimizer != *optimizer || old.NoExtended != *noExt || old.NoSaturation != *noSat || old.FIWeight != *fiW {
-			return fmt.Errorf("--reuse %s: search settings (seed %d, evals %d, no-steps %v, optimizer %q, no-extended %v, no-saturation %v, fi-weight %v) differ", path, old.Seed, old.MaxEvals, old.NoSteps, old.Optimizer, old.NoExtended, old.NoSaturation, old.FIWeight)
+		if old.Seed != *seed || old.MaxEvals != *evals || old.NoSteps != *noSteps || old.Optimizer != *optimizer || old.NoExtended != *noExt || old.Saturation != *sat || old.FIWeight != *fiW {
+			return fmt.Errorf("--reuse %s: search settings (seed %d, evals %d, no-steps %v, optimizer %q, no-extended %v, saturation %v, fi-weight %v) differ", path, old.Seed, old.MaxEvals, old.NoSteps, old.Optimizer, old.NoExtended, old.Saturation, old.FIWeight)
 		}
 		for i, p := range ps {
 			for _, r := range old.Results {
@@ -135,7 +135,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		res := validate.Stored{
 			Command: "neuron validate " + strings.Join(args, " "),
 			Reused:  *reuse,
-			Seed:    *seed, MaxEvals: *evals, NoSteps: *noSteps, Optimizer: *optimizer, NoExtended: *noExt, NoSaturation: *noSat, FIWeight: *fiW,
+			Seed:    *seed, MaxEvals: *evals, NoSteps: *noSteps, Optimizer: *optimizer, NoExtended: *noExt, Saturation: *sat, FIWeight: *fiW,
 			Results:   got,
 			Summary:   validate.Summarise(got),
 			Protocols: len(got),

@@ -55,9 +55,9 @@ type Stored struct {
 	// NoExtended is fit.Options.NoExtended: the extended model terms
 	// were left out of the fits.
 	NoExtended bool `json:"no_extended,omitempty"`
-	// NoSaturation is fit.Options.NoSaturation: the saturating
-	// adaptation increment was left out of the main search.
-	NoSaturation bool `json:"no_saturation,omitempty"`
+	// Saturation is fit.Options.Saturation: the saturating adaptation
+	// increment was part of the main search.
+	Saturation bool `json:"saturation,omitempty"`
 	// FIWeight is fit.Options.FIWeight as given (0: the fitter's default).
 	FIWeight  float64   `json:"fi_weight,omitempty"`
 	Protocols int       `json:"protocols"`
