@@ -224,20 +224,16 @@ func binnedRate(dst []float64, trains [][]float64, t0, t1, binMS float64) []floa
 // spikes more into the last bin, or left it up to half empty, and divided
 // it by the full width: at 400 ms in bins of 3 ms, the last bin's rate came
 // out a third too high.)
-func coverBins(t0, t1, binMS float64) int {
-	q := (t1 - t0) / binMS
-	if !(q > 0) || math.IsInf(q, 0) {
-		return 0
-	}
-	if k := math.Round(q); k >= 1 && math.Abs(q-k) <= 1e-9*k {
-		return int(k)
-	}
-	return int(math.Ceil(q))
-}
+func coverBins(t0, t1, binMS float64) int { return countBins(t0, t1, binMS, math.Ceil) }
 
 // wholeBins is the number of whole bins of binMS in [t0, t1), a quotient
 // within 1e-9 (relative) below a whole number k counting as k.
-func wholeBins(t0, t1, binMS float64) int {
+func wholeBins(t0, t1, binMS float64) int { return countBins(t0, t1, binMS, math.Floor) }
+
+// countBins is (t1−t0)/binMS taken to a whole number by whole (math.Ceil
+// or math.Floor), a quotient within 1e-9 (relative) of a whole number k
+// being k; 0 for an empty window or a bin that is not > 0.
+func countBins(t0, t1, binMS float64, whole func(float64) float64) int {
 	q := (t1 - t0) / binMS
 	if !(q > 0) || math.IsInf(q, 0) {
 		return 0
@@ -245,7 +241,7 @@ func wholeBins(t0, t1, binMS float64) int {
 	if k := math.Round(q); k >= 1 && math.Abs(q-k) <= 1e-9*k {
 		return int(k)
 	}
-	return int(math.Floor(q))
+	return int(whole(q))
 }
 
 // toRates turns the counts of coverBins(t0, t1, binMS) bins of n trains
