@@ -60,7 +60,8 @@
 // File formats (ReadTrace, ReadSpikes, WriteSpikes): traces are raw
 // little-endian float32 samples (.f32, .bin, .raw, .dat) or text with one
 // value per line (the last field of a line; optional header; '#' comments);
-// spike times are text in ms. The sampling interval is given separately.
+// spike times are text in ms, or in seconds when the header says so
+// (ReadSpikesIn, SpikeUnit). The sampling interval is given separately.
 // Windows on the command line (ParseWindow) are start:end in ms, or with the
 // suffix "s" (seconds) or "samples" (indices of the sampling interval); in
 // Go they are Window{StartMS, EndMS}.

@@ -31,8 +31,10 @@ var ErrFormat = errors.New("brain: malformed recording file")
 // The sampling interval dt is not stored in the file; it is given alongside
 // (Recording.DT, the --dt flag).
 //
-// Spike times are text in ms, one per line (last field of the line), with
-// an optional header; they are sorted on reading.
+// Spike times are text, one per line (last field of the line), with an
+// optional header; they are sorted on reading. They are in ms unless the
+// header names seconds as its last field's unit ("t_s", "time (s)",
+// "t [s]", "seconds"; see SpikeUnit), in which case they are converted.
 
 // ReadTrace reads a trace file in either format (chosen by extension).
 func ReadTrace(path string) ([]float64, error) {
@@ -123,6 +125,14 @@ func WriteFloat32(w io.Writer, x []float64) error {
 // ReadColumn reads one number per line of text (the last field of each
 // line), skipping an optional header line, blank lines and '#' comments.
 func ReadColumn(r io.Reader) ([]float64, error) {
+	x, _, err := readColumn(r)
+	return x, err
+}
+
+// readColumn is ReadColumn that also returns the header's last field ("" if
+// the file has no header).
+func readColumn(r io.Reader) ([]float64, string, error) {
+	var head string
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	var out []float64
@@ -145,34 +155,85 @@ func ReadColumn(r io.Reader) ([]float64, error) {
 		v, err := strconv.ParseFloat(fields[len(fields)-1], 64)
 		if err != nil {
 			if header {
+				head = fields[len(fields)-1]
 				continue
 			}
-			return nil, fmt.Errorf("%w: line %d: %q is not a number", ErrFormat, line, fields[len(fields)-1])
+			return nil, "", fmt.Errorf("%w: line %d: %q is not a number", ErrFormat, line, fields[len(fields)-1])
 		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%w: line %d: %v", ErrFormat, line, v)
+			return nil, "", fmt.Errorf("%w: line %d: %v", ErrFormat, line, v)
 		}
 		if len(out) == MaxSamples {
-			return nil, fmt.Errorf("%w: line %d: more than MaxSamples = %d values; raise fit.MaxSamples for longer traces", ErrFormat, line, MaxSamples)
+			return nil, "", fmt.Errorf("%w: line %d: more than MaxSamples = %d values; raise fit.MaxSamples for longer traces", ErrFormat, line, MaxSamples)
 		}
 		out = append(out, v)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return out, nil
+	return out, head, nil
 }
 
-// ReadSpikes reads spike times (ms) from a text file and sorts them.
+// SpikeUnit is the unit of the spike times in a file: UnitAuto (the
+// header's, ms without one), UnitMS or UnitS.
+type SpikeUnit string
+
+// The spike time units ReadSpikesIn accepts.
+const (
+	UnitAuto SpikeUnit = ""
+	UnitMS   SpikeUnit = "ms"
+	UnitS    SpikeUnit = "s"
+)
+
+// headerUnit is the time unit a header field names: "ms" for t_ms, time_ms,
+// time(ms), [ms], ms, msec; "s" for t_s, time_s, (s), [s], s, sec, seconds;
+// "" for anything else (no unit recognised).
+func headerUnit(field string) SpikeUnit {
+	f := strings.ToLower(strings.TrimSpace(field))
+	if i := strings.LastIndexAny(f, "([_"); i >= 0 {
+		f = strings.TrimRight(f[i+1:], ")]")
+	}
+	switch f {
+	case "ms", "msec", "millisecond", "milliseconds":
+		return UnitMS
+	case "s", "sec", "second", "seconds":
+		return UnitS
+	}
+	return UnitAuto
+}
+
+// ReadSpikes reads spike times from a text file, converts them to ms
+// (seconds if the header says so, see SpikeUnit) and sorts them.
 func ReadSpikes(path string) ([]float64, error) {
+	return ReadSpikesIn(path, UnitAuto)
+}
+
+// ReadSpikesIn is ReadSpikes with the file's unit given: UnitMS or UnitS
+// override a header without a recognised unit and are an error when the
+// header names the other one.
+func ReadSpikesIn(path string, unit SpikeUnit) ([]float64, error) {
+	if unit != UnitAuto && unit != UnitMS && unit != UnitS {
+		return nil, fmt.Errorf("%w: spike time unit %q: want ms or s", ErrInput, unit)
+	}
 	f, err := openInput(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	s, err := ReadColumn(f)
+	s, head, err := readColumn(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	switch hu := headerUnit(head); {
+	case unit == UnitAuto:
+		unit = hu
+	case hu != UnitAuto && hu != unit:
+		return nil, fmt.Errorf("%w: %s: the header %q names %s, the unit given is %s", ErrFormat, path, head, hu, unit)
+	}
+	if unit == UnitS {
+		for i := range s {
+			s[i] *= 1000
+		}
 	}
 	sortFloats(s)
 	return s, nil

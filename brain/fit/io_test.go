@@ -3,6 +3,7 @@ package fit_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -153,5 +154,58 @@ func TestParseWindow(t *testing.T) {
 		if _, err := fit.ParseWindow(bad, dt); !errors.Is(err, fit.ErrInput) {
 			t.Errorf("%q: err = %v, want ErrInput", bad, err)
 		}
+	}
+}
+
+// Spike files in seconds are common (NWB, SONATA, Brian2 exports); a header
+// that names the unit must be honoured, not read as ms (1000× too early).
+func TestReadSpikesUnits(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name, text string
+		unit       fit.SpikeUnit
+		want       []float64
+	}{
+		{"no header", "12.5\n3\n", fit.UnitAuto, []float64{3, 12.5}},
+		{"t_ms", "t_ms\n3\n12.5\n", fit.UnitAuto, []float64{3, 12.5}},
+		{"t_s", "t_s\n0.003\n0.0125\n", fit.UnitAuto, []float64{3, 12.5}},
+		{"time (s)", "time (s)\n0.25\n", fit.UnitAuto, []float64{250}},
+		{"id,t [s]", "id,t[s]\n4,0.5\n", fit.UnitAuto, []float64{500}},
+		{"seconds", "Seconds\n1\n", fit.UnitAuto, []float64{1000}},
+		{"unknown header, given s", "spike_times\n0.5\n", fit.UnitS, []float64{500}},
+		{"unknown header", "spike_times\n0.5\n", fit.UnitAuto, []float64{0.5}},
+		{"no header, given ms", "0.5\n", fit.UnitMS, []float64{0.5}},
+		{"t_ms, given ms", "t_ms\n7\n", fit.UnitMS, []float64{7}},
+	}
+	for k, c := range cases {
+		path := filepath.Join(dir, fmt.Sprintf("s%d.csv", k))
+		if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := fit.ReadSpikesIn(path, c.unit)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if len(got) != len(c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+			continue
+		}
+		for i := range got {
+			if math.Abs(got[i]-c.want[i]) > 1e-9 {
+				t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+				break
+			}
+		}
+	}
+	conflict := filepath.Join(dir, "conflict.csv")
+	if err := os.WriteFile(conflict, []byte("t_s\n0.5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fit.ReadSpikesIn(conflict, fit.UnitMS); !errors.Is(err, fit.ErrFormat) || !strings.Contains(err.Error(), "t_s") {
+		t.Errorf("header t_s read as ms: err = %v, want ErrFormat naming the header", err)
+	}
+	if _, err := fit.ReadSpikesIn(conflict, "us"); !errors.Is(err, fit.ErrInput) || !strings.Contains(err.Error(), `"us"`) {
+		t.Errorf("unit us: err = %v, want ErrInput naming it", err)
 	}
 }

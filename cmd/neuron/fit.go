@@ -84,7 +84,8 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("fit", fitSynopsis, stderr)
 	currentPath := fs.String("current", "", "injected current file (pA)")
 	dt := fs.Float64("dt", 0, "sampling interval of current and voltage (ms)")
-	spikesPath := fs.String("spikes", "", "recorded spike times file (ms)")
+	spikesPath := fs.String("spikes", "", "recorded spike times file (ms, or seconds if its header says so, see --spike-unit)")
+	spikeUnit := fs.String("spike-unit", "auto", "unit of the times in --spikes and --sweep spike files: auto (the header's, e.g. t_s or t_ms; ms without one), ms or s")
 	voltagePath := fs.String("voltage", "", "optional membrane voltage file (mV), same sampling as the current")
 	train := fs.String("train", "", "training window start:end (ms; or with suffix s or samples)")
 	test := fs.String("test", "", "optional held-out window start:end")
@@ -137,7 +138,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 			fs.Usage()
 			return errors.New("--current, --dt, --spikes and --train are required")
 		}
-		if rec, err = loadRecording(*currentPath, *dt, *spikesPath, *voltagePath); err != nil {
+		if rec, err = loadRecording(*currentPath, *dt, *spikesPath, *voltagePath, *spikeUnit); err != nil {
 			return err
 		}
 	}
@@ -149,7 +150,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	o.Extra = append(o.Extra, extra...)
 	for _, sw := range sweeps {
 		cur, sp, _ := strings.Cut(sw, ":")
-		r, err := loadRecording(cur, *dt, sp, "")
+		r, err := loadRecording(cur, *dt, sp, "", *spikeUnit)
 		if err != nil {
 			return fmt.Errorf("--sweep %s: %w", sw, err)
 		}
@@ -215,14 +216,27 @@ func parseTheta(s string) (fit.ThetaMode, error) {
 	return 0, fmt.Errorf("--theta %q: want auto, on or off", s)
 }
 
-func loadRecording(currentPath string, dt float64, spikesPath, voltagePath string) (fit.Recording, error) {
+// loadRecording reads a recording's files. unit is the --spike-unit flag:
+// with "auto", spike times are taken in ms unless the file's header names
+// seconds, and a spike file whose times all fall in the first thousandth
+// of the recording (what times in seconds read as ms look like) is refused
+// rather than fitted to a burst that never happened.
+func loadRecording(currentPath string, dt float64, spikesPath, voltagePath, unit string) (fit.Recording, error) {
 	rec := fit.Recording{DT: dt}
+	var u fit.SpikeUnit
+	switch unit {
+	case "auto", "":
+	case "ms", "s":
+		u = fit.SpikeUnit(unit)
+	default:
+		return rec, fmt.Errorf("--spike-unit %q: want auto, ms or s", unit)
+	}
 	var err error
 	if rec.Current, err = fit.ReadTrace(currentPath); err != nil {
 		return rec, err
 	}
 	if spikesPath != "" {
-		if rec.Spikes, err = fit.ReadSpikes(spikesPath); err != nil {
+		if rec.Spikes, err = fit.ReadSpikesIn(spikesPath, u); err != nil {
 			return rec, err
 		}
 	}
@@ -231,7 +245,14 @@ func loadRecording(currentPath string, dt float64, spikesPath, voltagePath strin
 			return rec, err
 		}
 	}
-	return rec, rec.Validate()
+	if err := rec.Validate(); err != nil {
+		return rec, err
+	}
+	if n, T := len(rec.Spikes), rec.DurationMS(); u == fit.UnitAuto && n >= 3 && T >= 100 && rec.Spikes[n-1] <= T/1000 {
+		return rec, fmt.Errorf("%s: all %d spike times are at most %g, inside the first %g ms of a %g ms recording: if they are in seconds, give --spike-unit s (or a header such as t_s); if they really are ms, give --spike-unit ms",
+			spikesPath, n, rec.Spikes[n-1], T/1000, T)
+	}
+	return rec, nil
 }
 
 // stringList is a repeatable string flag.

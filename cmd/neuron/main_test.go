@@ -132,3 +132,62 @@ func TestFitPredictCommands(t *testing.T) {
 		t.Errorf("predicted held-out Γ = %.3f", g)
 	}
 }
+
+// Spike times in seconds given to neuron fit as if they were ms crowd into
+// the first thousandth of the recording; the command must refuse them with
+// advice instead of fitting a burst that never happened, read them right
+// when the header or --spike-unit says seconds, and trust --spike-unit ms.
+func TestFitSpikeUnits(t *testing.T) {
+	dir := t.TempDir()
+	cur := filepath.Join(dir, "I.f32")
+	f, err := os.Create(cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fit.WriteFloat32(f, make([]float64, 20000)); err != nil { // 2 s at 0.1 ms
+		t.Fatal(err)
+	}
+	f.Close()
+	spikes := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	secs := spikes("sec.csv", "0.1\n0.7\n1.3\n1.9\n")        // seconds, no header
+	secsHeader := spikes("sech.csv", "t_s\n0.1\n0.7\n1.3\n") // seconds, said so
+	for _, c := range []struct {
+		path, unit string
+		ok         bool
+		spikes     int
+	}{
+		{secs, "auto", false, 0},
+		{secs, "s", true, 4},
+		{secs, "ms", true, 4},
+		{secsHeader, "auto", true, 3},
+		{secsHeader, "ms", false, 0},
+	} {
+		rec, err := loadRecording(cur, 0.1, c.path, "", c.unit)
+		if c.ok != (err == nil) {
+			t.Errorf("%s --spike-unit %s: err = %v, want ok %v", filepath.Base(c.path), c.unit, err, c.ok)
+			continue
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), "--spike-unit") && !strings.Contains(err.Error(), "t_s") {
+				t.Errorf("%s --spike-unit %s: error %q does not say what to do", filepath.Base(c.path), c.unit, err)
+			}
+			continue
+		}
+		if len(rec.Spikes) != c.spikes {
+			t.Errorf("%s --spike-unit %s: %d spikes, want %d", filepath.Base(c.path), c.unit, len(rec.Spikes), c.spikes)
+		}
+		if c.unit != "ms" && rec.Spikes[0] != 100 {
+			t.Errorf("%s --spike-unit %s: first spike at %v ms, want 100", filepath.Base(c.path), c.unit, rec.Spikes[0])
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"fit", "--current", cur, "--dt", "0.1", "--spikes", secs, "--train", "0:1000", "--spike-unit", "min"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), `"min"`) {
+		t.Errorf("--spike-unit min: code %d, %q", code, errb.String())
+	}
+}
