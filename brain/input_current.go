@@ -223,7 +223,11 @@ func (c SineClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
 }
 
 // TraceClamp plays an arbitrary current trace: ValuesPA[k] (pA) during
-// [StartMS + k·SampleMS, StartMS + (k+1)·SampleMS); 0 outside.
+// [StartMS + k·SampleMS, StartMS + (k+1)·SampleMS); 0 outside. A step gets
+// the sample in force at its start when SampleMS ≥ dt (as Brian2's
+// TimedArray does); a trace sampled finer than dt gives each step its mean
+// over the step, so the charge it carries is kept (sampling it once per
+// step would drop a pulse that falls between two step starts).
 type TraceClamp struct {
 	statelessCurrent
 	ValuesPA []float64
@@ -249,6 +253,12 @@ func (c TraceClamp) Validate() error {
 // Add adds the step's current to dst[cells[k]].
 func (c TraceClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
 	t := float64(step)*dt - c.StartMS
+	if c.SampleMS < dt {
+		if v, ok := c.mean(t, dt); ok {
+			addConst(v, cells, dst)
+		}
+		return
+	}
 	if t < 0 {
 		return
 	}
@@ -258,6 +268,21 @@ func (c TraceClamp) Add(step int64, dt float64, cells []int32, dst []float64) {
 	if k := math.Floor(t/c.SampleMS + 1e-9); k < float64(len(c.ValuesPA)) {
 		addConst(c.ValuesPA[int(k)], cells, dst)
 	}
+}
+
+// mean is the trace's average over [t, t+dt) (t relative to StartMS),
+// counting 0 outside the trace; ok is false when the step misses it.
+func (c TraceClamp) mean(t, dt float64) (v float64, ok bool) {
+	a, b := t/c.SampleMS, (t+dt)/c.SampleMS // the step in samples
+	lo, hi := max(a, 0), min(b, float64(len(c.ValuesPA)))
+	if !(hi > lo) {
+		return 0, false
+	}
+	var sum float64
+	for k := int(lo); float64(k) < hi; k++ { // at most len(ValuesPA) samples
+		sum += (min(float64(k+1), hi) - max(float64(k), lo)) * c.ValuesPA[k]
+	}
+	return sum / (b - a), true
 }
 
 // OUNoise is an Ornstein–Uhlenbeck current, independent in every target

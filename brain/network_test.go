@@ -490,6 +490,12 @@ func TestCurrentClamps(t *testing.T) {
 		{SineClamp{AmpPA: 10, FreqHz: 25, PhaseDeg: 90}, 40, 10},
 		{TraceClamp{ValuesPA: []float64{1, 2, 3}, SampleMS: 1, StartMS: 5}, 6.5, 2},
 		{TraceClamp{ValuesPA: []float64{1, 2, 3}, SampleMS: 1, StartMS: 5}, 8, 0},
+		// finer than dt: the step's mean (a 25 µs pulse between step starts counts)
+		{TraceClamp{ValuesPA: []float64{0, 40, 0, 0, 8, 8, 8, 8}, SampleMS: 0.025}, 0, 10},
+		{TraceClamp{ValuesPA: []float64{0, 40, 0, 0, 8, 8, 8, 8}, SampleMS: 0.025}, 0.1, 8},
+		{TraceClamp{ValuesPA: []float64{4, 4, 4, 4, 4, 4}, SampleMS: 0.025}, 0.1, 2},
+		{TraceClamp{ValuesPA: []float64{4, 4, 4, 4}, SampleMS: 0.025, StartMS: 0.05}, 0, 2},
+		{TraceClamp{ValuesPA: []float64{4, 4, 4, 4}, SampleMS: 0.025}, 0.2, 0},
 	} {
 		if got := at(c.src, c.t); math.Abs(got-c.want) > 1e-9 {
 			t.Errorf("%v at %v ms: %v pA, want %v", c.src, c.t, got, c.want)
