@@ -136,7 +136,13 @@ func (g *ConnBuilder) checkSize(n int64) error {
 // RowRand returns the random stream of presynaptic row i, keyed by the
 // projection and the global id of cell i.
 func (g *ConnBuilder) RowRand(i int) *rand.Rand {
-	return rand.New(newStream(g.seed, streamConnect, g.proj<<1, g.preBase+uint64(i)))
+	s := g.rowStream(i)
+	return rand.New(&s)
+}
+
+// rowStream is the source of RowRand(i), as a value.
+func (g *ConnBuilder) rowStream(i int) rand.PCG {
+	return *newStream(g.seed, streamConnect, g.proj<<1, g.preBase+uint64(i))
 }
 
 // ColumnRand returns the random stream of postsynaptic column j, keyed
@@ -422,13 +428,16 @@ func (c FixedProbability) Connect(g *ConnBuilder) error {
 	}
 	logq := math.Log1p(-c.P) // < 0, −Inf when P == 1
 	return g.RowsParallel(c.P*float64(g.nPre)*float64(g.nPost), func(i int, dst []uint32) []uint32 {
-		r := g.RowRand(i)
+		// RowRand(i)'s stream, drawn from directly: the generator stays
+		// on the stack (RowRand's is two heap objects per row).
+		r := g.rowStream(i)
 		j := -1
 		for {
 			// Gap to the next connected target: geometric on {0, 1, …}.
 			skip := 0.0
 			if c.P < 1 {
-				skip = math.Floor(math.Log(1-r.Float64()) / logq)
+				u := float64(r.Uint64()<<11>>11) / (1 << 53) // rand.Rand.Float64
+				skip = math.Floor(math.Log(1-u) / logq)
 			}
 			if skip >= float64(g.nPost-j-1) {
 				return dst

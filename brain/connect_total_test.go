@@ -128,3 +128,39 @@ func TestGroupDelaysCountingSortMatchesStableSort(t *testing.T) {
 		}
 	}
 }
+
+// FixedProbability draws each row from RowRand(i)'s stream (it reads the
+// generator directly, without RowRand's heap objects): its rows are those
+// of geometric skipping with RowRand(i).Float64.
+func TestFixedProbabilityRowStreams(t *testing.T) {
+	for _, c := range []FixedProbability{{P: 0.02}, {P: 0.3, NoSelf: true}} {
+		pre, _ := NewPopulation("pre", 500, Generic())
+		post, _ := NewPopulation("post", 400, Generic())
+		net := NewNetwork(DefaultDT, 7)
+		net.Connect(pre, pre, c, SynapseSpec{Weight: Const(1)}) // a projection before: index 1 below
+		pr, err := net.Connect(pre, post, c, SynapseSpec{Weight: Const(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Build(); err != nil {
+			t.Fatal(err)
+		}
+		g := &ConnBuilder{seed: 7, proj: 1, preBase: 0, postBase: 500, nPre: 500, nPost: 400}
+		logq := math.Log1p(-c.P)
+		for i := range 500 {
+			r := g.RowRand(i)
+			var want []uint32
+			for j := -1; ; {
+				j += 1 + int(math.Floor(math.Log(1-r.Float64())/logq))
+				if j >= 400 {
+					break
+				}
+				want = append(want, uint32(j))
+			}
+			lo, hi := pr.Row(i)
+			if got := pr.Targets()[lo:hi]; !slices.Equal(got, want) {
+				t.Fatalf("%v: row %d = %v, want %v", c, i, got, want)
+			}
+		}
+	}
+}

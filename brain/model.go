@@ -364,8 +364,10 @@ func NewModelPopulation(name string, n int, m NeuronModel) (*Population, error) 
 	sl := newSlab(n, arrays)
 	for _, v := range specs {
 		x := sl.next()
-		for i := range x {
-			x[i] = v.Init
+		if v.Init != 0 { // the slab is zero: pages of a variable left at 0 stay untouched until used
+			for i := range x {
+				x[i] = v.Init
+			}
 		}
 		mp.st.vars = append(mp.st.vars, x)
 		mp.st.names = append(mp.st.names, v.Name)

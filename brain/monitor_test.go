@@ -139,3 +139,70 @@ func TestSpikeSampleIndices(t *testing.T) {
 		}
 	}
 }
+
+// A Run reserves room for the spikes a SpikeRecorder expects (so that
+// recording within the expectation copies nothing), full buffers double,
+// and the spikes recorded are the same whatever the reservation.
+func TestSpikeRecorderGrowth(t *testing.T) {
+	run := func(rate float64) *SpikeRecorder {
+		pop, err := NewPopulation("p", 200, Pyramidal())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range pop.IBias {
+			pop.IBias[i] = 600 + 10*float64(i) // pA: the cells fire at different rates
+		}
+		net := NewNetwork(DefaultDT, 1)
+		rec, err := net.RecordSpikes(pop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.ExpectedRate = rate
+		if err := net.Run(t.Context(), 100, nil); err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
+	ref := run(0) // no reservation: grows from empty
+	if ref.Len() < 1000 {
+		t.Fatalf("%d spikes: want a population that fires", ref.Len())
+	}
+	rs, rn := ref.Spikes()
+	for _, rate := range []float64{1, 10, 1000} {
+		r := run(rate)
+		s, n := r.Spikes()
+		if !slices.Equal(s, rs) || !slices.Equal(n, rn) {
+			t.Errorf("ExpectedRate %v: spikes differ from the unreserved recorder's", rate)
+		}
+		// 200 cells for 100 ms at rate Hz
+		if want := int(20 * rate); cap(s) < want || cap(n) < want {
+			t.Errorf("ExpectedRate %v: capacity %d, %d after the Run, want ≥ %d reserved", rate, cap(s), cap(n), want)
+		}
+	}
+	r, _ := NewSpikeRecorder(3, 0.1)
+	r.Reserve(100)
+	if cap(r.steps) != 100 || cap(r.neurons) != 100 {
+		t.Fatalf("Reserve(100): capacity %d, %d", cap(r.steps), cap(r.neurons))
+	}
+	for k := range 100 {
+		r.Record(int64(k), []int32{int32(k % 3)})
+	}
+	r.Record(100, []int32{1, 2})
+	if cap(r.steps) != 200 || cap(r.neurons) != 200 || r.Len() != 102 {
+		t.Errorf("past a full buffer of 100: capacity %d, %d (want 200), %d spikes", cap(r.steps), cap(r.neurons), r.Len())
+	}
+	steps, neurons := r.Spikes()
+	for k := range 100 {
+		if steps[k] != int32(k) || neurons[k] != int32(k%3) {
+			t.Fatalf("spike %d = (%d, %d) after growing, want (%d, %d)", k, steps[k], neurons[k], k, k%3)
+		}
+	}
+	if steps[101] != 100 || neurons[101] != 2 {
+		t.Errorf("last spike (%d, %d), want (100, 2)", steps[101], neurons[101])
+	}
+	big := &SpikeRecorder{N: 1, DT: 0.1}
+	big.steps, big.neurons = make([]int32, doubleMax), make([]int32, doubleMax)
+	if got := big.grownCap(1); got != doubleMax+doubleMax/4 {
+		t.Errorf("grownCap past doubleMax = %d, want %d", got, doubleMax+doubleMax/4)
+	}
+}

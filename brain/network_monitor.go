@@ -170,6 +170,7 @@ func (m spikeMonitor) StartRun(v *StepView, steps int64) error {
 		}
 		return fmt.Errorf("brain: spike recorder of %s: the Run would record step %d; a SpikeRecorder's int32 step numbers hold steps below 2³¹−1 (%.4g ms at dt = %g ms)", name, last, math.MaxInt32*v.DT(), v.DT())
 	}
+	m.rec.reserveRun(steps)
 	return nil
 }
 
