@@ -61,6 +61,16 @@ func TestBenchChecks(t *testing.T) {
 	}
 }
 
+// Both COBA rows get the change-a-parameter measurement (one program),
+// as CUBA does; STDP has none.
+func TestE2EModel(t *testing.T) {
+	for m, want := range map[string]string{"cuba": "cuba", "coba": "coba", "coba-euler": "coba", "stdp": ""} {
+		if got, ok := e2eModel(m); got != want || ok != (want != "") {
+			t.Errorf("e2eModel(%q) = %q, %v; want %q", m, got, ok, want)
+		}
+	}
+}
+
 // TestBenchGoRun: the change-a-parameter measurement builds and runs a
 // small program against this module's source.
 func TestBenchGoRun(t *testing.T) {
