@@ -64,7 +64,8 @@ const (
 	doubleMax     = 1 << 22 // spikes (32 MB)
 )
 
-// grownCap is the capacity of the buffers that hold n more spikes.
+// grownCap is the capacity of the buffers that hold n more spikes: at
+// least double (a quarter more past doubleMax) the present one.
 func (r *SpikeRecorder) grownCap(n int) int {
 	c := cap(r.steps)
 	if c < doubleMax {
@@ -92,7 +93,7 @@ func (r *SpikeRecorder) reserveRun(steps int64) {
 		return
 	}
 	if n := int(min(want, runReserveMax)); len(r.steps)+n > min(cap(r.steps), cap(r.neurons)) {
-		r.regrow(len(r.steps) + n)
+		r.regrow(r.grownCap(n)) // at least doubling: many short Runs copy the spikes O(log) times
 	}
 }
 
@@ -105,7 +106,7 @@ func (r *SpikeRecorder) Reset() { r.steps, r.neurons = r.steps[:0], r.neurons[:0
 // Reserve grows the buffers to hold n more spikes without reallocating.
 func (r *SpikeRecorder) Reserve(n int) {
 	if n > 0 && len(r.steps)+n > min(cap(r.steps), cap(r.neurons)) {
-		r.regrow(len(r.steps) + n)
+		r.regrow(r.grownCap(n))
 	}
 }
 

@@ -200,6 +200,21 @@ func TestSpikeRecorderGrowth(t *testing.T) {
 	if steps[101] != 100 || neurons[101] != 2 {
 		t.Errorf("last spike (%d, %d), want (100, 2)", steps[101], neurons[101])
 	}
+	// Many short Runs (a notebook stepping 1 ms at a time): the buffers
+	// move O(log) times, not at every Run.
+	r, _ = NewSpikeRecorder(4000, 0.1)
+	moves := 0
+	for k := range int64(10000) {
+		before := cap(r.steps)
+		r.reserveRun(10) // 4000 cells at 10 Hz for 1 ms: 40 spikes expected
+		r.Record(k, []int32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40})
+		if cap(r.steps) != before {
+			moves++
+		}
+	}
+	if r.Len() != 400000 || moves > 20 {
+		t.Errorf("10000 short Runs: %d spikes, the buffers moved %d times (want ≤ 20)", r.Len(), moves)
+	}
 	big := &SpikeRecorder{N: 1, DT: 0.1}
 	big.steps, big.neurons = make([]int32, doubleMax), make([]int32, doubleMax)
 	if got := big.grownCap(1); got != doubleMax+doubleMax/4 {
