@@ -22,6 +22,9 @@ import (
 // run in parallel. The -1s modes run 1 s per iteration, so that a batch of
 // peer steps lasts 100 steps (the workers' replicas of split populations,
 // network_replica.go, are used only in batches of 32 steps or more).
+// The fresh modes build a new network for every iteration (outside the
+// timer) and time one Run of 1 s from its start, as `neuron bench` does:
+// fresh-1s on GOMAXPROCS workers under a new pacer, fresh-solo-1s on one.
 func BenchmarkCores(b *testing.B) {
 
 	nets := []struct {
@@ -40,9 +43,13 @@ func BenchmarkCores(b *testing.B) {
 			return net, err
 		}},
 	}
-	modes := []string{"solo", "split", "parallel", "phases", "paced", "solo-1s", "parallel-1s", "paced-1s"}
+	modes := []string{"solo", "split", "parallel", "phases", "paced", "solo-1s", "parallel-1s", "paced-1s", "fresh-1s", "fresh-solo-1s"}
 	for _, nb := range nets {
 		for _, mode := range modes {
+			if strings.HasPrefix(mode, "fresh") {
+				b.Run(nb.name+"/"+mode, func(b *testing.B) { benchFresh(b, nb.build, mode == "fresh-1s") })
+				continue
+			}
 			// The -1s modes run 1 s per iteration (progress every 100
 			// steps, so a batch of peer steps lasts 100 steps, as in a
 			// Run of 1 s with a progress callback; neuron bench has none)
@@ -115,6 +122,53 @@ func BenchmarkCores(b *testing.B) {
 				b.ReportMetric(windows[len(windows)/4], "q25-ns/step")
 				b.ReportMetric(windows[len(windows)/2], "q50-ns/step")
 			})
+		}
+	}
+}
+
+// benchFresh times one Run of 1 s of a network built for the iteration
+// (spikes recorded, built and its garbage collected outside the timer, as
+// in a `neuron bench` child), on GOMAXPROCS workers (paced) or one, and
+// reports the parallel epochs per Run.
+func benchFresh(b *testing.B, build func() (*brain.Network, error), paced bool) {
+	if paced && runtime.GOMAXPROCS(0) < 2 {
+		b.Skip("needs GOMAXPROCS ≥ 2")
+	}
+	ctx := context.Background()
+	var par, all int
+	var elapsed time.Duration
+	for range b.N {
+		b.StopTimer()
+		net, err := build()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !paced {
+			net.Workers = 1
+		}
+		for _, p := range net.Populations() {
+			if _, err := net.RecordSpikes(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := net.Build(); err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		b.StartTimer()
+		t0 := time.Now()
+		if err := net.Run(ctx, 1000, nil); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(t0)
+		s, p := brain.PaceEpochs(net)
+		par, all = par+p, all+s+p
+	}
+	b.ReportMetric(float64(elapsed.Nanoseconds())/float64(b.N)/10000, "ns/step")
+	if paced {
+		b.ReportMetric(float64(par)/float64(b.N), "par-epochs/run")
+		if all > 0 {
+			b.ReportMetric(float64(par)/float64(all), "par-epochs")
 		}
 	}
 }
