@@ -193,6 +193,7 @@
 //	network_guard.go     guards against silent wrong results while running
 //	network_rng.go       random streams keyed by global ids (Streams, NewStream)
 //	network_pace.go      the pacer: whether the workers join in a step on a busy machine
+//	network_cpus.go      the members of a team on CPUs of their own (thread affinity, Linux)
 //	population.go        Population: NewPopulation, Prepare, Step, BlowUpError
 //	population_state.go  Population.MarshalBinary / UnmarshalBinary
 //	memory.go            memory budgets (MemoryBudget) checked before large allocations

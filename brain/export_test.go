@@ -36,3 +36,8 @@ func NoPeer(n *Network) { n.noPeer = true }
 
 // PeerSteps is the number of steps n ran as peer steps.
 func PeerSteps(n *Network) int64 { return n.peerStepsRun }
+
+// LoadBlind makes the pacer of n wake its workers for parallel epochs
+// even while other tasks run on the machine (benchmarks that measure the
+// parallel steps on a machine that is not quiet).
+func LoadBlind(n *Network) { n.loadBlind = true }

@@ -102,8 +102,11 @@ type MemoryEstimator interface {
 }
 
 // checkRunMemory refuses a Run of steps steps when the monitors'
-// estimates add up to more than the budget.
-func (n *Network) checkRunMemory(steps int64) error {
+// estimates add up to more than the budget. The replicas of the Run's
+// peer steps pr (network_replica.go; nil: none) count too; when only
+// they do not fit, they are dropped (they speed the steps up, nothing
+// more).
+func (n *Network) checkRunMemory(steps int64, pr *peerRun) error {
 	var total float64
 	var biggest string
 	var most float64
@@ -128,7 +131,11 @@ func (n *Network) checkRunMemory(steps int64) error {
 			most, biggest = b, strings.TrimPrefix(fmt.Sprintf("%T", e), "*brain.")
 		}
 	}
-	if budget := n.budget(); total > float64(budget) {
+	budget := n.budget()
+	if pr != nil && total+float64(pr.replicaBytes()) > float64(budget) {
+		pr.dropReplicas()
+	}
+	if total > float64(budget) {
 		return fmt.Errorf("brain: Run: the recorders would hold about %.3g GB after %d steps (the largest, a %s, %.3g GB), more than the memory budget of %.3g GB (Network.MemoryBudget): record fewer neurons or variables, sample less often, run in shorter pieces and Reset, or stream to disk", total/1e9, steps, biggest, most/1e9, float64(budget)/1e9)
 	}
 	return nil

@@ -59,7 +59,14 @@ type Network struct {
 	// claim the step's tasks (population segments, with the spike delivery
 	// into them and their delay rings, and spike sources) one at a time.
 	// 0 means GOMAXPROCS for networks of at least 2000 cells and
-	// generators, 1 otherwise. It does not change results.
+	// generators, 1 otherwise. It does not change results. With more
+	// than one, a pacer (network_pace.go) runs the steps on the calling
+	// goroutine alone while the workers are not worth their cost (another
+	// process keeps the CPUs busy, or parallel steps measure no faster),
+	// and on Linux, while the workers run, the calling goroutine is
+	// locked to its thread and that thread and the workers' are kept on
+	// different CPUs (network_cpus.go; the thread's own affinity is
+	// given back when the Run ends or the steps go solo).
 	Workers int
 	// Comm, when not nil and of more than one rank, runs the network as
 	// one rank of a distributed job (network_dist.go): every rank builds
@@ -106,6 +113,7 @@ type Network struct {
 	planInUse int  // index in plans, −1 before the first usePlan
 	keepSplit bool // tests: the pacer's solo steps keep the team's cut
 	noPeer    bool // tests: parallel epochs use the general step, never peer steps
+	loadBlind bool // benchmarks: the pacer wakes the workers whatever else runs (team.coresFree)
 	team      *team
 	peer      *peerRun // peer steps of this Run (network_peer.go), nil if none
 	peerKept  *peerRun // the last Run's, reused while the plan stays
@@ -452,7 +460,30 @@ func (n *Network) Build() (err error) {
 	}
 	defer n.release()
 	defer n.recoverBug("Build", &err)
-	return n.buildAll()
+	if err := n.buildAll(); err != nil {
+		return err
+	}
+	n.prepareCores()
+	return nil
+}
+
+// prepareCores sets up what a Run on several workers needs before its
+// steps (Build; a Run does what is left, e.g. after Workers changed): the
+// team's cut of the network and, when the network qualifies, its peer
+// steps with the workers' replicas allocated and written
+// (network_replica.go), so that a Run's first parallel steps do not pay
+// for them.
+func (n *Network) prepareCores() {
+	w := n.workers()
+	if w < 2 || n.distributed() {
+		return
+	}
+	if w != n.planW {
+		n.plan(w)
+	}
+	if n.peerKept == nil && n.peerable() {
+		n.keepPeerRun(w)
+	}
 }
 
 func (n *Network) build() error {
@@ -746,12 +777,15 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 	}
 	if w > 1 {
 		n.team = newTeam(w, n.taskWork, n.taskFlush, n.taskLearn, n.deliverPlastic)
+		n.team.loadBlind = n.loadBlind
 		if n.pace.epoch == 0 || w != n.pace.workers {
 			n.pace = newPacer(w)
 		}
 		n.pace.restart()
-		n.team.solo = n.pace.solo
-		n.usePlan(n.pace.solo)
+		// The new team's workers are starting: the steps run solo until
+		// the pacer's first parallel step finds them running (team.warm).
+		n.team.setSolo(true)
+		n.usePlan(true)
 		n.pacedAhead = false
 		if n.peerable() {
 			n.peer = n.peerSetUp(n.team)
@@ -759,6 +793,7 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 		}
 		defer func() {
 			n.stopPeers()
+			n.team.unpinCaller()
 			n.team.close()
 			n.team = nil
 			n.peer = nil
@@ -776,7 +811,7 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 	n.setUniform(true)
 	defer n.setUniform(false)
 	defer n.deliverPending()
-	if err := n.checkRunMemory(steps); err != nil {
+	if err := n.checkRunMemory(steps, n.peer); err != nil {
 		return err
 	}
 	if err := n.checkDistMonitors(); err != nil {
@@ -830,18 +865,13 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 // for the next step, unless peerSteps already did, and switches the plan
 // when the mode changes.
 func (n *Network) paceStep() {
-	solo := n.aheadSolo
-	if n.pacedAhead {
-		n.pacedAhead = false
-	} else {
-		var now time.Time
-		if n.pace.clockDue() {
-			now = time.Now()
-		}
-		solo = n.pace.step(now)
+	ahead := n.pacedAhead
+	n.pacedAhead = false
+	solo, changed := n.pace.pace(n.team, time.Now, ahead, n.aheadSolo)
+	for testAwaitWake && n.pace.waking && !n.team.awake() {
+		n.team.warm(n.pace.warmFor(1)) // again if a worker parked since
 	}
-	if solo != n.team.solo {
-		n.team.solo = solo
+	if changed {
 		n.usePlan(solo)
 	}
 }
@@ -878,6 +908,7 @@ const (
 	phaseLearn
 	phasePlastic
 	phasePeer // a batch of peer steps (network_peer.go), not a task function
+	phaseWarm // wakes the workers for a parallel epoch (team.warm), not a task function
 )
 
 // phase runs the tasks of one phase of a step: on the team during a

@@ -24,7 +24,9 @@ import (
 // network_replica.go, are used only in batches of 32 steps or more).
 // The fresh modes build a new network for every iteration (outside the
 // timer) and time one Run of 1 s from its start, as `neuron bench` does:
-// fresh-1s on GOMAXPROCS workers under a new pacer, fresh-solo-1s on one.
+// fresh-1s on GOMAXPROCS workers under a new pacer, fresh-solo-1s on one,
+// fresh-blind-1s as fresh-1s with a pacer that tries parallel epochs even
+// while other tasks run (brain.LoadBlind).
 func BenchmarkCores(b *testing.B) {
 
 	nets := []struct {
@@ -43,11 +45,11 @@ func BenchmarkCores(b *testing.B) {
 			return net, err
 		}},
 	}
-	modes := []string{"solo", "split", "parallel", "phases", "paced", "solo-1s", "parallel-1s", "paced-1s", "fresh-1s", "fresh-solo-1s"}
+	modes := []string{"solo", "split", "parallel", "phases", "paced", "solo-1s", "parallel-1s", "paced-1s", "fresh-1s", "fresh-solo-1s", "fresh-blind-1s"}
 	for _, nb := range nets {
 		for _, mode := range modes {
 			if strings.HasPrefix(mode, "fresh") {
-				b.Run(nb.name+"/"+mode, func(b *testing.B) { benchFresh(b, nb.build, mode == "fresh-1s") })
+				b.Run(nb.name+"/"+mode, func(b *testing.B) { benchFresh(b, nb.build, mode != "fresh-solo-1s", mode == "fresh-blind-1s") })
 				continue
 			}
 			// The -1s modes run 1 s per iteration (progress every 100
@@ -130,7 +132,7 @@ func BenchmarkCores(b *testing.B) {
 // (spikes recorded, built and its garbage collected outside the timer, as
 // in a `neuron bench` child), on GOMAXPROCS workers (paced) or one, and
 // reports the parallel epochs per Run.
-func benchFresh(b *testing.B, build func() (*brain.Network, error), paced bool) {
+func benchFresh(b *testing.B, build func() (*brain.Network, error), paced, blind bool) {
 	if paced && runtime.GOMAXPROCS(0) < 2 {
 		b.Skip("needs GOMAXPROCS ≥ 2")
 	}
@@ -145,6 +147,9 @@ func benchFresh(b *testing.B, build func() (*brain.Network, error), paced bool) 
 		}
 		if !paced {
 			net.Workers = 1
+		}
+		if blind {
+			brain.LoadBlind(net)
 		}
 		for _, p := range net.Populations() {
 			if _, err := net.RecordSpikes(p); err != nil {

@@ -21,8 +21,30 @@ import "time"
 // the mode in use would (it cannot win any more): a parallel step whose
 // worker shares the caller's vCPU, as one does on the machine above when
 // other jobs run, takes ten times a solo one. A Run starts solo and probes
-// parallel next. Who runs a task never changes its result
-// (network_pool.go), so the pacer cannot change spikes.
+// parallel next; a parallel epoch begins only once the workers are
+// running (step, and network_pool.go's warm), so the time they take to
+// wake up is spent in solo steps and never counted as parallel step time.
+// Who runs a task never changes its result (network_pool.go), so the
+// pacer cannot change spikes.
+//
+// Before it wakes the workers from solo steps for a parallel epoch, the
+// pacer asks whether the machine's other running tasks leave them CPUs
+// (switcher.coresFree); if not, it holds solo for probe epochs and asks
+// again (busy). On the 2-vCPU machine of docs/benchmarks.md two jobs of
+// another user at the lowest priority were enough to make two workers
+// slower than one: their time slices stalled the parallel epochs for
+// 1–7 ms every few hundred steps.
+//
+// A stall (stall: a member waited so long for another that it parked)
+// ends its epoch at once, and the pacer then runs solo for a while (hold):
+// for paceProbeMax epochs after a stall in a probe of parallel (another
+// process is using a core, and every probe would cost a time slice), else
+// for probe epochs, twice as long for each stall that follows, back by
+// half after each probe epochs of parallel without one. So where another
+// process preempts a member now and then (jobs at the lowest priority on
+// the machine above) a stall costs a few hundred solo steps, and where one
+// takes a core (a job at the same priority) parallel is tried about once
+// every paceProbeMax epochs.
 
 const (
 	paceEpoch    = 64   // steps per measurement
@@ -53,11 +75,42 @@ type pacer struct {
 	soloEpochs, parEpochs int // epochs measured in each mode
 
 	// stalled: a member of a parallel epoch waited so long that it parked
-	// (stall); the epoch ends at the next step. hold: solo epochs to run
-	// before the next probe of parallel, after a stall.
-	stalled bool
-	hold    int
-	keep    bool // tests and benchmarks: the mode never changes (KeepParallel)
+	// (stall); the epoch ends at the next step; stalls counts them
+	// (tests). hold: solo epochs to run before parallel again; holdNext:
+	// the hold after the next stall in a parallel epoch that is not a
+	// probe (0: probe); calm: parallel epochs since the last stall or
+	// halving of holdNext.
+	stalled              bool
+	stalls               int
+	hold, holdNext, calm int
+	keep                 bool // tests and benchmarks: the mode never changes (KeepParallel)
+
+	// waking: the step just begun was to start a parallel epoch, but the
+	// workers were not running (step); wakeSteps counts such steps (tests)
+	waking    bool
+	wakeSteps int
+	busyTimes int // parallel epochs put off (busy; tests)
+	// warmSolo: the current epoch probes solo while parallel is the mode
+	// in use (the workers are kept running through it: warmFor)
+	warmSolo bool
+}
+
+// The workers' wake-up (network_pool.go's warm) lasts from tens of
+// microseconds on an idle machine to a time slice of another process
+// (0.1–15 ms measured on the machine of docs/benchmarks.md while other
+// jobs ran), and solo steps run meanwhile, so that it costs nothing but
+// it delays the parallel epoch. A worker woken for the next parallel epoch spins
+// until its first step comes, and through a probe of solo when parallel
+// is the mode in use, so as not to be woken again after it.
+const (
+	warmMin = 200 * time.Microsecond // the shortest spin of a woken worker
+	warmMax = 2 * time.Millisecond   // the longest
+)
+
+// warmFor is how long a woken worker should spin to span steps solo
+// steps: twice their measured time, within [warmMin, warmMax].
+func (p *pacer) warmFor(steps int) time.Duration {
+	return min(max(time.Duration(2*float64(steps)*p.tSolo), warmMin), warmMax)
 }
 
 func newPacer(workers int) pacer {
@@ -80,21 +133,87 @@ func (p *pacer) clockDue() bool {
 // shared machine, the other was descheduled. Such a stall costs a time
 // slice of the other jobs, and a parallel epoch risks one on either vCPU
 // (a solo one on one), far more than the few microseconds a step gains:
-// the epoch ends at the next step, and the pacer stays solo for
-// paceProbeMax epochs before it probes parallel again. On a machine
-// without other jobs members rarely park, and the pacer works as before.
+// the epoch ends at the next step, and a hold of solo epochs follows.
 func (p *pacer) stall() {
 	if !p.solo && !p.keep {
 		p.stalled = true
 	}
 }
 
-// step is called when a step begins, at time now; it returns whether the
-// step runs solo.
-func (p *pacer) step(now time.Time) bool {
+// step is called when a step begins, at time now; awake reports whether
+// the workers are running (network_pool.go's warm). It returns whether the
+// step runs solo. The first step of a parallel epoch waits for the
+// workers: while they are not running, the step runs solo, is not
+// measured, and waking is set (the caller then wakes them); the epoch and
+// its clock begin at the first step that finds them running.
+func (p *pacer) step(now time.Time, awake bool) bool {
+	solo := p.advance(now)
+	p.waking = false
+	if !solo && p.calls == 1 && !awake && !p.keep {
+		p.calls = 0
+		p.waking = true
+		p.wakeSteps++
+		return true
+	}
+	return solo
+}
+
+// busy puts off the parallel epoch that was to begin: other tasks would
+// take the CPUs the workers need (switcher.coresFree). The pacer holds
+// solo for probe epochs, after which it looks again.
+func (p *pacer) busy() {
+	p.waking, p.solo, p.probing = false, true, false
+	p.hold = p.probe
+	p.busyTimes++
+}
+
+// switcher is what the pacer needs of the team whose mode it sets
+// (network_pool.go; a simulated one in tests).
+type switcher interface {
+	awake() bool          // the workers are running
+	warming() bool        // they are being woken (warm)
+	warm(d time.Duration) // wake them, and have them spin for up to d
+	isSolo() bool         // the mode of the last step
+	setSolo(solo bool)    // the mode of the next step
+	unpinCaller()         // the caller's thread may run anywhere again (network_cpus.go)
+	coresFree() bool      // other tasks leave the workers CPUs now (network_cpus.go)
+}
+
+// pace decides the mode of the next step for team t and sets it: the
+// decision taken ahead by a batch of peer steps (ahead, aheadSolo), or
+// step's at clock()'s time (read only when clockDue). It wakes the
+// workers when a parallel epoch waits for them, and for a probe of solo
+// while parallel is the mode in use, so that they are running when it
+// ends. It returns the mode and whether it changed.
+func (p *pacer) pace(t switcher, clock func() time.Time, ahead, aheadSolo bool) (solo, changed bool) {
+	solo = aheadSolo
+	if !ahead {
+		var now time.Time
+		if p.clockDue() {
+			now = clock()
+		}
+		solo = p.step(now, t.awake())
+	}
+	switch {
+	case p.waking && !t.awake() && !t.warming() && !t.coresFree():
+		p.busy()
+	case p.waking:
+		t.warm(p.warmFor(1))
+	case solo && !t.isSolo() && p.warmSolo:
+		t.warm(p.warmFor(p.epoch))
+	}
+	if changed = solo != t.isSolo(); changed {
+		t.setSolo(solo)
+	}
+	if solo && !p.waking && !p.warmSolo {
+		t.unpinCaller() // solo for more than a probe
+	}
+	return solo, changed
+}
+
+// advance is step without the wait for the workers.
+func (p *pacer) advance(now time.Time) bool {
 	if p.stalled && p.calls > 0 {
-		p.stalled = false
-		p.hold = max(paceProbeMax, p.probe)
 		p.record(float64(now.Sub(p.start)) / float64(p.calls))
 		p.calls = 0
 	}
@@ -131,25 +250,46 @@ func (p *pacer) record(perStep float64) {
 		}
 		return (old + perStep) / 2
 	}
-	if p.solo {
+	switch {
+	case p.solo:
 		p.tSolo = avg(p.tSolo)
 		p.soloEpochs++
-	} else {
+	case p.stalled:
+		// Not a step time: the hold decides how long parallel waits.
+		p.stalls++
+		p.parEpochs++
+		longest := max(paceProbeMax, p.probe)
+		if p.probing {
+			p.hold = longest
+		} else {
+			p.hold = max(p.holdNext, p.probe)
+			p.holdNext = min(2*p.hold, longest)
+		}
+		p.calm = 0
+	default:
 		p.tPar = avg(p.tPar)
 		p.parEpochs++
+		if p.calm++; p.calm >= p.probe {
+			p.calm = 0
+			p.holdNext = max(p.holdNext/2, p.probe)
+		}
 	}
 	if p.probing {
 		other := p.tPar
 		if !p.solo {
 			other = p.tSolo
 		}
-		if perStep > paceFar*other {
+		switch {
+		case p.stalled:
+		case perStep > paceFar*other:
 			p.every = min(2*max(p.every, p.probe), max(paceProbeMax, p.probe))
-		} else {
+		default:
 			p.every = 0
 		}
 	}
+	p.stalled = false
 	p.solo = p.next()
+	p.warmSolo = p.solo && p.probing
 }
 
 // next is the mode of the next epoch: solo until it is measured, then a
@@ -157,21 +297,17 @@ func (p *pacer) record(perStep float64) {
 // paceGain), with a probe of the other mode every p.every epochs.
 func (p *pacer) next() bool {
 	p.probing = false
+	if p.hold > 0 && p.tSolo > 0 {
+		p.hold--
+		p.sinceProbe = 0
+		return true
+	}
 	switch {
 	case p.tSolo == 0:
 		return true
 	case p.tPar == 0:
 		p.probing = true
 		return false
-	}
-	if p.hold > 0 {
-		p.hold--
-		p.sinceProbe = 0
-		if p.hold == 0 {
-			p.probing = true
-			return false
-		}
-		return true
 	}
 	best := !(p.tPar < paceGain*p.tSolo)
 	p.sinceProbe++

@@ -102,9 +102,7 @@ type peerRun struct {
 func (n *Network) peerSetUp(t *team) *peerRun {
 	pr := n.peerKept
 	if pr == nil || pr.n != t.n {
-		pr = n.newPeerRun(t)
-		pr.fn = func(t *team, m int) { n.peerWorker(pr, t, m) }
-		n.peerKept = pr
+		pr = n.keepPeerRun(t.n)
 	}
 	pr.team = t
 	for _, b := range pr.boxes {
@@ -158,12 +156,24 @@ func (n *Network) peerable() bool {
 	return true
 }
 
-// newPeerRun sets the peer steps up for the team's plan (plans[1]).
-func (n *Network) newPeerRun(t *team) *peerRun {
-	w := t.n
+// keepPeerRun sets the peer steps up for w members and keeps them
+// (peerKept) for the Runs to come.
+func (n *Network) keepPeerRun(w int) *peerRun {
+	pr := n.newPeerRun(w)
+	pr.fn = func(t *team, m int) { n.peerWorker(pr, t, m) }
+	n.peerKept = pr
+	return pr
+}
+
+// newPeerRun sets the peer steps up for the plan of w members (plans[1]).
+func (n *Network) newPeerRun(w int) *peerRun {
 	pl := &n.plans[1]
-	pr := &peerRun{team: t, n: w, started: make([]padWord, w), id0: len(n.plans[0].segs), segs: pl.popSegs, owner: make([]int, len(pl.segs)), slot: make([]int, len(pl.segs)),
+	pr := &peerRun{n: w, started: make([]padWord, w), id0: len(n.plans[0].segs), segs: pl.popSegs, owner: make([]int, len(pl.segs)), slot: make([]int, len(pl.segs)),
 		sleep: make([]padFlag, w), wake: make([]chan struct{}, w)}
+	// The replicas' memory, within the network's budget (a replica is a
+	// speed-up, never needed; checkRunMemory counts them with the
+	// recorders).
+	spare := n.budget()
 	for m := range w {
 		pr.boxes = append(pr.boxes, new([2]mailbox))
 		pm := &peerMember{views: make([][][]int32, len(n.pops), lines(len(n.pops), 24)),
@@ -179,8 +189,9 @@ func (n *Network) newPeerRun(t *team) *peerRun {
 			pr.owner[t], pr.slot[t] = m, len(pm.own)
 			pm.own = append(pm.own, seg)
 			if m > 0 {
-				if seg.rep = n.newReplica(seg); seg.rep != nil {
+				if seg.rep = n.newReplica(seg, spare); seg.rep != nil {
 					pr.reps = append(pr.reps, seg.rep)
+					spare -= seg.rep.bytes()
 				}
 			}
 		}
@@ -246,7 +257,7 @@ func (n *Network) peerSteps(limit int64, done <-chan struct{}) (int64, error) {
 			if n.pace.clockDue() {
 				now = time.Now()
 			}
-			if n.pace.step(now) {
+			if n.pace.step(now, true) {
 				last, n.pacedAhead, n.aheadSolo = true, true, true
 			}
 		}
@@ -462,7 +473,7 @@ func (pr *peerRun) wait(t *team, m int, seq *atomic.Uint64, want uint64) uint64 
 		return v & (1<<boxShift - 1)
 	}
 	for {
-		if v, ok := spin(ready); ok {
+		if v, ok := spin(spinFor, !t.own, ready); ok {
 			return flags(v)
 		}
 		if m == 0 {
@@ -537,6 +548,29 @@ func (n *Network) stopPeers() {
 		runtime.Gosched()
 	}
 	pr.release()
+}
+
+// replicaBytes is the memory the replicas hold.
+func (pr *peerRun) replicaBytes() int64 {
+	var b int64
+	for _, r := range pr.reps {
+		b += r.bytes()
+	}
+	return b
+}
+
+// dropReplicas lets the workers step their parts in the populations'
+// arrays, as without replicas, and frees the replicas (between Runs).
+func (pr *peerRun) dropReplicas() {
+	for _, r := range pr.reps {
+		r.release()
+	}
+	for _, segs := range pr.segs {
+		for _, seg := range segs {
+			seg.rep = nil
+		}
+	}
+	pr.reps = nil
 }
 
 // release copies the replicas' cells back into their populations (the

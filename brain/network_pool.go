@@ -448,12 +448,14 @@ type team struct {
 	count  atomic.Int64          // its tasks
 	arg    atomic.Int64          // its argument
 	bounds atomic.Pointer[[]int] // member m's home range is [bounds[m], bounds[m+1]); nil splits evenly
+	// warmFor is how long a worker woken by warm spins (ns), warmCPU
+	// the CPU it keeps off (the caller's, −1: none; network_cpus.go)
+	warmFor, warmCPU atomic.Int64
 	// live is the number of the last phase of tasks set up (open; peer
 	// batches do not count): fn, count, arg and bounds are phase g's
 	// while live is g, since the caller moves live on before it changes
 	// them.
 	live atomic.Uint64
-	_    [16]byte
 
 	// Set up by newTeam (read only).
 	n        int
@@ -462,14 +464,24 @@ type team struct {
 	ranges   []padWord                 // member m's home range: tag<<tagShift | end<<taskBits | next
 	done     []padWord                 // tasks member m finished in phase g: g<<taskBits | count
 	sleeping []padFlag                 // workers 1 … n−1 asleep (index w)
-	wake     []chan struct{}
-	mainWake chan struct{}
-	stop     atomic.Bool
+	ready    []padWord                 // worker w is awake after the wake-up of phase ready[w] (warm)
+	cpus     *cpuSet                   // the CPUs the members are spread over (nil: they are not; network_cpus.go)
+	// own: every member can have a CPU and a processor of the Go
+	// scheduler of its own (a waiting member spins without yielding, and
+	// a woken worker spins for as long as warm asks)
+	own bool
+	// loadBlind: coresFree does not look at the other tasks (benchmarks:
+	// Network.loadBlind)
+	loadBlind bool
+	wake      []chan struct{}
+	mainWake  chan struct{}
+	stop      atomic.Bool
 	// grace is how long a member waits before it takes another's tasks:
 	// stealAfter, or 0 when the team has more members than the Go
 	// scheduler has processors (the member waited for may need the
 	// waiter's processor to run at all).
 	grace time.Duration
+	_     [48]byte
 
 	// mainWait is the phase the caller sleeps on, 0 when it does not
 	// sleep: a worker that finishes late, after the caller has moved on,
@@ -482,10 +494,20 @@ type team struct {
 	// solo is the pacer's decision for the current step (Network.stepOnce):
 	// the caller runs the tasks alone.
 	solo bool
+	// hot: the workers ran the last step (or were woken for the next);
+	// warmGen: the phase number of the wake-up under way (warm), 0 when
+	// none is.
+	hot     bool
+	warmGen uint64
+	// pinned: the caller's thread is kept on CPU callerCPU, its own
+	// affinity being saved (network_cpus.go)
+	pinned    bool
+	callerCPU int
+	saved     cpuSet
 	// panicked is the first panic of a task (re-raised by do in the
 	// caller's goroutine, where Run recovers it).
 	panicked atomic.Pointer[BugError]
-	_        [80]byte // 384 bytes in all: whole cache lines
+	_        [24]byte // 576 bytes in all: whole cache lines (TestTeamLayout)
 }
 
 // A range word's tag is the phase number modulo tagMask, plus 1 (never
@@ -520,10 +542,14 @@ const spinFor = 50 * time.Microsecond
 
 // newTeam starts n−1 workers for the phase functions funcs (at most 4).
 func newTeam(n int, funcs ...func(int, int64)) *team {
-	t := &team{n: n, sleeping: make([]padFlag, n), wake: make([]chan struct{}, n),
+	t := &team{n: n, sleeping: make([]padFlag, n), wake: make([]chan struct{}, n), ready: make([]padWord, n),
 		ranges: make([]padWord, n), done: make([]padWord, n), mainWake: make(chan struct{}, 1)}
 	if n <= runtime.GOMAXPROCS(0) {
 		t.grace = stealAfter
+	}
+	t.own = n <= runtime.GOMAXPROCS(0) && n <= runtime.NumCPU()
+	if t.own {
+		t.cpus = pinnable(n)
 	}
 	copy(t.funcs[:], funcs)
 	for w := 1; w < n; w++ {
@@ -534,17 +560,127 @@ func newTeam(n int, funcs ...func(int, int64)) *team {
 }
 
 func (t *team) worker(w int) {
+	pinnedOff := -2 // the CPU this worker's thread keeps off (network_cpus.go)
+	if t.cpus != nil {
+		runtime.LockOSThread() // for the worker's life: the thread ends with it
+	}
 	var seen uint64
+	wait := spinFor
 	for {
-		seen = t.waitGen(w, seen)
+		seen = t.waitGen(w, seen, wait)
 		if t.stop.Load() {
 			return
 		}
-		if t.fn.Load() == phasePeer {
+		wait = spinFor
+		switch t.fn.Load() {
+		case phasePeer:
 			t.peer(t, w) // a batch of peer steps (network_peer.go)
-			continue
+		case phaseWarm:
+			// Woken ahead of a parallel epoch (warm): say so, and wait
+			// for its first step spinning, for as long as the caller
+			// asked.
+			wait = time.Duration(t.warmFor.Load())
+			if c := int(t.warmCPU.Load()); t.cpus != nil && c != pinnedOff {
+				t.pinWorker(c)
+				pinnedOff = c
+			}
+			t.ready[w].Store(seen)
+		default:
+			t.claim(w, seen)
 		}
-		t.claim(w, seen)
+	}
+}
+
+// Waking the workers before a parallel epoch.
+//
+// A worker that waited longer than spinFor parks, and the operating
+// system may then halt its vCPU: on the 2-vCPU machine of
+// docs/benchmarks.md the pacer's first probe of parallel in a Run of
+// COBA 4000 took 54–278 µs per step against 4–5 µs solo (the wake-up, the
+// worker's thread started too, and the first touch of its memory), i.e.
+// tens of steps. Charged to the parallel epoch, that made the probes of
+// parallel lose even where parallel steps took 0.7 of a solo one, and
+// the workers were hardly ever used. So the switch to parallel goes in
+// two parts: warm publishes a phase that only wakes the workers, and the
+// caller goes on stepping alone, on the one-worker cut, as in a solo
+// epoch; each worker, once running, says so (ready) and spins for as
+// long as warm asked (pacer.warmFor); the parallel epoch begins at the
+// first step at which awake finds every worker running, and the pacer's
+// clock with it (network_pace.go). On a busy machine a worker may take
+// milliseconds to get a vCPU: the steps meanwhile are solo steps, and
+// cost what solo steps cost.
+
+// warm wakes the workers for a parallel epoch and has them spin for up
+// to d once running (the caller, while the tasks run solo: nothing else
+// is published until awake). A wake-up under way is left alone, unless a
+// worker answered it and has parked again since.
+func (t *team) warm(d time.Duration) {
+	if t.warmGen != 0 {
+		again := false
+		for w := 1; w < t.n; w++ {
+			again = again || t.ready[w].Load() == t.warmGen && t.sleeping[w].Load()
+		}
+		if !again {
+			return
+		}
+	}
+	c := -1
+	if t.cpus != nil {
+		c = t.pinCaller()
+	}
+	if !t.own {
+		d = spinFor // a spinning member may hold a CPU another needs
+	}
+	g := t.gen.Load() + 1
+	t.warmGen = g
+	t.warmCPU.Store(int64(c))
+	t.warmFor.Store(int64(d))
+	t.fn.Store(phaseWarm)
+	t.gen.Store(g)
+	for w := 1; w < t.n; w++ {
+		if t.sleeping[w].CompareAndSwap(true, false) {
+			t.wake[w] <- struct{}{}
+		}
+	}
+}
+
+// testAwaitWake makes the caller wait after warm until the workers are
+// running, and wake them even when other tasks take the CPUs (tests whose
+// Runs are shorter than a wake-up on a busy machine and must switch
+// modes).
+var testAwaitWake bool
+
+// awake reports whether the workers are running: they ran the last step,
+// or every one of them has answered the wake-up under way (warm) and is
+// still spinning.
+func (t *team) awake() bool {
+	if t.hot {
+		return true
+	}
+	if t.warmGen == 0 {
+		return false
+	}
+	for w := 1; w < t.n; w++ {
+		if t.ready[w].Load() != t.warmGen || t.sleeping[w].Load() {
+			return false
+		}
+	}
+	return true
+}
+
+// warming reports whether a wake-up (warm) is under way.
+func (t *team) warming() bool { return t.warmGen != 0 }
+
+// isSolo is the mode of the last step.
+func (t *team) isSolo() bool { return t.solo }
+
+// setSolo records the mode of the next step: the workers are hot while
+// the steps run in parallel, and a wake-up ends when they begin.
+func (t *team) setSolo(solo bool) {
+	t.solo = solo
+	t.hot = !solo
+	if !solo {
+		t.warmGen = 0
 	}
 }
 
@@ -657,9 +793,9 @@ func (t *team) complete(g uint64, count int) bool {
 // arrive for a phase the worker already ran (the caller, slow in its wake
 // loop, can find the flag the worker set for the next phase), so the
 // generation is checked again after every wake-up.
-func (t *team) waitGen(w int, seen uint64) uint64 {
+func (t *team) waitGen(w int, seen uint64, d time.Duration) uint64 {
 	for {
-		if g, ok := spin(func() (uint64, bool) { g := t.gen.Load(); return g, g != seen }); ok {
+		if g, ok := spin(d, !t.own, func() (uint64, bool) { g := t.gen.Load(); return g, g != seen }); ok {
 			return g
 		}
 		t.sleeping[w].Store(true)
@@ -676,14 +812,20 @@ func (t *team) waitGen(w int, seen uint64) uint64 {
 	}
 }
 
-// spin polls cond for up to spinFor. For the first spinQuiet polls it
-// keeps its processor: runtime.Gosched would put the goroutine on the
-// global run queue, from which the other team member's processor may take
-// it, and the two could swap cores, each then stepping cells whose state
-// sits in the other core's cache. A wait that lasts longer (more team
-// members than processors, or a long serial part) yields now and then, so
-// that a member waiting for a processor gets one.
-func spin[T any](cond func() (T, bool)) (T, bool) {
+// spin polls cond for up to d. It keeps its processor (runtime.Gosched
+// would put the goroutine on the global run queue, from which the other
+// team member's processor may take it, and the two could swap cores, each
+// then stepping cells whose state sits in the other core's cache), unless
+// yield is set (the team has more members than the Go scheduler has
+// processors or the machine CPUs, so a member waited for may need this
+// one): it then yields now and then after spinQuiet polls. Yielding cost
+// more than it saved where members have processors of their own: on the
+// 2-vCPU machine of docs/benchmarks.md, with the members' threads on
+// CPUs of their own (network_cpus.go: a goroutine locked to its thread
+// yields through two thread switches), the caller's first exchange of a
+// batch of COBA 4000 peer steps took 60–80 µs with it in one trace and
+// 12–18 µs without in the next (the worker began its part after 10–20).
+func spin[T any](d time.Duration, yield bool, cond func() (T, bool)) (T, bool) {
 	var start time.Time
 	for i := 0; ; i++ {
 		if v, ok := cond(); ok {
@@ -692,11 +834,13 @@ func spin[T any](cond func() (T, bool)) (T, bool) {
 		if i >= spinQuiet && i&255 == 255 {
 			if start.IsZero() {
 				start = time.Now()
-			} else if time.Since(start) > spinFor {
+			} else if time.Since(start) > d {
 				var zero T
 				return zero, false
 			}
-			runtime.Gosched()
+			if yield {
+				runtime.Gosched()
+			}
 		}
 	}
 }
@@ -752,7 +896,7 @@ func (t *team) finish(g uint64, count int) {
 		}
 	}
 	t.claim(0, g)
-	if _, ok := spin(func() (struct{}, bool) { return struct{}{}, t.complete(g, count) }); ok {
+	if _, ok := spin(spinFor, !t.own, func() (struct{}, bool) { return struct{}{}, t.complete(g, count) }); ok {
 		return
 	}
 	t.mainWait.Store(g)

@@ -7,7 +7,25 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"unsafe"
 )
+
+// TestTeamLayout: the team's phase line, the workers' read-only part, the
+// line of mainWait and the caller's own part each begin a cache line, and
+// the struct fills whole lines, so that what one core writes during a
+// phase never shares a line with what the other reads.
+func TestTeamLayout(t *testing.T) {
+	var tm team
+	for _, c := range []struct {
+		name string
+		off  uintptr
+	}{{"n (read only)", unsafe.Offsetof(tm.n)}, {"mainWait", unsafe.Offsetof(tm.mainWait)},
+		{"solo (the caller's)", unsafe.Offsetof(tm.solo)}, {"size", unsafe.Sizeof(tm)}} {
+		if c.off%64 != 0 {
+			t.Errorf("team: %s at byte %d, not on a cache line boundary", c.name, c.off)
+		}
+	}
+}
 
 // TestTeamRunsEveryTaskOnce drives the worker team through many short
 // phases with more goroutines than cores (so that workers sleep, wake late
@@ -243,5 +261,42 @@ func TestLateMemberRunsNothing(t *testing.T) {
 		if ran[1] != [8]int{1, 1, 1, 1, 1, 1} {
 			t.Errorf("%s: phase %d: tasks ran %v times", lateFor, next, ran[1])
 		}
+	}
+}
+
+// TestRunRestoresAffinity: a Run that steps in parallel keeps its
+// members on CPUs of their own (network_cpus.go) and gives the calling
+// thread its affinity back when it ends, also when it ends in parallel
+// mode.
+func TestRunRestoresAffinity(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	runtime.GOMAXPROCS(2)
+	before, ok := threadCPUs()
+	if !ok || before.count() < 2 {
+		t.Skip("needs thread affinity and two CPUs")
+	}
+	runtime.LockOSThread() // the same thread before and after
+	defer runtime.UnlockOSThread()
+	testAwaitWake = true
+	defer func() { testAwaitWake = false }()
+	net, _ := peerNetwork(t, 1200, false, false)
+	net.Workers = 2
+	net.pace = newPacer(2)
+	net.pace.epoch, net.pace.probe = 4, 2
+	pinned := false
+	if err := net.Run(context.Background(), 30, func(Progress) {
+		if net.team != nil && net.team.pinned {
+			if s, _ := threadCPUs(); s.count() == 1 {
+				pinned = true
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if net.pace.parEpochs == 0 || !pinned {
+		t.Errorf("%d parallel epochs, caller seen pinned to one CPU: %v", net.pace.parEpochs, pinned)
+	}
+	if after, _ := threadCPUs(); after != before {
+		t.Errorf("the caller's thread may run on %d CPUs after the Run, %d before", after.count(), before.count())
 	}
 }

@@ -54,7 +54,11 @@ type replica struct {
 	// way (or the one that just ended), so the population's arrays are out
 	// of date in [lo, hi) until release.
 	live bool
+	size int64 // bytes of the copies
 }
+
+// bytes is the memory the replica holds.
+func (r *replica) bytes() int64 { return r.size }
 
 // replicaMinBatch is the shortest batch of peer steps that uses the
 // replicas: copying a part of 1200 cells of CUBA or COBA 4000 in and out
@@ -71,8 +75,12 @@ const replicaMaxBytes = 16 << 20
 
 // newReplica returns a replica for segment seg of the team's plan, or nil
 // when it gets none (a whole population, a model other than the
-// GeneralizedNeuron, or too large).
-func (n *Network) newReplica(seg *segment) *replica {
+// GeneralizedNeuron, more than replicaMaxBytes or than spare bytes).
+// Its memory is written here, so that the worker's first batch does not
+// take the page faults (on the 2-vCPU machine of docs/benchmarks.md the
+// first batch of a Run of COBA 4000 took 0.3–1.1 ms to exchange its
+// first step before).
+func (n *Network) newReplica(seg *segment, spare int64) *replica {
 	p := n.pops[seg.pop]
 	m, ok := p.mod.m.(*GeneralizedNeuron)
 	if !ok || seg.whole || p.mod.scratch == nil || seg.sc == nil || len(p.mod.arrays) == 0 {
@@ -80,7 +88,7 @@ func (n *Network) newReplica(seg *segment) *replica {
 	}
 	arrays := p.mod.arrays
 	stride := (p.N+7)&^7 + 8
-	if stride*len(arrays)*8 > replicaMaxBytes {
+	if stride*len(arrays)*8 > replicaMaxBytes || int64(stride*len(arrays)*8+8<<10) > spare {
 		return nil
 	}
 	st := p.mod.st
@@ -128,9 +136,12 @@ func (n *Network) newReplica(seg *segment) *replica {
 	// One allocation: the arrays as in the population's slab, then room
 	// for the prefetchers to run on into without reaching other memory.
 	buf := make([]float64, stride*len(r.in)+1024)
+	clear(buf) // fresh pages are mapped on the first write: now
 	for j, k := range r.in {
 		r.copies[k] = buf[j*stride : j*stride+p.N : j*stride+p.N]
+		copy(r.copies[k], arrays[k])
 	}
+	r.size = int64(len(buf)) * 8
 	mirror := func(x []float64) []float64 {
 		if k := index(x); k >= 0 && r.copies[k] != nil {
 			return r.copies[k]

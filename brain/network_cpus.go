@@ -1,0 +1,152 @@
+package brain
+
+import (
+	"math/bits"
+	"runtime"
+)
+
+// Members of a team on CPUs of their own.
+//
+// Two members that the operating system runs on one CPU take turns
+// instead of working at the same time, and every step waits for a time
+// slice. On the 2-vCPU machine of docs/benchmarks.md this was the usual
+// case while other processes ran, even at the lowest priority: the
+// kernel (booted with sched_vcpu_pack=15, which packs tasks onto few
+// vCPUs) put the woken worker on the caller's vCPU, in every one of the
+// Runs sampled (getcpu), and it took the worker milliseconds to answer a
+// wake-up that then found the caller descheduled. So while a Run steps
+// in parallel, or is about to, each member's thread is kept off the
+// others' CPUs: the caller's thread (locked to its goroutine) may run
+// only on the CPU it is on, every worker's on any CPU the process may use
+// but that one. This is done only where the process may use at least as
+// many CPUs as the team has members and the team has a processor of the
+// Go scheduler for each member; the caller's thread gets its own
+// affinity back, and its goroutine is unlocked, when the pacer settles on
+// solo steps and when the Run ends. A worker's thread ends with the
+// worker (its goroutine exits locked to it), so no thread with a changed
+// affinity outlives a Run.
+
+// cpuSet is a set of CPUs as the kernel's affinity calls take it (CPUs
+// 0–1023).
+type cpuSet [16]uint64
+
+func (s *cpuSet) has(c int) bool { return c >= 0 && c < 1024 && s[c/64]&(1<<(c%64)) != 0 }
+func (s *cpuSet) add(c int)      { s[c/64] |= 1 << (c % 64) }
+func (s *cpuSet) remove(c int)   { s[c/64] &^= 1 << (c % 64) }
+
+func (s *cpuSet) count() int {
+	n := 0
+	for _, w := range s {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// first is the lowest CPU in s, or −1 when s is empty.
+func (s *cpuSet) first() int {
+	for k, w := range s {
+		if w != 0 {
+			return 64*k + bits.TrailingZeros64(w)
+		}
+	}
+	return -1
+}
+
+// pinnable returns the CPUs the members of a team of n may be spread
+// over (those the calling thread may use), or nil when they are not
+// spread: fewer CPUs than members, or not known.
+func pinnable(n int) *cpuSet {
+	s, ok := threadCPUs()
+	if !ok || s.count() < n {
+		return nil
+	}
+	return &s
+}
+
+// pinCaller keeps the caller's thread on the CPU it is on (a CPU of
+// t.cpus), locked to the caller's goroutine, and returns that CPU.
+func (t *team) pinCaller() int {
+	if t.pinned {
+		return t.callerCPU
+	}
+	runtime.LockOSThread()
+	saved, ok := threadCPUs()
+	c := currentCPU()
+	if !t.cpus.has(c) {
+		c = t.cpus.first()
+	}
+	var one cpuSet
+	one.add(c)
+	if !ok || !setThreadCPUs(&one) {
+		runtime.UnlockOSThread()
+		return -1
+	}
+	t.pinned, t.saved, t.callerCPU = true, saved, c
+	return c
+}
+
+// unpinCaller gives the caller's thread its affinity back and unlocks it.
+func (t *team) unpinCaller() {
+	if !t.pinned {
+		return
+	}
+	setThreadCPUs(&t.saved)
+	runtime.UnlockOSThread()
+	t.pinned = false
+}
+
+// pinWorker keeps worker's thread off the CPU c of the caller (worker,
+// with its goroutine locked to the thread; c < 0: nothing to avoid).
+func (t *team) pinWorker(c int) {
+	s := *t.cpus
+	if c >= 0 {
+		s.remove(c)
+	}
+	if s.count() > 0 {
+		setThreadCPUs(&s)
+	}
+}
+
+// parseRunnable reads the running tasks from the text of /proc/loadavg
+// ("0.52 0.58 0.59 3/120 4242": 3), or returns −1.
+func parseRunnable(b []byte) int {
+	field, n, digits := 0, 0, 0
+	for _, c := range b {
+		switch {
+		case c == ' ':
+			field++
+		case field == 3 && c >= '0' && c <= '9':
+			n, digits = 10*n+int(c-'0'), digits+1
+		case field == 3 && c == '/':
+			if digits == 0 {
+				return -1
+			}
+			return n
+		case field > 3:
+			return -1
+		}
+	}
+	return -1
+}
+
+// coresFree reports whether the workers would find CPUs free now: the
+// tasks running or waiting for a CPU on the machine, this one aside,
+// leave at least n−1 of the CPUs the process may use idle (true when
+// unknown). Checked before the workers are woken from solo steps: on the
+// 2-vCPU machine of docs/benchmarks.md, with two jobs of other users
+// running (even at the lowest priority), parallel epochs stalled every
+// few hundred steps for 1–7 ms each, and two workers were slower than one.
+func (t *team) coresFree() bool {
+	if testAwaitWake || t.loadBlind {
+		return true
+	}
+	r := runnableTasks()
+	if r < 0 {
+		return true
+	}
+	cpus := runtime.NumCPU()
+	if t.cpus != nil {
+		cpus = t.cpus.count()
+	}
+	return cpus-(r-1) >= t.n-1
+}

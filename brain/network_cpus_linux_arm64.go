@@ -1,0 +1,5 @@
+package brain
+
+import "syscall"
+
+const sysGetcpu = syscall.SYS_GETCPU
