@@ -15,10 +15,10 @@ import (
 // vCPUs) put the woken worker on the caller's vCPU, in every one of the
 // Runs sampled (getcpu), and it took the worker milliseconds to answer a
 // wake-up that then found the caller descheduled. So while a Run steps
-// in parallel, or is about to, each member's thread is kept off the
-// others' CPUs: the caller's thread (locked to its goroutine) may run
-// only on the CPU it is on, every worker's on any CPU the process may use
-// but that one. This is done only where the process may use at least as
+// in parallel each member's thread is kept off the others' CPUs: the
+// caller's thread (locked to its goroutine) may run only on the CPU it
+// was on when it woke the workers, every worker's on any CPU the process
+// may use but that one (set by the worker when it wakes). This is done only where the process may use at least as
 // many CPUs as the team has members and the team has a processor of the
 // Go scheduler for each member; the caller's thread gets its own
 // affinity back, and its goroutine is unlocked, when the pacer settles on
@@ -63,26 +63,40 @@ func pinnable(n int) *cpuSet {
 	return &s
 }
 
-// pinCaller keeps the caller's thread on the CPU it is on (a CPU of
-// t.cpus), locked to the caller's goroutine, and returns that CPU.
-func (t *team) pinCaller() int {
+// currentCallerCPU is the CPU the caller's thread runs on (a CPU of t.cpus), the
+// one it keeps to while pinned.
+func (t *team) currentCallerCPU() int {
 	if t.pinned {
 		return t.callerCPU
 	}
-	runtime.LockOSThread()
-	saved, ok := threadCPUs()
 	c := currentCPU()
 	if !t.cpus.has(c) {
 		c = t.cpus.first()
 	}
+	return c
+}
+
+// pinCaller keeps the caller's thread, locked to the caller's goroutine,
+// on CPU c (the one the workers were told to keep off: warm), from the
+// first parallel step on. Pinned no earlier: a wake-up can take
+// milliseconds on a busy machine, and the solo steps meanwhile may run
+// on any CPU.
+func (t *team) pinCaller(c int) {
+	if t.pinned {
+		return
+	}
+	if !t.cpus.has(c) {
+		c = t.currentCallerCPU()
+	}
+	runtime.LockOSThread()
+	saved, ok := threadCPUs()
 	var one cpuSet
 	one.add(c)
 	if !ok || !setThreadCPUs(&one) {
 		runtime.UnlockOSThread()
-		return -1
+		return
 	}
 	t.pinned, t.saved, t.callerCPU = true, saved, c
-	return c
 }
 
 // unpinCaller gives the caller's thread its affinity back and unlocks it.
@@ -130,7 +144,7 @@ func parseRunnable(b []byte) int {
 }
 
 // coresFree reports whether the workers would find CPUs free now: the
-// tasks running or waiting for a CPU on the machine, this one aside,
+// caller and the other tasks running or waiting for a CPU on the machine
 // leave at least n−1 of the CPUs the process may use idle (true when
 // unknown). Checked before the workers are woken from solo steps: on the
 // 2-vCPU machine of docs/benchmarks.md, with two jobs of other users
@@ -148,5 +162,5 @@ func (t *team) coresFree() bool {
 	if t.cpus != nil {
 		cpus = t.cpus.count()
 	}
-	return cpus-(r-1) >= t.n-1
+	return cpus-r >= t.n-1 // r counts the caller
 }

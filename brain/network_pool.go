@@ -551,6 +551,7 @@ func newTeam(n int, funcs ...func(int, int64)) *team {
 	if t.own {
 		t.cpus = pinnable(n)
 	}
+	t.warmCPU.Store(-1)
 	copy(t.funcs[:], funcs)
 	for w := 1; w < n; w++ {
 		t.wake[w] = make(chan struct{}, 1)
@@ -626,7 +627,7 @@ func (t *team) warm(d time.Duration) {
 	}
 	c := -1
 	if t.cpus != nil {
-		c = t.pinCaller()
+		c = t.currentCallerCPU()
 	}
 	if !t.own {
 		d = spinFor // a spinning member may hold a CPU another needs
@@ -680,6 +681,9 @@ func (t *team) setSolo(solo bool) {
 	t.solo = solo
 	t.hot = !solo
 	if !solo {
+		if t.cpus != nil {
+			t.pinCaller(int(t.warmCPU.Load()))
+		}
 		t.warmGen = 0
 	}
 }
