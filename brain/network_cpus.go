@@ -145,8 +145,8 @@ func parseRunnable(b []byte) int {
 
 // coresFree reports whether the workers would find CPUs free now: the
 // caller and the other tasks running or waiting for a CPU on the machine
-// leave at least n−1 of the CPUs the process may use idle (true when
-// unknown). Checked before the workers are woken from solo steps: on the
+// leave a CPU idle for each worker (of at most as many workers as the
+// process may use CPUs, less one; true when unknown). Checked before the workers are woken from solo steps: on the
 // 2-vCPU machine of docs/benchmarks.md, with two jobs of other users
 // running (even at the lowest priority), parallel epochs stalled every
 // few hundred steps for 1–7 ms each, and two workers were slower than one.
@@ -154,7 +154,11 @@ func (t *team) coresFree() bool {
 	if testAwaitWake || t.loadBlind {
 		return true
 	}
-	r := runnableTasks()
+	return t.freeWith(runnableTasks())
+}
+
+// freeWith is coresFree with r tasks running (−1: unknown).
+func (t *team) freeWith(r int) bool {
 	if r < 0 {
 		return true
 	}
@@ -162,5 +166,5 @@ func (t *team) coresFree() bool {
 	if t.cpus != nil {
 		cpus = t.cpus.count()
 	}
-	return cpus-r >= t.n-1 // r counts the caller
+	return cpus-r >= min(t.n, cpus)-1 // r counts the caller
 }

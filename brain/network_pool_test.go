@@ -300,3 +300,22 @@ func TestRunRestoresAffinity(t *testing.T) {
 		t.Errorf("the caller's thread may run on %d CPUs after the Run, %d before", after.count(), before.count())
 	}
 }
+
+// TestCoresFree: the workers are woken only while the machine's running
+// tasks, the caller among them, leave a CPU for each worker that can have
+// one: on 2 CPUs, a team of 2 or 3 with the caller alone running, not with
+// one other task.
+func TestCoresFree(t *testing.T) {
+	two := cpuSet{}
+	two.add(0)
+	two.add(1)
+	for _, c := range []struct {
+		n, running int
+		want       bool
+	}{{2, 1, true}, {2, 2, false}, {3, 1, true}, {3, 2, false}} {
+		tm := &team{n: c.n, cpus: &two}
+		if got := tm.freeWith(c.running); got != c.want {
+			t.Errorf("team of %d, %d running on 2 CPUs: free %v, want %v", c.n, c.running, got, c.want)
+		}
+	}
+}
