@@ -482,7 +482,7 @@ func (n *Network) prepareCores() {
 		n.plan(w)
 	}
 	if n.peerKept == nil && n.peerable() {
-		n.keepPeerRun(w)
+		n.keepPeerRun(w, true)
 	}
 }
 
@@ -790,6 +790,7 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 		if n.peerable() {
 			n.peer = n.peerSetUp(n.team)
 			n.team.peer = n.peer.fn
+			n.team.prewarm = n.peer.warmFn
 		}
 		defer func() {
 			n.stopPeers()

@@ -78,6 +78,9 @@ type peerRun struct {
 	wake  []chan struct{}           // its wake-up
 	start int64                     // the first step of the batch
 	fn    func(t *team, member int) // the workers' side (team.peer)
+	// warmFn is what a worker does when woken for a parallel epoch
+	// (team.prewarm: touch)
+	warmFn func(t *team, member int)
 	// parked: the caller parked in the last exchange (a stall)
 	parked bool
 	// started[m]: worker m began the batch (1), or the caller took its
@@ -102,7 +105,7 @@ type peerRun struct {
 func (n *Network) peerSetUp(t *team) *peerRun {
 	pr := n.peerKept
 	if pr == nil || pr.n != t.n {
-		pr = n.keepPeerRun(t.n)
+		pr = n.keepPeerRun(t.n, false)
 	}
 	pr.team = t
 	for _, b := range pr.boxes {
@@ -157,16 +160,35 @@ func (n *Network) peerable() bool {
 }
 
 // keepPeerRun sets the peer steps up for w members and keeps them
-// (peerKept) for the Runs to come.
-func (n *Network) keepPeerRun(w int) *peerRun {
-	pr := n.newPeerRun(w)
+// (peerKept) for the Runs to come; write: the replicas' memory is written
+// now (newReplica).
+func (n *Network) keepPeerRun(w int, write bool) *peerRun {
+	pr := n.newPeerRun(w, write)
 	pr.fn = func(t *team, m int) { n.peerWorker(pr, t, m) }
+	pr.warmFn = pr.touch
 	n.peerKept = pr
 	return pr
 }
 
+// touch writes member m's replicas that were never written (worker m,
+// woken for a parallel epoch: team.warm). It counts as being in a batch
+// (active), so that a Run ends only once it is done, and does nothing
+// once the team stops.
+func (pr *peerRun) touch(t *team, m int) {
+	pr.active.Add(1)
+	defer pr.active.Add(-1)
+	if t.stop.Load() {
+		return
+	}
+	for _, seg := range pr.mem[m].own {
+		if seg.rep != nil {
+			seg.rep.touch()
+		}
+	}
+}
+
 // newPeerRun sets the peer steps up for the plan of w members (plans[1]).
-func (n *Network) newPeerRun(w int) *peerRun {
+func (n *Network) newPeerRun(w int, write bool) *peerRun {
 	pl := &n.plans[1]
 	pr := &peerRun{n: w, started: make([]padWord, w), id0: len(n.plans[0].segs), segs: pl.popSegs, owner: make([]int, len(pl.segs)), slot: make([]int, len(pl.segs)),
 		sleep: make([]padFlag, w), wake: make([]chan struct{}, w)}
@@ -189,7 +211,7 @@ func (n *Network) newPeerRun(w int) *peerRun {
 			pr.owner[t], pr.slot[t] = m, len(pm.own)
 			pm.own = append(pm.own, seg)
 			if m > 0 {
-				if seg.rep = n.newReplica(seg, spare); seg.rep != nil {
+				if seg.rep = n.newReplica(seg, spare, write); seg.rep != nil {
 					pr.reps = append(pr.reps, seg.rep)
 					spare -= seg.rep.bytes()
 				}

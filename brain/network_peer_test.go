@@ -370,3 +370,38 @@ func TestPeerReplicasWithinBudget(t *testing.T) {
 		t.Errorf("recorders over the budget: %v", err)
 	}
 }
+
+// TestPeerReplicasWrittenOnce: Build writes the workers' replicas (their
+// pages mapped before any Run); a Run that sets them up itself leaves
+// them unwritten until a worker is woken for a parallel epoch (a Run that
+// stays solo pays nothing for them), and the worker writes them then.
+func TestPeerReplicasWrittenOnce(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	runtime.GOMAXPROCS(2)
+	fresh := func(net *Network) (n, all int) {
+		for _, r := range net.peerKept.reps {
+			if r.fresh {
+				n++
+			}
+			all++
+		}
+		return n, all
+	}
+	net, _ := peerNetwork(t, 1200, true, false)
+	net.Workers = 2
+	must0(t, net.Build())
+	if n, all := fresh(net); all == 0 || n != 0 {
+		t.Errorf("after Build: %d of %d replicas unwritten", n, all)
+	}
+	net, _ = peerNetwork(t, 1200, true, false)
+	KeepSplit(net, 2) // two workers' cut, steps solo: no wake-up
+	must0(t, net.Run(context.Background(), 10, nil))
+	if n, all := fresh(net); all == 0 || n != all {
+		t.Errorf("a Run that stayed solo: %d of %d replicas unwritten", n, all)
+	}
+	net, recs := peerNetwork(t, 1200, true, false)
+	got := runPeer(t, net, recs, 2, 4, false, 20)
+	if n, all := fresh(net); got.peer == 0 || all == 0 || n != 0 {
+		t.Errorf("a paced Run with %d peer steps: %d of %d replicas unwritten", got.peer, n, all)
+	}
+}

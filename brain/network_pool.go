@@ -461,6 +461,7 @@ type team struct {
 	n        int
 	funcs    [4]func(int, int64)
 	peer     func(t *team, member int) // runs a batch of peer steps (phase phasePeer)
+	prewarm  func(t *team, member int) // a worker woken by warm runs it first (nil: nothing)
 	ranges   []padWord                 // member m's home range: tag<<tagShift | end<<taskBits | next
 	done     []padWord                 // tasks member m finished in phase g: g<<taskBits | count
 	sleeping []padFlag                 // workers 1 … n−1 asleep (index w)
@@ -481,7 +482,7 @@ type team struct {
 	// scheduler has processors (the member waited for may need the
 	// waiter's processor to run at all).
 	grace time.Duration
-	_     [48]byte
+	_     [40]byte
 
 	// mainWait is the phase the caller sleeps on, 0 when it does not
 	// sleep: a worker that finishes late, after the caller has moved on,
@@ -584,6 +585,9 @@ func (t *team) worker(w int) {
 			if c := int(t.warmCPU.Load()); t.cpus != nil && c != pinnedOff {
 				t.pinWorker(c)
 				pinnedOff = c
+			}
+			if t.prewarm != nil {
+				t.prewarm(t, w) // e.g. the first touch of its replicas (network_peer.go)
 			}
 			t.ready[w].Store(seen)
 		default:

@@ -55,6 +55,18 @@ type replica struct {
 	// of date in [lo, hi) until release.
 	live bool
 	size int64 // bytes of the copies
+	// buf holds the copies; fresh: it was never written (touch)
+	buf   []float64
+	fresh bool
+}
+
+// touch writes the replica's memory once, so that the pages are mapped
+// before a batch steps in it (fresh pages are mapped on the first write).
+func (r *replica) touch() {
+	if r.fresh {
+		clear(r.buf)
+		r.fresh = false
+	}
 }
 
 // bytes is the memory the replica holds.
@@ -76,11 +88,14 @@ const replicaMaxBytes = 16 << 20
 // newReplica returns a replica for segment seg of the team's plan, or nil
 // when it gets none (a whole population, a model other than the
 // GeneralizedNeuron, more than replicaMaxBytes or than spare bytes).
-// Its memory is written here, so that the worker's first batch does not
+// Its memory is written (touch) here when write is set (Build), else by
+// the worker when it is woken for its first parallel epoch, while the
+// caller steps on alone: either way the worker's first batch does not
 // take the page faults (on the 2-vCPU machine of docs/benchmarks.md the
-// first batch of a Run of COBA 4000 took 0.3–1.1 ms to exchange its
-// first step before).
-func (n *Network) newReplica(seg *segment, spare int64) *replica {
+// first batch of a Run of COBA 4000 took 0.4–1.1 ms to exchange its
+// first step before), and a Run that never goes parallel does not pay
+// for them (12 µs a page on that machine).
+func (n *Network) newReplica(seg *segment, spare int64, write bool) *replica {
 	p := n.pops[seg.pop]
 	m, ok := p.mod.m.(*GeneralizedNeuron)
 	if !ok || seg.whole || p.mod.scratch == nil || seg.sc == nil || len(p.mod.arrays) == 0 {
@@ -136,12 +151,13 @@ func (n *Network) newReplica(seg *segment, spare int64) *replica {
 	// One allocation: the arrays as in the population's slab, then room
 	// for the prefetchers to run on into without reaching other memory.
 	buf := make([]float64, stride*len(r.in)+1024)
-	clear(buf) // fresh pages are mapped on the first write: now
 	for j, k := range r.in {
 		r.copies[k] = buf[j*stride : j*stride+p.N : j*stride+p.N]
-		copy(r.copies[k], arrays[k])
 	}
-	r.size = int64(len(buf)) * 8
+	r.buf, r.fresh, r.size = buf, true, int64(len(buf))*8
+	if write {
+		r.touch()
+	}
 	mirror := func(x []float64) []float64 {
 		if k := index(x); k >= 0 && r.copies[k] != nil {
 			return r.copies[k]
@@ -192,6 +208,7 @@ func sameArrays(a, b [][]float64) bool {
 // activate copies the segment's cells into the replica and points the
 // segment's rings there (the worker, as it begins a batch).
 func (r *replica) activate() {
+	r.touch()
 	lo, hi := r.lo, r.hi
 	for _, k := range r.in {
 		copy(r.copies[k][lo:hi], r.arrays[k][lo:hi])
