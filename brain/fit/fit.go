@@ -126,6 +126,20 @@ type Options struct {
 	// worse (docs/accuracy.md, round five).
 	Saturation bool
 
+	// SaturationStep tries the saturating adaptation increment after the
+	// search instead of in it (round six of docs/accuracy.md; off by
+	// default). With step sweeps in Extra, if the end point of the search
+	// fires more than SaturationGap slower than the cell on the fastest
+	// sweep, the saturated starts SaturationStepRatios of the end point
+	// are settled over VT, B and SaturationField, scored by the objective
+	// plus SaturationFIWeight times the sweeps' f–I error, and the best,
+	// if it beats the end point by that objective, is polished over the
+	// free fields and SaturationField; the fit then goes on from it with
+	// that objective. A fit whose end point does not fire too slowly on
+	// the fastest sweep is the fit without it. Ignored with Saturation,
+	// Initial or NoAltStarts.
+	SaturationStep bool
+
 	// Initial is the starting point. If nil, it is built from the dynamic
 	// I–V estimate when the recording has a voltage trace, else from
 	// brain.Pyramidal's soma.
@@ -926,11 +940,65 @@ func Fit(rec Recording, o Options) (Result, error) {
 			keep(hop)
 			best, bestF = search(sp, hopF, 0.25, 1, evals+o.MaxEvals/4, &evals, altRng, score, keep)
 		}
+		extFree, extScore, extObjX := stage2, score, objectiveX
+		if o.SaturationStep && !satOn && fastHz > 0 && slices.Contains(stage2, "B") && !slices.Contains(stage2, "WSat") {
+			// The saturation step (Options.SaturationStep): only if the
+			// end point fires too slowly on the fastest sweep.
+			oFI := o
+			oFI.FIWeight = SaturationFIWeight
+			objectiveFI := func(p brain.Params, w Window, ex []extraSweep) float64 {
+				if p.Validate() != nil || s.init(p, o.SimDT) != nil {
+					return badObjective
+				}
+				sc, err := evaluate(&s, in, rec.Spikes, w, oFI, vt)
+				if err != nil {
+					return badObjective
+				}
+				fe, err := extraObjective(&s, oFI, ex)
+				if err != nil {
+					return badObjective
+				}
+				return oFI.objective(sc) + fe
+			}
+			scoreFI := func(p brain.Params) float64 { evals++; return objectiveFI(p, fitW, extras) }
+			if slow, err := fastSweepSlow(&s, best, o, extras); err != nil {
+				return Result{}, err
+			} else if slow {
+				satRng := rand.New(rand.NewPCG(o.Seed, 0x6669742d736174)) // stream "fit-sat"
+				f0 := scoreFI(best)
+				var sat brain.Params
+				satF := math.Inf(1)
+				for _, c := range saturationStepStarts(best, fastHz) {
+					sp, err := newSpace(c, []string{"VT", "B", SaturationField}, fastHz)
+					if err != nil {
+						continue
+					}
+					q, fq := search(sp, scoreFI(c), 1, 0, evals+SettleEvals, &evals, satRng, scoreFI, nil)
+					if fq < satF {
+						sat, satF = q, fq
+					}
+				}
+				if !math.IsInf(satF, 1) {
+					free := append(slices.Clone(stage2), SaturationField)
+					sp, err := newSpace(sat, free, fastHz)
+					if err != nil {
+						return Result{}, err
+					}
+					q, qF := search(sp, satF, 0.5, 1, evals+o.MaxEvals/2, &evals, satRng, scoreFI, nil)
+					if qF < f0 {
+						keep(q)
+						best, bestF = q, qF
+						extFree, extScore, extObjX = free, scoreFI, objectiveFI
+						o = oFI
+					}
+				}
+			}
+		}
 		if !o.NoExtended {
 			best, bestF = extendedSearch(best, bestF, extendedCV{
-				o: o, fitW: fitW, spikes: rec.Spikes, extras: extras, free: stage2, thetaOn: !thetaOff, fastHz: fastHz,
-				evals: &evals, score: score, keep: keep,
-				objective: func(p brain.Params, w Window, ex []extraSweep) float64 { evals++; return objectiveX(p, w, ex) },
+				o: o, fitW: fitW, spikes: rec.Spikes, extras: extras, free: extFree, thetaOn: !thetaOff, fastHz: fastHz,
+				evals: &evals, score: extScore, keep: keep,
+				objective: func(p brain.Params, w Window, ex []extraSweep) float64 { evals++; return extObjX(p, w, ex) },
 			})
 		}
 	}
@@ -1363,6 +1431,61 @@ func saturationStarts(p brain.Params, rateHz float64) []brain.Params {
 		out = append(out, q)
 	}
 	return out
+}
+
+// SaturationGap is how much slower than the cell (relative to its rate)
+// the end point of the search must fire on the fastest step sweep for
+// Options.SaturationStep to try the saturation: a model whose adaptation
+// grows in proportion to the rate fires too slowly at high rates on a cell
+// whose adaptation current saturates.
+const SaturationGap = 0.03
+
+// SaturationFIWeight is the weight of the sweeps' f–I error (see
+// Options.FIWeight) in the objective by which Options.SaturationStep
+// chooses and fits a saturation, and with which the fit goes on if it
+// takes one.
+const SaturationFIWeight = 1.0
+
+// SaturationStepRatios are the saturation ratios R (SaturationField) of
+// the starts that Options.SaturationStep settles from the end point.
+var SaturationStepRatios = []float64{4, 2, 1}
+
+// saturationStepStarts returns p with each of SaturationStepRatios
+// relative to the adaptation current at rateHz (Hz), if p adapts.
+func saturationStepStarts(p brain.Params, rateHz float64) []brain.Params {
+	wl := linearAdaptation(&p, rateHz)
+	if !(wl > 0) {
+		return nil
+	}
+	var out []brain.Params
+	for _, r := range SaturationStepRatios {
+		q := p
+		q.WSat = r * wl
+		out = append(out, q)
+	}
+	return out
+}
+
+// fastSweepSlow reports whether p fires more than SaturationGap slower
+// than the cell on the extra sweep with the highest recorded rate.
+func fastSweepSlow(s *sim, p brain.Params, o Options, extras []extraSweep) (bool, error) {
+	fast, fastHz := -1, 0.0
+	for i, e := range extras {
+		if hz := float64(len(spikesIn(e.spikes, e.w))) / e.w.Duration() * 1000; hz > fastHz {
+			fast, fastHz = i, hz
+		}
+	}
+	if fast < 0 {
+		return false, nil
+	}
+	if err := s.init(p, o.SimDT); err != nil {
+		return false, err
+	}
+	sc, err := scoreExtra(o, s, extras[fast:fast+1])
+	if err != nil {
+		return false, err
+	}
+	return sc[0].RateModel < (1-SaturationGap)*sc[0].RateData, nil
 }
 
 // SaturationStart is the saturation ratio R of SaturationField from which

@@ -1,0 +1,78 @@
+package fit_test
+
+import (
+	"math"
+	"reflect"
+	"testing"
+
+	"github.com/neuron-sim/neuron/brain"
+	"github.com/neuron-sim/neuron/brain/fit"
+	"github.com/neuron-sim/neuron/brain/reference"
+)
+
+// stepSweeps records p on 1 s current steps of the given amplitudes (pA).
+func stepSweeps(t *testing.T, p brain.Params, amps ...float64) []fit.Recording {
+	t.Helper()
+	var out []fit.Recording
+	for _, a := range amps {
+		in := reference.Step(10000, 0.1, 0, 1000, a)
+		sp, _, err := fit.Simulate(p, in, 0.1, 0.1, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fit.Recording{DT: 0.1, Current: in, Spikes: sp})
+	}
+	return out
+}
+
+// fiError is Σ|ν_model − ν_cell| / Σ ν_cell over the extra sweeps' scores.
+func fiError(sc []fit.Score) float64 {
+	var num, den float64
+	for _, s := range sc {
+		num += math.Abs(s.RateModel - s.RateData)
+		den += s.RateData
+	}
+	return num / den
+}
+
+// Options.SaturationStep: on a cell whose adaptation saturates, a fit
+// that fires too slowly on the fastest sweep takes a saturation and fits
+// the sweeps better; on a cell without saturation the fit is the one
+// without the option, to the last digit.
+func TestSaturationStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fits")
+	}
+	sat := adex()
+	sat.WSat = 200 // pA: the fixed increment would build up 40·τw·ν ≈ 500 pA at 80 Hz
+	for _, c := range []struct {
+		name  string
+		truth brain.Params
+	}{{"saturating", sat}, {"AdEx", adex()}} {
+		rec := syntheticP(t, c.truth, 4000, 3)
+		extra := stepSweeps(t, c.truth, 300, 600, 1200)
+		o := fit.Options{Train: fit.Window{StartMS: 0, EndMS: 4000}, MaxEvals: 120, Extra: extra}
+		plain, err := fit.Fit(rec, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.SaturationStep = true
+		step, err := fit.Fit(rec, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fp, fs := fiError(plain.Extra), fiError(step.Extra)
+		t.Logf("%s: f–I error %.1f → %.1f %%, Γ train %.3f → %.3f, WSat %.0f pA, %d → %d simulations",
+			c.name, 100*fp, 100*fs, plain.GammaTrain, step.GammaTrain, step.Params.WSat, plain.Evals, step.Evals)
+		switch c.name {
+		case "saturating":
+			if !(step.Params.WSat > 0) || !(fs < fp) {
+				t.Errorf("saturating cell: WSat %v, f–I error %.3f with the step, %.3f without", step.Params.WSat, fs, fp)
+			}
+		default:
+			if !reflect.DeepEqual(step.Params, plain.Params) {
+				t.Errorf("AdEx: the step changed the fit:\n%+v\n%+v", plain.Params, step.Params)
+			}
+		}
+	}
+}
