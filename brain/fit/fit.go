@@ -126,19 +126,18 @@ type Options struct {
 	// worse (docs/accuracy.md, round five).
 	Saturation bool
 
-	// SaturationStep tries the saturating adaptation increment after the
-	// search instead of in it (round six of docs/accuracy.md; off by
-	// default). With step sweeps in Extra, if the end point of the search
-	// fires more than SaturationGap slower than the cell on the fastest
-	// sweep, the saturated starts SaturationStepRatios of the end point
-	// are settled over VT, B and SaturationField, scored by the objective
-	// plus SaturationFIWeight times the sweeps' f–I error, and the best,
-	// if it beats the end point by that objective, is polished over the
-	// free fields and SaturationField; the fit then goes on from it with
-	// that objective. A fit whose end point does not fire too slowly on
-	// the fastest sweep is the fit without it. Ignored with Saturation,
-	// Initial or NoAltStarts.
-	SaturationStep bool
+	// NoSaturationStep leaves out the saturation step (round six of
+	// docs/accuracy.md), which Fit otherwise runs after its search when
+	// Extra holds step sweeps: if the end point of the search fires more
+	// than SaturationGap slower than the cell on the fastest sweep, the
+	// saturated starts SaturationStepRatios of the end point are settled
+	// over VT, B and SaturationField, the best is polished over the free
+	// fields and SaturationField, and it replaces the end point if it is
+	// better by the objective plus SaturationFIWeight times the sweeps'
+	// f–I error, with which the fit then goes on. A fit whose end point
+	// does not fire too slowly on the fastest sweep is not changed by it.
+	// It is also left out with Saturation, Initial or NoAltStarts.
+	NoSaturationStep bool
 
 	// Initial is the starting point. If nil, it is built from the dynamic
 	// I–V estimate when the recording has a voltage trace, else from
@@ -941,8 +940,8 @@ func Fit(rec Recording, o Options) (Result, error) {
 			best, bestF = search(sp, hopF, 0.25, 1, evals+o.MaxEvals/4, &evals, altRng, score, keep)
 		}
 		extFree, extScore, extObjX := stage2, score, objectiveX
-		if o.SaturationStep && !satOn && fastHz > 0 && slices.Contains(stage2, "B") && !slices.Contains(stage2, "WSat") {
-			// The saturation step (Options.SaturationStep): only if the
+		if !o.NoSaturationStep && !satOn && fastHz > 0 && slices.Contains(stage2, "B") && !slices.Contains(stage2, "WSat") {
+			// The saturation step (see Options.NoSaturationStep): only if the
 			// end point fires too slowly on the fastest sweep.
 			oFI := o
 			oFI.FIWeight = SaturationFIWeight
@@ -1435,19 +1434,19 @@ func saturationStarts(p brain.Params, rateHz float64) []brain.Params {
 
 // SaturationGap is how much slower than the cell (relative to its rate)
 // the end point of the search must fire on the fastest step sweep for
-// Options.SaturationStep to try the saturation: a model whose adaptation
+// the saturation step (Options.NoSaturationStep) to try the saturation: a model whose adaptation
 // grows in proportion to the rate fires too slowly at high rates on a cell
 // whose adaptation current saturates.
 const SaturationGap = 0.03
 
 // SaturationFIWeight is the weight of the sweeps' f–I error (see
-// Options.FIWeight) in the objective by which Options.SaturationStep
+// Options.FIWeight) in the objective by which the saturation step (Options.NoSaturationStep)
 // chooses and fits a saturation, and with which the fit goes on if it
 // takes one.
 const SaturationFIWeight = 1.0
 
 // SaturationStepRatios are the saturation ratios R (SaturationField) of
-// the starts that Options.SaturationStep settles from the end point.
+// the starts that the saturation step (Options.NoSaturationStep) settles from the end point.
 var SaturationStepRatios = []float64{4, 2, 1}
 
 // saturationStepStarts returns p with each of SaturationStepRatios
