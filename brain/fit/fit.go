@@ -666,6 +666,17 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 // terms (which may hold that sweep out) keeps the ratio fixed and only
 // their refit on all the data searches it again. Up to 4 × SettleEvals
 // more simulations.
+//
+// By default (without o.Saturation; see o.NoSaturationStep) the search
+// is the one described above, and the saturation is a step of its own
+// between the alternatives and the extended terms: if the end point fires
+// more than SaturationGap slower than the cell on the fastest step sweep,
+// it is tried from the end point (SaturationStepRatios, each settled over
+// VT, B and SaturationField on SettleEvals simulations, the best polished
+// over o.Free and SaturationField on half of o.MaxEvals) and kept if it is
+// better by the objective plus SaturationFIWeight times the sweeps' f–I
+// error, which the fit then goes on with. Other fits are not changed by
+// it. Up to 3 × SettleEvals + o.MaxEvals/2 more simulations.
 func Fit(rec Recording, o Options) (Result, error) {
 	o = o.withDefaults()
 	if err := rec.Validate(); err != nil {
