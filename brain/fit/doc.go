@@ -36,16 +36,14 @@
 // sweeps (typically the current steps of an f–I protocol) beside the main
 // recording: each is simulated from rest and its −Γ + rate penalty is
 // added to the objective, so that the fitted model keeps the f–I curve as
-// well as the spike timing under noise. A fast sweep also shows how far
-// the cell's adaptation grows with the rate: where the fitted model fires
-// too slowly on the fastest sweep, Fit tries a saturation of the
-// spike-triggered adaptation (brain.Params.WSat) after its search and
-// keeps it if it fits the sweeps' f–I curve and the spikes better
-// (Options.NoSaturationStep; docs/accuracy.md, round six). Two options go
-// further (off by default; round five says why): the sweeps' f–I error
-// Σ|Δν| / Σν in every objective (Options.FIWeight), and the saturation
-// searched with the other fields from the start (SaturationField,
-// Options.Saturation). A reader of another file format
+// well as the spike timing under noise. Three options go further (off by
+// default; docs/accuracy.md, rounds five and six, say why): the sweeps'
+// f–I error Σ|Δν| / Σν in the objective (Options.FIWeight), the
+// saturation of the spike-triggered adaptation (brain.Params.WSat)
+// searched with the other fields (SaturationField, Options.Saturation),
+// and that saturation tried after the search only where the fitted model
+// fires too slowly on the fastest sweep (Options.SaturationStep): a fast
+// sweep shows how far the cell's adaptation grows with the rate. A reader of another file format
 // (NWB current-clamp series, ABF, …) only has to turn each sweep into a
 // Recording (stimulus in pA and response voltage in mV on the same
 // samples, spike times in ms, e.g. from DetectSpikes) and call Fit with

@@ -35,7 +35,7 @@ func fiError(sc []fit.Score) float64 {
 	return num / den
 }
 
-// The saturation step (Options.NoSaturationStep): on a cell whose adaptation saturates, a fit
+// Options.SaturationStep: on a cell whose adaptation saturates, a fit
 // that fires too slowly on the fastest sweep takes a saturation and fits
 // the sweeps better; on a cell without saturation the fit is the one
 // without the option, to the last digit.
@@ -51,12 +51,12 @@ func TestSaturationStep(t *testing.T) {
 	}{{"saturating", sat}, {"AdEx", adex()}} {
 		rec := syntheticP(t, c.truth, 4000, 3)
 		extra := stepSweeps(t, c.truth, 300, 600, 1200)
-		o := fit.Options{Train: fit.Window{StartMS: 0, EndMS: 4000}, MaxEvals: 120, Extra: extra, NoSaturationStep: true}
+		o := fit.Options{Train: fit.Window{StartMS: 0, EndMS: 4000}, MaxEvals: 120, Extra: extra}
 		plain, err := fit.Fit(rec, o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		o.NoSaturationStep = false
+		o.SaturationStep = true
 		step, err := fit.Fit(rec, o)
 		if err != nil {
 			t.Fatal(err)

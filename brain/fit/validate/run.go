@@ -58,9 +58,8 @@ type Stored struct {
 	// Saturation is fit.Options.Saturation: the saturating adaptation
 	// increment was part of the main search.
 	Saturation bool `json:"saturation,omitempty"`
-	// NoSaturationStep is fit.Options.NoSaturationStep: the fits left
-	// out the saturation step after the search.
-	NoSaturationStep bool `json:"no_saturation_step,omitempty"`
+	// SaturationStep is fit.Options.SaturationStep.
+	SaturationStep bool `json:"saturation_step,omitempty"`
 	// FIWeight is fit.Options.FIWeight as given (0: the fitter's default).
 	FIWeight  float64   `json:"fi_weight,omitempty"`
 	Protocols int       `json:"protocols"`
