@@ -443,11 +443,11 @@ type team struct {
 	// and bounds, then gen. (Atomic, because a member that is late can
 	// read them while the caller sets up the next phase; it then finds
 	// nothing to claim, since live is no longer its phase.)
-	gen    atomic.Uint64         // the current phase's number; workers wake when it changes
-	fn     atomic.Int64          // its function
-	count  atomic.Int64          // its tasks
-	arg    atomic.Int64          // its argument
-	bounds atomic.Pointer[[]int] // member m's home range is [bounds[m], bounds[m+1]); nil splits evenly
+	gen    atomic.Uint64 // the current phase's number; workers wake when it changes
+	fn     atomic.Int64  // its function
+	count  atomic.Int64  // its tasks
+	arg    atomic.Int64  // its argument
+	bounds boundsPtr     // member m's home range is [bounds[m], bounds[m+1]); nil splits evenly
 	// warmFor is how long a worker woken by warm spins (ns), warmCPU
 	// the CPU it keeps off (the caller's, −1: none; network_cpus.go)
 	warmFor, warmCPU atomic.Int64
@@ -507,7 +507,7 @@ type team struct {
 	saved     cpuSet
 	// panicked is the first panic of a task (re-raised by do in the
 	// caller's goroutine, where Run recovers it).
-	panicked atomic.Pointer[BugError]
+	panicked bugPtr
 	_        [24]byte // 576 bytes in all: whole cache lines (TestTeamLayout)
 }
 
