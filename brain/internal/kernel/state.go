@@ -75,20 +75,11 @@ type Scratch struct {
 	heun                                   heunScratch
 }
 
-// NewScratch returns the scratch space of one goroutine. Its arrays
-// (about 64 kB) are made when a Heun or full kernel first steps with it:
-// the LIF kernels use none, and a population keeps one scratch per
-// goroutine and chunk (seven in a two-worker run of CUBA 4000).
-func NewScratch() *Scratch { return &Scratch{} }
-
-// ready makes the arrays of sc if it has none yet.
-func (sc *Scratch) ready() *Scratch {
-	if sc.js0 == nil {
-		mk := func() []float64 { return make([]float64, Block) }
-		*sc = Scratch{js0: mk(), js1: mk(), gs0: mk(), gs1: mk(), jd0: mk(), jd1: mk(), gd0: mk(), gd1: mk(),
-			th1: mk(), thInf: mk(), ex: mk(), thA: mk(), thB: mk(), slow: make([]int32, 0, Block), heun: newHeunScratch()}
-	}
-	return sc
+// NewScratch returns the scratch space of one goroutine.
+func NewScratch() *Scratch {
+	mk := func() []float64 { return make([]float64, Block) }
+	return &Scratch{js0: mk(), js1: mk(), gs0: mk(), gs1: mk(), jd0: mk(), jd1: mk(), gd0: mk(), gd1: mk(),
+		th1: mk(), thInf: mk(), ex: mk(), thA: mk(), thB: mk(), slow: make([]int32, 0, Block), heun: newHeunScratch()}
 }
 
 // Step advances neurons [lo, hi) of s by one time step with the kernel c
@@ -117,7 +108,6 @@ func Step(c *Consts, s *State, lo, hi int, dst []int32, sc *Scratch) (out []int3
 		}
 		return lifSweep(c, s, lo, hi, dst, sweepEulerGain)
 	case Heun:
-		sc = sc.ready()
 		if c.vecHeun && vecWidth() > 0 {
 			return stepHeunVec(c, s, lo, hi, dst, sc)
 		}
@@ -128,7 +118,6 @@ func Step(c *Consts, s *State, lo, hi int, dst []int32, sc *Scratch) (out []int3
 		}
 		return dst, -1
 	}
-	sc = sc.ready()
 	for b := lo; b < hi; b += Block {
 		if dst, bad = stepFull(c, s, b, min(b+Block, hi), dst, sc); bad >= 0 {
 			return dst, bad
