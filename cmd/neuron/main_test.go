@@ -34,13 +34,37 @@ func TestDispatch(t *testing.T) {
 	}
 }
 
+// knownAdEx is the adapting AdEx cell whose recordings the fit tests
+// (TestFitPredictCommands, TestTruthRecovery) fit: a fit must recover it.
+func knownAdEx() brain.Params {
+	truth := brain.Generic()
+	truth.C, truth.GL, truth.EL, truth.VT, truth.DeltaT, truth.VPeak = 200, 10, -70, -50, 2, 0
+	truth.VReset, truth.TRef, truth.A, truth.B, truth.TauW = -60, 2, 2, 40, 150
+	return truth
+}
+
+// writeTestFile writes dir/name with f and returns its path.
+func writeTestFile(t *testing.T, dir, name string, f func(*os.File) error) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	w, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f(w); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // fit then predict through the command line on a recording of a known
 // GeneralizedNeuron; the prediction of the held-out half must match.
 func TestFitPredictCommands(t *testing.T) {
 	dir := t.TempDir()
-	truth := brain.Generic()
-	truth.C, truth.GL, truth.EL, truth.VT, truth.DeltaT, truth.VPeak = 200, 10, -70, -50, 2, 0
-	truth.VReset, truth.TRef, truth.A, truth.B, truth.TauW = -60, 2, 2, 40, 150
+	truth := knownAdEx()
 	I, err := reference.OU(nil, 60000, 0.1, 250, 200, 5, rand.New(rand.NewPCG(5, 0)))
 	if err != nil {
 		t.Fatal(err)
@@ -49,18 +73,7 @@ func TestFitPredictCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := func(name string, f func(*os.File) error) string {
-		p := filepath.Join(dir, name)
-		w, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := f(w); err != nil {
-			t.Fatal(err)
-		}
-		w.Close()
-		return p
-	}
+	write := func(name string, f func(*os.File) error) string { return writeTestFile(t, dir, name, f) }
 	ip := write("I.f32", func(w *os.File) error { return fit.WriteFloat32(w, I) })
 	vp := write("v.csv", func(w *os.File) error { return fit.WriteColumn(w, "V_mV", v) })
 	sPath := write("ref.csv", func(w *os.File) error { return fit.WriteSpikes(w, sp) })

@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/neuron-sim/neuron/brain"
 	"github.com/neuron-sim/neuron/brain/fit"
 	"github.com/neuron-sim/neuron/brain/reference"
 )
@@ -43,23 +41,8 @@ func TestTruthRecovery(t *testing.T) {
 		t.Skip("the known-model check runs with -truth")
 	}
 	dir := t.TempDir()
-	truth := brain.Generic()
-	truth.C, truth.GL, truth.EL, truth.VT, truth.DeltaT, truth.VPeak = 200, 10, -70, -50, 2, 0
-	truth.VReset, truth.TRef, truth.A, truth.B, truth.TauW = -60, 2, 2, 40, 150
-	write := func(name string, f func(*os.File) error) string {
-		p := filepath.Join(dir, name)
-		w, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := f(w); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	truth := knownAdEx()
+	write := func(name string, f func(*os.File) error) string { return writeTestFile(t, dir, name, f) }
 	step := reference.Step(5000, 0.1, 100, 400, 600)
 	stepSp, _, err := fit.Simulate(truth, step, 0.1, 0.1, false)
 	if err != nil {
