@@ -204,3 +204,14 @@ func TestFitSpikeUnits(t *testing.T) {
 		t.Errorf("--spike-unit min: code %d, %q", code, errb.String())
 	}
 }
+
+// --reuse refuses results fitted with other search settings, and says
+// which: the saturation step (an option since round six) was compared but
+// not printed, so the refusal did not show what differed.
+func TestValidateReuseNamesSettings(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"validate", "--reuse", filepath.Join("..", "..", "testdata", "validation.json"), "--saturation-step"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "saturation-step false") || !strings.Contains(errb.String(), "saturation-step true") {
+		t.Errorf("validate --reuse with --saturation-step: code %d, %q", code, errb.String())
+	}
+}

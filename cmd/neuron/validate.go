@@ -110,7 +110,9 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		if old.Seed != *seed || old.MaxEvals != *evals || old.NoSteps != *noSteps || old.Optimizer != *optimizer || old.NoExtended != *noExt || old.Saturation != *sat || old.SaturationStep != *satStep || old.FIWeight != *fiW {
-			return fmt.Errorf("--reuse %s: search settings (seed %d, evals %d, no-steps %v, optimizer %q, no-extended %v, saturation %v, fi-weight %v) differ", path, old.Seed, old.MaxEvals, old.NoSteps, old.Optimizer, old.NoExtended, old.Saturation, old.FIWeight)
+			return fmt.Errorf("--reuse %s: its search settings (seed %d, evals %d, no-steps %v, optimizer %q, no-extended %v, saturation %v, saturation-step %v, fi-weight %v) differ from this run's (seed %d, evals %d, no-steps %v, optimizer %q, no-extended %v, saturation %v, saturation-step %v, fi-weight %v)",
+				path, old.Seed, old.MaxEvals, old.NoSteps, old.Optimizer, old.NoExtended, old.Saturation, old.SaturationStep, old.FIWeight,
+				*seed, *evals, *noSteps, *optimizer, *noExt, *sat, *satStep, *fiW)
 		}
 		for i, p := range ps {
 			for _, r := range old.Results {
