@@ -784,21 +784,25 @@ func Fit(rec Recording, o Options) (Result, error) {
 	var s sim
 	rng := rand.New(rand.NewPCG(o.Seed, 0x6669742d6e6d)) // stream "fit-nm"
 	evals := 0
-	// objectiveX is the objective on window w and the extra sweeps ex.
-	objectiveX := func(p brain.Params, w Window, ex []extraSweep) float64 {
-		if p.Validate() != nil || s.init(p, o.SimDT) != nil {
-			return badObjective
+	// objectiveWith is the objective under options oo on window w and the
+	// extra sweeps ex; objectiveX is it under o.
+	objectiveWith := func(oo Options) func(p brain.Params, w Window, ex []extraSweep) float64 {
+		return func(p brain.Params, w Window, ex []extraSweep) float64 {
+			if p.Validate() != nil || s.init(p, oo.SimDT) != nil {
+				return badObjective
+			}
+			sc, err := evaluate(&s, in, rec.Spikes, w, oo, vt)
+			if err != nil {
+				return badObjective
+			}
+			fe, err := extraObjective(&s, oo, ex)
+			if err != nil {
+				return badObjective
+			}
+			return oo.objective(sc) + fe
 		}
-		sc, err := evaluate(&s, in, rec.Spikes, w, o, vt)
-		if err != nil {
-			return badObjective
-		}
-		fe, err := extraObjective(&s, o, ex)
-		if err != nil {
-			return badObjective
-		}
-		return o.objective(sc) + fe
 	}
+	objectiveX := objectiveWith(o)
 	objective := func(p brain.Params, w Window) float64 { return objectiveX(p, w, extras) }
 	score := func(p brain.Params) float64 {
 		evals++
@@ -958,20 +962,7 @@ func Fit(rec Recording, o Options) (Result, error) {
 			// end point fires too slowly on the fastest sweep.
 			oFI := o
 			oFI.FIWeight = SaturationFIWeight
-			objectiveFI := func(p brain.Params, w Window, ex []extraSweep) float64 {
-				if p.Validate() != nil || s.init(p, o.SimDT) != nil {
-					return badObjective
-				}
-				sc, err := evaluate(&s, in, rec.Spikes, w, oFI, vt)
-				if err != nil {
-					return badObjective
-				}
-				fe, err := extraObjective(&s, oFI, ex)
-				if err != nil {
-					return badObjective
-				}
-				return oFI.objective(sc) + fe
-			}
+			objectiveFI := objectiveWith(oFI)
 			scoreFI := func(p brain.Params) float64 { evals++; return objectiveFI(p, fitW, extras) }
 			if slow, err := fastSweepSlow(&s, best, o, extras); err != nil {
 				return Result{}, err

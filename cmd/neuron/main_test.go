@@ -60,6 +60,21 @@ func writeTestFile(t *testing.T, dir, name string, f func(*os.File) error) strin
 	return p
 }
 
+// writeStepSweep writes the current and the spikes of truth's step sweep
+// (100 → 600 pA, 400 ms on; the fit tests' extra training sweep) to dir;
+// n is its number of spikes.
+func writeStepSweep(t *testing.T, dir string, truth brain.Params) (current, spikes string, n int) {
+	t.Helper()
+	step := reference.Step(5000, 0.1, 100, 400, 600)
+	sp, _, err := fit.Simulate(truth, step, 0.1, 0.1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	current = writeTestFile(t, dir, "step.f32", func(w *os.File) error { return fit.WriteFloat32(w, step) })
+	spikes = writeTestFile(t, dir, "step.csv", func(w *os.File) error { return fit.WriteSpikes(w, sp) })
+	return current, spikes, len(sp)
+}
+
 // fit then predict through the command line on a recording of a known
 // GeneralizedNeuron; the prediction of the held-out half must match.
 func TestFitPredictCommands(t *testing.T) {
@@ -78,13 +93,7 @@ func TestFitPredictCommands(t *testing.T) {
 	vp := write("v.csv", func(w *os.File) error { return fit.WriteColumn(w, "V_mV", v) })
 	sPath := write("ref.csv", func(w *os.File) error { return fit.WriteSpikes(w, sp) })
 
-	step := reference.Step(5000, 0.1, 100, 400, 600)
-	stepSp, _, err := fit.Simulate(truth, step, 0.1, 0.1, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stepI := write("step.f32", func(w *os.File) error { return fit.WriteFloat32(w, step) })
-	stepS := write("step.csv", func(w *os.File) error { return fit.WriteSpikes(w, stepSp) })
+	stepI, stepS, nStep := writeStepSweep(t, dir, truth)
 
 	var out, errb bytes.Buffer
 	if code := run([]string{"fit", "--current", ip, "--dt", "0.1", "--spikes", sPath, "--train", "0:3000",
@@ -102,8 +111,8 @@ func TestFitPredictCommands(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Extra) != 1 || res.Extra[0].NData != len(stepSp) || len(stepSp) < 3 {
-		t.Errorf("fit: extra sweep scores %+v, want one with the step's %d spikes", res.Extra, len(stepSp))
+	if len(res.Extra) != 1 || res.Extra[0].NData != nStep || nStep < 3 {
+		t.Errorf("fit: extra sweep scores %+v, want one with the step's %d spikes", res.Extra, nStep)
 	}
 	if res.Test == nil || res.GammaTest < 0.9 {
 		t.Errorf("fit: Γ test %.3f, want ≥ 0.9", res.GammaTest)

@@ -43,13 +43,7 @@ func TestTruthRecovery(t *testing.T) {
 	dir := t.TempDir()
 	truth := knownAdEx()
 	write := func(name string, f func(*os.File) error) string { return writeTestFile(t, dir, name, f) }
-	step := reference.Step(5000, 0.1, 100, 400, 600)
-	stepSp, _, err := fit.Simulate(truth, step, 0.1, 0.1, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stepI := write("step.f32", func(w *os.File) error { return fit.WriteFloat32(w, step) })
-	stepS := write("step.csv", func(w *os.File) error { return fit.WriteSpikes(w, stepSp) })
+	stepI, stepS, _ := writeStepSweep(t, dir, truth)
 	extra := strings.Fields(*truthArgs)
 	var report strings.Builder
 	for _, evals := range []int{600, 60} {
