@@ -729,7 +729,7 @@ func main() {
 	net, err := models.%s(%d, seed)
 	if err != nil {
 		panic(err)
-	}
+	}%s
 	var recs []*brain.SpikeRecorder
 	for _, p := range net.Populations() {
 		r, err := net.RecordSpikes(p)
@@ -750,16 +750,25 @@ func main() {
 `
 
 // e2eModel is the program of model m's change-a-parameter measurement:
-// coba and coba-euler share one, models.COBA as a user writes it (its
-// default integrator), as Brian2's cold build is of its COBA script.
+// models.CUBA or models.COBA as a user writes it; coba with its default
+// integrator, coba-euler with forward Euler, the scheme of Brian2's COBA
+// script that its cold build is timed with (like with like, as in the
+// step-loop comparison).
 func e2eModel(m string) (string, bool) {
 	switch m {
-	case "cuba":
-		return "cuba", true
-	case "coba", "coba-euler":
-		return "coba", true
+	case "cuba", "coba", "coba-euler":
+		return m, true
 	}
 	return "", false
+}
+
+// e2eSetup is the code that the program of model m runs on net after
+// building it.
+var e2eSetup = map[string]string{
+	"coba-euler": `
+	for _, p := range net.Populations() {
+		p.P.Integrator = brain.ForwardEuler // Brian2's scheme for this model
+	}`,
 }
 
 // measureGoRun writes a small program that builds and runs the model
@@ -783,9 +792,12 @@ func measureGoRun(model string, n int, ms float64, seed uint64, repeat int) (*e2
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	name := map[string]string{"cuba": "CUBA", "coba": "COBA"}[model]
+	name := map[string]string{"cuba": "CUBA", "coba": "COBA", "coba-euler": "COBA"}[model]
+	if name == "" {
+		return nil, fmt.Errorf("no change-a-parameter program for model %q", model)
+	}
 	write := func(s uint64) error {
-		return os.WriteFile(filepath.Join(dir, "main.go"), fmt.Appendf(nil, e2eProgram, s, name, n, ms), 0o644)
+		return os.WriteFile(filepath.Join(dir, "main.go"), fmt.Appendf(nil, e2eProgram, s, name, n, e2eSetup[model], ms), 0o644)
 	}
 	files := map[string]string{
 		"go.mod":  "module neurone2e\n\ngo 1.26\n",

@@ -61,10 +61,10 @@ func TestBenchChecks(t *testing.T) {
 	}
 }
 
-// Both COBA rows get the change-a-parameter measurement (one program),
-// as CUBA does; STDP has none.
+// Both COBA rows get the change-a-parameter measurement, each with its
+// own integrator, as CUBA does; STDP has none.
 func TestE2EModel(t *testing.T) {
-	for m, want := range map[string]string{"cuba": "cuba", "coba": "coba", "coba-euler": "coba", "stdp": ""} {
+	for m, want := range map[string]string{"cuba": "cuba", "coba": "coba", "coba-euler": "coba-euler", "stdp": ""} {
 		if got, ok := e2eModel(m); got != want || ok != (want != "") {
 			t.Errorf("e2eModel(%q) = %q, %v; want %q", m, got, ok, want)
 		}
@@ -91,4 +91,41 @@ func TestBenchGoRun(t *testing.T) {
 		t.Errorf("go run: two changed programs timed %v, median %.3f s (want the lower of two)", e.Runs, e.GoRunS)
 	}
 	t.Logf("go run of a changed CUBA 1000 program: %.2f s, %d spikes", e.GoRunS, e.Spikes)
+}
+
+// TestBenchGoRunIntegrator: the change-a-parameter program of each COBA
+// row runs that row's integrator — its spikes are the bench child's for
+// the same model, size, duration and seed (coba-euler's program is timed
+// against Brian2's forward-Euler script, so it must not run the default).
+func TestBenchGoRunIntegrator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go tool")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go tool")
+	}
+	child := map[string]int64{}
+	for _, m := range []string{"coba", "coba-euler"} {
+		var out, errb bytes.Buffer
+		args := []string{"bench", "--child", "--model", m, "--n", "1000", "--duration", "50", "--cores", "1", "--seed", "1"}
+		if code := run(args, &out, &errb); code != 0 {
+			t.Fatalf("%s: exit %d: %s", m, code, errb.String())
+		}
+		var r benchResult
+		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+			t.Fatal(err)
+		}
+		child[m] = r.Spikes
+	}
+	if child["coba"] == child["coba-euler"] {
+		t.Fatalf("the two integrators gave the same %d spikes: the check below could not tell them apart", child["coba"])
+	}
+	e, err := measureGoRun("coba-euler", 1000, 50, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Spikes != child["coba-euler"] {
+		t.Errorf("go run of the coba-euler program: %d spikes; the bench child: %d with forward Euler, %d with the default integrator",
+			e.Spikes, child["coba-euler"], child["coba"])
+	}
 }
