@@ -220,6 +220,7 @@ import "C"
 
 import (
 	"fmt"
+	"os"
 	"unsafe"
 
 	"gonum.org/v1/hdf5"
@@ -233,6 +234,14 @@ type File struct {
 
 // Create creates (truncates) an HDF5 file.
 func Create(path string) (*File, error) {
+	// The HDF5 library reports a file it cannot create as "code -1";
+	// creating the file first gives the system's reason (no such
+	// directory, permission denied, a directory of that name).
+	o, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("h5: create: %w", err)
+	}
+	o.Close()
 	f, err := hdf5.CreateFile(path, hdf5.F_ACC_TRUNC)
 	if err != nil {
 		return nil, fmt.Errorf("h5: create %s: %w", path, err)
@@ -242,8 +251,13 @@ func Create(path string) (*File, error) {
 
 // Open opens an HDF5 file read-only.
 func Open(path string) (*File, error) {
+	if o, err := os.Open(path); err != nil {
+		return nil, fmt.Errorf("h5: open: %w", err)
+	} else {
+		o.Close()
+	}
 	if !hdf5.IsHDF5(path) {
-		return nil, fmt.Errorf("h5: %s: not an HDF5 file (or missing)", path)
+		return nil, fmt.Errorf("h5: %s: not an HDF5 file", path)
 	}
 	f, err := hdf5.OpenFile(path, hdf5.F_ACC_RDONLY)
 	if err != nil {

@@ -2,8 +2,10 @@ package h5
 
 import (
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -119,5 +121,36 @@ func TestRoundTrip(t *testing.T) {
 	}
 	if _, err := Open(filepath.Join(t.TempDir(), "none.h5")); err == nil {
 		t.Error("missing file opened")
+	}
+}
+
+// A file that cannot be created or opened is reported with the system's
+// reason, not the HDF5 library's "code -1".
+func TestCreateOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		err  func() error
+		want string
+	}{
+		{"create in a missing directory", func() error { _, err := Create(filepath.Join(dir, "none", "x.h5")); return err }, "no such file or directory"},
+		{"create over a directory", func() error { _, err := Create(dir); return err }, "is a directory"},
+		{"open a missing file", func() error { _, err := Open(filepath.Join(dir, "missing.h5")); return err }, "no such file or directory"},
+		{"open a text file", func() error {
+			p := filepath.Join(dir, "text.h5")
+			if err := os.WriteFile(p, []byte("not hdf5"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Open(p)
+			return err
+		}, "not an HDF5 file"},
+	} {
+		err := c.err()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one that says %q", c.name, err, c.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "code -1") {
+			t.Errorf("%s: %v: the library's code, not the reason", c.name, err)
+		}
 	}
 }
