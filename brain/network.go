@@ -837,6 +837,7 @@ func (n *Network) Run(ctx context.Context, durationMS float64, progress func(Pro
 		}
 		if n.team != nil {
 			n.paceStep()
+			n.team.relax(0)
 		}
 		ran := int64(1)
 		if n.peer != nil && !n.team.solo {

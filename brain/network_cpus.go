@@ -3,6 +3,8 @@ package brain
 import (
 	"math/bits"
 	"runtime"
+	"sync/atomic"
+	"time"
 )
 
 // Members of a team on CPUs of their own.
@@ -88,6 +90,9 @@ func (t *team) pinCaller(c int) {
 	if !t.cpus.has(c) {
 		c = t.currentCallerCPU()
 	}
+	// A new time slice of the Go scheduler before the goroutine is
+	// locked (relax): it may have run for milliseconds already.
+	runtime.Gosched()
 	runtime.LockOSThread()
 	saved, ok := threadCPUs()
 	var one cpuSet
@@ -97,6 +102,7 @@ func (t *team) pinCaller(c int) {
 		return
 	}
 	t.pinned, t.saved, t.callerCPU = true, saved, c
+	t.relaxers[0].next = time.Time{}
 }
 
 // unpinCaller gives the caller's thread its affinity back and unlocks it.
@@ -167,4 +173,95 @@ func (t *team) freeWith(r int) bool {
 		cpus = t.cpus.count()
 	}
 	return cpus-r >= min(t.n, cpus)-1 // r counts the caller
+}
+
+// Yielding before the Go scheduler preempts.
+//
+// The Go runtime's monitor thread preempts a goroutine that has run for
+// 10 ms without being scheduled anew, whether or not anything else waits
+// to run. For a goroutine that is not locked to its thread that costs a
+// microsecond or two: it goes to the run queue and its thread takes it
+// straight back. For a member of a team, locked to its thread with the
+// thread's CPUs set (above), it costs two thread switches: the thread
+// hands its processor of the Go scheduler to another thread, which finds
+// the goroutine, hands the processor back and wakes the locked thread. On
+// the 2-vCPU machine of docs/benchmarks.md that took 0.1–1.5 ms with
+// nothing else running (the other thread woken on a vCPU that a member
+// spins on), and the other member, waiting for this one's step, parked:
+// a stall every 10 ms of parallel steps, which the pacer answers with
+// solo epochs (network_pace.go), so that two workers were little faster
+// than one in a Run of 1 s. So a member locked to its thread yields on
+// its own schedule, every relaxEvery (relax): it unlocks its goroutine,
+// yields (its thread takes it back, as for any goroutine) and locks it
+// again. One member at a time (yielding), so that the two cannot swap
+// threads; should the goroutine come back on another thread all the
+// same (another processor was idle), that thread gets the member's
+// CPUs and the one it left its CPUs back.
+
+// relaxEvery is how often a member locked to its thread yields: well
+// within the 10 ms after which the Go runtime preempts (the runtime's
+// monitor looks at most every 10 ms, so a goroutine runs 10–20 ms before
+// it is preempted).
+const relaxEvery = 4 * time.Millisecond
+
+// relaxClock is the clock of the teams' relax, read by newTeam (tests
+// replace it).
+var relaxClock = time.Now
+
+// relaxer is a member's schedule of yields (one cache line, written by
+// the member alone).
+type relaxer struct {
+	calls  int          // relax's calls (every relaxCheck-th reads the clock)
+	next   time.Time    // the next yield is due then (zero: start counting)
+	yields atomic.Int32 // yields made (tests)
+	moves  atomic.Int32 // yields after which the goroutine ran on another thread (tests)
+	_      [24]byte
+}
+
+// relaxCheck: relax reads the clock at every relaxCheck-th call (a call
+// per step or phase, which take microseconds).
+const relaxCheck = 8
+
+// relax is called by member m (0: the caller) between its steps or tasks:
+// when the member is locked to its thread with the thread's CPUs set and
+// relaxEvery has passed since its last yield, it yields (see above).
+func (t *team) relax(m int) {
+	r := &t.relaxers[m]
+	if r.calls++; r.calls%relaxCheck != 0 || t.cpus == nil || m == 0 && !t.pinned {
+		return
+	}
+	now := t.clock()
+	if r.next.IsZero() {
+		r.next = now.Add(relaxEvery)
+		return
+	}
+	if now.Before(r.next) || !t.yielding.CompareAndSwap(false, true) {
+		return // not due, or the other member yields: again at the next check
+	}
+	r.next = now.Add(relaxEvery)
+	r.yields.Add(1)
+	tid := threadID()
+	runtime.UnlockOSThread()
+	runtime.Gosched()
+	runtime.LockOSThread()
+	if to := threadID(); to != tid {
+		r.moves.Add(1)
+		t.moved(m, tid)
+	}
+	t.yielding.Store(false)
+}
+
+// moved gives the thread that member m runs on now the member's CPUs,
+// and thread old, which it left, its CPUs back (the caller's saved
+// affinity, or the team's CPUs for a worker's thread).
+func (t *team) moved(m, old int) {
+	if m == 0 {
+		var one cpuSet
+		one.add(t.callerCPU)
+		setThreadCPUs(&one)
+		setThreadCPUsOf(old, &t.saved)
+		return
+	}
+	t.pinWorker(int(t.warmCPU.Load()))
+	setThreadCPUsOf(old, t.cpus)
 }

@@ -20,6 +20,16 @@ func setThreadCPUs(s *cpuSet) bool {
 	return e == 0
 }
 
+// setThreadCPUsOf lets thread tid (of this process) run on the CPUs of s
+// only.
+func setThreadCPUsOf(tid int, s *cpuSet) bool {
+	_, _, e := syscall.RawSyscall(syscall.SYS_SCHED_SETAFFINITY, uintptr(tid), unsafe.Sizeof(*s), uintptr(unsafe.Pointer(s)))
+	return e == 0
+}
+
+// threadID is the calling thread's id.
+func threadID() int { return syscall.Gettid() }
+
 // currentCPU is the CPU the calling thread runs on, or −1 when unknown.
 func currentCPU() int {
 	if sysGetcpu == 0 {

@@ -4,7 +4,9 @@ package brain
 
 // Thread affinity is set on Linux only (network_cpus.go).
 
-func threadCPUs() (cpuSet, bool) { return cpuSet{}, false }
-func setThreadCPUs(*cpuSet) bool { return false }
-func currentCPU() int            { return -1 }
-func runnableTasks() int         { return -1 }
+func threadCPUs() (cpuSet, bool)        { return cpuSet{}, false }
+func setThreadCPUs(*cpuSet) bool        { return false }
+func currentCPU() int                   { return -1 }
+func setThreadCPUsOf(int, *cpuSet) bool { return false }
+func threadID() int                     { return 0 }
+func runnableTasks() int                { return -1 }

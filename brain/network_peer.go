@@ -263,6 +263,7 @@ func (n *Network) peerSteps(limit int64, done <-chan struct{}) (int64, error) {
 	for i := int64(0); ; i++ {
 		s := pr.start + i
 		n.cur = s
+		t.relax(0)
 		bad := n.peerStep(pr, t, 0, s)
 		last := i+1 == limit
 		if !last && done != nil {
@@ -349,6 +350,7 @@ func (n *Network) peerWorker(pr *peerRun, t *team, m int) {
 		}
 	}
 	for s := pr.start; ; s++ {
+		t.relax(m)
 		bad := n.peerStep(pr, t, m, s)
 		flags := n.peerExchange(pr, t, m, s, false, bad)
 		if flags&(boxErr|boxLast) != 0 || t.stop.Load() {
@@ -477,9 +479,33 @@ func (n *Network) peerFirstExchange(pr *peerRun, t *team, s int64, last, bad boo
 	return flags
 }
 
+// peerOwnSpin is how long a member waits for another's step spinning
+// before it parks, where every member has a CPU of its own (team.own):
+// longer than spinFor, since a parked member is slow to run again. On the
+// 2-vCPU machine of docs/benchmarks.md it took 0.15–0.25 ms after the
+// wake-up with nothing else running (the Go runtime's execution trace of a
+// `neuron bench` child, COBA forward Euler 4000), and twice that while
+// other jobs ran; with spinFor, a member that another process held up
+// for a moment made the other park, and the two then went on waking each
+// other, one wake-up per step, for up to 2 ms (a stall that the pacer
+// answered with solo epochs, after the first probe of parallel for the
+// rest of the Run). A member held up for longer than peerOwnSpin (by another
+// process's time slice) still parks, and the pacer is told (stall).
+const peerOwnSpin = time.Millisecond
+
+// peerSpin is how long a member of team t waits spinning for another's
+// step in a batch of peer steps before it first parks.
+func (t *team) peerSpin() time.Duration {
+	if t.own {
+		return peerOwnSpin
+	}
+	return spinFor
+}
+
 // peerWait waits until seq holds step want (or the team stops) and returns
-// its flags: it spins for a short while, then parks until the owner of
-// seq publishes (see waitGen for the tokens). A later step in seq means
+// its flags: it spins for a while, then parks until the owner of
+// seq publishes (see waitGen for the tokens); it spins for up to peerOwnSpin
+// where the members have CPUs of their own. A later step in seq means
 // that its owner ended the batch at step want and has since gone on (solo
 // steps, then a new batch reusing the mailbox) before this member looked:
 // that is the last step for it too.
@@ -494,10 +520,12 @@ func (pr *peerRun) wait(t *team, m int, seq *atomic.Uint64, want uint64) uint64 
 		}
 		return v & (1<<boxShift - 1)
 	}
+	d := t.peerSpin()
 	for {
-		if v, ok := spin(spinFor, !t.own, ready); ok {
+		if v, ok := spin(d, !t.own, ready); ok {
 			return flags(v)
 		}
+		d = spinFor
 		if m == 0 {
 			pr.parked = true // the caller tells the pacer (peerSteps)
 		}

@@ -467,6 +467,11 @@ type team struct {
 	sleeping []padFlag                 // workers 1 … n−1 asleep (index w)
 	ready    []padWord                 // worker w is awake after the wake-up of phase ready[w] (warm)
 	cpus     *cpuSet                   // the CPUs the members are spread over (nil: they are not; network_cpus.go)
+	// relaxers[m] is member m's schedule of yields while it is locked to
+	// its thread; yielding: a member is yielding (network_cpus.go's relax)
+	relaxers []relaxer
+	yielding *padFlag
+	clock    func() time.Time // relax's clock (relaxClock)
 	// own: every member can have a CPU and a processor of the Go
 	// scheduler of its own (a waiting member spins without yielding, and
 	// a woken worker spins for as long as warm asks)
@@ -482,7 +487,6 @@ type team struct {
 	// scheduler has processors (the member waited for may need the
 	// waiter's processor to run at all).
 	grace time.Duration
-	_     [40]byte
 
 	// mainWait is the phase the caller sleeps on, 0 when it does not
 	// sleep: a worker that finishes late, after the caller has moved on,
@@ -544,7 +548,8 @@ const spinFor = 50 * time.Microsecond
 // newTeam starts n−1 workers for the phase functions funcs (at most 4).
 func newTeam(n int, funcs ...func(int, int64)) *team {
 	t := &team{n: n, sleeping: make([]padFlag, n), wake: make([]chan struct{}, n), ready: make([]padWord, n),
-		ranges: make([]padWord, n), done: make([]padWord, n), mainWake: make(chan struct{}, 1)}
+		ranges: make([]padWord, n), done: make([]padWord, n), mainWake: make(chan struct{}, 1),
+		relaxers: make([]relaxer, n), yielding: new(padFlag), clock: relaxClock}
 	if n <= runtime.GOMAXPROCS(0) {
 		t.grace = stealAfter
 	}
@@ -593,6 +598,7 @@ func (t *team) worker(w int) {
 		default:
 			t.claim(w, seen)
 		}
+		t.relax(w)
 	}
 }
 
