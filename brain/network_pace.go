@@ -52,6 +52,8 @@ const (
 	paceProbeMax = 256  // the longest interval between probes (epochs)
 	paceGain     = 0.90 // parallel is kept while its step time is below paceGain × solo's
 	paceFar      = 1.5  // a probed mode this much slower than the other doubles the interval
+	paceWarm     = 16   // steps of a parallel epoch after solo ones not measured (warm-up)
+	paceOutlier  = 3.0  // a parallel epoch this much slower than their average counts as a stall
 )
 
 // pacer is the measured state of a Network's multi-core stepping. It
@@ -62,7 +64,8 @@ type pacer struct {
 	epoch, probe int // paceEpoch and paceProbe (tests shorten them)
 
 	calls   int       // steps begun in the current epoch
-	start   time.Time // when the current epoch's first step began
+	begin   time.Time // when the current epoch's first step began
+	start   time.Time // when its first measured step began (after skip)
 	solo    bool      // mode of the current epoch
 	probing bool      // the current epoch probes the mode not in use
 	every   int       // epochs between probes now, when more than probe (up to paceProbeMax)
@@ -73,6 +76,9 @@ type pacer struct {
 	sinceProbe  int
 
 	soloEpochs, parEpochs int // epochs measured in each mode
+	// skip: the first skip steps of the current epoch are not measured
+	// (paceWarm after solo epochs: the workers' caches are cold)
+	skip int
 
 	// stalled: a member of a parallel epoch waited so long that it parked
 	// (stall); the epoch ends at the next step; stalls counts them
@@ -125,7 +131,7 @@ func (p *pacer) restart() { p.calls = 0 }
 // first and last steps of an epoch, and every step of a probe; the others
 // pass a zero time).
 func (p *pacer) clockDue() bool {
-	return p.calls == 0 || p.calls == p.epoch || p.probing || p.stalled
+	return p.calls == 0 || p.calls == p.skip || p.calls == p.epoch+p.skip || p.probing || p.stalled
 }
 
 // stall reports that a member of the current parallel epoch waited for
@@ -214,28 +220,40 @@ func (p *pacer) pace(t switcher, clock func() time.Time, ahead, aheadSolo bool) 
 // advance is step without the wait for the workers.
 func (p *pacer) advance(now time.Time) bool {
 	if p.stalled && p.calls > 0 {
-		p.record(float64(now.Sub(p.start)) / float64(p.calls))
+		p.record(float64(now.Sub(p.start)) / float64(max(p.calls-p.skip, 1)))
 		p.calls = 0
 	}
-	if p.calls == p.epoch || p.probing && p.calls > 0 && p.lost(now) {
-		p.record(float64(now.Sub(p.start)) / float64(p.calls))
+	if p.calls == p.epoch+p.skip || p.probing && p.calls > 0 && p.lost(now) {
+		if n := p.calls - p.skip; n > 0 {
+			p.record(float64(now.Sub(p.start)) / float64(n))
+		} else { // lost in its warm-up steps
+			p.record(float64(now.Sub(p.begin)) / float64(p.calls))
+		}
 		p.calls = 0
 	}
 	if p.calls == 0 {
-		p.start = now
+		p.begin = now
+	}
+	if p.calls == 0 || p.calls == p.skip {
+		p.start = now // (again after the warm-up steps)
 	}
 	p.calls++
 	return p.solo
 }
 
 // lost reports whether the probe under way has taken longer than a whole
-// epoch of the mode in use.
+// epoch of the mode in use (its warm-up steps included), or two after solo
+// epochs (the workers' caches cold: paceWarm).
 func (p *pacer) lost(now time.Time) bool {
 	other := p.tSolo
 	if p.solo {
 		other = p.tPar
 	}
-	return other > 0 && float64(now.Sub(p.start)) > other*float64(p.epoch)
+	allow := p.epoch
+	if p.skip > 0 {
+		allow *= 2 // and as long again for the cold caches (paceWarm)
+	}
+	return other > 0 && float64(now.Sub(p.begin)) > other*float64(allow)
 }
 
 // record stores the time per step of the epoch just finished and picks the
@@ -254,8 +272,10 @@ func (p *pacer) record(perStep float64) {
 	case p.solo:
 		p.tSolo = avg(p.tSolo)
 		p.soloEpochs++
-	case p.stalled:
-		// Not a step time: the hold decides how long parallel waits.
+	case p.stalled || !p.probing && p.tPar > 0 && perStep > paceOutlier*p.tPar:
+		// Not a step time: the hold decides how long parallel waits. (A
+		// parallel epoch paceOutlier times slower than their average
+		// was hit by a stall too short to park a member: peerOwnSpin.)
 		p.stalls++
 		p.parEpochs++
 		longest := max(paceProbeMax, p.probe)
@@ -288,8 +308,13 @@ func (p *pacer) record(perStep float64) {
 		}
 	}
 	p.stalled = false
+	was := p.solo
 	p.solo = p.next()
 	p.warmSolo = p.solo && p.probing
+	p.skip = 0
+	if was && !p.solo {
+		p.skip = min(paceWarm, p.epoch/4)
+	}
 }
 
 // next is the mode of the next epoch: solo until it is measured, then a

@@ -22,8 +22,10 @@ func TestPacerChoosesFasterMode(t *testing.T) {
 		{"idle machine: parallel twice as fast (probes back off)", 10_000, 20_000, [2]float64{0.003, 0.05}},
 		{"parallel a little faster", 15_000, 20_000, [2]float64{0.05, 0.15}},
 		{"busy machine: parallel far slower (probes back off)", 40_000, 20_000, [2]float64{0.96, 0.995}},
-		{"parallel a little slower", 25_000, 20_000, [2]float64{0.85, 0.95}},
-		{"parallel barely faster (not worth a core)", 19_000, 20_000, [2]float64{0.85, 0.95}},
+		// (a probe of parallel after solo epochs runs epoch/4 warm-up
+		// steps more: paceWarm)
+		{"parallel a little slower", 25_000, 20_000, [2]float64{0.82, 0.95}},
+		{"parallel barely faster (not worth a core)", 19_000, 20_000, [2]float64{0.82, 0.95}},
 	} {
 		p := newPacer(2)
 		p.epoch, p.probe = 4, 8
@@ -48,7 +50,7 @@ func TestPacerChoosesFasterMode(t *testing.T) {
 		}
 	}
 	// Parallel ten times slower (a worker sharing the caller's vCPU): each
-	// probe ends once it has cost a solo epoch, so the probes take a few
+	// probe ends once it has cost two solo epochs, so the probes take a few
 	// per cent of the time.
 	{
 		p := newPacer(2)
@@ -64,7 +66,7 @@ func TestPacerChoosesFasterMode(t *testing.T) {
 			now = now.Add(d)
 			all += d
 		}
-		if f := float64(parTime) / float64(all); f > 0.03 || p.parEpochs == 0 {
+		if f := float64(parTime) / float64(all); f > 0.05 || p.parEpochs == 0 { // (0.03 before the probes after solo epochs were allowed two: lost)
 			t.Errorf("parallel ten times slower: %.3f of the time in %d parallel probes", f, p.parEpochs)
 		}
 	}
@@ -361,5 +363,62 @@ func TestPacerStall(t *testing.T) {
 	r.stall() // solo: ignored
 	if r.stalled {
 		t.Error("a stall in a solo epoch was recorded")
+	}
+}
+
+// pacerColdSim runs a two-worker pacer for steps steps on a simulated
+// clock: a solo step takes 5 µs, a parallel one 3.5 µs, but 40 µs more in
+// the first cold steps of every parallel stretch that follows solo steps
+// (the workers' caches cold), and 1 ms more in parallel step k when
+// hiccup(k) (a member held up for less than peerOwnSpin: no stall is
+// reported). It returns the fraction of steps run in parallel.
+func pacerColdSim(steps, cold int, hiccup func(k int) bool) (float64, *pacer) {
+	p := newPacer(2)
+	now := time.Unix(0, 0)
+	par, run := 0, 0 // parallel steps, and in the current stretch
+	for range steps {
+		if p.step(now, true) {
+			run = 0
+			now = now.Add(5 * time.Microsecond)
+			continue
+		}
+		d := 3500 * time.Nanosecond
+		if run < cold {
+			d += 40 * time.Microsecond
+		}
+		if hiccup != nil && hiccup(par) {
+			d += time.Millisecond
+		}
+		run++
+		par++
+		now = now.Add(d)
+	}
+	return float64(par) / float64(steps), &p
+}
+
+// TestPacerWarmUp: the first paceWarm steps of a parallel epoch after solo
+// ones are not measured. Where the first 8 parallel steps after solo ones
+// cost 40 µs more (on the machine of docs/benchmarks.md the first parallel
+// epoch after solo ones took 8–15 µs per step against 3–4 after it, the
+// workers' caches cold) and later ones 0.7 of a solo step, the pacer runs
+// most of 10 000 steps in parallel; measured, those steps made every probe
+// of parallel look twice as slow as solo, and the pacer stayed solo.
+func TestPacerWarmUp(t *testing.T) {
+	if par, p := pacerColdSim(10_000, 8, nil); par < 0.8 {
+		t.Errorf("cold first steps: %.2f of the steps parallel (%d parallel epochs, %d solo)", par, p.parEpochs, p.soloEpochs)
+	}
+}
+
+// TestPacerOutlier: a parallel epoch paceOutlier times slower than the
+// average of the parallel epochs counts as a stall (a member held up for
+// less than peerOwnSpin, which parks no one): the pacer holds solo for a
+// while and goes back to parallel, instead of averaging it in (which kept
+// a Run of 156 epochs solo from the 70th on, in a `neuron bench` child on
+// the machine of docs/benchmarks.md). With a 1 ms hiccup every 3000
+// parallel steps, most of 20 000 steps run in parallel.
+func TestPacerOutlier(t *testing.T) {
+	par, p := pacerColdSim(20_000, 8, func(k int) bool { return k%3000 == 2999 })
+	if par < 0.75 || p.stalls == 0 {
+		t.Errorf("hiccups: %.2f of the steps parallel, %d stalls", par, p.stalls)
 	}
 }
