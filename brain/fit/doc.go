@@ -36,14 +36,16 @@
 // sweeps (typically the current steps of an f–I protocol) beside the main
 // recording: each is simulated from rest and its −Γ + rate penalty is
 // added to the objective, so that the fitted model keeps the f–I curve as
-// well as the spike timing under noise. Three options go further (off by
-// default; docs/accuracy.md, rounds five and six, say why): the sweeps'
+// well as the spike timing under noise. Four options go further (off by
+// default; docs/accuracy.md, rounds five to seven, say why): the sweeps'
 // f–I error Σ|Δν| / Σν in the objective (Options.FIWeight), the
 // saturation of the spike-triggered adaptation (brain.Params.WSat)
 // searched with the other fields (SaturationField, Options.Saturation),
-// and that saturation tried after the search only where the fitted model
+// that saturation tried after the search only where the fitted model
 // fires too slowly on the fastest sweep (Options.SaturationStep): a fast
-// sweep shows how far the cell's adaptation grows with the rate. A reader of another file format
+// sweep shows how far the cell's adaptation grows with the rate; and the
+// same step with its result chosen by cross-validation inside the
+// training window, the fastest sweep held back (Options.SaturationCV). A reader of another file format
 // (NWB current-clamp series, ABF, …) only has to turn each sweep into a
 // Recording (stimulus in pA and response voltage in mV on the same
 // samples, spike times in ms, e.g. from DetectSpikes) and call Fit with

@@ -2,6 +2,8 @@ package fit
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/neuron-sim/neuron/brain"
@@ -64,6 +66,59 @@ func TestExtendedSearchCrossValidates(t *testing.T) {
 		}
 		if evals > 200/4+200/4+200/8+12*SettleEvals+10 {
 			t.Errorf("%d simulations, beyond the documented budget", evals)
+		}
+	}
+}
+
+// crossValidate holds back the sweep cvChoice.held names (not the last):
+// the candidates are fitted on the others and compared on it alone.
+func TestCrossValidateHoldsBackTheNamedSweep(t *testing.T) {
+	best := initialDefault()
+	var spikes []float64
+	for s := 50.0; s < 10000; s += 100 {
+		spikes = append(spikes, s)
+	}
+	fitW := Window{0, 10000}
+	extras := []extraSweep{{w: Window{0, 1}}, {w: Window{0, 2}}, {w: Window{0, 3}}} // told apart by their windows
+	for _, held := range []int{0, 1, 2} {
+		evals := 0
+		var fitted, compared [][]extraSweep
+		objective := func(p brain.Params, w Window, ex []extraSweep) float64 {
+			evals++
+			if w.EndMS == 0.75*fitW.EndMS {
+				fitted = append(fitted, ex)
+			}
+			return math.Pow((p.VT-best.VT)/2, 2)
+		}
+		cv := extendedCV{
+			o: Options{MaxEvals: 40}, fitW: fitW, spikes: spikes, extras: extras,
+			free: []string{"VT"}, evals: &evals,
+			score:     func(p brain.Params) float64 { return objective(p, fitW, extras) },
+			objective: objective, keep: func(brain.Params) {},
+		}
+		start := best
+		start.VT += 1
+		_, _, ok := crossValidate(best, 0, cv, cvChoice{
+			rng:    rand.New(rand.NewPCG(1, 2)),
+			held:   held,
+			starts: func(float64) []brain.Params { return []brain.Params{start} },
+			settle: func(brain.Params) []string { return []string{"VT"} },
+			polish: func(brain.Params) []string { return []string{"VT"} },
+			base:   []string{"VT"},
+			better: func(c, b brain.Params, valW Window, exVal []extraSweep) bool {
+				compared = append(compared, exVal)
+				return true
+			},
+			refit:       func(f []string) []string { return f },
+			settleEvals: SettleEvals,
+		})
+		if !ok || len(compared) != 1 || len(compared[0]) != 1 || compared[0][0].w != extras[held].w {
+			t.Fatalf("held %d: chosen %v, compared on %v", held, ok, compared)
+		}
+		for _, ex := range fitted {
+			if len(ex) != 2 || slices.ContainsFunc(ex, func(e extraSweep) bool { return e.w == extras[held].w }) {
+				t.Fatalf("held %d: fitted on sweeps %v", held, ex)
+			}
 		}
 	}
 }

@@ -141,6 +141,17 @@ type Options struct {
 	// fresh tuning draw it cost some fits much of their timing (round six).
 	SaturationStep bool
 
+	// SaturationCV runs the step of SaturationStep (it implies it) but
+	// chooses the saturation by cross-validation inside the training
+	// window, as the extended terms are chosen (crossValidate; round seven
+	// of docs/accuracy.md): where the gate of SaturationStep opens, the saturated starts are settled and the best
+	// polished on the first ExtendedCVFraction of the window and every
+	// step sweep but the fastest, the end point is polished the same way,
+	// and the saturation is kept (refitted on all the training data) only
+	// if it predicts both the rest of the window (by the objective
+	// without the sweeps) and the fastest sweep's rate better.
+	SaturationCV bool
+
 	// Initial is the starting point. If nil, it is built from the dynamic
 	// I–V estimate when the recording has a voltage trace, else from
 	// brain.Pyramidal's soma.
@@ -678,7 +689,15 @@ var ThresholdFree = []string{"VT", "DeltaT", "VReset", "TRef", "B", "DeltaTheta"
 // over o.Free and SaturationField on half of o.MaxEvals) and kept if it is
 // better by the objective plus SaturationFIWeight times the sweeps' f–I
 // error, which the fit then goes on with. Other fits are not changed by
-// it. Up to 3 × SettleEvals + o.MaxEvals/2 more simulations.
+// it. Up to 3 × SettleEvals + o.MaxEvals/2 more simulations. With
+// o.SaturationCV the same gate opens the step, but its result is chosen
+// by crossValidate, the procedure of the extended terms, with the fastest
+// sweep held back and the objective without the f–I term: the settled
+// and polished saturation must predict both the last quarter of the
+// window (by the objective on it alone) and the fastest sweep's rate
+// better than the end point polished the same way; then it is refitted on
+// all the training data (an eighth of o.MaxEvals). Up to 3 × SettleEvals
+// + 5/8 × o.MaxEvals more simulations.
 func Fit(rec Recording, o Options) (Result, error) {
 	o = o.withDefaults()
 	if err := rec.Validate(); err != nil {
@@ -957,7 +976,7 @@ func Fit(rec Recording, o Options) (Result, error) {
 			best, bestF = search(sp, hopF, 0.25, 1, evals+o.MaxEvals/4, &evals, altRng, score, keep)
 		}
 		extFree, extScore, extObjX := stage2, score, objectiveX
-		if o.SaturationStep && !satOn && fastHz > 0 && slices.Contains(stage2, "B") && !slices.Contains(stage2, "WSat") {
+		if (o.SaturationStep || o.SaturationCV) && !satOn && fastHz > 0 && slices.Contains(stage2, "B") && !slices.Contains(stage2, "WSat") {
 			// The saturation step (Options.SaturationStep): only if the
 			// end point fires too slowly on the fastest sweep.
 			oFI := o
@@ -966,6 +985,46 @@ func Fit(rec Recording, o Options) (Result, error) {
 			scoreFI := func(p brain.Params) float64 { evals++; return objectiveFI(p, fitW, extras) }
 			if slow, err := fastSweepSlow(&s, best, o, extras); err != nil {
 				return Result{}, err
+			} else if slow && o.SaturationCV {
+				// Chosen by cross-validation inside the training window,
+				// with the fastest sweep held back (Options.SaturationCV),
+				// by the objective without the f–I term.
+				free := append(slices.Clone(stage2), SaturationField)
+				timing := func(p brain.Params, w Window) float64 { evals++; return objectiveX(p, w, nil) }
+				heldErr := func(p brain.Params, ex []extraSweep) float64 {
+					evals++
+					if s.init(p, o.SimDT) != nil {
+						return math.Inf(1)
+					}
+					sc, err := scoreExtra(o, &s, ex)
+					if err != nil || len(sc) == 0 {
+						return math.Inf(1)
+					}
+					return math.Abs(sc[0].RateModel - sc[0].RateData)
+				}
+				from := best
+				q, qF, ok := crossValidate(best, bestF, extendedCV{
+					o: o, fitW: fitW, spikes: rec.Spikes, extras: extras, free: stage2, fastHz: fastHz,
+					evals: &evals, score: score, keep: keep,
+					objective: func(p brain.Params, w Window, ex []extraSweep) float64 { evals++; return objectiveX(p, w, ex) },
+				}, cvChoice{
+					rng:    rand.New(rand.NewPCG(o.Seed, 0x6669742d736174)), // stream "fit-sat"
+					held:   fastestSweep(extras),
+					starts: func(float64) []brain.Params { return saturationStepStarts(from, fastHz) },
+					settle: func(brain.Params) []string { return []string{"VT", "B", SaturationField} },
+					polish: func(brain.Params) []string { return free },
+					base:   stage2,
+					better: func(c, b brain.Params, valW Window, exVal []extraSweep) bool {
+						return timing(c, valW) < timing(b, valW) && heldErr(c, exVal) < heldErr(b, exVal)
+					},
+					refit:       func(f []string) []string { return f },
+					settleEvals: SettleEvals,
+					refitEvals:  o.MaxEvals / 8,
+				})
+				if ok {
+					best, bestF = q, qF
+					extFree = free
+				}
 			} else if slow {
 				satRng := rand.New(rand.NewPCG(o.Seed, 0x6669742d736174)) // stream "fit-sat"
 				f0 := scoreFI(best)
@@ -1335,17 +1394,6 @@ const ExtendedCVFraction = 0.75
 // sweep (a polishing search on an eighth of MaxEvals) and returned;
 // otherwise best is.
 func extendedSearch(best brain.Params, bestF float64, cv extendedCV) (brain.Params, float64) {
-	o := cv.o
-	cvW := Window{cv.fitW.StartMS, cv.fitW.StartMS + ExtendedCVFraction*cv.fitW.Duration()}
-	valW := Window{cvW.EndMS, cv.fitW.EndMS}
-	if len(spikesIn(cv.spikes, cvW)) < 2 || len(spikesIn(cv.spikes, valW)) < 1 {
-		return best, bestF
-	}
-	exFit, exVal := cv.extras, []extraSweep(nil)
-	if n := len(cv.extras); n >= 2 {
-		exFit, exVal = cv.extras[:n-1], cv.extras[n-1:]
-	}
-	scoreCV := func(p brain.Params) float64 { return cv.objective(p, cvW, exFit) }
 	// With the saturation in the main search (SaturationField), WSat
 	// stays as the search fitted it while the terms are fitted and
 	// compared on part of the data: the fastest sweep, which alone shows
@@ -1360,47 +1408,118 @@ func extendedSearch(best brain.Params, bestF float64, cv extendedCV) (brain.Para
 		return f
 	}
 	cvFree := slices.DeleteFunc(slices.Clone(cv.free), func(n string) bool { return n == SaturationField })
-	rng := rand.New(rand.NewPCG(o.Seed, 0x6669742d657874)) // stream "fit-ext"
+	p, f, _ := crossValidate(best, bestF, cv, cvChoice{
+		rng:    rand.New(rand.NewPCG(cv.o.Seed, 0x6669742d657874)), // stream "fit-ext"
+		held:   -1,
+		starts: func(rateHz float64) []brain.Params { return ExtendedStarts(best, rateHz, cv.thetaOn) },
+		settle: func(c brain.Params) []string { return append([]string{"VT", "B"}, extFields(c)...) },
+		polish: func(c brain.Params) []string { return append(slices.Clone(cvFree), extFields(c)...) },
+		base:   cvFree,
+		better: func(c, b brain.Params, valW Window, exVal []extraSweep) bool {
+			return cv.objective(c, valW, exVal) < cv.objective(b, valW, exVal)
+		},
+		refit: func(fields []string) []string {
+			if satOn {
+				return append(fields, SaturationField)
+			}
+			return fields
+		},
+		settleEvals: 2 * SettleEvals,
+		refitEvals:  cv.o.MaxEvals / 8,
+	})
+	return p, f
+}
+
+// cvChoice is a choice by cross-validation inside the training window
+// (crossValidate): which starting points are tried, over which fields
+// they are settled, polished and refitted, and what "predicts the
+// held-back data better" means.
+type cvChoice struct {
+	rng *rand.Rand
+	// held is the extra sweep held back for validation; -1 holds back the
+	// last one if there are two or more (and none otherwise).
+	held int
+	// starts returns the candidates' starting points, given the recorded
+	// rate (Hz) of the part of the window they are fitted on.
+	starts func(rateHz float64) []brain.Params
+	// settle lists the fields a start is settled over (settleEvals
+	// simulations each), polish those the best settled start is polished
+	// over, base those the end point is polished over, refit (given
+	// polish's list) those of the refit on all the data.
+	settle, polish func(brain.Params) []string
+	base           []string
+	refit          func([]string) []string
+	settleEvals    int
+	refitEvals     int
+	// better reports whether the candidate c predicts the validation
+	// window valW and the held-back sweeps exVal better than the end
+	// point's polish b.
+	better func(c, b brain.Params, valW Window, exVal []extraSweep) bool
+}
+
+// crossValidate settles ch's starts on the first ExtendedCVFraction of the
+// fit window and the extra sweeps but the held-back one, polishes the best
+// over its fields on a quarter of MaxEvals and the end point best over
+// ch.base the same way, and if ch.better says the candidate predicts the
+// rest of the window and the held-back sweep better, refits it on all the
+// training data (an eighth of MaxEvals) and returns it with true;
+// otherwise it returns best, bestF and false. The extended model terms
+// (extendedSearch) and Options.SaturationCV choose by it.
+func crossValidate(best brain.Params, bestF float64, cv extendedCV, ch cvChoice) (brain.Params, float64, bool) {
+	o := cv.o
+	cvW := Window{cv.fitW.StartMS, cv.fitW.StartMS + ExtendedCVFraction*cv.fitW.Duration()}
+	valW := Window{cvW.EndMS, cv.fitW.EndMS}
+	if len(spikesIn(cv.spikes, cvW)) < 2 || len(spikesIn(cv.spikes, valW)) < 1 {
+		return best, bestF, false
+	}
+	exFit, exVal := cv.extras, []extraSweep(nil)
+	switch n := len(cv.extras); {
+	case ch.held >= 0 && ch.held < n:
+		exFit = append(slices.Clone(cv.extras[:ch.held]), cv.extras[ch.held+1:]...)
+		exVal = cv.extras[ch.held : ch.held+1]
+	case ch.held < 0 && n >= 2:
+		exFit, exVal = cv.extras[:n-1], cv.extras[n-1:]
+	}
+	scoreCV := func(p brain.Params) float64 { return cv.objective(p, cvW, exFit) }
+	rng := ch.rng
 	rate := float64(len(spikesIn(cv.spikes, cvW))) / cvW.Duration() * 1000
 	var ext brain.Params
 	extF := math.Inf(1)
-	for _, c := range ExtendedStarts(best, rate, cv.thetaOn) {
-		sp, err := newSpace(c, append([]string{"VT", "B"}, extFields(c)...), cv.fastHz)
+	for _, c := range ch.starts(rate) {
+		sp, err := newSpace(c, ch.settle(c), cv.fastHz)
 		if err != nil {
 			continue
 		}
-		q, fq := search(sp, scoreCV(c), 1, 0, *cv.evals+2*SettleEvals, cv.evals, rng, scoreCV, nil)
+		q, fq := search(sp, scoreCV(c), 1, 0, *cv.evals+ch.settleEvals, cv.evals, rng, scoreCV, nil)
 		if fq < extF {
 			ext, extF = q, fq
 		}
 	}
 	if math.IsInf(extF, 1) {
-		return best, bestF
+		return best, bestF, false
 	}
-	fields := append(slices.Clone(cvFree), extFields(ext)...)
+	fields := ch.polish(ext)
 	sp, err := newSpace(ext, fields, cv.fastHz)
 	if err != nil {
-		return best, bestF
+		return best, bestF, false
 	}
 	ext, _ = search(sp, extF, 0.25, 1, *cv.evals+o.MaxEvals/4, cv.evals, rng, scoreCV, nil)
-	spb, err := newSpace(best, cvFree, cv.fastHz)
+	spb, err := newSpace(best, ch.base, cv.fastHz)
 	if err != nil {
-		return best, bestF
+		return best, bestF, false
 	}
 	base, _ := search(spb, scoreCV(best), 0.25, 1, *cv.evals+o.MaxEvals/4, cv.evals, rng, scoreCV, nil)
-	if !(cv.objective(ext, valW, exVal) < cv.objective(base, valW, exVal)) {
-		return best, bestF
+	if !ch.better(ext, base, valW, exVal) {
+		return best, bestF, false
 	}
-	if satOn {
-		fields = append(fields, SaturationField)
-	}
-	sp, err = newSpace(ext, fields, cv.fastHz)
+	sp, err = newSpace(ext, ch.refit(fields), cv.fastHz)
 	if err != nil {
-		return best, bestF
+		return best, bestF, false
 	}
 	f := cv.score(ext)
 	cv.keep(ext)
-	return search(sp, f, 0.25, 0, *cv.evals+o.MaxEvals/8, cv.evals, rng, cv.score, cv.keep)
+	p, f := search(sp, f, 0.25, 0, *cv.evals+ch.refitEvals, cv.evals, rng, cv.score, cv.keep)
+	return p, f, true
 }
 
 // DefaultFIWeight is the default Options.FIWeight: the f–I error is not
@@ -1469,15 +1588,22 @@ func saturationStepStarts(p brain.Params, rateHz float64) []brain.Params {
 	return out
 }
 
-// fastSweepSlow reports whether p fires more than SaturationGap slower
-// than the cell on the extra sweep with the highest recorded rate.
-func fastSweepSlow(s *sim, p brain.Params, o Options, extras []extraSweep) (bool, error) {
+// fastestSweep is the index of the extra sweep with the highest recorded
+// rate (the first of equals), or -1 if none fires.
+func fastestSweep(extras []extraSweep) int {
 	fast, fastHz := -1, 0.0
 	for i, e := range extras {
 		if hz := float64(len(spikesIn(e.spikes, e.w))) / e.w.Duration() * 1000; hz > fastHz {
 			fast, fastHz = i, hz
 		}
 	}
+	return fast
+}
+
+// fastSweepSlow reports whether p fires more than SaturationGap slower
+// than the cell on the extra sweep with the highest recorded rate.
+func fastSweepSlow(s *sim, p brain.Params, o Options, extras []extraSweep) (bool, error) {
+	fast := fastestSweep(extras)
 	if fast < 0 {
 		return false, nil
 	}

@@ -99,6 +99,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	optimizer := fs.String("optimizer", "nelder-mead", "search method: nelder-mead or cmaes")
 	saturation := fs.Bool("saturation", false, "with --sweep: search the saturating adaptation increment from the start (fit.Options.Saturation; off by default, see docs/accuracy.md, round five)")
 	satStep := fs.Bool("saturation-step", false, "with --sweep: try the saturating adaptation increment after the search, where the fit fires too slowly on the fastest sweep (fit.Options.SaturationStep; docs/accuracy.md, round six)")
+	satCV := fs.Bool("saturation-cv", false, "with --sweep: the saturation step of --saturation-step (implied), its result chosen by cross-validation inside the training window with the fastest sweep held back (fit.Options.SaturationCV; docs/accuracy.md, round seven)")
 	fiWeight := fs.Float64("fi-weight", 0, "with --sweep: weight of the sweeps' f–I error in the objective (fit.Options.FIWeight; 0: none)")
 	var sweeps sweepList
 	fs.Var(&sweeps, "sweep", "extra training sweep current-file:spikes-file (same --dt; repeatable), e.g. the steps of an f–I protocol")
@@ -146,7 +147,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	o := fit.Options{
 		Seed: *seed, MaxEvals: *evals, DeltaMS: *delta, SimDT: *simDT,
 		VoltageWeight: *vWeight, ValidationMS: *validation, Theta: thetaMode,
-		Optimizer: fit.Optimizer(*optimizer), Saturation: *saturation, SaturationStep: *satStep, FIWeight: *fiWeight,
+		Optimizer: fit.Optimizer(*optimizer), Saturation: *saturation, SaturationStep: *satStep, SaturationCV: *satCV, FIWeight: *fiWeight,
 	}
 	o.Extra = append(o.Extra, extra...)
 	for _, sw := range sweeps {

@@ -216,11 +216,14 @@ func TestFitSpikeUnits(t *testing.T) {
 
 // --reuse refuses results fitted with other search settings, and says
 // which: the saturation step (an option since round six) was compared but
-// not printed, so the refusal did not show what differed.
+// not printed, so the refusal did not show what differed. The same for
+// the cross-validated saturation (round seven).
 func TestValidateReuseNamesSettings(t *testing.T) {
-	var out, errb bytes.Buffer
-	code := run([]string{"validate", "--reuse", filepath.Join("..", "..", "testdata", "validation.json"), "--saturation-step"}, &out, &errb)
-	if code != 1 || !strings.Contains(errb.String(), "saturation-step false") || !strings.Contains(errb.String(), "saturation-step true") {
-		t.Errorf("validate --reuse with --saturation-step: code %d, %q", code, errb.String())
+	for _, flag := range []string{"saturation-step", "saturation-cv"} {
+		var out, errb bytes.Buffer
+		code := run([]string{"validate", "--reuse", filepath.Join("..", "..", "testdata", "validation.json"), "--" + flag}, &out, &errb)
+		if code != 1 || !strings.Contains(errb.String(), flag+" false") || !strings.Contains(errb.String(), flag+" true") {
+			t.Errorf("validate --reuse with --%s: code %d, %q", flag, code, errb.String())
+		}
 	}
 }

@@ -60,6 +60,8 @@ type Stored struct {
 	Saturation bool `json:"saturation,omitempty"`
 	// SaturationStep is fit.Options.SaturationStep.
 	SaturationStep bool `json:"saturation_step,omitempty"`
+	// SaturationCV is fit.Options.SaturationCV.
+	SaturationCV bool `json:"saturation_cv,omitempty"`
 	// FIWeight is fit.Options.FIWeight as given (0: the fitter's default).
 	FIWeight  float64   `json:"fi_weight,omitempty"`
 	Protocols int       `json:"protocols"`
