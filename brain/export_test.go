@@ -1,5 +1,7 @@
 package brain
 
+import "math"
+
 // ThreadCPUNanos exports threadCPUNanos to the external tests.
 var ThreadCPUNanos = threadCPUNanos
 
@@ -9,7 +11,7 @@ var ThreadCPUNanos = threadCPUNanos
 func KeepParallel(n *Network, w int) {
 	n.Workers = w
 	n.pace = newPacer(w)
-	n.pace.epoch = 1 << 62
+	n.pace.epoch = math.MaxInt // never reached
 	n.pace.solo = false
 	n.pace.keep = true
 }
