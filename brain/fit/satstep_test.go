@@ -35,6 +35,28 @@ func fiError(sc []fit.Score) float64 {
 	return num / den
 }
 
+// fitBoth fits truth's recording (4 s of OU current, three step sweeps)
+// with options o, then again with the option that on sets, and logs what
+// changed; it returns the recording and the options used for the second
+// fit too.
+func fitBoth(t *testing.T, name string, truth brain.Params, o fit.Options, on func(*fit.Options)) (fit.Recording, fit.Options, fit.Result, fit.Result) {
+	t.Helper()
+	rec := syntheticP(t, truth, 4000, 3)
+	o.Train, o.MaxEvals, o.Extra = fit.Window{StartMS: 0, EndMS: 4000}, 120, stepSweeps(t, truth, 300, 600, 1200)
+	plain, err := fit.Fit(rec, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on(&o)
+	with, err := fit.Fit(rec, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: f–I error %.1f → %.1f %%, Γ train %.3f → %.3f, WSat %.0f pA, %d → %d simulations",
+		name, 100*fiError(plain.Extra), 100*fiError(with.Extra), plain.GammaTrain, with.GammaTrain, with.Params.WSat, plain.Evals, with.Evals)
+	return rec, o, plain, with
+}
+
 // Options.SaturationStep: on a cell whose adaptation saturates, a fit
 // that fires too slowly on the fastest sweep takes a saturation and fits
 // the sweeps better; on a cell without saturation the fit is the one
@@ -49,21 +71,8 @@ func TestSaturationStep(t *testing.T) {
 		name  string
 		truth brain.Params
 	}{{"saturating", sat}, {"AdEx", adex()}} {
-		rec := syntheticP(t, c.truth, 4000, 3)
-		extra := stepSweeps(t, c.truth, 300, 600, 1200)
-		o := fit.Options{Train: fit.Window{StartMS: 0, EndMS: 4000}, MaxEvals: 120, Extra: extra}
-		plain, err := fit.Fit(rec, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o.SaturationStep = true
-		step, err := fit.Fit(rec, o)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, _, plain, step := fitBoth(t, c.name, c.truth, fit.Options{}, func(o *fit.Options) { o.SaturationStep = true })
 		fp, fs := fiError(plain.Extra), fiError(step.Extra)
-		t.Logf("%s: f–I error %.1f → %.1f %%, Γ train %.3f → %.3f, WSat %.0f pA, %d → %d simulations",
-			c.name, 100*fp, 100*fs, plain.GammaTrain, step.GammaTrain, step.Params.WSat, plain.Evals, step.Evals)
 		switch c.name {
 		case "saturating":
 			if !(step.Params.WSat > 0) || !(fs < fp) {
@@ -97,21 +106,8 @@ func TestSaturationCV(t *testing.T) {
 		name  string
 		truth brain.Params
 	}{{"saturating", sat}, {"timing", sat2}, {"AdEx", adex()}} {
-		rec := syntheticP(t, c.truth, 4000, 3)
-		extra := stepSweeps(t, c.truth, 300, 600, 1200)
-		o := fit.Options{Train: fit.Window{StartMS: 0, EndMS: 4000}, MaxEvals: 120, Extra: extra, NoExtended: true}
-		plain, err := fit.Fit(rec, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o.SaturationCV = true
-		cv, err := fit.Fit(rec, o)
-		if err != nil {
-			t.Fatal(err)
-		}
+		rec, o, plain, cv := fitBoth(t, c.name, c.truth, fit.Options{NoExtended: true}, func(o *fit.Options) { o.SaturationCV = true })
 		fp, fc := fiError(plain.Extra), fiError(cv.Extra)
-		t.Logf("%s: f–I error %.1f → %.1f %%, Γ train %.3f → %.3f, WSat %.0f pA, %d → %d simulations",
-			c.name, 100*fp, 100*fc, plain.GammaTrain, cv.GammaTrain, cv.Params.WSat, plain.Evals, cv.Evals)
 		switch c.name {
 		case "saturating":
 			if plain.Params.WSat != 0 || !(cv.Params.WSat > 0) || !(fc < fp) {
