@@ -271,10 +271,7 @@ func TestLateMemberRunsNothing(t *testing.T) {
 func TestRunRestoresAffinity(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	runtime.GOMAXPROCS(2)
-	before, ok := threadCPUs()
-	if !ok || before.count() < 2 {
-		t.Skip("needs thread affinity and two CPUs")
-	}
+	before := twoCPUs(t)
 	runtime.LockOSThread() // the same thread before and after
 	defer runtime.UnlockOSThread()
 	testAwaitWake = true
@@ -318,4 +315,15 @@ func TestCoresFree(t *testing.T) {
 			t.Errorf("team of %d, %d running on 2 CPUs: free %v, want %v", c.n, c.running, got, c.want)
 		}
 	}
+}
+
+// twoCPUs returns the CPUs the calling thread may run on, and skips the
+// test where thread affinity is not available or fewer than two CPUs are.
+func twoCPUs(t *testing.T) cpuSet {
+	t.Helper()
+	s, ok := threadCPUs()
+	if !ok || s.count() < 2 {
+		t.Skip("needs thread affinity and two CPUs")
+	}
+	return s
 }

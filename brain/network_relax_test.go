@@ -34,10 +34,7 @@ func fakeRelaxClock(step time.Duration) func() {
 func TestRelaxYields(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	runtime.GOMAXPROCS(2)
-	before, ok := threadCPUs()
-	if !ok || before.count() < 2 {
-		t.Skip("needs thread affinity and two CPUs")
-	}
+	before := twoCPUs(t)
 	net1, recs1 := peerNetwork(t, 1200, true, false)
 	want := runPeer(t, net1, recs1, 1, 0, false, 40)
 	runtime.GOMAXPROCS(2) // runPeer set 1
@@ -145,10 +142,7 @@ func threadCPUsOf(tid int) cpuSet {
 // another thread gives that thread its CPUs (the caller's one CPU, a
 // worker's all but the caller's) and the thread it left its CPUs back.
 func TestRelaxMoved(t *testing.T) {
-	all, ok := threadCPUs()
-	if !ok || all.count() < 2 {
-		t.Skip("needs thread affinity and two CPUs")
-	}
+	all := twoCPUs(t)
 	c := all.first()
 	var one cpuSet
 	one.add(c)
