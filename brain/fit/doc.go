@@ -36,8 +36,8 @@
 // sweeps (typically the current steps of an f–I protocol) beside the main
 // recording: each is simulated from rest and its −Γ + rate penalty is
 // added to the objective, so that the fitted model keeps the f–I curve as
-// well as the spike timing under noise. Four options go further (off by
-// default; docs/accuracy.md, rounds five to seven, say why): the sweeps'
+// well as the spike timing under noise. Five options go further (off by
+// default; docs/accuracy.md, rounds five to eight, say why): the sweeps'
 // f–I error Σ|Δν| / Σν in the objective (Options.FIWeight), the
 // saturation of the spike-triggered adaptation (brain.Params.WSat)
 // searched with the other fields (SaturationField, Options.Saturation),
@@ -45,7 +45,9 @@
 // fires too slowly on the fastest sweep (Options.SaturationStep): a fast
 // sweep shows how far the cell's adaptation grows with the rate; and the
 // same step with its result chosen by cross-validation inside the
-// training window, the fastest sweep held back (Options.SaturationCV). A reader of another file format
+// training window, the fastest sweep held back (Options.SaturationCV);
+// and the sweeps' Γ taken over their first part only, their rates over
+// the whole sweep (Options.SweepGammaMS). A reader of another file format
 // (NWB current-clamp series, ABF, …) only has to turn each sweep into a
 // Recording (stimulus in pA and response voltage in mV on the same
 // samples, spike times in ms, e.g. from DetectSpikes) and call Fit with

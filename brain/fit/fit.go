@@ -87,6 +87,17 @@ type Options struct {
 	// counts every Hz alike. 0 (the default, DefaultFIWeight) or a
 	// negative value leaves it out.
 	FIWeight float64
+	// SweepGammaMS, if positive, takes the Γ of each extra sweep over its
+	// first SweepGammaMS (ms) only; the sweep's rate error still counts
+	// every spike of the sweep. On a current step a regular train's later
+	// spike times carry the error of every interval before them, so Γ over
+	// a long fast sweep measures the phase in which a model ends up more
+	// than its timing: a model that fires at the cell's rate but drifts by
+	// 2 ms can score below one that fires 20 % too slowly (docs/accuracy.md,
+	// round eight). A sweep on which neither cell nor model fires in that
+	// part adds −1 for it, as a silent sweep does. 0 (the default) or a
+	// negative value scores the whole sweep.
+	SweepGammaMS float64
 
 	// Optimizer is the search method: OptNelderMead (default) or OptCMAES.
 	Optimizer Optimizer
@@ -332,6 +343,13 @@ func Evaluate(p brain.Params, rec Recording, w Window, o Options) (Score, error)
 // evaluate runs s over window w (after the warm-up) and scores it against
 // the recorded spikes data; with vt, also against the recorded voltage.
 func evaluate(s *sim, in, data []float64, w Window, o Options, vt *vtrace) (Score, error) {
+	sc, _, err := evaluateSpikes(s, in, data, w, o, vt)
+	return sc, err
+}
+
+// evaluateSpikes is evaluate that also returns the model's spike times in
+// w (ms from the start of the recording).
+func evaluateSpikes(s *sim, in, data []float64, w Window, o Options, vt *vtrace) (Score, []float64, error) {
 	h := o.SimDT
 	start := w.StartMS
 	if start > 0 {
@@ -345,7 +363,7 @@ func evaluate(s *sim, in, data []float64, w Window, o Options, vt *vtrace) (Scor
 	}
 	spikes, err := s.run(in, k0, k1, vbuf)
 	if err != nil {
-		return Score{}, err
+		return Score{}, nil, err
 	}
 	vrms := math.NaN()
 	if vt != nil {
@@ -355,10 +373,10 @@ func evaluate(s *sim, in, data []float64, w Window, o Options, vt *vtrace) (Scor
 	ref := spikesIn(data, w)
 	c, err := coincidence(ref, model, o.DeltaMS, w.Duration())
 	if err != nil {
-		return Score{}, err
+		return Score{}, nil, err
 	}
 	sec := w.Duration() / 1000
-	return Score{Window: w, Coincidence: c, RateData: float64(len(ref)) / sec, RateModel: float64(len(model)) / sec, VoltageRMS: vrms}, nil
+	return Score{Window: w, Coincidence: c, RateData: float64(len(ref)) / sec, RateModel: float64(len(model)) / sec, VoltageRMS: vrms}, model, nil
 }
 
 // coincidence is analysis.GammaFactor, except for a model train so fast

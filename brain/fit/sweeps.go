@@ -96,7 +96,7 @@ func extraObjective(s *sim, p Options, extras []extraSweep) (float64, error) {
 		if err := s.reset(); err != nil {
 			return 0, err
 		}
-		sc, err := evaluate(s, e.in, e.spikes, e.w, o, nil)
+		sc, model, err := evaluateSpikes(s, e.in, e.spikes, e.w, o, nil)
 		if err != nil {
 			return 0, err
 		}
@@ -108,7 +108,11 @@ func extraObjective(s *sim, p Options, extras []extraSweep) (float64, error) {
 		}
 		if mean > 0 {
 			r := (sc.RateModel - sc.RateData) / math.Max(sc.RateData, mean)
-			sum += -sc.Gamma() + o.RatePenalty*r*r
+			g, err := sweepGamma(sc, model, e, o)
+			if err != nil {
+				return 0, err
+			}
+			sum += -g + o.RatePenalty*r*r
 			continue
 		}
 		sum += o.objective(sc)
@@ -118,6 +122,26 @@ func extraObjective(s *sim, p Options, extras []extraSweep) (float64, error) {
 		f += p.FIWeight * fiNum / fiDen
 	}
 	return f, nil
+}
+
+// sweepGamma is the Γ of the extra sweep e in its score sc (model: the
+// model's spike times in the sweep): sc's Γ over the whole sweep, or with
+// o.SweepGammaMS > 0 the Γ over the sweep's first SweepGammaMS, 1 if
+// neither train has a spike there.
+func sweepGamma(sc Score, model []float64, e extraSweep, o Options) (float64, error) {
+	if !(o.SweepGammaMS > 0) || o.SweepGammaMS >= e.w.Duration() {
+		return sc.Gamma(), nil
+	}
+	w := Window{0, o.SweepGammaMS} // from the sweep's start
+	ref, mod := spikesIn(spikesIn(e.spikes, e.w), w), spikesIn(model, w)
+	if len(ref) == 0 && len(mod) == 0 {
+		return 1, nil
+	}
+	c, err := coincidence(ref, mod, o.DeltaMS, w.Duration())
+	if err != nil {
+		return 0, err
+	}
+	return c.Gamma, nil
 }
 
 // scoreExtra scores p on every extra sweep.

@@ -57,3 +57,66 @@ func TestExtraObjectiveRateRelativeToMean(t *testing.T) {
 		t.Errorf("with FIWeight 2.5: objective %v, want %v", withFI, want+2.5)
 	}
 }
+
+// With SweepGammaMS the Γ of a sweep covers only its first SweepGammaMS;
+// the rate error still covers the whole sweep. A recorded train that
+// matches the model's spike for spike in the first 300 ms and is shifted
+// by 5 ms after it scores Γ 1 there (Γ of the whole sweep below 1); a
+// window before the first spike of either train takes Γ as 1, which
+// leaves the rate term alone; 0, or a window at least as long as the
+// sweep, is the whole sweep as before.
+func TestSweepGammaWindow(t *testing.T) {
+	o := Options{FIWeight: -1}.withDefaults()
+	p := initialDefault()
+	n := int(1200 / o.SimDT)
+	in := make([]float64, n)
+	for i := int(100 / o.SimDT); i < int(1100/o.SimDT); i++ {
+		in[i] = 3 * p.GL * (p.VT - p.EL) // three times the threshold current
+	}
+	var s sim
+	if err := s.init(p, o.SimDT); err != nil {
+		t.Fatal(err)
+	}
+	model, err := s.run(in, 0, n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(model) < 10 || model[0] < 100 {
+		t.Fatalf("the model fired %d spikes, first at %v ms: want a regular train on the step", len(model), model)
+	}
+	var rec []float64
+	for _, x := range model {
+		if x >= 300 {
+			x += 5
+		}
+		rec = append(rec, x)
+	}
+	rec = append(rec, 1110) // one spike more than the model, after the step
+	extras := []extraSweep{{in: in, spikes: rec, w: Window{0, 1200}}}
+	whole, err := scoreExtra(o, &s, extras)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := whole[0].Gamma()
+	if !(g < 0.9) {
+		t.Fatalf("Γ over the whole sweep %v: want the shifted part to lower it", g)
+	}
+	r := (whole[0].RateModel - whole[0].RateData) / whole[0].RateData
+	pen := o.RatePenalty * r * r
+	if !(pen > 0) {
+		t.Fatalf("rate penalty %v: want the extra spike to count", pen)
+	}
+	for _, c := range []struct {
+		ms, wantGamma float64
+	}{{0, g}, {1200, g}, {5000, g}, {300, 1}, {50, 1}} {
+		oo := o
+		oo.SweepGammaMS = c.ms
+		got, err := extraObjective(&s, oo, extras)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := -c.wantGamma + pen; math.Abs(got-want) > 1e-12 {
+			t.Errorf("SweepGammaMS %v: objective %v, want %v", c.ms, got, want)
+		}
+	}
+}

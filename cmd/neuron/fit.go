@@ -101,6 +101,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	satStep := fs.Bool("saturation-step", false, "with --sweep: try the saturating adaptation increment after the search, where the fit fires too slowly on the fastest sweep (fit.Options.SaturationStep; docs/accuracy.md, round six)")
 	satCV := fs.Bool("saturation-cv", false, "with --sweep: the saturation step of --saturation-step (implied), its result chosen by cross-validation inside the training window with the fastest sweep held back (fit.Options.SaturationCV; docs/accuracy.md, round seven)")
 	fiWeight := fs.Float64("fi-weight", 0, "with --sweep: weight of the sweeps' f–I error in the objective (fit.Options.FIWeight; 0: none)")
+	sweepGamma := fs.Float64("sweep-gamma-ms", 0, "with --sweep: score each sweep's spike timing (Γ) over its first this many ms only, its rate over the whole sweep (fit.Options.SweepGammaMS; 0: the whole sweep; docs/accuracy.md, round eight)")
 	var sweeps sweepList
 	fs.Var(&sweeps, "sweep", "extra training sweep current-file:spikes-file (same --dt; repeatable), e.g. the steps of an f–I protocol")
 	nwbPath := fs.String("nwb", "", "read current, voltage and spikes from current-clamp sweeps of this NWB 2 file instead (with --nwb-sweep)")
@@ -148,6 +149,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 		Seed: *seed, MaxEvals: *evals, DeltaMS: *delta, SimDT: *simDT,
 		VoltageWeight: *vWeight, ValidationMS: *validation, Theta: thetaMode,
 		Optimizer: fit.Optimizer(*optimizer), Saturation: *saturation, SaturationStep: *satStep, SaturationCV: *satCV, FIWeight: *fiWeight,
+		SweepGammaMS: *sweepGamma,
 	}
 	o.Extra = append(o.Extra, extra...)
 	for _, sw := range sweeps {

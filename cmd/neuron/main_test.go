@@ -226,4 +226,10 @@ func TestValidateReuseNamesSettings(t *testing.T) {
 			t.Errorf("validate --reuse with --%s: code %d, %q", flag, code, errb.String())
 		}
 	}
+	// The sweeps' Γ window (round eight) is a number.
+	var out, errb bytes.Buffer
+	code := run([]string{"validate", "--reuse", filepath.Join("..", "..", "testdata", "validation.json"), "--sweep-gamma-ms", "300"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "sweep-gamma-ms 0") || !strings.Contains(errb.String(), "sweep-gamma-ms 300") {
+		t.Errorf("validate --reuse with --sweep-gamma-ms 300: code %d, %q", code, errb.String())
+	}
 }

@@ -59,6 +59,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	fiW := fs.Float64("fi-weight", 0, "weight of the step sweeps' f–I error in the fit's objective (fit.Options.FIWeight; 0, the default, or negative: none; round five of docs/accuracy.md used 1)")
 	satStep := fs.Bool("saturation-step", false, "try the saturating adaptation increment after the search where the fit fires too slowly on the fastest step sweep (fit.Options.SaturationStep; round six of docs/accuracy.md)")
 	satCV := fs.Bool("saturation-cv", false, "the saturation step of --saturation-step (implied), its result chosen by cross-validation inside the training window with the fastest step sweep held back (fit.Options.SaturationCV; round seven of docs/accuracy.md)")
+	sweepGamma := fs.Float64("sweep-gamma-ms", 0, "score each step sweep's spike timing (Γ) over its first this many ms only, its rate over the whole sweep (fit.Options.SweepGammaMS; 0, the default: the whole sweep; round eight of docs/accuracy.md)")
 	sat := fs.Bool("saturation", false, "search the saturating adaptation increment from the start (fit.Options.Saturation; round five of docs/accuracy.md)")
 	out := fs.String("out", "", "JSON output file")
 	list := fs.Bool("list", false, "list the protocols and stop")
@@ -98,7 +99,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		_, err := fmt.Fprintln(stdout, string(b))
 		return err
 	}
-	o := validate.Options{Fit: fit.Options{Seed: *seed, MaxEvals: *evals, Optimizer: fit.Optimizer(*optimizer), NoExtended: *noExt, Saturation: *sat, SaturationStep: *satStep, SaturationCV: *satCV, FIWeight: *fiW}, NoSteps: *noSteps}
+	o := validate.Options{Fit: fit.Options{Seed: *seed, MaxEvals: *evals, Optimizer: fit.Optimizer(*optimizer), NoExtended: *noExt, Saturation: *sat, SaturationStep: *satStep, SaturationCV: *satCV, FIWeight: *fiW, SweepGammaMS: *sweepGamma}, NoSteps: *noSteps}
 	results := make([]validate.Result, len(ps))
 	errs := make([]error, len(ps))
 	done := make([]bool, len(ps))
@@ -110,10 +111,10 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if old.Seed != *seed || old.MaxEvals != *evals || old.NoSteps != *noSteps || old.Optimizer != *optimizer || old.NoExtended != *noExt || old.Saturation != *sat || old.SaturationStep != *satStep || old.SaturationCV != *satCV || old.FIWeight != *fiW {
-			return fmt.Errorf("--reuse %s: its search settings (seed %d, evals %d, no-steps %v, optimizer %q, no-extended %v, saturation %v, saturation-step %v, saturation-cv %v, fi-weight %v) differ from this run's (seed %d, evals %d, no-steps %v, optimizer %q, no-extended %v, saturation %v, saturation-step %v, saturation-cv %v, fi-weight %v)",
-				path, old.Seed, old.MaxEvals, old.NoSteps, old.Optimizer, old.NoExtended, old.Saturation, old.SaturationStep, old.SaturationCV, old.FIWeight,
-				*seed, *evals, *noSteps, *optimizer, *noExt, *sat, *satStep, *satCV, *fiW)
+		if old.Seed != *seed || old.MaxEvals != *evals || old.NoSteps != *noSteps || old.Optimizer != *optimizer || old.NoExtended != *noExt || old.Saturation != *sat || old.SaturationStep != *satStep || old.SaturationCV != *satCV || old.FIWeight != *fiW || old.SweepGammaMS != *sweepGamma {
+			return fmt.Errorf("--reuse %s: its search settings (seed %d, evals %d, no-steps %v, optimizer %q, no-extended %v, saturation %v, saturation-step %v, saturation-cv %v, fi-weight %v, sweep-gamma-ms %v) differ from this run's (seed %d, evals %d, no-steps %v, optimizer %q, no-extended %v, saturation %v, saturation-step %v, saturation-cv %v, fi-weight %v, sweep-gamma-ms %v)",
+				path, old.Seed, old.MaxEvals, old.NoSteps, old.Optimizer, old.NoExtended, old.Saturation, old.SaturationStep, old.SaturationCV, old.FIWeight, old.SweepGammaMS,
+				*seed, *evals, *noSteps, *optimizer, *noExt, *sat, *satStep, *satCV, *fiW, *sweepGamma)
 		}
 		for i, p := range ps {
 			for _, r := range old.Results {
@@ -139,7 +140,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		res := validate.Stored{
 			Command: "neuron validate " + strings.Join(args, " "),
 			Reused:  *reuse,
-			Seed:    *seed, MaxEvals: *evals, NoSteps: *noSteps, Optimizer: *optimizer, NoExtended: *noExt, Saturation: *sat, SaturationStep: *satStep, SaturationCV: *satCV, FIWeight: *fiW,
+			Seed:    *seed, MaxEvals: *evals, NoSteps: *noSteps, Optimizer: *optimizer, NoExtended: *noExt, Saturation: *sat, SaturationStep: *satStep, SaturationCV: *satCV, FIWeight: *fiW, SweepGammaMS: *sweepGamma,
 			Results:   got,
 			Summary:   validate.Summarise(got),
 			Protocols: len(got),

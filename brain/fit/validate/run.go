@@ -63,10 +63,12 @@ type Stored struct {
 	// SaturationCV is fit.Options.SaturationCV.
 	SaturationCV bool `json:"saturation_cv,omitempty"`
 	// FIWeight is fit.Options.FIWeight as given (0: the fitter's default).
-	FIWeight  float64   `json:"fi_weight,omitempty"`
-	Protocols int       `json:"protocols"`
-	Results   []Result  `json:"results"`
-	Summary   []Summary `json:"summary"`
+	FIWeight float64 `json:"fi_weight,omitempty"`
+	// SweepGammaMS is fit.Options.SweepGammaMS (0: the whole sweep).
+	SweepGammaMS float64   `json:"sweep_gamma_ms,omitempty"`
+	Protocols    int       `json:"protocols"`
+	Results      []Result  `json:"results"`
+	Summary      []Summary `json:"summary"`
 }
 
 // ReadStored reads a file written by `neuron validate --out`.
