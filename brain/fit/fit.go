@@ -335,7 +335,11 @@ func Evaluate(p brain.Params, rec Recording, w Window, o Options) (Score, error)
 	}
 	var vt *vtrace
 	if rec.Voltage != nil {
-		vt = newVTrace(rec.Voltage, rec.DT, rec.Spikes, o.SimDT, len(in), o.VoltageMinMV)
+		lo := o.VoltageMinMV
+		if lo == 0 { // no limit (the documented zero of Evaluate)
+			lo = math.Inf(-1)
+		}
+		vt = newVTrace(rec.Voltage, rec.DT, rec.Spikes, o.SimDT, len(in), lo)
 	}
 	return evaluate(&s, in, rec.Spikes, w, o, vt)
 }

@@ -19,19 +19,24 @@ func TestVoltageRMS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.VoltageRMS > 1e-9 || s.Gamma() != 1 {
+	if !(s.VoltageRMS <= 1e-9) || s.Gamma() != 1 { // (NaN fails too)
 		t.Errorf("own model: voltage RMS %g mV, Γ %v; want 0 and 1", s.VoltageRMS, s.Gamma())
 	}
 	p := adex()
 	p.EL += 1
-	s, err = fit.Evaluate(p, rec, w, fit.Options{})
+	// Up to 5 ms before the third recorded spike, where the shifted model
+	// still fires the same spikes (over the whole 3 s they drift apart, Γ
+	// 0.69, and the after-spike trajectories differ by far more than the
+	// shift: 2.2 mV).
+	early := fit.Window{StartMS: 0, EndMS: rec.Spikes[2] - 5}
+	s, err = fit.Evaluate(p, rec, early, fit.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A 1 mV shift of EL moves the subthreshold voltage by up to
 	// GL/(GL + a) · 1 mV = 0.83 mV in steady state, less where spikes and
 	// adaptation intervene.
-	if s.VoltageRMS < 0.3 || s.VoltageRMS > 1.2 {
+	if !(s.VoltageRMS >= 0.3 && s.VoltageRMS <= 1.2) { // (NaN fails too)
 		t.Errorf("EL + 1 mV: voltage RMS %.3f mV, want 0.3–1.2", s.VoltageRMS)
 	}
 	rec.Voltage = nil

@@ -251,11 +251,11 @@ func Create(path string) (*File, error) {
 
 // Open opens an HDF5 file read-only.
 func Open(path string) (*File, error) {
-	if o, err := os.Open(path); err != nil {
+	o, err := os.Open(path)
+	if err != nil {
 		return nil, fmt.Errorf("h5: open: %w", err)
-	} else {
-		o.Close()
 	}
+	o.Close()
 	if !hdf5.IsHDF5(path) {
 		return nil, fmt.Errorf("h5: %s: not an HDF5 file", path)
 	}
